@@ -1,0 +1,143 @@
+package dev.tracegate.gateway.auth;
+
+import java.util.LinkedHashSet;
+import java.util.Set;
+import java.util.function.BiConsumer;
+
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.json.JsonArray;
+import jakarta.json.JsonString;
+import jakarta.json.JsonValue;
+
+import org.eclipse.microprofile.jwt.JsonWebToken;
+import org.jboss.logging.Logger;
+
+import io.quarkus.security.AuthenticationFailedException;
+import io.quarkus.security.identity.SecurityIdentity;
+import io.quarkus.vertx.http.runtime.security.QuarkusHttpUser;
+import io.smallrye.mutiny.Uni;
+import io.vertx.core.Context;
+import io.vertx.core.Vertx;
+import io.vertx.ext.web.RoutingContext;
+
+import dev.tracegate.gateway.rbac.Caller;
+import dev.tracegate.gateway.tenant.Tenant;
+
+/**
+ * Authenticates a request for one tenant through quarkus-oidc (a bearer token first, else the browser session
+ * cookie) and turns the verified token into a {@link Caller}: the subject from {@code usernameClaim}, the groups
+ * from {@code groupClaim} (a string or a list; missing means none).
+ */
+@ApplicationScoped
+public class CallerAuthenticator {
+
+    private static final Logger LOG = Logger.getLogger(CallerAuthenticator.class);
+
+    /** Why authentication failed, as the client and the metrics see it. */
+    public enum Failure {
+        MISSING_CREDENTIALS("missing_token"),
+        INVALID_TOKEN("invalid_token"),
+        ISSUER_UNAVAILABLE("issuer_unavailable");
+
+        public final String reason;
+
+        Failure(String reason) {
+            this.reason = reason;
+        }
+    }
+
+    /** The outcome, delivered on the request's own Vert.x context. */
+    public interface Callback {
+        void authenticated(Caller caller);
+
+        void failed(Failure failure);
+    }
+
+    /** Whether the request carries credentials for the tenant at all: a bearer token or a session cookie. */
+    public static boolean hasCredentials(RoutingContext rc, Tenant tenant) {
+        String authorization = rc.request().getHeader("Authorization");
+        if (authorization != null && authorization.regionMatches(true, 0, "Bearer ", 0, 7)) {
+            return true;
+        }
+        return rc.request().getCookie(tenant.sessionCookieName()) != null
+                || rc.request().getCookie(tenant.sessionCookieName() + "_chunk_1") != null;
+    }
+
+    public void authenticate(RoutingContext rc, Tenant tenant, Callback callback) {
+        Uni<SecurityIdentity> identity = rc.get(QuarkusHttpUser.DEFERRED_IDENTITY_KEY);
+        if (identity == null) {
+            callback.failed(Failure.MISSING_CREDENTIALS);
+            return;
+        }
+        // We answer failures ourselves (JSON, our status codes) instead of quarkus' default challenge.
+        rc.put(QuarkusHttpUser.AUTH_FAILURE_HANDLER, (BiConsumer<RoutingContext, Throwable>) (ctx, failure) -> {
+        });
+        Context context = Vertx.currentContext();
+        identity.subscribe().with(
+                id -> context.runOnContext(v -> {
+                    if (id == null || id.isAnonymous() || !(id.getPrincipal() instanceof JsonWebToken jwt)) {
+                        callback.failed(Failure.MISSING_CREDENTIALS);
+                    } else {
+                        callback.authenticated(callerOf(jwt, tenant));
+                    }
+                }),
+                failure -> context.runOnContext(v -> callback.failed(classify(tenant, failure))));
+    }
+
+    static Caller callerOf(JsonWebToken jwt, Tenant tenant) {
+        String subject = jwt.getName();
+        Set<String> groups = new LinkedHashSet<>();
+        if (tenant.groupClaim() != null) {
+            Object claim = jwt.getClaim(tenant.groupClaim());
+            if (claim instanceof JsonArray array) {
+                for (JsonValue value : array) {
+                    if (value instanceof JsonString s) {
+                        groups.add(s.getString());
+                    }
+                }
+            } else if (claim instanceof JsonString s) {
+                groups.add(s.getString());
+            } else if (claim instanceof String s) {
+                groups.add(s);
+            } else if (claim instanceof Iterable<?> values) {
+                values.forEach(value -> groups.add(String.valueOf(value)));
+            }
+        }
+        return new Caller(subject, Set.copyOf(groups));
+    }
+
+    private static Failure classify(Tenant tenant, Throwable failure) {
+        if (failure instanceof AuthenticationFailedException && !causedByConnection(failure)) {
+            return Failure.INVALID_TOKEN;
+        }
+        if (causedByConnection(failure)) {
+            LOG.warnf("Tenant %s: issuer %s is unreachable: %s", tenant.name(), tenant.oidc().issuerURL(),
+                    rootCause(failure).toString());
+            return Failure.ISSUER_UNAVAILABLE;
+        }
+        LOG.debugf("Tenant %s: authentication failed: %s", tenant.name(), failure.getClass().getName());
+        return Failure.INVALID_TOKEN;
+    }
+
+    private static boolean causedByConnection(Throwable t) {
+        for (Throwable c = t; c != null; c = c.getCause()) {
+            if (c instanceof java.net.ConnectException || c instanceof java.net.UnknownHostException
+                    || c instanceof io.vertx.core.VertxException && String.valueOf(c.getMessage()).contains("Connection")
+                    || c.getClass().getSimpleName().equals("OidcEndpointAccessException")) {
+                return true;
+            }
+            if (c.getCause() == c) {
+                break;
+            }
+        }
+        return false;
+    }
+
+    private static Throwable rootCause(Throwable t) {
+        Throwable c = t;
+        while (c.getCause() != null && c.getCause() != c) {
+            c = c.getCause();
+        }
+        return c;
+    }
+}

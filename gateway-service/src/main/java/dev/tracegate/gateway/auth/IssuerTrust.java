@@ -1,0 +1,76 @@
+package dev.tracegate.gateway.auth;
+
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.GeneralSecurityException;
+import java.security.MessageDigest;
+import java.security.cert.CertificateFactory;
+import java.util.HexFormat;
+import java.util.Optional;
+
+import jakarta.enterprise.context.ApplicationScoped;
+
+import io.quarkus.tls.BaseTlsConfiguration;
+import io.quarkus.tls.TlsConfigurationRegistry;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.net.PemTrustOptions;
+import io.vertx.core.net.TrustOptions;
+
+/**
+ * Makes a tenant's {@code issuerCAPath} usable by quarkus-oidc: the PEM file becomes a named TLS configuration in
+ * Quarkus' TLS registry. The name carries a hash of the file, so a new CA gives a new configuration.
+ */
+@ApplicationScoped
+public class IssuerTrust {
+
+    private final TlsConfigurationRegistry registry;
+
+    public IssuerTrust(TlsConfigurationRegistry registry) {
+        this.registry = registry;
+    }
+
+    /** @return the TLS configuration name to give quarkus-oidc, or empty when the tenant trusts the JVM's CAs. */
+    public Optional<String> register(String tenantName, String caPath) {
+        if (caPath == null || caPath.isBlank()) {
+            return Optional.empty();
+        }
+        byte[] pem;
+        try {
+            pem = Files.readAllBytes(Path.of(caPath));
+            if (CertificateFactory.getInstance("X.509").generateCertificates(new ByteArrayInputStream(pem)).isEmpty()) {
+                throw new IllegalArgumentException("no certificate in " + caPath);
+            }
+        } catch (IOException | GeneralSecurityException e) {
+            throw new IllegalArgumentException("not a readable PEM certificate file: " + caPath);
+        }
+        String name = "tracegate-issuer-" + tenantName + "-" + sha256(pem);
+        if (registry.get(name).isEmpty()) {
+            registry.register(name, new PemTrust(Buffer.buffer(pem)));
+        }
+        return Optional.of(name);
+    }
+
+    private static String sha256(byte[] bytes) {
+        try {
+            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes), 0, 8);
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** Trusts exactly the certificates of one PEM file. */
+    private static final class PemTrust extends BaseTlsConfiguration {
+        private final Buffer pem;
+
+        PemTrust(Buffer pem) {
+            this.pem = pem;
+        }
+
+        @Override
+        public TrustOptions getTrustStoreOptions() {
+            return new PemTrustOptions().addCertValue(pem);
+        }
+    }
+}

@@ -1,0 +1,67 @@
+package dev.tracegate.gateway.auth;
+
+import java.util.Optional;
+
+import io.quarkus.oidc.OidcTenantConfig;
+import io.quarkus.oidc.runtime.OidcTenantConfig.ApplicationType;
+import io.quarkus.oidc.runtime.OidcTenantConfig.Authentication.CookieSameSite;
+
+import dev.tracegate.gateway.tenant.Tenant;
+import dev.tracegate.gateway.tenant.TenantsDocument.Oidc;
+
+/**
+ * Builds the quarkus-oidc configuration of one tenant. Tokens are verified locally against the issuer's JWKS
+ * (signature, {@code iss}, {@code exp}/{@code nbf}, {@code aud}); no introspection, so a token of another issuer or
+ * for another client never passes.
+ */
+public final class TenantOidcConfigs {
+
+    private TenantOidcConfigs() {
+    }
+
+    /**
+     * @param tlsConfigurationName name of the TLS configuration trusting the tenant's issuer CA, if it has one
+     * @param sessionSecret key for session cookies and login state shared by replicas, if configured
+     */
+    public static OidcTenantConfig build(String tenantName, Oidc oidc, Optional<String> tlsConfigurationName, Optional<String> sessionSecret) {
+        var audiences = new java.util.ArrayList<String>();
+        audiences.add(oidc.clientID());
+        if (oidc.audiences() != null) {
+            audiences.addAll(oidc.audiences());
+        }
+        var builder = OidcTenantConfig.builder()
+                .tenantId(tenantName)
+                .authServerUrl(oidc.issuerURL())
+                .clientId(oidc.clientID())
+                // Bearer tokens from Grafana and exporters; a browser without one signs in by the code flow.
+                .applicationType(ApplicationType.HYBRID)
+                .token()
+                    .audience(audiences)
+                    .principalClaim(oidc.usernameClaim() == null ? "sub" : oidc.usernameClaim())
+                    .allowJwtIntrospection(false)
+                    .allowOpaqueTokenIntrospection(false)
+                    .end()
+                .authentication()
+                    .redirectPath(Tenant.callbackPath(tenantName))
+                    .restorePathAfterRedirect(true)
+                    .removeRedirectParameters(true)
+                    .pkceRequired(true)
+                    .nonceRequired(true)
+                    .cookiePath("/")
+                    .cookieSameSite(CookieSameSite.LAX)
+                    .scopes("openid", "profile", "email")
+                    .javaScriptAutoRedirect(false)
+                    .end()
+                .logout()
+                    .path("/oidc/" + tenantName + "/logout")
+                    .end();
+        if (oidc.clientSecret() != null && !oidc.clientSecret().isBlank()) {
+            builder.credentials(oidc.clientSecret());
+        }
+        tlsConfigurationName.ifPresent(builder::tlsConfigurationName);
+        sessionSecret.ifPresent(secret -> builder
+                .authentication().stateSecret(secret).end()
+                .tokenStateManager().encryptionSecret(secret).end());
+        return builder.build();
+    }
+}

@@ -1,0 +1,129 @@
+package dev.tracegate.gateway.browser;
+
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+
+import io.quarkus.security.identity.SecurityIdentity;
+import io.quarkus.vertx.http.runtime.security.HttpAuthenticator;
+import io.quarkus.vertx.http.runtime.security.QuarkusHttpUser;
+import io.smallrye.mutiny.Uni;
+import io.vertx.core.Context;
+import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpHeaders;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
+
+import dev.tracegate.gateway.auth.CallerAuthenticator;
+import dev.tracegate.gateway.auth.TenantPaths;
+import dev.tracegate.gateway.http.ErrorResponses;
+import dev.tracegate.gateway.tenant.Tenant;
+import dev.tracegate.gateway.tenant.TenantRegistry;
+
+/**
+ * A browser's sign-in to a tenant, by that tenant issuer's authorization code flow (state, nonce and PKCE are
+ * quarkus-oidc's):
+ * <ul>
+ * <li>{@code /oidc/<tenant>/login?redirect=/path}: to the issuer, then back to {@code redirect} (a local path);</li>
+ * <li>{@code /oidc/<tenant>/callback}: the issuer's redirect; sets the session cookie;</li>
+ * <li>{@code /oidc/<tenant>/logout}: ends the session here and at the issuer.</li>
+ * </ul>
+ */
+@ApplicationScoped
+public class BrowserSignInRoutes {
+
+    private final TenantRegistry registry;
+
+    public BrowserSignInRoutes(TenantRegistry registry) {
+        this.registry = registry;
+    }
+
+    void register(@Observes Router router) {
+        router.get("/oidc/:tenant/login").handler(this::login);
+        router.get("/oidc/:tenant/callback").handler(this::viaQuarkusOidc);
+        router.post("/oidc/:tenant/callback").handler(this::viaQuarkusOidc);
+        router.get("/oidc/:tenant/logout").handler(this::logout);
+    }
+
+    void login(RoutingContext rc) {
+        Tenant tenant = tenantOf(rc);
+        if (tenant == null) {
+            return;
+        }
+        if (!CallerAuthenticator.hasCredentials(rc, tenant)) {
+            challenge(rc);
+            return;
+        }
+        identity(rc, id -> {
+            if (id.isAnonymous()) {
+                challenge(rc);
+            } else {
+                redirect(rc, safeTarget(rc.request().getParam("redirect")));
+            }
+        });
+    }
+
+    /**
+     * The callback's code exchange happens inside quarkus-oidc's authentication; it then redirects back to the
+     * login URL that started the flow. Failures get quarkus-oidc's default answer (a new challenge or 401).
+     */
+    void viaQuarkusOidc(RoutingContext rc) {
+        if (tenantOf(rc) == null) {
+            return;
+        }
+        identity(rc, id -> redirect(rc, "/"));
+    }
+
+    void logout(RoutingContext rc) {
+        Tenant tenant = tenantOf(rc);
+        if (tenant == null) {
+            return;
+        }
+        if (!CallerAuthenticator.hasCredentials(rc, tenant)) {
+            redirect(rc, "/");
+            return;
+        }
+        // quarkus-oidc recognises the tenant's logout path, drops the session cookie and redirects to the issuer.
+        identity(rc, id -> redirect(rc, "/"));
+    }
+
+    private Tenant tenantOf(RoutingContext rc) {
+        String name = TenantPaths.tenantOf(rc.normalizedPath());
+        Tenant tenant = registry.current().flatMap(c -> c.tenant(name)).orElse(null);
+        if (tenant == null) {
+            ErrorResponses.notFound(rc, "no tenant named '" + name + "'");
+        }
+        return tenant;
+    }
+
+    private static void identity(RoutingContext rc, java.util.function.Consumer<SecurityIdentity> then) {
+        Uni<SecurityIdentity> identity = rc.get(QuarkusHttpUser.DEFERRED_IDENTITY_KEY);
+        Context context = Vertx.currentContext();
+        identity.subscribe().with(
+                id -> context.runOnContext(v -> {
+                    if (!rc.response().ended()) {
+                        then.accept(id);
+                    }
+                }),
+                failure -> {
+                    // quarkus' auth failure handler has answered (redirect to the issuer, or 401).
+                });
+    }
+
+    private static void challenge(RoutingContext rc) {
+        HttpAuthenticator authenticator = rc.get(HttpAuthenticator.class.getName());
+        authenticator.sendChallenge(rc).subscribe().with(done -> {
+        }, failure -> ErrorResponses.send(rc, 503, "issuer_unavailable", "the tenant's OIDC issuer cannot be reached"));
+    }
+
+    private static void redirect(RoutingContext rc, String location) {
+        rc.response().setStatusCode(302).putHeader(HttpHeaders.LOCATION, location).end();
+    }
+
+    /** Only a path on this gateway: never another site (no open redirect). */
+    static String safeTarget(String redirect) {
+        if (redirect == null || !redirect.startsWith("/") || redirect.startsWith("//") || redirect.contains("\\")) {
+            return "/";
+        }
+        return redirect;
+    }
+}

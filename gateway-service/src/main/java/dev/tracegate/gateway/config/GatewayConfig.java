@@ -1,0 +1,98 @@
+package dev.tracegate.gateway.config;
+
+import java.time.Duration;
+import java.util.Optional;
+
+import io.quarkus.runtime.configuration.MemorySize;
+import io.smallrye.config.ConfigMapping;
+import io.smallrye.config.WithDefault;
+import io.smallrye.config.WithName;
+
+/**
+ * Every {@code tracegate.*} setting of the gateway. The key names are a contract with deployments
+ * (see DESIGN.md, "The gateway's configuration"): add new ones, never rename.
+ */
+@ConfigMapping(prefix = "tracegate")
+public interface GatewayConfig {
+
+    Tenants tenants();
+
+    Upstream upstream();
+
+    Limits limits();
+
+    Session session();
+
+    interface Tenants {
+        /** Path of the tenants document (TempoStack {@code spec.tenants} shape); re-read when it changes. */
+        Optional<String> file();
+
+        /** How often the file is checked for changes. */
+        @WithDefault("2s")
+        Duration fileCheckInterval();
+
+        /** Pull the tenants document from the provisioner instead of a file. */
+        Provisioner provisioner();
+    }
+
+    interface Provisioner {
+        /** Base URL of the provisioner, e.g. {@code http://tracegate-provisioner:8080}. */
+        Optional<String> url();
+
+        /** The TempoGateway this gateway serves, as {@code namespace/name}. */
+        Optional<String> gateway();
+
+        /** The projected service-account token the provisioner checks with a TokenReview. */
+        @WithDefault("/var/run/secrets/kubernetes.io/serviceaccount/token")
+        String tokenFile();
+
+        /** How long one long-poll for a changed document waits at the provisioner. */
+        @WithName("wait")
+        @WithDefault("30s")
+        Duration longPoll();
+
+        /** Pause before asking again after the provisioner failed to answer. */
+        @WithDefault("5s")
+        Duration retryInterval();
+    }
+
+    interface Upstream {
+        /** Tempo query-frontend base URL: the read path. */
+        @WithDefault("http://localhost:3200")
+        String queryFrontend();
+
+        /** Tempo distributor OTLP/HTTP base URL: the write path. */
+        @WithDefault("http://localhost:4318")
+        String distributor();
+
+        /** Tempo distributor OTLP gRPC address (host:port). */
+        @WithDefault("localhost:4317")
+        String distributorGrpc();
+
+        /** Longest wait for the next byte from Tempo before answering 504. */
+        @WithDefault("60s")
+        Duration timeout();
+
+        /** Longest wait for a connection to Tempo before answering 504. */
+        @WithDefault("5s")
+        Duration connectTimeout();
+
+        /** Pooled keep-alive connections per upstream and event loop. */
+        @WithDefault("64")
+        int maxConnections();
+    }
+
+    interface Limits {
+        /** Largest request body accepted (413 beyond), counted as it streams, with or without Content-Length. */
+        @WithDefault("20M")
+        MemorySize maxBodySize();
+    }
+
+    interface Session {
+        /**
+         * Key that encrypts browser session cookies and signs the login state. Set it (32+ characters) when
+         * several gateway replicas share browsers; without it each replica makes its own at start-up.
+         */
+        Optional<String> secret();
+    }
+}

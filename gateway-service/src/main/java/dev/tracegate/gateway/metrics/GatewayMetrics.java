@@ -1,0 +1,61 @@
+package dev.tracegate.gateway.metrics;
+
+import java.time.Duration;
+
+import jakarta.enterprise.context.ApplicationScoped;
+
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+
+/**
+ * The gateway's own meters, on {@code /q/metrics}. Tags stay low-cardinality: tenants are known names (anything
+ * else is {@code unknown}) and paths are grouped by Tempo endpoint.
+ */
+@ApplicationScoped
+public class GatewayMetrics {
+
+    public static final String UNKNOWN_TENANT = "unknown";
+
+    private final MeterRegistry registry;
+
+    public GatewayMetrics(MeterRegistry registry) {
+        this.registry = registry;
+    }
+
+    /** One answered request: latency histogram by tenant, endpoint group, method and status. */
+    public void request(String tenant, String group, String method, int status, Duration took) {
+        Timer.builder("tracegate_gateway_requests")
+                .description("Requests answered by the gateway")
+                .tags("tenant", tenant, "route", group, "method", method, "code", Integer.toString(status))
+                .publishPercentileHistogram()
+                .register(registry)
+                .record(took);
+    }
+
+    /**
+     * A request refused by authentication or authorization.
+     *
+     * @param reason {@code missing_token}, {@code invalid_token}, {@code issuer_unavailable} or {@code forbidden}
+     */
+    public void authFailure(String tenant, String reason) {
+        Counter.builder("tracegate_gateway_auth_failures")
+                .description("Requests refused by authentication or authorization")
+                .tags("tenant", tenant, "reason", reason)
+                .register(registry)
+                .increment();
+    }
+
+    /**
+     * A request Tempo did not answer properly.
+     *
+     * @param kind {@code refused}, {@code timeout} or {@code broken} (connection lost mid-way)
+     */
+    public void upstreamError(String upstream, String kind) {
+        Counter.builder("tracegate_gateway_upstream_errors")
+                .description("Requests that Tempo did not answer properly")
+                .tags("upstream", upstream, "kind", kind)
+                .register(registry)
+                .increment();
+    }
+}

@@ -1,0 +1,77 @@
+package dev.tracegate.gateway.proxy;
+
+import java.util.Set;
+
+import io.vertx.core.http.HttpMethod;
+
+import dev.tracegate.gateway.rbac.Permission;
+
+/**
+ * Where a request under {@code /api/traces/v1/<tenant>/} goes and what it needs:
+ * <ul>
+ * <li>{@code GET|HEAD tempo/<path>} → query-frontend {@code /<path>}, needs read;</li>
+ * <li>{@code POST|PUT|PATCH|DELETE tempo/api/overrides} → query-frontend, needs write (Tempo's user-configurable
+ * overrides API);</li>
+ * <li>{@code POST v1/traces} → distributor {@code /v1/traces} (OTLP/HTTP), needs write.</li>
+ * </ul>
+ *
+ * @param group a low-cardinality name of the Tempo endpoint, for metrics
+ */
+public record ProxyRoute(Upstream upstream, String upstreamPath, Permission permission, String group)
+        implements RouteMatch {
+
+    private static final String TEMPO = "tempo/";
+    private static final String OTLP_TRACES = "v1/traces";
+    private static final Set<HttpMethod> READ_METHODS = Set.of(HttpMethod.GET, HttpMethod.HEAD);
+    private static final Set<HttpMethod> OVERRIDES_WRITE_METHODS = Set.of(HttpMethod.POST, HttpMethod.PUT,
+            HttpMethod.PATCH, HttpMethod.DELETE);
+
+    /**
+     * @param rest the path after {@code /api/traces/v1/<tenant>/}
+     * @return the route, or a {@link RouteMatch.Mismatch}
+     */
+    public static RouteMatch classify(HttpMethod method, String rest) {
+        if (rest.equals(OTLP_TRACES)) {
+            return method.equals(HttpMethod.POST)
+                    ? new ProxyRoute(Upstream.DISTRIBUTOR, "/v1/traces", Permission.WRITE, "otlp")
+                    : RouteMatch.Mismatch.METHOD_NOT_ALLOWED;
+        }
+        if (!rest.startsWith(TEMPO) || rest.length() == TEMPO.length()) {
+            return RouteMatch.Mismatch.NOT_FOUND;
+        }
+        String path = "/" + rest.substring(TEMPO.length());
+        String group = groupOf(path);
+        if (READ_METHODS.contains(method)) {
+            return new ProxyRoute(Upstream.QUERY_FRONTEND, path, Permission.READ, group);
+        }
+        if (group.equals("overrides") && OVERRIDES_WRITE_METHODS.contains(method)) {
+            return new ProxyRoute(Upstream.QUERY_FRONTEND, path, Permission.WRITE, group);
+        }
+        return RouteMatch.Mismatch.METHOD_NOT_ALLOWED;
+    }
+
+    static String groupOf(String path) {
+        if (path.startsWith("/api/traces/") || path.startsWith("/api/v2/traces/")) {
+            return "traces";
+        }
+        if (path.startsWith("/api/search/tag") || path.startsWith("/api/v2/search/tag")) {
+            return "tags";
+        }
+        if (path.equals("/api/search") || path.startsWith("/api/search/") || path.startsWith("/api/v2/search")) {
+            return "search";
+        }
+        if (path.startsWith("/api/metrics/")) {
+            return "metrics";
+        }
+        if (path.equals("/api/overrides") || path.startsWith("/api/overrides/")) {
+            return "overrides";
+        }
+        if (path.equals("/api/echo")) {
+            return "echo";
+        }
+        if (path.startsWith("/api/status/") || path.equals("/ready") || path.equals("/status")) {
+            return "status";
+        }
+        return "other";
+    }
+}

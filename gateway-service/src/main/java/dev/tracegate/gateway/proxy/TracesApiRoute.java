@@ -1,0 +1,160 @@
+package dev.tracegate.gateway.proxy;
+
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+
+import org.jboss.logging.Logger;
+
+import io.vertx.core.http.HttpHeaders;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
+
+import dev.tracegate.gateway.auth.CallerAuthenticator;
+import dev.tracegate.gateway.auth.TenantPaths;
+import dev.tracegate.gateway.config.GatewayConfig;
+import dev.tracegate.gateway.http.ErrorResponses;
+import dev.tracegate.gateway.metrics.GatewayMetrics;
+import dev.tracegate.gateway.rbac.Caller;
+import dev.tracegate.gateway.tenant.Tenant;
+import dev.tracegate.gateway.tenant.TenantConfiguration;
+import dev.tracegate.gateway.tenant.TenantRegistry;
+
+/**
+ * {@code /api/traces/v1/<tenant>/...}: finds the tenant, authenticates and authorizes the caller, then hands the
+ * request to {@link UpstreamProxy}. Checks run cheapest first: unknown tenant 404, unknown path 404, wrong method
+ * 405, no credentials 401 (or a redirect to sign in for a browser), bad token 401, not allowed 403, body too large
+ * 413.
+ */
+@ApplicationScoped
+public class TracesApiRoute {
+
+    private static final Logger LOG = Logger.getLogger(TracesApiRoute.class);
+
+    private final TenantRegistry registry;
+    private final CallerAuthenticator authenticator;
+    private final UpstreamProxy proxy;
+    private final GatewayMetrics metrics;
+    private final GatewayConfig config;
+
+    public TracesApiRoute(TenantRegistry registry, CallerAuthenticator authenticator, UpstreamProxy proxy,
+            GatewayMetrics metrics, GatewayConfig config) {
+        this.registry = registry;
+        this.authenticator = authenticator;
+        this.proxy = proxy;
+        this.metrics = metrics;
+        this.config = config;
+    }
+
+    void register(@Observes Router router) {
+        router.route(TenantPaths.API_PREFIX + "*").handler(this::handle);
+    }
+
+    void handle(RoutingContext rc) {
+        long started = System.nanoTime();
+        String path = rc.normalizedPath();
+        String tenantName = TenantPaths.tenantOf(path);
+        TenantConfiguration tenants = registry.current().orElse(null);
+        Tenant tenant = tenants == null || tenantName == null ? null : tenants.tenant(tenantName).orElse(null);
+        String rest = tenantName == null ? "" : path.substring(TenantPaths.API_PREFIX.length() + tenantName.length());
+        rest = rest.startsWith("/") ? rest.substring(1) : rest;
+        RouteMatch match = ProxyRoute.classify(rc.request().method(), rest);
+        String group = match instanceof ProxyRoute r ? r.group() : "none";
+        String tenantTag = tenant == null ? GatewayMetrics.UNKNOWN_TENANT : tenant.name();
+        rc.addEndHandler(v -> metrics.request(tenantTag, group, rc.request().method().name(),
+                rc.response().getStatusCode(), Duration.ofNanos(System.nanoTime() - started)));
+
+        if (tenants == null) {
+            ErrorResponses.send(rc, 503, "not_ready", "the gateway has no tenant configuration yet");
+            return;
+        }
+        if (tenant == null) {
+            metrics.authFailure(GatewayMetrics.UNKNOWN_TENANT, "unknown_tenant");
+            ErrorResponses.notFound(rc, tenantName == null ? "no tenant in the path" : "no tenant named '" + tenantName + "'");
+            return;
+        }
+        if (match == RouteMatch.Mismatch.NOT_FOUND) {
+            ErrorResponses.notFound(rc, "no such route: use /api/traces/v1/" + tenant.name()
+                    + "/tempo/<Tempo API path> or POST /api/traces/v1/" + tenant.name() + "/v1/traces");
+            return;
+        }
+        if (match == RouteMatch.Mismatch.METHOD_NOT_ALLOWED) {
+            ErrorResponses.send(rc, 405, "method_not_allowed",
+                    rc.request().method().name() + " is not allowed on " + path);
+            return;
+        }
+        ProxyRoute route = (ProxyRoute) match;
+        if (!CallerAuthenticator.hasCredentials(rc, tenant)) {
+            metrics.authFailure(tenant.name(), CallerAuthenticator.Failure.MISSING_CREDENTIALS.reason);
+            if (wantsHtml(rc)) {
+                redirectToLogin(rc, tenant);
+            } else {
+                ErrorResponses.unauthorized(rc, tenant.name(), null,
+                        "send a bearer token of tenant '" + tenant.name() + "' in the Authorization header");
+            }
+            return;
+        }
+        // Hold the body until we know whether it may go upstream; chunks arriving meanwhile would be lost.
+        rc.request().pause();
+        authenticator.authenticate(rc, tenant, new CallerAuthenticator.Callback() {
+            @Override
+            public void authenticated(Caller caller) {
+                authorizeAndForward(rc, tenants, tenant, route, caller);
+            }
+
+            @Override
+            public void failed(CallerAuthenticator.Failure failure) {
+                metrics.authFailure(tenant.name(), failure.reason);
+                closeUnreadBody(rc);
+                if (failure == CallerAuthenticator.Failure.ISSUER_UNAVAILABLE) {
+                    ErrorResponses.send(rc, 503, "issuer_unavailable",
+                            "the OIDC issuer of tenant '" + tenant.name() + "' cannot be reached; try again later");
+                } else {
+                    ErrorResponses.unauthorized(rc, tenant.name(), "invalid_token", "the token is not valid for tenant '"
+                            + tenant.name() + "' (checked: signature, issuer, expiry, audience)");
+                }
+            }
+        });
+    }
+
+    private void authorizeAndForward(RoutingContext rc, TenantConfiguration tenants, Tenant tenant, ProxyRoute route,
+            Caller caller) {
+        if (!tenants.authorizer().isAllowed(caller, tenant.name(), route.permission())) {
+            metrics.authFailure(tenant.name(), "forbidden");
+            LOG.debugf("Tenant %s: %s may not %s", tenant.name(), caller.subject(), route.permission().wireName());
+            closeUnreadBody(rc);
+            ErrorResponses.send(rc, 403, "forbidden", "'" + caller.subject() + "' has no " + route.permission().wireName()
+                    + " permission on tenant '" + tenant.name() + "'");
+            return;
+        }
+        long limit = config.limits().maxBodySize().asLongValue();
+        if (BodyLimit.declaredTooLarge(rc, limit)) {
+            BodyLimit.refuse(rc, limit);
+            return;
+        }
+        proxy.forward(rc, tenant, route);
+    }
+
+    /** A request refused before its body was read: the connection cannot be reused for the next request. */
+    private static void closeUnreadBody(RoutingContext rc) {
+        if (!rc.request().isEnded()) {
+            rc.response().putHeader(HttpHeaders.CONNECTION, "close");
+        }
+    }
+
+    private static boolean wantsHtml(RoutingContext rc) {
+        String accept = rc.request().getHeader(HttpHeaders.ACCEPT);
+        return rc.request().method() == HttpMethod.GET && accept != null && accept.contains("text/html");
+    }
+
+    private static void redirectToLogin(RoutingContext rc, Tenant tenant) {
+        String back = URLEncoder.encode(rc.request().uri(), StandardCharsets.UTF_8);
+        rc.response().setStatusCode(302)
+                .putHeader(HttpHeaders.LOCATION, "/oidc/" + tenant.name() + "/login?redirect=" + back)
+                .end();
+    }
+}

@@ -1,0 +1,220 @@
+package dev.tracegate.gateway.proxy;
+
+import java.net.URI;
+import java.util.Locale;
+import java.util.Set;
+import java.util.concurrent.TimeoutException;
+
+import jakarta.enterprise.context.ApplicationScoped;
+
+import io.netty.channel.ConnectTimeoutException;
+import io.vertx.core.MultiMap;
+import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpClient;
+import io.vertx.core.http.HttpClientOptions;
+import io.vertx.core.http.HttpClientRequest;
+import io.vertx.core.http.HttpClientResponse;
+import io.vertx.core.http.HttpHeaders;
+import io.vertx.core.http.HttpServerRequest;
+import io.vertx.core.http.HttpServerResponse;
+import io.vertx.core.http.PoolOptions;
+import io.vertx.core.http.RequestOptions;
+import io.vertx.ext.web.RoutingContext;
+
+import dev.tracegate.gateway.config.GatewayConfig;
+import dev.tracegate.gateway.http.ErrorResponses;
+import dev.tracegate.gateway.metrics.GatewayMetrics;
+import dev.tracegate.gateway.tenant.Tenant;
+
+/**
+ * Streams an authorized request to Tempo and Tempo's answer back, chunk by chunk with back-pressure both ways:
+ * memory does not grow with the size of a trace or a batch of spans.
+ * <p>
+ * Upstream gets {@code X-Scope-OrgID} = the tenant's id, and never the client's own {@code X-Scope-OrgID},
+ * {@code Authorization} or cookies.
+ */
+@ApplicationScoped
+public class UpstreamProxy {
+
+    /** Headers that belong to one connection (RFC 9110 §7.6.1) or to the client's session with the gateway. */
+    private static final Set<String> NOT_FORWARDED = Set.of("connection", "keep-alive", "proxy-authenticate",
+            "proxy-authorization", "proxy-connection", "te", "trailer", "trailers", "transfer-encoding", "upgrade",
+            "host", "authorization", "cookie", "x-scope-orgid", "forwarded", "x-forwarded-for", "x-forwarded-host",
+            "x-forwarded-proto");
+    private static final Set<String> NOT_RETURNED = Set.of("connection", "keep-alive", "proxy-authenticate",
+            "proxy-connection", "te", "trailer", "trailers", "transfer-encoding", "upgrade");
+    static final String ORG_ID = "X-Scope-OrgID";
+
+    private final GatewayConfig config;
+    private final Vertx vertx;
+    private final GatewayMetrics metrics;
+    private final URI queryFrontend;
+    private final URI distributor;
+    /** One client per event loop: a connection then stays on the loop of the requests it serves. */
+    private final ThreadLocal<HttpClient> clients = new ThreadLocal<>();
+
+    public UpstreamProxy(GatewayConfig config, Vertx vertx, GatewayMetrics metrics) {
+        this.config = config;
+        this.vertx = vertx;
+        this.metrics = metrics;
+        this.queryFrontend = URI.create(trimSlash(config.upstream().queryFrontend()));
+        this.distributor = URI.create(trimSlash(config.upstream().distributor()));
+    }
+
+    /** Forwards the (paused) request; answers the client in every case, with 413, 502 or 504 on failure. */
+    public void forward(RoutingContext rc, Tenant tenant, ProxyRoute route) {
+        HttpServerRequest request = rc.request();
+        URI base = route.upstream() == Upstream.QUERY_FRONTEND ? queryFrontend : distributor;
+        String query = request.query();
+        RequestOptions options = new RequestOptions()
+                .setMethod(request.method())
+                .setAbsoluteURI(base + route.upstreamPath() + (query == null ? "" : "?" + query))
+                .setConnectTimeout(config.upstream().connectTimeout().toMillis())
+                .setIdleTimeout(config.upstream().timeout().toMillis());
+        copyRequestHeaders(request, options.getHeaders());
+        options.putHeader(ORG_ID, tenant.id());
+        addForwardedHeaders(request, options.getHeaders());
+
+        client().request(options).onComplete(ar -> {
+            if (ar.failed()) {
+                upstreamFailed(rc, route, ar.cause());
+                return;
+            }
+            HttpClientRequest upstream = ar.result();
+            rc.response().closeHandler(v -> upstream.reset());
+            upstream.response().onComplete(res -> {
+                if (res.succeeded()) {
+                    streamResponse(rc, route, res.result());
+                } else {
+                    upstreamFailed(rc, route, res.cause());
+                }
+            });
+            streamRequestBody(rc, upstream);
+        });
+    }
+
+    private void streamRequestBody(RoutingContext rc, HttpClientRequest upstream) {
+        HttpServerRequest request = rc.request();
+        String length = request.getHeader(HttpHeaders.CONTENT_LENGTH);
+        if (length != null) {
+            upstream.putHeader(HttpHeaders.CONTENT_LENGTH, length);
+        } else if (request.headers().contains(HttpHeaders.TRANSFER_ENCODING)) {
+            upstream.setChunked(true);
+        }
+        long limit = config.limits().maxBodySize().asLongValue();
+        long[] received = {0};
+        request.handler(chunk -> {
+            received[0] += chunk.length();
+            if (received[0] > limit) {
+                request.handler(null);
+                upstream.reset();
+                BodyLimit.refuse(rc, limit);
+                return;
+            }
+            upstream.write(chunk);
+            if (upstream.writeQueueFull()) {
+                request.pause();
+                upstream.drainHandler(v -> request.resume());
+            }
+        });
+        request.endHandler(v -> {
+            if (received[0] <= limit) {
+                upstream.end();
+            }
+        });
+        request.exceptionHandler(t -> upstream.reset());
+        request.resume();
+    }
+
+    private void streamResponse(RoutingContext rc, ProxyRoute route, HttpClientResponse upstream) {
+        HttpServerResponse response = rc.response();
+        if (response.ended() || response.closed()) {
+            upstream.request().reset();
+            return;
+        }
+        response.setStatusCode(upstream.statusCode());
+        response.setStatusMessage(upstream.statusMessage());
+        upstream.headers().forEach(h -> {
+            if (!NOT_RETURNED.contains(h.getKey().toLowerCase(Locale.ROOT))) {
+                response.headers().add(h.getKey(), h.getValue());
+            }
+        });
+        if (!response.headers().contains(HttpHeaders.CONTENT_LENGTH)) {
+            response.setChunked(true);
+        }
+        upstream.handler(chunk -> {
+            response.write(chunk);
+            if (response.writeQueueFull()) {
+                upstream.pause();
+                response.drainHandler(v -> upstream.resume());
+            }
+        });
+        upstream.endHandler(v -> response.end());
+        upstream.exceptionHandler(t -> {
+            // Headers are out: cut the connection so the client cannot take a truncated body for a whole one.
+            metrics.upstreamError(upstreamName(route), t instanceof TimeoutException ? "timeout" : "broken");
+            response.reset();
+        });
+    }
+
+    private void upstreamFailed(RoutingContext rc, ProxyRoute route, Throwable cause) {
+        String name = upstreamName(route);
+        String component = route.upstream() == Upstream.QUERY_FRONTEND ? "Tempo query-frontend" : "Tempo distributor";
+        if (rc.response().ended() || rc.response().closed()) {
+            return;
+        }
+        if (cause instanceof TimeoutException || cause instanceof ConnectTimeoutException) {
+            metrics.upstreamError(name, "timeout");
+            ErrorResponses.send(rc, 504, "upstream_timeout", component + " did not answer in time");
+        } else {
+            metrics.upstreamError(name, cause instanceof java.net.ConnectException ? "refused" : "broken");
+            ErrorResponses.send(rc, 502, "upstream_unavailable", component + " could not be reached");
+        }
+    }
+
+    private static void copyRequestHeaders(HttpServerRequest request, MultiMap target) {
+        String connectionTokens = request.getHeader(HttpHeaders.CONNECTION);
+        request.headers().forEach(h -> {
+            String name = h.getKey().toLowerCase(Locale.ROOT);
+            if (NOT_FORWARDED.contains(name) || name.equals("content-length")
+                    || (connectionTokens != null && connectionTokens.toLowerCase(Locale.ROOT).contains(name))) {
+                return;
+            }
+            target.add(h.getKey(), h.getValue());
+        });
+    }
+
+    private static void addForwardedHeaders(HttpServerRequest request, MultiMap target) {
+        String forwardedFor = request.getHeader("X-Forwarded-For");
+        String client = request.remoteAddress() == null ? "unknown" : request.remoteAddress().hostAddress();
+        target.set("X-Forwarded-For", forwardedFor == null ? client : forwardedFor + ", " + client);
+        target.set("X-Forwarded-Proto", request.scheme());
+        if (request.authority() != null) {
+            target.set("X-Forwarded-Host", request.authority().toString());
+        }
+    }
+
+    private HttpClient client() {
+        HttpClient client = clients.get();
+        if (client == null) {
+            client = vertx.createHttpClient(new HttpClientOptions()
+                    .setKeepAlive(true)
+                    .setKeepAliveTimeout(60)
+                    .setDecompressionSupported(false)
+                    .setTryUseCompression(false)
+                    .setMaxInitialLineLength(16 * 1024)
+                    .setMaxHeaderSize(64 * 1024),
+                    new PoolOptions().setHttp1MaxSize(config.upstream().maxConnections()));
+            clients.set(client);
+        }
+        return client;
+    }
+
+    private static String upstreamName(ProxyRoute route) {
+        return route.upstream() == Upstream.QUERY_FRONTEND ? "query-frontend" : "distributor";
+    }
+
+    private static String trimSlash(String url) {
+        return url.endsWith("/") ? url.substring(0, url.length() - 1) : url;
+    }
+}

@@ -1,0 +1,50 @@
+package dev.tracegate.gateway.tenant;
+
+import java.util.ArrayList;
+import java.util.List;
+
+import io.quarkus.oidc.OidcTenantConfig;
+
+import dev.tracegate.gateway.tenant.TenantsDocument.Oidc;
+
+/**
+ * One tenant as the gateway serves it: {@code name} is in the URL, {@code id} goes to Tempo as X-Scope-OrgID.
+ * {@code oidcConfig} is built once per change of the tenant's OIDC settings, so quarkus-oidc keeps its connection
+ * to the issuer (keys, metadata) for as long as they stay the same.
+ */
+public record Tenant(String name, String id, Oidc oidc, OidcTenantConfig oidcConfig) {
+
+    /** Claim that names the subject for role bindings of kind user. */
+    public String usernameClaim() {
+        return oidc.usernameClaim() == null ? "sub" : oidc.usernameClaim();
+    }
+
+    /** Claim that lists the subject's groups; {@code null} when the tenant has no group claim. */
+    public String groupClaim() {
+        return oidc.groupClaim();
+    }
+
+    /** Audiences a bearer token may carry: the client id, plus the configured extras (Grafana forwards access tokens). */
+    public List<String> acceptedAudiences() {
+        List<String> audiences = new ArrayList<>();
+        audiences.add(oidc.clientID());
+        if (oidc.audiences() != null) {
+            audiences.addAll(oidc.audiences());
+        }
+        return audiences;
+    }
+
+    /** Path of the browser sign-in callback; a tenant's redirectURL must end in it. */
+    public String callbackPath() {
+        return callbackPath(name);
+    }
+
+    public static String callbackPath(String tenantName) {
+        return "/oidc/" + tenantName + "/callback";
+    }
+
+    /** The browser session cookie's name (quarkus-oidc's, with the tenant as suffix). */
+    public String sessionCookieName() {
+        return "q_session_" + name;
+    }
+}

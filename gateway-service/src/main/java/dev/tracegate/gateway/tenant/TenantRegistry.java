@@ -1,0 +1,124 @@
+package dev.tracegate.gateway.tenant;
+
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.time.Instant;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.atomic.AtomicReference;
+
+import jakarta.enterprise.context.ApplicationScoped;
+
+import org.eclipse.microprofile.config.ConfigProvider;
+import org.jboss.logging.Logger;
+
+import io.micrometer.core.instrument.MeterRegistry;
+
+import dev.tracegate.gateway.auth.IssuerTrust;
+import dev.tracegate.gateway.auth.TenantOidcConfigs;
+import dev.tracegate.gateway.config.GatewayConfig;
+import dev.tracegate.gateway.rbac.Authorizer;
+import dev.tracegate.gateway.tenant.TenantsDocument.Authentication;
+
+/**
+ * Holds the tenant configuration in force. A new document replaces it only when it is valid as a whole; otherwise
+ * the last good configuration keeps serving and the refusal is logged and counted.
+ */
+@ApplicationScoped
+public class TenantRegistry {
+
+    private static final Logger LOG = Logger.getLogger(TenantRegistry.class);
+
+    private final AtomicReference<TenantConfiguration> current = new AtomicReference<>();
+    private final TenantsParser parser;
+    private final GatewayConfig config;
+    private final IssuerTrust issuerTrust;
+    private final MeterRegistry meters;
+    private volatile boolean lastApplyFailed;
+
+    public TenantRegistry(GatewayConfig config, IssuerTrust issuerTrust, MeterRegistry meters) {
+        this.config = config;
+        this.issuerTrust = issuerTrust;
+        this.meters = meters;
+        this.parser = new TenantsParser(name -> ConfigProvider.getConfig().getOptionalValue(name, String.class));
+        meters.gauge("tracegate_gateway_tenants", this, r -> r.current().map(c -> c.tenants().size()).orElse(0));
+        meters.gauge("tracegate_gateway_config_last_reload_successful", this, r -> r.lastApplyFailed ? 0 : 1);
+    }
+
+    public Optional<TenantConfiguration> current() {
+        return Optional.ofNullable(current.get());
+    }
+
+    /**
+     * Validates a tenants document and, when it is valid, makes it the one in force.
+     *
+     * @param source where it came from, for logs (a file path or the provisioner's URL)
+     * @param expandPlaceholders whether {@code ${name}} placeholders are resolved from the gateway's configuration
+     * @throws InvalidTenantsException naming each bad field; the configuration in force is kept
+     */
+    public synchronized TenantConfiguration apply(String source, String text, boolean expandPlaceholders)
+            throws InvalidTenantsException {
+        try {
+            TenantsDocument document = (expandPlaceholders ? parser : new TenantsParser(null)).parse(text);
+            TenantsValidator.validate(document);
+            TenantConfiguration next = build(document, source, version(text));
+            current.set(next);
+            lastApplyFailed = false;
+            meters.counter("tracegate_gateway_config_reloads_total", "result", "success").increment();
+            LOG.infof("Serving %d tenant(s) %s from %s (version %s)", next.tenants().size(), next.tenants().keySet(),
+                    source, next.version());
+            return next;
+        } catch (InvalidTenantsException e) {
+            lastApplyFailed = true;
+            meters.counter("tracegate_gateway_config_reloads_total", "result", "failure").increment();
+            TenantConfiguration kept = current.get();
+            LOG.errorf("Refused the tenants document from %s: %s. %s", source, e.getMessage(),
+                    kept == null ? "No tenants are served until a valid document arrives."
+                            : "Still serving version " + kept.version() + " from " + kept.source() + ".");
+            throw e;
+        }
+    }
+
+    private TenantConfiguration build(TenantsDocument document, String source, String version)
+            throws InvalidTenantsException {
+        TenantConfiguration previous = current.get();
+        Map<String, Tenant> tenants = new LinkedHashMap<>();
+        for (int i = 0; i < document.tenants().authentication().size(); i++) {
+            Authentication a = document.tenants().authentication().get(i);
+            Tenant before = previous == null ? null : previous.tenants().get(a.tenantName());
+            if (before != null && before.oidc().equals(a.oidc())) {
+                // Same OIDC settings: keep the same quarkus-oidc config object, so its issuer connection is reused.
+                tenants.put(a.tenantName(), new Tenant(a.tenantName(), a.tenantId(), a.oidc(), before.oidcConfig()));
+                continue;
+            }
+            Optional<String> tls;
+            try {
+                tls = issuerTrust.register(a.tenantName(), a.oidc().issuerCAPath());
+            } catch (IllegalArgumentException e) {
+                throw new InvalidTenantsException(
+                        "tenants.authentication[" + i + "].oidc.issuerCAPath: " + e.getMessage());
+            }
+            tenants.put(a.tenantName(), new Tenant(a.tenantName(), a.tenantId(), a.oidc(),
+                    TenantOidcConfigs.build(a.tenantName(), a.oidc(), tls, config.session().secret())));
+        }
+        var authorization = document.tenants().authorization();
+        Authorizer authorizer = new Authorizer(
+                authorization.roles() == null ? List.of() : authorization.roles(),
+                authorization.roleBindings() == null ? List.of() : authorization.roleBindings());
+        return new TenantConfiguration(java.util.Collections.unmodifiableMap(tenants), authorizer, version, source, Instant.now());
+    }
+
+    /** A short content hash: the same document always has the same version, in logs and metrics. */
+    static String version(String text) {
+        try {
+            byte[] digest = MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8));
+            return HexFormat.of().formatHex(digest, 0, 6);
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}
