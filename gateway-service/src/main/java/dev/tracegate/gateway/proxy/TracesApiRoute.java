@@ -103,7 +103,12 @@ public class TracesApiRoute {
         authenticator.authenticate(rc, tenant, new CallerAuthenticator.Callback() {
             @Override
             public void authenticated(Caller caller) {
-                authorizeAndForward(rc, tenants, tenant, route, caller);
+                try {
+                    authorizeAndForward(rc, tenants, tenant, route, caller);
+                } catch (RuntimeException e) {
+                    LOG.errorf(e, "Tenant %s: could not forward %s", tenant.name(), route.group());
+                    ErrorResponses.send(rc, 500, "internal_error", "the gateway failed to forward the request");
+                }
             }
 
             @Override

@@ -66,14 +66,16 @@ public class UpstreamProxy {
         HttpServerRequest request = rc.request();
         URI base = route.upstream() == Upstream.QUERY_FRONTEND ? queryFrontend : distributor;
         String query = request.query();
+        MultiMap headers = MultiMap.caseInsensitiveMultiMap();
+        copyRequestHeaders(request, headers);
+        headers.set(ORG_ID, tenant.id());
+        addForwardedHeaders(request, headers);
         RequestOptions options = new RequestOptions()
+                .setHeaders(headers)
                 .setMethod(request.method())
                 .setAbsoluteURI(base + route.upstreamPath() + (query == null ? "" : "?" + query))
                 .setConnectTimeout(config.upstream().connectTimeout().toMillis())
                 .setIdleTimeout(config.upstream().timeout().toMillis());
-        copyRequestHeaders(request, options.getHeaders());
-        options.putHeader(ORG_ID, tenant.id());
-        addForwardedHeaders(request, options.getHeaders());
 
         client().request(options).onComplete(ar -> {
             if (ar.failed()) {

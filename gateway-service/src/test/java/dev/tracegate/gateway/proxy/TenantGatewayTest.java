@@ -1,0 +1,254 @@
+package dev.tracegate.gateway.proxy;
+
+import static dev.tracegate.gateway.testsupport.KeycloakTestResource.ALICE;
+import static dev.tracegate.gateway.testsupport.KeycloakTestResource.ANNA;
+import static dev.tracegate.gateway.testsupport.KeycloakTestResource.ARNOLD;
+import static dev.tracegate.gateway.testsupport.KeycloakTestResource.BELLA;
+import static dev.tracegate.gateway.testsupport.KeycloakTestResource.BOB;
+import static io.restassured.RestAssured.given;
+import static org.hamcrest.Matchers.containsString;
+import static org.hamcrest.Matchers.equalTo;
+import static org.hamcrest.Matchers.not;
+import static org.hamcrest.Matchers.startsWith;
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+
+import java.net.URL;
+import java.util.Random;
+
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import io.quarkus.test.common.QuarkusTestResource;
+import io.quarkus.test.common.http.TestHTTPResource;
+import io.quarkus.test.junit.QuarkusTest;
+import io.restassured.http.ContentType;
+
+import dev.tracegate.gateway.testsupport.KeycloakTestResource;
+import dev.tracegate.gateway.testsupport.RecordedRequest;
+import dev.tracegate.gateway.testsupport.TempoStandIn;
+import dev.tracegate.gateway.testsupport.TempoStandInResource;
+
+/**
+ * The gateway end to end: real Keycloak realms as the two tenants' issuers (team-a, team-b), a Tempo stand-in
+ * behind it, and the tenants of {@code src/test/resources/tenants/test-tenants.yaml}.
+ */
+@QuarkusTest
+@QuarkusTestResource(KeycloakTestResource.class)
+@QuarkusTestResource(TempoStandInResource.class)
+class TenantGatewayTest {
+
+    private static final String TEAM_A = "/api/traces/v1/team-a";
+    private static final String TEAM_B = "/api/traces/v1/team-b";
+
+    @TestHTTPResource(value = "/metrics", management = true)
+    URL metrics;
+
+    private TempoStandIn tempo;
+
+    @BeforeEach
+    void freshTempo() {
+        tempo = TempoStandInResource.tempo();
+        tempo.reset();
+        tempo.clear();
+    }
+
+    private static String token(String user) {
+        return KeycloakTestResource.accessToken(user);
+    }
+
+    @Test
+    void readerQueriesTempoAsTheTenant() {
+        given().auth().oauth2(token(ANNA)).urlEncodingEnabled(false)
+                .when().get(TEAM_A + "/tempo/api/search?tags=service.name%3Dcart&limit=20")
+                .then().statusCode(200)
+                .body("orgId", equalTo("team-a-org"))
+                .body("path", equalTo("/api/search"));
+        RecordedRequest seen = tempo.lastRequest();
+        assertEquals("GET", seen.method());
+        assertEquals("tags=service.name%3Dcart&limit=20", seen.query());
+    }
+
+    @Test
+    void everyTempoReadEndpointIsReachable() {
+        String token = token(ALICE);
+        for (String path : new String[] { "/api/traces/2f3e0cee77ae5dc9c17ade3689eb2e54",
+                "/api/v2/traces/2f3e0cee77ae5dc9c17ade3689eb2e54", "/api/search/tags", "/api/v2/search/tags",
+                "/api/v2/search/tag/service.name/values", "/api/metrics/query_range", "/api/echo",
+                "/api/status/buildinfo" }) {
+            given().auth().oauth2(token).when().get(TEAM_A + "/tempo" + path)
+                    .then().statusCode(200).body("path", equalTo(path));
+        }
+        given().auth().oauth2(token).when().head(TEAM_A + "/tempo/api/echo").then().statusCode(200);
+    }
+
+    @Test
+    void upstreamNeverSeesTheClientsCredentialsOrOrgId() {
+        given().auth().oauth2(token(ALICE))
+                .header("X-Scope-OrgID", "team-b-org")
+                .header("x-scope-orgid", "someone-else")
+                .cookie("grafana_session", "abc")
+                .header("X-Grafana-Org-Id", "1")
+                .when().get(TEAM_A + "/tempo/api/echo")
+                .then().statusCode(200);
+        RecordedRequest seen = tempo.lastRequest();
+        assertEquals(java.util.List.of("team-a-org"), seen.headerValues("X-Scope-OrgID"));
+        assertFalse(seen.hasHeader("Authorization"));
+        assertFalse(seen.hasHeader("Cookie"));
+        assertEquals("1", seen.header("X-Grafana-Org-Id"), "other headers pass through");
+    }
+
+    @Test
+    void tenantsAreIsolatedBothWays() {
+        given().auth().oauth2(token(ALICE)).when().get(TEAM_B + "/tempo/api/echo")
+                .then().statusCode(401).body("error", equalTo("unauthorized"));
+        given().auth().oauth2(token(BOB)).when().get(TEAM_A + "/tempo/api/echo")
+                .then().statusCode(401).body("error", equalTo("unauthorized"));
+        given().auth().oauth2(token(BOB)).when().get(TEAM_B + "/tempo/api/echo")
+                .then().statusCode(200).body("orgId", equalTo("team-b-org"));
+        assertEquals(1, tempo.requests().size(), "only bob's own request reached Tempo");
+    }
+
+    @Test
+    void tokenForAnotherClientOfTheSameIssuerIsRefused() {
+        String otherAudience = KeycloakTestResource.accessToken("team-a", KeycloakTestResource.OTHER_CLIENT,
+                KeycloakTestResource.OTHER_CLIENT_SECRET, ALICE, KeycloakTestResource.password(ALICE));
+        given().auth().oauth2(otherAudience).when().get(TEAM_A + "/tempo/api/echo")
+                .then().statusCode(401)
+                .header("WWW-Authenticate", startsWith("Bearer realm=\"team-a\", error=\"invalid_token\""));
+        assertEquals(0, tempo.requests().size());
+    }
+
+    @Test
+    void missingOrGarbageTokenIs401WithAChallenge() {
+        given().when().get(TEAM_A + "/tempo/api/echo")
+                .then().statusCode(401)
+                .contentType(ContentType.JSON)
+                .header("WWW-Authenticate", equalTo("Bearer realm=\"team-a\""))
+                .body("error", equalTo("unauthorized"))
+                .body("message", containsString("bearer token"));
+        given().auth().oauth2("not.a.jwt").when().get(TEAM_A + "/tempo/api/echo")
+                .then().statusCode(401).contentType(ContentType.JSON)
+                .body("message", not(containsString("not.a.jwt")));
+        assertEquals(0, tempo.requests().size());
+    }
+
+    @Test
+    void aBrowserWithoutSessionIsSentToSignIn() {
+        given().redirects().follow(false).accept("text/html,application/xhtml+xml")
+                .when().get(TEAM_A + "/tempo/api/search?limit=5")
+                .then().statusCode(302)
+                .header("Location", equalTo("/oidc/team-a/login?redirect=%2Fapi%2Ftraces%2Fv1%2Fteam-a%2Ftempo%2Fapi%2Fsearch%3Flimit%3D5"));
+    }
+
+    @Test
+    void permissionsFollowRolesAndBindings() {
+        byte[] spans = "{\"resourceSpans\":[]}".getBytes();
+        given().auth().oauth2(token(ANNA)).contentType("application/json").body(spans)
+                .when().post(TEAM_A + "/v1/traces")
+                .then().statusCode(403).body("error", equalTo("forbidden"))
+                .body("message", equalTo("'anna@example.com' has no write permission on tenant 'team-a'"));
+        given().auth().oauth2(token(ARNOLD)).when().get(TEAM_A + "/tempo/api/echo")
+                .then().statusCode(403);
+        // team-b binds the user bob@example.com, not the group b-readers that bella is in.
+        given().auth().oauth2(token(BELLA)).when().get(TEAM_B + "/tempo/api/echo")
+                .then().statusCode(403);
+        given().auth().oauth2(token(ANNA)).when().post(TEAM_A + "/tempo/api/overrides")
+                .then().statusCode(403);
+        given().auth().oauth2(token(ALICE)).contentType("application/json").body("{}")
+                .when().post(TEAM_A + "/tempo/api/overrides")
+                .then().statusCode(200);
+        assertEquals(1, tempo.requests().size(), "only alice's overrides write reached Tempo");
+    }
+
+    @Test
+    void otlpProtobufArrivesByteForByteWithItsEncoding() {
+        byte[] body = new byte[300_000];
+        new Random(42).nextBytes(body);
+        given().auth().oauth2(token(ALICE))
+                .contentType("application/x-protobuf").header("Content-Encoding", "gzip")
+                .body(body)
+                .when().post(TEAM_A + "/v1/traces")
+                .then().statusCode(200);
+        RecordedRequest seen = tempo.lastRequest();
+        assertEquals("/v1/traces", seen.path());
+        assertEquals("team-a-org", seen.orgId());
+        assertEquals("gzip", seen.header("Content-Encoding"));
+        org.hamcrest.MatcherAssert.assertThat(seen.header("Content-Type"), startsWith("application/x-protobuf"));
+        assertArrayEquals(body, seen.body());
+    }
+
+    @Test
+    void otlpJsonFromAnExportersClientCredentials() {
+        String exporter = KeycloakTestResource.clientCredentialsToken("team-a", KeycloakTestResource.CLIENT_A,
+                KeycloakTestResource.CLIENT_A_SECRET);
+        String json = "{\"resourceSpans\":[{\"resource\":{\"attributes\":[]},\"scopeSpans\":[]}]}";
+        given().auth().oauth2(exporter).contentType("application/json").body(json)
+                .when().post(TEAM_A + "/v1/traces")
+                .then().statusCode(200);
+        assertEquals(json, tempo.lastRequest().bodyAsString());
+    }
+
+    @Test
+    void unknownTenantsRoutesAndMethodsAreNamed() {
+        given().auth().oauth2(token(ALICE)).when().get("/api/traces/v1/team-z/tempo/api/echo")
+                .then().statusCode(404).contentType(ContentType.JSON)
+                .body("error", equalTo("not_found")).body("message", equalTo("no tenant named 'team-z'"));
+        given().when().get(TEAM_A + "/loki/api/v1/labels")
+                .then().statusCode(404).body("message", startsWith("no such route"));
+        given().when().get(TEAM_A + "/v1/traces")
+                .then().statusCode(405).body("error", equalTo("method_not_allowed"));
+    }
+
+    @Test
+    void bodiesOverTheLimitAre413WhetherDeclaredOrStreamed() {
+        byte[] big = new byte[5 * 1024 * 1024]; // the test limit is 4M
+        given().auth().oauth2(token(ALICE)).contentType("application/x-protobuf").body(big)
+                .when().post(TEAM_A + "/v1/traces")
+                .then().statusCode(413).contentType(ContentType.JSON).body("error", equalTo("payload_too_large"));
+        given().auth().oauth2(token(ALICE)).contentType("application/x-protobuf")
+                .body(new java.io.ByteArrayInputStream(big)) // no Content-Length: chunked
+                .when().post(TEAM_A + "/v1/traces")
+                .then().statusCode(413).body("error", equalTo("payload_too_large"));
+    }
+
+    @Test
+    void tempoErrorsPassThroughUnchanged() {
+        tempo.respondWith(400, "text/plain", "invalid TraceQL query: unexpected }");
+        given().auth().oauth2(token(ALICE)).when().get(TEAM_A + "/tempo/api/search?q=%7B%7D%7D")
+                .then().statusCode(400).body(equalTo("invalid TraceQL query: unexpected }"));
+    }
+
+    @Test
+    void upstreamDroppingTheConnectionIs502() {
+        tempo.closeConnection();
+        given().auth().oauth2(token(ALICE)).when().get(TEAM_A + "/tempo/api/search")
+                .then().statusCode(502).contentType(ContentType.JSON)
+                .body("error", equalTo("upstream_unavailable"));
+    }
+
+    @Test
+    void metricsCountRequestsAndAuthFailuresByTenant() throws Exception {
+        given().auth().oauth2(token(ANNA)).when().get(TEAM_A + "/tempo/api/search").then().statusCode(200);
+        given().when().get(TEAM_A + "/tempo/api/search").then().statusCode(401);
+        String scrape = given().when().get(metrics).then().statusCode(200).extract().asString();
+        org.hamcrest.MatcherAssert.assertThat(scrape, containsString(
+                "tracegate_gateway_requests_seconds_count{code=\"200\",method=\"GET\",route=\"search\",tenant=\"team-a\"}"));
+        org.hamcrest.MatcherAssert.assertThat(scrape, containsString(
+                "tracegate_gateway_auth_failures_total{reason=\"missing_token\",tenant=\"team-a\"}"));
+        org.hamcrest.MatcherAssert.assertThat(scrape, containsString("tracegate_gateway_requests_seconds_bucket"));
+        org.hamcrest.MatcherAssert.assertThat(scrape, containsString("tracegate_gateway_tenants 2.0"));
+    }
+
+    @Test
+    void noTokenOrSecretInAnyErrorBody() {
+        String token = token(ALICE);
+        String body = given().auth().oauth2(token).when().get(TEAM_B + "/tempo/api/echo")
+                .then().statusCode(401).extract().asString();
+        assertFalse(body.contains(token.substring(0, 20)));
+        assertFalse(body.contains("tracegate-b-secret"));
+        assertNull(tempo.requests().stream().findAny().orElse(null));
+    }
+}
