@@ -1,0 +1,160 @@
+package dev.tracegate.provisioner.api;
+
+import dev.tracegate.provisioner.config.ProvisionerConfig;
+import dev.tracegate.provisioner.crd.GatewaySpec;
+import dev.tracegate.provisioner.crd.TempoGateway;
+import dev.tracegate.provisioner.gatewayconfig.ConfigChangeSignals;
+import dev.tracegate.provisioner.gatewayconfig.ConfigRepresentations;
+import dev.tracegate.provisioner.gatewayconfig.ConfigResolution;
+import dev.tracegate.provisioner.gatewayconfig.GatewayConfigResolver;
+import dev.tracegate.provisioner.reconcile.GatewayWatch;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.smallrye.mutiny.Uni;
+import io.smallrye.mutiny.infrastructure.Infrastructure;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.HeaderParam;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.QueryParam;
+import jakarta.ws.rs.core.HttpHeaders;
+import jakarta.ws.rs.core.Response;
+import java.time.Duration;
+import java.util.Optional;
+import java.util.concurrent.CompletionStage;
+import org.jboss.logging.Logger;
+
+/**
+ * Serves each gateway its resolved tenants: {@code GET /api/v1/gateways/{namespace}/{name}/config}, JSON or
+ * YAML, with an ETag; {@code If-None-Match} answers 304, and {@code ?wait=30s} holds the request (without a
+ * thread) until the configuration changes or the time is up. Only the service account that the TempoGateway
+ * names may read it: the body holds client secrets.
+ */
+@Path("/api/v1/gateways")
+public class GatewayConfigResource {
+    private static final Logger LOG = Logger.getLogger(GatewayConfigResource.class);
+
+    private final GatewayWatch watch;
+    private final ConfigChangeSignals signals;
+    private final TokenReviewer tokenReviewer;
+    private final MeterRegistry meters;
+    private final Duration maxWait;
+
+    public GatewayConfigResource(GatewayWatch watch, ConfigChangeSignals signals, TokenReviewer tokenReviewer,
+                                 MeterRegistry meters, ProvisionerConfig config) {
+        this.watch = watch;
+        this.signals = signals;
+        this.tokenReviewer = tokenReviewer;
+        this.meters = meters;
+        this.maxWait = config.api().maxWait();
+    }
+
+    @GET
+    @Path("/{namespace}/{name}/config")
+    public Uni<Response> config(@PathParam("namespace") String namespace, @PathParam("name") String name,
+                                @QueryParam("wait") String wait,
+                                @HeaderParam(HttpHeaders.AUTHORIZATION) String authorization,
+                                @HeaderParam("If-None-Match") String ifNoneMatch,
+                                @HeaderParam(HttpHeaders.ACCEPT) String accept) {
+        String key = namespace + "/" + name;
+        Duration waitFor;
+        try {
+            waitFor = WaitParameter.parse(wait, maxWait);
+        } catch (IllegalArgumentException e) {
+            return Uni.createFrom().item(counted(ApiError.response(400, "bad_request", e.getMessage())));
+        }
+        Optional<String> token = bearerToken(authorization);
+        if (token.isEmpty()) {
+            return Uni.createFrom().item(counted(ApiError.response(401, "unauthorized", "send the gateway's service account token as Authorization: Bearer")));
+        }
+        ConfigMediaType type = ConfigMediaType.fromAccept(accept);
+        long deadline = System.nanoTime() + waitFor.toNanos();
+        // The TokenReview is a blocking call to the API server: a worker thread, never the event loop.
+        return Uni.createFrom().item(() -> tokenReviewer.review(token.get()))
+                .runSubscriptionOn(Infrastructure.getDefaultWorkerPool())
+                .onItem().transformToUni(caller -> {
+                    if (!caller.authenticated()) {
+                        return Uni.createFrom().item(ApiError.response(401, "unauthorized", "the token was not accepted by the Kubernetes TokenReview"));
+                    }
+                    return answer(key, caller, ifNoneMatch, type, deadline, !waitFor.isZero());
+                })
+                .onFailure().recoverWithItem(e -> {
+                    LOG.warnf("Cannot review a caller's token for %s: %s", key, e.getMessage());
+                    return ApiError.response(503, "token_review_failed", "the provisioner could not verify the token with the Kubernetes API");
+                })
+                .map(this::counted);
+    }
+
+    /** The current answer; when it would be 304 and the caller waits, the next one after a change or the deadline. */
+    private Uni<Response> answer(String key, Caller caller, String ifNoneMatch, ConfigMediaType type, long deadline, boolean waiting) {
+        // Taken before reading, so that a change between the read and the wait still wakes us.
+        CompletionStage<Void> change = signals.nextChange(key);
+        Response now = current(key, caller, ifNoneMatch, type);
+        long remaining = deadline - System.nanoTime();
+        if (now.getStatus() != 304 || !waiting || remaining <= 0) {
+            return Uni.createFrom().item(now);
+        }
+        return Uni.createFrom().completionStage(change)
+                .ifNoItem().after(Duration.ofNanos(remaining)).recoverWithItem((Void) null)
+                .onItem().transformToUni(ignored -> answer(key, caller, ifNoneMatch, type, deadline, true));
+    }
+
+    private Response current(String key, Caller caller, String ifNoneMatch, ConfigMediaType type) {
+        if (!watch.hasSynced()) {
+            return ApiError.response(503, "starting", "the provisioner has not read the cluster's TempoGateways yet");
+        }
+        Optional<TempoGateway> found = watch.gateway(key);
+        if (found.isEmpty()) {
+            return ApiError.response(404, "not_found", "no TempoGateway " + key);
+        }
+        TempoGateway gateway = found.get();
+        Optional<String> allowed = allowedUser(gateway);
+        if (allowed.isEmpty()) {
+            return ApiError.response(403, "forbidden", "TempoGateway " + key + " names no service account (spec.gateway.serviceAccount)");
+        }
+        if (!allowed.get().equals(caller.username())) {
+            LOG.debugf("Refused config of %s to %s", key, caller.username());
+            return ApiError.response(403, "forbidden", caller.username() + " is not the service account of TempoGateway " + key);
+        }
+        ConfigResolution resolution = GatewayConfigResolver.resolve(gateway, watch.secrets());
+        if (resolution instanceof ConfigResolution.Unresolved unresolved) {
+            return ApiError.response(503, "config_unavailable", unresolved.message());
+        }
+        ConfigResolution.Resolved resolved = (ConfigResolution.Resolved) resolution;
+        if (EntityTags.matches(ifNoneMatch, resolved.etag())) {
+            return Response.notModified().tag(unquoted(resolved.etag())).build();
+        }
+        byte[] body = type == ConfigMediaType.YAML ? ConfigRepresentations.yaml(resolved.document()) : ConfigRepresentations.json(resolved.document());
+        return Response.ok(body, type.contentType)
+                .header(HttpHeaders.ETAG, resolved.etag())
+                // Client secrets: no cache on the way may keep a copy.
+                .header(HttpHeaders.CACHE_CONTROL, "no-store")
+                .header(HttpHeaders.VARY, HttpHeaders.ACCEPT)
+                .build();
+    }
+
+    private static Optional<String> allowedUser(TempoGateway gateway) {
+        GatewaySpec spec = gateway.getSpec().gateway;
+        if (spec == null || spec.serviceAccount == null || spec.serviceAccount.name == null) {
+            return Optional.empty();
+        }
+        String namespace = spec.serviceAccount.namespace != null ? spec.serviceAccount.namespace : gateway.getMetadata().getNamespace();
+        return Optional.of(Caller.serviceAccountUser(namespace, spec.serviceAccount.name));
+    }
+
+    private static Optional<String> bearerToken(String authorization) {
+        if (authorization == null || !authorization.regionMatches(true, 0, "Bearer ", 0, 7)) {
+            return Optional.empty();
+        }
+        String token = authorization.substring(7).trim();
+        return token.isEmpty() ? Optional.empty() : Optional.of(token);
+    }
+
+    private static String unquoted(String etag) {
+        return etag.substring(1, etag.length() - 1);
+    }
+
+    private Response counted(Response response) {
+        meters.counter("tracegate.provisioner.config.fetches", "status", Integer.toString(response.getStatus())).increment();
+        return response;
+    }
+}

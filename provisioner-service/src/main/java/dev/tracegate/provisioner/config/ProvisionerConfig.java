@@ -1,0 +1,80 @@
+package dev.tracegate.provisioner.config;
+
+import io.smallrye.config.ConfigMapping;
+import io.smallrye.config.WithDefault;
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+
+/** Every setting of the provisioner's control loop and API (Grafana client settings live in tracegate.grafana). */
+@ConfigMapping(prefix = "tracegate.provisioner")
+public interface ProvisionerConfig {
+
+    /** Namespaces whose TempoGateways and Secrets are watched; all namespaces when absent. */
+    Optional<List<String>> namespaces();
+
+    /** Every gateway is reconciled this often even without a change, to revert drift made in Grafana. */
+    @WithDefault("5m")
+    Duration resyncInterval();
+
+    /** Threads that run reconciles; one gateway is never reconciled by two at once. */
+    @WithDefault("2")
+    int workers();
+
+    /** Retry delays after a failed reconcile. */
+    Backoff backoff();
+
+    /** Only the holder of a Kubernetes Lease writes; the others serve the API from their caches. */
+    LeaderElection leaderElection();
+
+    /** The REST API that gateways pull their configuration from. */
+    Api api();
+
+    interface Backoff {
+        /** First retry delay; doubles with each failure in a row. */
+        @WithDefault("1s")
+        Duration initial();
+
+        /** Longest retry delay. */
+        @WithDefault("5m")
+        Duration max();
+    }
+
+    interface LeaderElection {
+        /** false: this replica always writes (a single replica, or tests). */
+        @WithDefault("true")
+        boolean enabled();
+
+        /** Name of the Lease. */
+        @WithDefault("tracegate-provisioner")
+        String leaseName();
+
+        /** Namespace of the Lease; the client's namespace (the pod's) when absent. */
+        Optional<String> leaseNamespace();
+
+        /** This replica's name in the Lease; the host name (pod name) when absent. */
+        Optional<String> identity();
+
+        @WithDefault("15s")
+        Duration leaseDuration();
+
+        @WithDefault("10s")
+        Duration renewDeadline();
+
+        @WithDefault("2s")
+        Duration retryPeriod();
+    }
+
+    interface Api {
+        /** Upper bound of a long poll's ?wait=; longer requests are cut to it. */
+        @WithDefault("60s")
+        Duration maxWait();
+
+        /** Audiences required of callers' tokens in the TokenReview (a projected token's audience); any when absent. */
+        Optional<List<String>> tokenAudiences();
+
+        /** How long a successful TokenReview is remembered (by a hash of the token), to spare the API server on polls. */
+        @WithDefault("30s")
+        Duration tokenReviewCache();
+    }
+}

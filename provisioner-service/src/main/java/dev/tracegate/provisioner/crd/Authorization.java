@@ -1,0 +1,85 @@
+package dev.tracegate.provisioner.crd;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonProperty;
+import com.fasterxml.jackson.annotation.JsonPropertyDescription;
+import io.fabric8.generator.annotation.Required;
+import java.util.List;
+
+/** Roles say what may be done to which tenants; bindings give roles to users and groups. */
+@JsonInclude(JsonInclude.Include.NON_NULL)
+public class Authorization {
+    @JsonPropertyDescription("Named sets of permissions on resources of tenants.")
+    public List<Role> roles;
+
+    @JsonPropertyDescription("Which users and groups hold which roles.")
+    public List<RoleBinding> roleBindings;
+
+    /** A named permission set. */
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    public static class Role {
+        @Required
+        @JsonPropertyDescription("Name of the role, referenced by role bindings.")
+        public String name;
+
+        @Required
+        @JsonPropertyDescription("Resources the role covers; traces is the one the gateway knows.")
+        public List<String> resources;
+
+        @Required
+        @JsonPropertyDescription("Tenant names the role covers.")
+        public List<String> tenants;
+
+        @Required
+        @JsonPropertyDescription("read (query) and/or write (push).")
+        public List<Permission> permissions;
+    }
+
+    /** What a role allows. */
+    public enum Permission {
+        /** Query traces. */
+        @JsonProperty("read")
+        READ,
+        /** Push traces. */
+        @JsonProperty("write")
+        WRITE
+    }
+
+    /** Gives roles to subjects. */
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    public static class RoleBinding {
+        @Required
+        @JsonPropertyDescription("Name of the binding.")
+        public String name;
+
+        @Required
+        @JsonPropertyDescription("Names of the roles given.")
+        public List<String> roles;
+
+        @Required
+        @JsonPropertyDescription("Users and groups that receive the roles.")
+        public List<Subject> subjects;
+    }
+
+    /** A user or a group, as the tenant's OIDC claims name them. */
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    public static class Subject {
+        @Required
+        @JsonPropertyDescription("user (matched against usernameClaim) or group (against groupClaim).")
+        public SubjectKind kind;
+
+        @Required
+        @JsonPropertyDescription("The user's or group's name.")
+        public String name;
+    }
+
+    /** Kinds of subject. */
+    public enum SubjectKind {
+        /** Matched against the tenant's usernameClaim. */
+        @JsonProperty("user")
+        USER,
+        /** Matched against the tenant's groupClaim. */
+        @JsonProperty("group")
+        GROUP
+    }
+}

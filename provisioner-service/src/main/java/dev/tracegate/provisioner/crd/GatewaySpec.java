@@ -1,0 +1,40 @@
+package dev.tracegate.provisioner.crd;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonPropertyDescription;
+import io.fabric8.generator.annotation.Default;
+import io.fabric8.generator.annotation.Pattern;
+import io.fabric8.generator.annotation.Required;
+
+/** The Tracegate gateway that serves this configuration. */
+@JsonInclude(JsonInclude.Include.NON_NULL)
+public class GatewaySpec {
+    @Default("true")
+    @JsonPropertyDescription("Whether Grafana reaches Tempo through the gateway (true) or directly at the query-frontend with X-Scope-OrgID (false).")
+    public Boolean enabled;
+
+    @Pattern(Patterns.HTTP_URL)
+    @JsonPropertyDescription("Base URL of the gateway as Grafana's server reaches it, e.g. http://tracegate-gateway:8080.")
+    public String url;
+
+    @JsonPropertyDescription("The Kubernetes service account allowed to fetch this gateway's resolved configuration from the provisioner.")
+    public ServiceAccountRef serviceAccount;
+
+    /** Absent means enabled, as the CRD default says. (Not a bean getter: it must not become a property.) */
+    public boolean routesThroughGateway() {
+        return enabled == null || enabled;
+    }
+
+    /** A Kubernetes service account, by name and namespace. */
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    public static class ServiceAccountRef {
+        @Required
+        @Pattern(Patterns.OBJECT_NAME)
+        @JsonPropertyDescription("Name of the service account.")
+        public String name;
+
+        @Pattern(Patterns.OBJECT_NAME)
+        @JsonPropertyDescription("Namespace of the service account; defaults to the TempoGateway's namespace.")
+        public String namespace;
+    }
+}

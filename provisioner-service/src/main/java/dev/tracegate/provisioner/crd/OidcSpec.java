@@ -1,0 +1,36 @@
+package dev.tracegate.provisioner.crd;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonProperty;
+import com.fasterxml.jackson.annotation.JsonPropertyDescription;
+import io.fabric8.generator.annotation.Pattern;
+import io.fabric8.generator.annotation.Required;
+import java.util.List;
+
+/** A tenant's OIDC settings; the client credentials live in a Secret. */
+@JsonInclude(JsonInclude.Include.NON_NULL)
+public class OidcSpec {
+    @Required
+    @Pattern(Patterns.HTTP_URL)
+    @JsonProperty("issuerURL")
+    @JsonPropertyDescription("Issuer URL; its discovery document is at <issuerURL>/.well-known/openid-configuration.")
+    public String issuerURL;
+
+    @Pattern(Patterns.HTTP_URL)
+    @JsonProperty("redirectURL")
+    @JsonPropertyDescription("Callback URL of the browser login, e.g. http://tracegate-gateway:8080/oidc/<tenant>/callback.")
+    public String redirectURL;
+
+    @JsonPropertyDescription("Claim that names the user (e.g. email, preferred_username); sub when absent.")
+    public String usernameClaim;
+
+    @JsonPropertyDescription("Claim that lists the user's groups (e.g. groups).")
+    public String groupClaim;
+
+    @Required
+    @JsonPropertyDescription("Secret in this namespace with keys clientID (required), clientSecret and issuerCAPath.")
+    public SecretName secret;
+
+    @JsonPropertyDescription("Audiences accepted in tokens besides the client id (Grafana forwards access tokens issued for other clients).")
+    public List<String> audiences;
+}

@@ -1,0 +1,32 @@
+package dev.tracegate.provisioner.crd;
+
+import io.fabric8.crd.generator.annotation.AdditionalPrinterColumn;
+import io.fabric8.kubernetes.api.model.Namespaced;
+import io.fabric8.kubernetes.client.CustomResource;
+import io.fabric8.kubernetes.model.annotation.Group;
+import io.fabric8.kubernetes.model.annotation.Kind;
+import io.fabric8.kubernetes.model.annotation.ShortNames;
+import io.fabric8.kubernetes.model.annotation.Version;
+
+/**
+ * One Tracegate gateway: its Tempo upstream, its tenants (TempoStack shape), the Secrets to keep filled and the
+ * Grafana to wire to it. The CRD in kubernetes/crds/ is generated from this class and the types it uses.
+ */
+@Group(TempoGateway.GROUP)
+@Version(TempoGateway.VERSION)
+@Kind("TempoGateway")
+@ShortNames("tgw")
+@AdditionalPrinterColumn(name = "Ready", jsonPath = ".status.conditions[?(@.type==\"Ready\")].status", type = AdditionalPrinterColumn.Type.STRING)
+@AdditionalPrinterColumn(name = "Reason", jsonPath = ".status.conditions[?(@.type==\"Ready\")].reason", type = AdditionalPrinterColumn.Type.STRING)
+@AdditionalPrinterColumn(name = "Age", jsonPath = ".metadata.creationTimestamp", type = AdditionalPrinterColumn.Type.DATE)
+public class TempoGateway extends CustomResource<TempoGatewaySpec, TempoGatewayStatus> implements Namespaced {
+    public static final String GROUP = "tracegate.dev";
+    public static final String VERSION = "v1alpha1";
+    /** Kept until the Grafana datasources of a deleted gateway are gone. */
+    public static final String CLEANUP_FINALIZER = "tracegate.dev/cleanup";
+
+    /** "namespace/name": the key of work queues, indexes and Grafana ownership. */
+    public String key() {
+        return getMetadata().getNamespace() + "/" + getMetadata().getName();
+    }
+}

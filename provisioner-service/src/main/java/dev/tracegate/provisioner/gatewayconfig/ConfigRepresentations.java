@@ -1,0 +1,50 @@
+package dev.tracegate.provisioner.gatewayconfig;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import com.fasterxml.jackson.dataformat.yaml.YAMLGenerator;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.Base64;
+
+/** The document as JSON or YAML, and its ETag: a SHA-256 of the canonical (compact JSON) form. */
+public final class ConfigRepresentations {
+    // Own mappers: the document's bytes (and so its ETag) must not change with the application's Jackson settings.
+    private static final ObjectMapper JSON = new ObjectMapper().configure(SerializationFeature.ORDER_MAP_ENTRIES_BY_KEYS, true);
+    private static final ObjectMapper YAML = new ObjectMapper(YAMLFactory.builder()
+            .disable(YAMLGenerator.Feature.WRITE_DOC_START_MARKER)
+            .enable(YAMLGenerator.Feature.MINIMIZE_QUOTES)
+            .build()).configure(SerializationFeature.ORDER_MAP_ENTRIES_BY_KEYS, true);
+
+    private ConfigRepresentations() {
+    }
+
+    public static byte[] json(GatewayConfigDocument document) {
+        try {
+            return JSON.writeValueAsBytes(document);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("cannot serialize the gateway configuration", e);
+        }
+    }
+
+    public static byte[] yaml(GatewayConfigDocument document) {
+        try {
+            return YAML.writeValueAsBytes(document);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("cannot serialize the gateway configuration", e);
+        }
+    }
+
+    /** A quoted strong ETag; the same document gives the same ETag on every replica. */
+    public static String etag(GatewayConfigDocument document) {
+        try {
+            byte[] digest = MessageDigest.getInstance("SHA-256").digest(json(document));
+            return "\"" + Base64.getUrlEncoder().withoutPadding().encodeToString(digest) + "\"";
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("SHA-256 is missing from this JVM", e);
+        }
+    }
+
+}

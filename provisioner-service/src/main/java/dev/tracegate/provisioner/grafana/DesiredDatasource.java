@@ -1,0 +1,84 @@
+package dev.tracegate.provisioner.grafana;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * One tenant's datasource as we want it in Grafana. Pure data: {@link DesiredDatasources} builds it,
+ * {@link TenantDatasourceSync} applies it.
+ *
+ * @param tenantName       the tenant
+ * @param uid              deterministic uid
+ * @param name             rendered name
+ * @param url              what Grafana calls
+ * @param jsonData         the whole jsonData, markers included (Grafana replaces jsonData whole on PUT)
+ * @param secureJsonData   secret values to send; Grafana only answers {@code secureJsonFields}
+ * @param healthCheckable  whether Grafana can check it without a signed-in user
+ */
+public record DesiredDatasource(String tenantName, String uid, String name, String url, ObjectNode jsonData,
+                                Map<String, String> secureJsonData, boolean healthCheckable) {
+
+    public static final String TYPE = "tempo";
+    public static final String ACCESS = "proxy";
+
+    /** The body for {@code POST /api/datasources}. */
+    public ObjectNode createBody() {
+        ObjectNode body = Json.MAPPER.createObjectNode();
+        body.put("uid", uid);
+        body.put("name", name);
+        body.put("type", TYPE);
+        body.put("access", ACCESS);
+        body.put("url", url);
+        body.put("basicAuth", false);
+        body.set("jsonData", jsonData.deepCopy());
+        ObjectNode secure = body.putObject("secureJsonData");
+        secureJsonData.forEach(secure::put);
+        return body;
+    }
+
+    /**
+     * The body for {@code PUT /api/datasources/uid/{uid}}: the whole datasource, since Grafana replaces it,
+     * with the version we read and the secrets re-sent (cheap, and heals a secret changed behind our back).
+     * {@code isDefault} is kept as found: making a datasource the default is a person's choice, not drift.
+     */
+    public ObjectNode updateBody(JsonNode current) {
+        ObjectNode body = createBody();
+        body.put("version", current.path("version").asLong());
+        body.put("isDefault", current.path("isDefault").asBoolean(false));
+        return body;
+    }
+
+    /** The fields in which {@code actual} (as Grafana returns it) differs from this; empty when in sync. */
+    public List<String> differencesFrom(JsonNode actual) {
+        List<String> diff = new ArrayList<>();
+        if (!name.equals(actual.path("name").asText())) {
+            diff.add("name");
+        }
+        if (!TYPE.equals(actual.path("type").asText())) {
+            diff.add("type");
+        }
+        if (!ACCESS.equals(actual.path("access").asText())) {
+            diff.add("access");
+        }
+        if (!url.equals(actual.path("url").asText())) {
+            diff.add("url");
+        }
+        if (actual.path("basicAuth").asBoolean(false)) {
+            diff.add("basicAuth");
+        }
+        if (!Json.sameValue(jsonData, actual.path("jsonData"))) {
+            diff.add("jsonData");
+        }
+        JsonNode fields = actual.path("secureJsonFields");
+        for (String key : secureJsonData.keySet()) {
+            if (!fields.path(key).asBoolean(false)) {
+                diff.add("secureJsonFields." + key);
+            }
+        }
+        return diff;
+    }
+}

@@ -1,0 +1,23 @@
+package dev.tracegate.provisioner.grafana;
+
+import io.smallrye.config.ConfigMapping;
+import io.smallrye.config.WithDefault;
+
+import java.time.Duration;
+
+/** How we talk to Grafana; the Grafana URL and credentials come from each TempoGateway. */
+@ConfigMapping(prefix = "tracegate.grafana")
+public interface GrafanaConfig {
+
+    /** Time to open a connection to Grafana. */
+    @WithDefault("5s")
+    Duration connectTimeout();
+
+    /** Time to wait for Grafana's answer. */
+    @WithDefault("15s")
+    Duration readTimeout();
+
+    /** REST clients kept, one per distinct Grafana connection (URL, credentials, org, CA). */
+    @WithDefault("32")
+    int clientCacheSize();
+}

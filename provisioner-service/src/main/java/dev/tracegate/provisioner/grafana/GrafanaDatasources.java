@@ -1,0 +1,113 @@
+package dev.tracegate.provisioner.grafana;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.micrometer.core.instrument.MeterRegistry;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import org.jboss.logging.Logger;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.stream.Collectors;
+
+/**
+ * Keeps one Tempo datasource per tenant in Grafana, as a TempoGateway wants them, and removes the ones it no
+ * longer wants. Owns only datasources marked with the owner ({@link OwnershipMarker}). Blocking: call from a
+ * worker thread.
+ */
+@ApplicationScoped
+public class GrafanaDatasources {
+
+    private static final Logger LOG = Logger.getLogger(GrafanaDatasources.class);
+
+    private final GrafanaClients clients;
+    private final MeterRegistry registry;
+
+    @Inject
+    public GrafanaDatasources(GrafanaClients clients, MeterRegistry registry) {
+        this.clients = clients;
+        this.registry = registry;
+    }
+
+    /**
+     * Creates, updates or deletes the owner's datasources so that Grafana matches the request. Returns one status
+     * per requested tenant, then one per datasource deleted. When Grafana is unusable the report says so
+     * ({@code grafanaReachable=false}) and lists only what was done before; the caller retries.
+     */
+    public SyncReport sync(GrafanaConnection grafana, DatasourceRequest request) {
+        List<DesiredDatasource> desired;
+        try {
+            desired = DesiredDatasources.from(request);
+        } catch (IllegalArgumentException invalid) {
+            return invalidRequest(request, invalid.getMessage());
+        }
+        List<TenantDatasourceStatus> statuses = new ArrayList<>();
+        try {
+            GrafanaHttp http = http(grafana, SecretScrubber.of(grafana, request));
+            Set<String> wanted = desired.stream().map(DesiredDatasource::uid).collect(Collectors.toSet());
+            // Stale ones first, so that a datasource renamed between tenants frees its name before we create.
+            List<TenantDatasourceStatus> deleted = deleteOwned(http, request.owner(), wanted);
+            TenantDatasourceSync tenantSync = new TenantDatasourceSync(http, request.owner());
+            for (DesiredDatasource datasource : desired) {
+                statuses.add(tenantSync.apply(datasource));
+            }
+            statuses.addAll(deleted);
+            return new SyncReport(true, null, statuses);
+        } catch (GrafanaUnavailableException | IllegalArgumentException e) {
+            LOG.warnf("Grafana sync for %s stopped: %s", request.owner(), e.getMessage());
+            return new SyncReport(false, e.getMessage(), statuses);
+        }
+    }
+
+    /** Deletes every datasource the owner made (TempoGateway deleted); a datasource already gone is fine. */
+    public SyncReport deleteAll(GrafanaConnection grafana, String owner) {
+        try {
+            GrafanaHttp http = http(grafana, SecretScrubber.of(grafana, null));
+            return new SyncReport(true, null, deleteOwned(http, owner, Set.of()));
+        } catch (GrafanaUnavailableException | IllegalArgumentException e) {
+            LOG.warnf("Grafana cleanup for %s stopped: %s", owner, e.getMessage());
+            return new SyncReport(false, e.getMessage(), List.of());
+        }
+    }
+
+    private GrafanaHttp http(GrafanaConnection grafana, SecretScrubber scrubber) {
+        return new GrafanaHttp(clients.forConnection(grafana), registry, scrubber);
+    }
+
+    /** Deletes the owner's datasources whose uid is not in {@code keep}, found by the marker in the list. */
+    private List<TenantDatasourceStatus> deleteOwned(GrafanaHttp http, String owner, Set<String> keep) {
+        GrafanaResponse list = http.list();
+        if (!list.ok() || !list.body().isArray()) {
+            throw new GrafanaUnavailableException("listing Grafana datasources failed: " + http.scrubber().scrub(list.message()));
+        }
+        List<TenantDatasourceStatus> deleted = new ArrayList<>();
+        for (JsonNode datasource : list.body()) {
+            String uid = datasource.path("uid").asText();
+            if (!OwnershipMarker.isOwnedBy(datasource, owner) || keep.contains(uid)) {
+                continue;
+            }
+            String tenant = datasource.path("jsonData").path(OwnershipMarker.TENANT).asText(null);
+            String name = datasource.path("name").asText();
+            GrafanaResponse answer = http.delete(uid);
+            if (answer.ok() || answer.notFound()) {
+                LOG.infof("deleted Grafana datasource %s (%s) of %s", uid, name, owner);
+                deleted.add(new TenantDatasourceStatus(tenant, uid, name, Outcome.DELETED, null, null));
+            } else {
+                deleted.add(new TenantDatasourceStatus(tenant, uid, name, Outcome.FAILED,
+                        "deleting failed: " + http.scrubber().scrub(answer.message()), null));
+            }
+        }
+        return deleted;
+    }
+
+    private static SyncReport invalidRequest(DatasourceRequest request, String message) {
+        List<TenantDatasourceStatus> failed = new ArrayList<>();
+        for (DatasourceRequest.Tenant tenant : request.tenants()) {
+            String name = tenant == null ? null : tenant.tenantName();
+            String uid = name == null || request.owner() == null ? null : DatasourceUid.of(request.owner(), name);
+            failed.add(new TenantDatasourceStatus(name, uid, null, Outcome.FAILED, "invalid datasource settings: " + message, null));
+        }
+        return new SyncReport(true, null, failed);
+    }
+}

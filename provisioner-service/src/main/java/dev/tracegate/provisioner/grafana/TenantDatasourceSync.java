@@ -1,0 +1,122 @@
+package dev.tracegate.provisioner.grafana;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import org.jboss.logging.Logger;
+
+import java.util.List;
+
+/**
+ * Makes one tenant's datasource in Grafana match its {@link DesiredDatasource}: create when missing, update when
+ * drifted, leave alone when equal or foreign, then ask Grafana for its health where that needs no user.
+ */
+final class TenantDatasourceSync {
+
+    private static final Logger LOG = Logger.getLogger(TenantDatasourceSync.class);
+
+    private final GrafanaHttp grafana;
+    private final String owner;
+
+    TenantDatasourceSync(GrafanaHttp grafana, String owner) {
+        this.grafana = grafana;
+        this.owner = owner;
+    }
+
+    TenantDatasourceStatus apply(DesiredDatasource desired) {
+        GrafanaResponse current = grafana.getByUid(desired.uid());
+        TenantDatasourceStatus status;
+        if (current.notFound()) {
+            status = create(desired);
+        } else if (current.ok()) {
+            status = updateIfDrifted(desired, current.body(), true);
+        } else {
+            status = failed(desired, "reading the datasource failed: " + current.message());
+        }
+        return withHealth(desired, status);
+    }
+
+    private TenantDatasourceStatus create(DesiredDatasource desired) {
+        GrafanaResponse created = grafana.create(desired.createBody());
+        if (created.ok()) {
+            LOG.infof("created Grafana datasource %s (%s) for %s", desired.uid(), desired.name(), owner);
+            return status(desired, Outcome.CREATED, null);
+        }
+        if (created.conflict()) {
+            // Name or uid taken: by someone else (foreign), or in a way we cannot see from here.
+            GrafanaResponse sameName = grafana.getByName(desired.name());
+            if (sameName.ok() && !OwnershipMarker.isOwnedBy(sameName.body(), owner)) {
+                return foreign(desired, sameName.body());
+            }
+            return failed(desired, "Grafana refused to create it: " + created.message());
+        }
+        return failed(desired, "Grafana refused to create it: " + created.message());
+    }
+
+    private TenantDatasourceStatus updateIfDrifted(DesiredDatasource desired, JsonNode current, boolean mayRetry) {
+        if (!OwnershipMarker.isOwnedBy(current, owner)) {
+            return foreign(desired, current);
+        }
+        List<String> drift = desired.differencesFrom(current);
+        if (drift.isEmpty()) {
+            return status(desired, Outcome.UNCHANGED, null);
+        }
+        GrafanaResponse updated = grafana.update(desired.uid(), desired.updateBody(current));
+        if (updated.ok()) {
+            LOG.infof("updated Grafana datasource %s (%s) for %s: %s", desired.uid(), desired.name(), owner, drift);
+            return status(desired, Outcome.UPDATED, "updated " + String.join(", ", drift));
+        }
+        if (updated.conflict() && mayRetry) {
+            // Someone wrote it between our read and our write (stale version): read again, decide again, once.
+            GrafanaResponse reread = grafana.getByUid(desired.uid());
+            if (reread.notFound()) {
+                return create(desired);
+            }
+            if (reread.ok()) {
+                return updateIfDrifted(desired, reread.body(), false);
+            }
+            return failed(desired, "re-reading after a conflict failed: " + reread.message());
+        }
+        if (updated.conflict()) {
+            GrafanaResponse sameName = grafana.getByName(desired.name());
+            if (sameName.ok() && !desired.uid().equals(sameName.body().path("uid").asText())
+                    && !OwnershipMarker.isOwnedBy(sameName.body(), owner)) {
+                return foreign(desired, sameName.body());
+            }
+        }
+        return failed(desired, "Grafana refused the update: " + updated.message());
+    }
+
+    /** Health only where Grafana can check without a signed-in user, and only for a datasource that is ours and in place. */
+    private TenantDatasourceStatus withHealth(DesiredDatasource desired, TenantDatasourceStatus status) {
+        boolean inPlace = status.outcome() == Outcome.CREATED || status.outcome() == Outcome.UPDATED
+                || status.outcome() == Outcome.UNCHANGED;
+        if (!inPlace || !desired.healthCheckable()) {
+            return status;
+        }
+        GrafanaResponse health = grafana.health(desired.uid());
+        String text = health.ok() && "OK".equalsIgnoreCase(health.body().path("status").asText("OK"))
+                ? "OK"
+                : "ERROR: " + grafana.scrubber().scrub(healthMessage(health));
+        return new TenantDatasourceStatus(status.tenantName(), status.uid(), status.name(), status.outcome(), status.message(), text);
+    }
+
+    private static String healthMessage(GrafanaResponse health) {
+        String message = health.body().path("message").asText("");
+        return message.isBlank() ? "Grafana answered HTTP " + health.status() : message;
+    }
+
+    private TenantDatasourceStatus foreign(DesiredDatasource desired, JsonNode theirs) {
+        String message = OwnershipMarker.describeForeign(theirs, owner);
+        LOG.warnf("Grafana datasource for tenant %s of %s: %s", desired.tenantName(), owner, message);
+        return status(desired, Outcome.FOREIGN, message);
+    }
+
+    private TenantDatasourceStatus failed(DesiredDatasource desired, String message) {
+        String clean = grafana.scrubber().scrub(message);
+        LOG.warnf("Grafana datasource %s for tenant %s of %s: %s", desired.uid(), desired.tenantName(), owner, clean);
+        return status(desired, Outcome.FAILED, clean);
+    }
+
+    private static TenantDatasourceStatus status(DesiredDatasource desired, Outcome outcome, String message) {
+        return new TenantDatasourceStatus(desired.tenantName(), desired.uid(), desired.name(), outcome, message, null);
+    }
+}

@@ -1,0 +1,149 @@
+package dev.tracegate.provisioner.reconcile;
+
+import dev.tracegate.provisioner.crd.Condition;
+import dev.tracegate.provisioner.crd.TempoGateway;
+import dev.tracegate.provisioner.crd.TempoGatewayStatus;
+import dev.tracegate.provisioner.datasources.DatasourceSync;
+import dev.tracegate.provisioner.gatewayconfig.ConfigResolution;
+import dev.tracegate.provisioner.gatewayconfig.GatewayConfigResolver;
+import dev.tracegate.provisioner.kube.SecretLookup;
+import dev.tracegate.provisioner.secrets.SecretWrite;
+import dev.tracegate.provisioner.secrets.TenantSecretSync;
+import dev.tracegate.provisioner.status.Conditions;
+import dev.tracegate.provisioner.status.GatewayEventRecorder;
+import dev.tracegate.provisioner.status.StatusWriter;
+import io.fabric8.kubernetes.client.KubernetesClientException;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+import java.util.stream.Collectors;
+import org.jboss.logging.Logger;
+
+/**
+ * One reconcile of one TempoGateway, level-triggered: it reads the current state from the caches, brings the
+ * tenant Secrets and the Grafana datasources to what the spec asks, and reports in the status. Running it again
+ * with nothing changed writes nothing.
+ */
+@ApplicationScoped
+public class GatewayReconciler {
+    private static final Logger LOG = Logger.getLogger(GatewayReconciler.class);
+
+    private final GatewayWatch watch;
+    private final Finalizers finalizers;
+    private final TenantSecretSync secretSync;
+    private final DatasourceSync datasourceSync;
+    private final StatusWriter statusWriter;
+    private final GatewayEventRecorder events;
+
+    public GatewayReconciler(GatewayWatch watch, Finalizers finalizers, TenantSecretSync secretSync,
+                             DatasourceSync datasourceSync, StatusWriter statusWriter, GatewayEventRecorder events) {
+        this.watch = watch;
+        this.finalizers = finalizers;
+        this.secretSync = secretSync;
+        this.datasourceSync = datasourceSync;
+        this.statusWriter = statusWriter;
+        this.events = events;
+    }
+
+    public ReconcileResult reconcile(String key) {
+        Optional<TempoGateway> cached = watch.gateway(key);
+        if (cached.isEmpty()) {
+            return ReconcileResult.GONE;
+        }
+        TempoGateway gateway = cached.get();
+        try {
+            if (gateway.isMarkedForDeletion()) {
+                return cleanUp(gateway);
+            }
+            return bringUpToDate(finalizers.ensure(gateway));
+        } catch (KubernetesClientException e) {
+            // Conflicts (someone wrote in between) and API server hiccups: the backoff retry sees the new state.
+            LOG.warnf("Reconcile of TempoGateway %s failed at the API server: %d %s", key, e.getCode(), e.getMessage());
+            return ReconcileResult.FAILED;
+        }
+    }
+
+    private ReconcileResult bringUpToDate(TempoGateway gateway) {
+        SecretLookup secrets = watch.secrets();
+        TenantSecretSync.Report secretReport = secretSync.sync(gateway, secrets);
+        recordWrites(gateway, secretReport.writes());
+        // Secrets just written are newer than the cache: build the configuration from them.
+        SecretLookup current = secrets.overlaidWith(secretReport.written());
+        ConfigResolution config = GatewayConfigResolver.resolve(gateway, current);
+        DatasourceSync.Result datasources = datasourceSync.sync(gateway, current);
+
+        List<Condition> parts = List.of(secretsCondition(gateway, secretReport), configCondition(config), datasources.condition());
+        int tenants = gateway.getSpec().tenants.authentication.size();
+        Condition ready = Conditions.ready(parts, "serving " + tenants + " tenant(s)");
+        TempoGatewayStatus status = new TempoGatewayStatus();
+        status.observedGeneration = gateway.getMetadata().getGeneration();
+        List<Condition> before = gateway.getStatus() == null ? List.of() : gateway.getStatus().conditions;
+        status.conditions = Conditions.stamp(before, concat(ready, parts), status.observedGeneration, Instant.now());
+        status.configETag = config instanceof ConfigResolution.Resolved resolved ? resolved.etag() : null;
+        status.tenants = TenantStatuses.of(gateway, secretReport, config, datasources.tenants());
+
+        statusWriter.write(gateway, status);
+        events.transitions(gateway, before, status.conditions);
+        if (datasources.retry()) {
+            return ReconcileResult.FAILED;
+        }
+        return Conditions.isTrue(ready) ? ReconcileResult.READY : ReconcileResult.NOT_READY;
+    }
+
+    private ReconcileResult cleanUp(TempoGateway gateway) {
+        if (!gateway.hasFinalizer(TempoGateway.CLEANUP_FINALIZER)) {
+            return ReconcileResult.GONE;
+        }
+        DatasourceSync.CleanupResult cleanup = datasourceSync.deleteAll(gateway, watch.secrets());
+        if (!cleanup.done()) {
+            events.record(gateway, GatewayEventRecorder.WARNING, "CleanupFailed", cleanup.message() + " (retrying)");
+            return ReconcileResult.FAILED;
+        }
+        events.record(gateway, GatewayEventRecorder.NORMAL, "CleanedUp", cleanup.message());
+        finalizers.remove(gateway);
+        LOG.infof("TempoGateway %s deleted: %s", gateway.key(), cleanup.message());
+        return ReconcileResult.CLEANED_UP;
+    }
+
+    private static Condition secretsCondition(TempoGateway gateway, TenantSecretSync.Report report) {
+        if (!report.plan().configured()) {
+            return Conditions.of(Conditions.SECRETS_SYNCED, true, "NotConfigured", "spec.secretSync is not set: tenants read their own Secrets");
+        }
+        if (report.plan().problem() != null) {
+            return Conditions.of(Conditions.SECRETS_SYNCED, false, "SourceSecretMissing", report.plan().problem());
+        }
+        List<SecretWrite> refused = report.refused();
+        if (!refused.isEmpty()) {
+            return Conditions.of(Conditions.SECRETS_SYNCED, false, "ForeignSecret", refused.stream()
+                    .map(w -> "Secret " + w.name() + " exists and is not managed by Tracegate (" + w.detail() + "): left unchanged")
+                    .collect(Collectors.joining("; ")));
+        }
+        return Conditions.of(Conditions.SECRETS_SYNCED, true, "Synced", report.plan().desired().size()
+                + " tenant Secret(s) in sync with source Secret " + gateway.getSpec().secretSync.sourceSecret);
+    }
+
+    private static Condition configCondition(ConfigResolution config) {
+        if (config instanceof ConfigResolution.Resolved resolved) {
+            return Conditions.of(Conditions.CONFIG_PUBLISHED, true, "Published", "configuration served with ETag " + resolved.etag());
+        }
+        ConfigResolution.Unresolved unresolved = (ConfigResolution.Unresolved) config;
+        return Conditions.of(Conditions.CONFIG_PUBLISHED, false, unresolved.reason(), unresolved.message());
+    }
+
+    private void recordWrites(TempoGateway gateway, List<SecretWrite> writes) {
+        for (SecretWrite write : writes) {
+            switch (write.result()) {
+                case CREATED -> events.record(gateway, GatewayEventRecorder.NORMAL, "SecretCreated", "Created Secret " + write.name());
+                case UPDATED -> events.record(gateway, GatewayEventRecorder.NORMAL, "SecretUpdated", "Updated Secret " + write.name());
+                case DELETED -> events.record(gateway, GatewayEventRecorder.NORMAL, "SecretDeleted", "Deleted Secret " + write.name() + ": no tenant reads it");
+                default -> {
+                }
+            }
+        }
+    }
+
+    private static List<Condition> concat(Condition first, List<Condition> rest) {
+        return java.util.stream.Stream.concat(java.util.stream.Stream.of(first), rest.stream()).toList();
+    }
+}

@@ -1,0 +1,188 @@
+package dev.tracegate.provisioner.reconcile;
+
+import dev.tracegate.provisioner.config.ProvisionerConfig;
+import dev.tracegate.provisioner.crd.TempoGateway;
+import dev.tracegate.provisioner.kube.SecretLookup;
+import io.fabric8.kubernetes.api.model.Secret;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
+import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.Consumer;
+import org.jboss.logging.Logger;
+
+/**
+ * Informer caches of TempoGateways and Secrets, in every watched namespace. Every replica runs them: the API
+ * answers from them whether or not this replica leads. A change to a TempoGateway, or to a Secret one of them
+ * names, is passed on as the key of the gateway it affects.
+ */
+@ApplicationScoped
+public class GatewayWatch {
+    private static final Logger LOG = Logger.getLogger(GatewayWatch.class);
+    private static final String BY_SECRET = "bySecret";
+
+    private final KubernetesClient client;
+    private final ProvisionerConfig config;
+    private final List<SharedIndexInformer<TempoGateway>> gatewayInformers = new CopyOnWriteArrayList<>();
+    private final List<SharedIndexInformer<Secret>> secretInformers = new CopyOnWriteArrayList<>();
+
+    public GatewayWatch(KubernetesClient client, ProvisionerConfig config) {
+        this.client = client;
+        this.config = config;
+    }
+
+    /** Starts the informers; {@code onChange} receives the key of each affected gateway (also at every resync). */
+    public void start(Consumer<String> onChange) {
+        long resyncMillis = config.resyncInterval().toMillis();
+        for (Optional<String> namespace : namespaces()) {
+            SharedIndexInformer<TempoGateway> gateways = (namespace.isPresent()
+                    ? client.resources(TempoGateway.class).inNamespace(namespace.get())
+                    : client.resources(TempoGateway.class).inAnyNamespace())
+                    .withIndexers(Map.of(BY_SECRET, GatewayWatch::secretKeys))
+                    .runnableInformer(resyncMillis);
+            gateways.addEventHandler(new GatewayEvents(onChange));
+            SharedIndexInformer<Secret> secrets = (namespace.isPresent()
+                    ? client.secrets().inNamespace(namespace.get())
+                    : client.secrets().inAnyNamespace())
+                    .runnableInformer(0);
+            secrets.addEventHandler(new SecretEvents(onChange));
+            gatewayInformers.add(gateways);
+            secretInformers.add(secrets);
+            startRetrying(gateways, "TempoGateways", namespace);
+            startRetrying(secrets, "Secrets", namespace);
+        }
+    }
+
+    /**
+     * Starts without blocking start-up: while the API server is away or the CRD is not installed yet, the
+     * informer keeps trying and readiness stays down.
+     */
+    private static void startRetrying(SharedIndexInformer<?> informer, String what, Optional<String> namespace) {
+        String where = namespace.orElse("all namespaces");
+        informer.exceptionHandler((started, error) -> {
+            LOG.warnf("Watching %s in %s failed, retrying: %s", what, where, error.getMessage());
+            return true;
+        });
+        informer.start().whenComplete((ok, error) -> {
+            if (error == null) {
+                LOG.infof("Watching %s in %s", what, where);
+            }
+        });
+    }
+
+    public void stop() {
+        gatewayInformers.forEach(SharedIndexInformer::stop);
+        secretInformers.forEach(SharedIndexInformer::stop);
+    }
+
+    /** True once every informer has listed its resources: the caches can be trusted. */
+    public boolean hasSynced() {
+        return !gatewayInformers.isEmpty() && gatewayInformers.stream().allMatch(SharedIndexInformer::hasSynced)
+                && secretInformers.stream().allMatch(SharedIndexInformer::hasSynced);
+    }
+
+    public Optional<TempoGateway> gateway(String key) {
+        return gatewayInformers.stream().map(i -> i.getStore().getByKey(key)).filter(Objects::nonNull).findFirst();
+    }
+
+    public List<String> gatewayKeys() {
+        List<String> keys = new ArrayList<>();
+        gatewayInformers.forEach(i -> keys.addAll(i.getStore().listKeys()));
+        return keys;
+    }
+
+    public SecretLookup secrets() {
+        return (namespace, name) -> secretInformers.stream()
+                .map(i -> i.getStore().getByKey(namespace + "/" + name))
+                .filter(Objects::nonNull)
+                .findFirst();
+    }
+
+    /** Keys of the gateways that name this Secret (as tenant, source, Grafana credentials, token or CA Secret). */
+    Set<String> gatewaysNaming(String namespace, String secretName) {
+        Set<String> keys = new LinkedHashSet<>();
+        for (SharedIndexInformer<TempoGateway> informer : gatewayInformers) {
+            informer.getIndexer().byIndex(BY_SECRET, namespace + "/" + secretName).forEach(g -> keys.add(g.key()));
+        }
+        return keys;
+    }
+
+    private List<Optional<String>> namespaces() {
+        return config.namespaces().filter(n -> !n.isEmpty())
+                .map(list -> list.stream().map(Optional::of).toList())
+                .orElse(List.of(Optional.empty()));
+    }
+
+    private static List<String> secretKeys(TempoGateway gateway) {
+        String ns = gateway.getMetadata().getNamespace();
+        return ReferencedSecrets.names(gateway).stream().map(name -> ns + "/" + name).toList();
+    }
+
+    /** Gateway events, less the ones our own status writes cause. */
+    private static final class GatewayEvents implements ResourceEventHandler<TempoGateway> {
+        private final Consumer<String> onChange;
+
+        GatewayEvents(Consumer<String> onChange) {
+            this.onChange = onChange;
+        }
+
+        @Override
+        public void onAdd(TempoGateway gateway) {
+            onChange.accept(gateway.key());
+        }
+
+        @Override
+        public void onUpdate(TempoGateway old, TempoGateway now) {
+            boolean resync = Objects.equals(old.getMetadata().getResourceVersion(), now.getMetadata().getResourceVersion());
+            boolean statusOnly = Objects.equals(old.getMetadata().getGeneration(), now.getMetadata().getGeneration())
+                    && Objects.equals(old.getMetadata().getDeletionTimestamp(), now.getMetadata().getDeletionTimestamp())
+                    && Objects.equals(old.getMetadata().getFinalizers(), now.getMetadata().getFinalizers());
+            if (resync || !statusOnly) {
+                onChange.accept(now.key());
+            }
+        }
+
+        @Override
+        public void onDelete(TempoGateway gateway, boolean deletedFinalStateUnknown) {
+            onChange.accept(gateway.key());
+        }
+    }
+
+    /** Secret events, turned into the gateways that name the Secret. */
+    private final class SecretEvents implements ResourceEventHandler<Secret> {
+        private final Consumer<String> onChange;
+
+        SecretEvents(Consumer<String> onChange) {
+            this.onChange = onChange;
+        }
+
+        @Override
+        public void onAdd(Secret secret) {
+            changed(secret);
+        }
+
+        @Override
+        public void onUpdate(Secret old, Secret now) {
+            if (!Objects.equals(old.getMetadata().getResourceVersion(), now.getMetadata().getResourceVersion())) {
+                changed(now);
+            }
+        }
+
+        @Override
+        public void onDelete(Secret secret, boolean deletedFinalStateUnknown) {
+            changed(secret);
+        }
+
+        private void changed(Secret secret) {
+            gatewaysNaming(secret.getMetadata().getNamespace(), secret.getMetadata().getName()).forEach(onChange);
+        }
+    }
+}

@@ -1,0 +1,48 @@
+package dev.tracegate.provisioner.reconcile;
+
+import dev.tracegate.provisioner.gatewayconfig.ConfigChangeSignals;
+import io.quarkus.runtime.ShutdownEvent;
+import io.quarkus.runtime.StartupEvent;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+import org.jboss.logging.Logger;
+
+/**
+ * Wires the control loop at start-up: informer changes wake long polls (every replica) and queue reconciles
+ * (the leader); becoming the leader queues every gateway.
+ */
+@ApplicationScoped
+public class ProvisionerLifecycle {
+    private static final Logger LOG = Logger.getLogger(ProvisionerLifecycle.class);
+
+    private final GatewayWatch watch;
+    private final ReconcileQueue queue;
+    private final Leadership leadership;
+    private final GatewayReconciler reconciler;
+    private final ConfigChangeSignals signals;
+
+    public ProvisionerLifecycle(GatewayWatch watch, ReconcileQueue queue, Leadership leadership,
+                                GatewayReconciler reconciler, ConfigChangeSignals signals) {
+        this.watch = watch;
+        this.queue = queue;
+        this.leadership = leadership;
+        this.reconciler = reconciler;
+        this.signals = signals;
+    }
+
+    void onStart(@Observes StartupEvent event) {
+        queue.start(reconciler::reconcile);
+        watch.start(key -> {
+            signals.signal(key);
+            queue.enqueue(key);
+        });
+        leadership.start(() -> watch.gatewayKeys().forEach(queue::enqueue));
+        LOG.info("Provisioner started");
+    }
+
+    void onStop(@Observes ShutdownEvent event) {
+        leadership.stop();
+        queue.stop();
+        watch.stop();
+    }
+}

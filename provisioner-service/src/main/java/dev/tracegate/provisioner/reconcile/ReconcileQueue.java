@@ -1,0 +1,100 @@
+package dev.tracegate.provisioner.reconcile;
+
+import dev.tracegate.provisioner.config.ProvisionerConfig;
+import io.micrometer.core.instrument.MeterRegistry;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Function;
+import org.jboss.logging.Logger;
+
+/**
+ * Work queue of TempoGateway keys ("namespace/name"). A key is queued once however often it is asked for, and
+ * never runs on two threads at once: a request that arrives while it runs makes it run once more afterwards.
+ * Failures are retried with exponential backoff. Only the leader runs anything.
+ */
+@ApplicationScoped
+public class ReconcileQueue {
+    private static final Logger LOG = Logger.getLogger(ReconcileQueue.class);
+
+    private final ScheduledExecutorService executor;
+    private final Backoff backoff;
+    private final Leadership leadership;
+    private final MeterRegistry meters;
+    private final Set<String> queued = new HashSet<>();
+    private final Set<String> running = new HashSet<>();
+    private final Set<String> again = new HashSet<>();
+    private final Map<String, Integer> failures = new HashMap<>();
+    private volatile Function<String, ReconcileResult> reconciler = key -> ReconcileResult.SKIPPED;
+
+    public ReconcileQueue(ProvisionerConfig config, Leadership leadership, MeterRegistry meters) {
+        AtomicInteger threads = new AtomicInteger();
+        this.executor = Executors.newScheduledThreadPool(config.workers(), r -> {
+            Thread t = new Thread(r, "tracegate-reconcile-" + threads.incrementAndGet());
+            t.setDaemon(true);
+            return t;
+        });
+        this.backoff = new Backoff(config.backoff().initial(), config.backoff().max());
+        this.leadership = leadership;
+        this.meters = meters;
+    }
+
+    /** Sets what runs for each key; called once at start-up. */
+    public void start(Function<String, ReconcileResult> reconciler) {
+        this.reconciler = reconciler;
+    }
+
+    public void stop() {
+        executor.shutdownNow();
+    }
+
+    public synchronized void enqueue(String key) {
+        if (!leadership.isLeader() || executor.isShutdown()) {
+            return;
+        }
+        if (running.contains(key)) {
+            again.add(key);
+        } else if (queued.add(key)) {
+            executor.execute(() -> run(key));
+        }
+    }
+
+    private void run(String key) {
+        synchronized (this) {
+            queued.remove(key);
+            running.add(key);
+        }
+        ReconcileResult result;
+        try {
+            result = leadership.isLeader() ? reconciler.apply(key) : ReconcileResult.SKIPPED;
+        } catch (RuntimeException e) {
+            LOG.warnf("Reconcile of TempoGateway %s failed: %s", key, e.toString());
+            LOG.debug("Reconcile failure", e);
+            result = ReconcileResult.FAILED;
+        }
+        meters.counter("tracegate.provisioner.reconciles", "result", result.tag()).increment();
+        synchronized (this) {
+            running.remove(key);
+            if (result.retry()) {
+                int n = failures.merge(key, 1, Integer::sum);
+                Duration delay = backoff.delay(n);
+                LOG.debugf("Retrying TempoGateway %s in %s (failure %d in a row)", key, delay, n);
+                if (!executor.isShutdown()) {
+                    executor.schedule(() -> enqueue(key), delay.toMillis(), TimeUnit.MILLISECONDS);
+                }
+            } else {
+                failures.remove(key);
+            }
+            if (again.remove(key)) {
+                enqueue(key);
+            }
+        }
+    }
+}

@@ -1,0 +1,48 @@
+package dev.tracegate.provisioner.reconcile;
+
+import dev.tracegate.provisioner.crd.DatasourceSpec;
+import dev.tracegate.provisioner.crd.GrafanaSpec;
+import dev.tracegate.provisioner.crd.TempoGateway;
+import dev.tracegate.provisioner.crd.TempoGatewaySpec;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
+
+/** Every Secret a TempoGateway names, in its own namespace: a change to any of them may change what it needs. */
+final class ReferencedSecrets {
+    private ReferencedSecrets() {
+    }
+
+    static List<String> names(TempoGateway gateway) {
+        Set<String> names = new LinkedHashSet<>();
+        TempoGatewaySpec spec = gateway.getSpec();
+        if (spec == null) {
+            return List.of();
+        }
+        if (spec.tenants != null && spec.tenants.authentication != null) {
+            spec.tenants.authentication.stream()
+                    .filter(t -> t.oidc != null && t.oidc.secret != null && t.oidc.secret.name != null)
+                    .forEach(t -> names.add(t.oidc.secret.name));
+        }
+        if (spec.secretSync != null && spec.secretSync.sourceSecret != null) {
+            names.add(spec.secretSync.sourceSecret);
+        }
+        GrafanaSpec grafana = spec.grafana;
+        if (grafana != null) {
+            if (grafana.credentialsSecret != null && grafana.credentialsSecret.name != null) {
+                names.add(grafana.credentialsSecret.name);
+            }
+            if (grafana.caSecret != null && grafana.caSecret.name != null) {
+                names.add(grafana.caSecret.name);
+            }
+            DatasourceSpec ds = grafana.datasource;
+            if (ds != null && ds.tokenSecret != null && ds.tokenSecret.name != null) {
+                names.add(ds.tokenSecret.name);
+            }
+            if (ds != null && ds.caSecret != null && ds.caSecret.name != null) {
+                names.add(ds.caSecret.name);
+            }
+        }
+        return List.copyOf(names);
+    }
+}

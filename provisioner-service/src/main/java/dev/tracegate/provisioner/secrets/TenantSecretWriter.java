@@ -1,0 +1,112 @@
+package dev.tracegate.provisioner.secrets;
+
+import dev.tracegate.provisioner.crd.TempoGateway;
+import dev.tracegate.provisioner.kube.SecretData;
+import dev.tracegate.provisioner.kube.WriteResult;
+import io.fabric8.kubernetes.api.model.OwnerReference;
+import io.fabric8.kubernetes.api.model.Secret;
+import io.fabric8.kubernetes.api.model.SecretBuilder;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.jboss.logging.Logger;
+
+/**
+ * Applies desired tenant Secrets: reads the current one from the API server (not a cache that may lag), writes
+ * only the difference, and never touches a Secret it does not own.
+ */
+@ApplicationScoped
+public class TenantSecretWriter {
+    private static final Logger LOG = Logger.getLogger(TenantSecretWriter.class);
+
+    private final KubernetesClient client;
+
+    public TenantSecretWriter(KubernetesClient client) {
+        this.client = client;
+    }
+
+    public SecretWrite apply(TempoGateway gateway, DesiredTenantSecret desired) {
+        String namespace = gateway.getMetadata().getNamespace();
+        Secret existing = client.secrets().inNamespace(namespace).withName(desired.name()).get();
+        if (existing == null) {
+            Secret created = client.secrets().inNamespace(namespace).resource(newSecret(gateway, desired)).create();
+            LOG.infof("Created Secret %s/%s for tenants %s of TempoGateway %s", namespace, desired.name(), desired.tenants(), gateway.key());
+            return new SecretWrite(desired.name(), WriteResult.CREATED, created, null);
+        }
+        if (!Ownership.isManagedFor(existing, gateway)) {
+            return new SecretWrite(desired.name(), WriteResult.REFUSED_FOREIGN, null, Ownership.foreignReason(existing));
+        }
+        if (upToDate(existing, gateway, desired)) {
+            return new SecretWrite(desired.name(), WriteResult.UNCHANGED, existing, null);
+        }
+        Secret updated = client.secrets().inNamespace(namespace).resource(updatedSecret(existing, gateway, desired)).update();
+        LOG.infof("Updated Secret %s/%s for tenants %s of TempoGateway %s", namespace, desired.name(), desired.tenants(), gateway.key());
+        return new SecretWrite(desired.name(), WriteResult.UPDATED, updated, null);
+    }
+
+    /** Deletes the Secrets made for this gateway that no tenant reads any more (a tenant was removed or renamed its Secret). */
+    public List<SecretWrite> deleteStale(TempoGateway gateway, Set<String> referencedNames) {
+        String namespace = gateway.getMetadata().getNamespace();
+        List<SecretWrite> deleted = new ArrayList<>();
+        List<Secret> managed = client.secrets().inNamespace(namespace)
+                .withLabel(Ownership.MANAGED_BY, Ownership.MANAGED_BY_VALUE)
+                .withLabel(Ownership.GATEWAY, gateway.getMetadata().getName())
+                .list().getItems();
+        for (Secret secret : managed) {
+            String name = secret.getMetadata().getName();
+            if (!referencedNames.contains(name)) {
+                client.secrets().inNamespace(namespace).withName(name).delete();
+                LOG.infof("Deleted Secret %s/%s: no tenant of TempoGateway %s reads it any more", namespace, name, gateway.key());
+                deleted.add(new SecretWrite(name, WriteResult.DELETED, null, null));
+            }
+        }
+        return deleted;
+    }
+
+    private static boolean upToDate(Secret existing, TempoGateway gateway, DesiredTenantSecret desired) {
+        Map<String, String> labels = existing.getMetadata().getLabels();
+        boolean labelled = labels != null && labels.entrySet().containsAll(Ownership.labels(gateway).entrySet());
+        boolean owned = hasOwnerReference(existing, gateway);
+        boolean noStringData = existing.getStringData() == null || existing.getStringData().isEmpty();
+        boolean sameData = noStringData && SecretData.decode(existing).equals(desired.values());
+        return labelled && owned && sameData;
+    }
+
+    private static boolean hasOwnerReference(Secret secret, TempoGateway gateway) {
+        List<OwnerReference> refs = secret.getMetadata().getOwnerReferences();
+        return refs != null && refs.stream().anyMatch(r -> gateway.getMetadata().getUid() != null && gateway.getMetadata().getUid().equals(r.getUid()));
+    }
+
+    private static Secret newSecret(TempoGateway gateway, DesiredTenantSecret desired) {
+        return new SecretBuilder()
+                .withNewMetadata()
+                .withName(desired.name())
+                .withNamespace(gateway.getMetadata().getNamespace())
+                .withLabels(Ownership.labels(gateway))
+                .withOwnerReferences(Ownership.ownerReference(gateway))
+                .endMetadata()
+                .withType("Opaque")
+                .withData(SecretData.encode(new java.util.TreeMap<>(desired.values())))
+                .build();
+    }
+
+    private static Secret updatedSecret(Secret existing, TempoGateway gateway, DesiredTenantSecret desired) {
+        Map<String, String> labels = new HashMap<>(existing.getMetadata().getLabels() == null ? Map.of() : existing.getMetadata().getLabels());
+        labels.putAll(Ownership.labels(gateway));
+        List<OwnerReference> refs = new ArrayList<>(existing.getMetadata().getOwnerReferences() == null ? List.of() : existing.getMetadata().getOwnerReferences());
+        if (!hasOwnerReference(existing, gateway)) {
+            // A reference to an earlier TempoGateway of the same name (deleted and re-created) is replaced.
+            refs.removeIf(r -> gateway.getKind().equals(r.getKind()) && gateway.getMetadata().getName().equals(r.getName()));
+            refs.add(Ownership.ownerReference(gateway));
+        }
+        return new SecretBuilder(existing)
+                .editMetadata().withLabels(labels).withOwnerReferences(refs).endMetadata()
+                .withStringData(null)
+                .withData(SecretData.encode(new java.util.TreeMap<>(desired.values())))
+                .build();
+    }
+}

@@ -1,0 +1,62 @@
+package dev.tracegate.provisioner.status;
+
+import dev.tracegate.provisioner.crd.Condition;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+
+/** The four condition types and the rules for building them, in one place. */
+public final class Conditions {
+    public static final String READY = "Ready";
+    public static final String SECRETS_SYNCED = "SecretsSynced";
+    public static final String CONFIG_PUBLISHED = "ConfigPublished";
+    public static final String DATASOURCES_SYNCED = "DatasourcesSynced";
+    /** The order in which conditions are listed in the status. */
+    public static final List<String> TYPES = List.of(READY, SECRETS_SYNCED, CONFIG_PUBLISHED, DATASOURCES_SYNCED);
+
+    private Conditions() {
+    }
+
+    public static Condition of(String type, boolean ok, String reason, String message) {
+        return new Condition(type, ok ? "True" : "False", reason, message, null, null);
+    }
+
+    public static boolean isTrue(Condition condition) {
+        return condition != null && "True".equals(condition.status);
+    }
+
+    /** Ready is the conjunction of the others; when false, it repeats the first failing one's reason and message. */
+    public static Condition ready(List<Condition> parts, String whenReady) {
+        return parts.stream().filter(c -> !isTrue(c)).findFirst()
+                .map(failing -> of(READY, false, failing.reason, failing.type + ": " + failing.message))
+                .orElseGet(() -> of(READY, true, "Ready", whenReady));
+    }
+
+    /**
+     * Stamps new conditions with the generation and a transition time: the previous time is kept while the
+     * status stays the same, so that lastTransitionTime means what it says.
+     */
+    public static List<Condition> stamp(List<Condition> previous, List<Condition> current, Long generation, Instant now) {
+        List<Condition> stamped = new ArrayList<>();
+        for (Condition c : current) {
+            Optional<Condition> before = find(previous, c.type);
+            String time = before.filter(b -> Objects.equals(b.status, c.status)).map(b -> b.lastTransitionTime)
+                    .orElse(now.truncatedTo(ChronoUnit.SECONDS).toString());
+            stamped.add(new Condition(c.type, c.status, c.reason, c.message, time, generation));
+        }
+        stamped.sort((a, b) -> Integer.compare(order(a.type), order(b.type)));
+        return stamped;
+    }
+
+    public static Optional<Condition> find(List<Condition> conditions, String type) {
+        return conditions == null ? Optional.empty() : conditions.stream().filter(c -> type.equals(c.type)).findFirst();
+    }
+
+    private static int order(String type) {
+        int i = TYPES.indexOf(type);
+        return i < 0 ? TYPES.size() : i;
+    }
+}

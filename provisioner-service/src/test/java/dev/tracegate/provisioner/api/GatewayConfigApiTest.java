@@ -1,0 +1,234 @@
+package dev.tracegate.provisioner.api;
+
+import static dev.tracegate.provisioner.support.Fixtures.GATEWAY;
+import static dev.tracegate.provisioner.support.Fixtures.GATEWAY_SA;
+import static dev.tracegate.provisioner.support.Fixtures.TENANT;
+import static dev.tracegate.provisioner.support.Fixtures.TENANT_SECRET;
+import static io.restassured.RestAssured.given;
+import static org.awaitility.Awaitility.await;
+import static org.hamcrest.Matchers.containsString;
+import static org.hamcrest.Matchers.equalTo;
+import static org.hamcrest.Matchers.hasItems;
+import static org.hamcrest.Matchers.not;
+import static org.hamcrest.Matchers.notNullValue;
+import static org.hamcrest.Matchers.nullValue;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
+import dev.tracegate.provisioner.crd.GatewaySpec;
+import dev.tracegate.provisioner.crd.TempoGateway;
+import dev.tracegate.provisioner.status.Conditions;
+import dev.tracegate.provisioner.support.Cluster;
+import dev.tracegate.provisioner.support.Fixtures;
+import dev.tracegate.provisioner.support.KubernetesMockSetup;
+import dev.tracegate.provisioner.support.ServiceAccountTokens;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.quarkus.test.junit.QuarkusTest;
+import io.quarkus.test.kubernetes.client.WithKubernetesTestServer;
+import io.restassured.response.Response;
+import io.restassured.specification.RequestSpecification;
+import jakarta.inject.Inject;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/** GET /api/v1/gateways/{namespace}/{name}/config: the gateway's tenants, for its own service account only. */
+@QuarkusTest
+@WithKubernetesTestServer(crud = true, setup = KubernetesMockSetup.class)
+class GatewayConfigApiTest {
+    @Inject
+    KubernetesClient client;
+
+    Cluster cluster;
+    String namespace;
+
+    @BeforeEach
+    void seedGatewayIsReady() {
+        cluster = new Cluster(client);
+        namespace = Fixtures.freshNamespace();
+        cluster.apply(Fixtures.grafanaOAuthSecret(namespace, "grafana", "first-secret"));
+        cluster.create(Fixtures.seedGateway(namespace));
+        await().atMost(Duration.ofSeconds(20)).until(() -> cluster.conditionIs(namespace, Conditions.READY, "True"));
+    }
+
+    RequestSpecification asGateway() {
+        return given().auth().oauth2(ServiceAccountTokens.of(namespace, GATEWAY_SA));
+    }
+
+    String configPath() {
+        return "/api/v1/gateways/" + namespace + "/" + GATEWAY + "/config";
+    }
+
+    @Test
+    void theGatewaysServiceAccountGetsTheResolvedTenantsAsJson() {
+        asGateway().when().get(configPath()).then()
+                .statusCode(200)
+                .contentType("application/json")
+                .header("ETag", notNullValue())
+                .header("Cache-Control", "no-store")
+                .body("tenants.mode", equalTo("static"))
+                .body("tenants.authentication[0].tenantName", equalTo(TENANT))
+                .body("tenants.authentication[0].tenantId", equalTo(TENANT))
+                .body("tenants.authentication[0].oidc.issuerURL", equalTo(Fixtures.ISSUER))
+                .body("tenants.authentication[0].oidc.redirectURL", equalTo(Fixtures.GATEWAY_URL + "/oidc/test-oidc/callback"))
+                .body("tenants.authentication[0].oidc.usernameClaim", equalTo("email"))
+                .body("tenants.authentication[0].oidc.groupClaim", equalTo("groups"))
+                .body("tenants.authentication[0].oidc.clientID", equalTo("grafana"))
+                .body("tenants.authentication[0].oidc.clientSecret", equalTo("first-secret"))
+                .body("tenants.authentication[0].oidc", not(org.hamcrest.Matchers.hasKey("secret")))
+                .body("tenants.authorization.roles[0].name", equalTo("read-write"))
+                .body("tenants.authorization.roles[0].permissions", hasItems("read", "write"))
+                .body("tenants.authorization.roleBindings[0].subjects[0].kind", equalTo("group"))
+                .body("tenants.authorization.roleBindings[0].subjects[0].name", equalTo("tracing-team"));
+    }
+
+    @Test
+    void yamlWhenAskedForIt() throws Exception {
+        String yaml = asGateway().accept("application/yaml").when().get(configPath()).then()
+                .statusCode(200).contentType("application/yaml").extract().asString();
+        JsonNode document = new YAMLMapper().readTree(yaml);
+        assertEquals("grafana", document.at("/tenants/authentication/0/oidc/clientID").asText());
+        assertTrue(yaml.startsWith("tenants:"), yaml);
+    }
+
+    @Test
+    void sameEtagAnswers304() {
+        String etag = asGateway().when().get(configPath()).then().statusCode(200).extract().header("ETag");
+
+        asGateway().header("If-None-Match", etag).when().get(configPath()).then()
+                .statusCode(304)
+                .header("ETag", equalTo(etag));
+    }
+
+    @Test
+    void rotatingTheSourceSecretChangesTheConfigAndItsEtag() {
+        String oldEtag = asGateway().when().get(configPath()).then().statusCode(200).extract().header("ETag");
+
+        cluster.apply(Fixtures.grafanaOAuthSecret(namespace, "grafana", "second-secret"));
+
+        await().atMost(Duration.ofSeconds(20)).until(() -> asGateway().header("If-None-Match", oldEtag).get(configPath()).statusCode() == 200);
+        Response fresh = asGateway().header("If-None-Match", oldEtag).when().get(configPath());
+        fresh.then().statusCode(200).body("tenants.authentication[0].oidc.clientSecret", equalTo("second-secret"));
+        String newEtag = fresh.header("ETag");
+        assertNotEquals(oldEtag, newEtag);
+        asGateway().header("If-None-Match", newEtag).when().get(configPath()).then().statusCode(304);
+        await().atMost(Duration.ofSeconds(20)).until(() -> newEtag.equals(cluster.gateway(namespace).getStatus().configETag));
+    }
+
+    @Test
+    void aLongPollWakesUpWhenTheConfigChanges() throws Exception {
+        String etag = asGateway().when().get(configPath()).then().statusCode(200).extract().header("ETag");
+        CompletableFuture<Response> poll = CompletableFuture.supplyAsync(() ->
+                asGateway().header("If-None-Match", etag).queryParam("wait", "50s").when().get(configPath()));
+        // The poll is waiting for a change: it has not answered 304.
+        Thread.sleep(500);
+        assertTrue(!poll.isDone() || poll.get().statusCode() != 304, "the poll answered before anything changed");
+
+        cluster.apply(Fixtures.grafanaOAuthSecret(namespace, "grafana", "rotated-while-waiting"));
+
+        Response answer = poll.get(40, java.util.concurrent.TimeUnit.SECONDS);
+        answer.then().statusCode(200).body("tenants.authentication[0].oidc.clientSecret", equalTo("rotated-while-waiting"));
+        assertNotEquals(etag, answer.header("ETag"));
+    }
+
+    @Test
+    void aLongPollWithNoChangeEndsWith304() {
+        String etag = asGateway().when().get(configPath()).then().statusCode(200).extract().header("ETag");
+
+        asGateway().header("If-None-Match", etag).queryParam("wait", "1s").when().get(configPath()).then()
+                .statusCode(304).header("ETag", equalTo(etag));
+    }
+
+    @Test
+    void anUnreadableWaitIsABadRequest() {
+        asGateway().queryParam("wait", "soon").when().get(configPath()).then()
+                .statusCode(400).body("error", equalTo("bad_request"));
+    }
+
+    @Test
+    void noTokenIs401() {
+        given().when().get(configPath()).then()
+                .statusCode(401)
+                .header("WWW-Authenticate", "Bearer")
+                .body("error", equalTo("unauthorized"))
+                .body("message", notNullValue());
+    }
+
+    @Test
+    void aTokenTheApiServerRefusesIs401AndNotEchoed() {
+        given().auth().oauth2("forged-token-value").when().get(configPath()).then()
+                .statusCode(401)
+                .body("error", equalTo("unauthorized"))
+                .body(not(containsString("forged-token-value")));
+    }
+
+    @Test
+    void anotherServiceAccountIs403() {
+        given().auth().oauth2(ServiceAccountTokens.of(namespace, "someone-else")).when().get(configPath()).then()
+                .statusCode(403)
+                .body("error", equalTo("forbidden"))
+                .body("message", containsString("system:serviceaccount:" + namespace + ":someone-else"))
+                .body(not(containsString("first-secret")));
+    }
+
+    @Test
+    void theServiceAccountMayLiveInAnotherNamespace() {
+        TempoGateway gateway = cluster.gateway(namespace);
+        gateway.getSpec().gateway.serviceAccount = new GatewaySpec.ServiceAccountRef();
+        gateway.getSpec().gateway.serviceAccount.name = "gw";
+        gateway.getSpec().gateway.serviceAccount.namespace = "tracing";
+        client.resource(gateway).update();
+
+        await().atMost(Duration.ofSeconds(20)).until(() ->
+                given().auth().oauth2(ServiceAccountTokens.of("tracing", "gw")).get(configPath()).statusCode() == 200);
+        asGateway().when().get(configPath()).then().statusCode(403);
+    }
+
+    @Test
+    void anUnknownGatewayIs404() {
+        asGateway().when().get("/api/v1/gateways/" + namespace + "/no-such-gateway/config").then()
+                .statusCode(404).body("error", equalTo("not_found"));
+    }
+
+    @Test
+    void aMissingTenantSecretIs503NamingIt() {
+        TempoGateway gateway = cluster.gateway(namespace);
+        gateway.getSpec().tenants.authentication.add(Fixtures.tenant("dev", "oidc-dev"));
+        gateway.getSpec().secretSync.tenants = List.of(TENANT);
+        client.resource(gateway).update();
+
+        await().atMost(Duration.ofSeconds(20)).until(() -> asGateway().get(configPath()).statusCode() == 503);
+        asGateway().when().get(configPath()).then()
+                .statusCode(503)
+                .body("error", equalTo("config_unavailable"))
+                .body("message", containsString("oidc-dev"));
+        await().atMost(Duration.ofSeconds(20)).until(() -> cluster.conditionIs(namespace, Conditions.CONFIG_PUBLISHED, "False"));
+
+        cluster.apply(Fixtures.secret(namespace, "oidc-dev", Map.of("clientID", "dev-client")));
+        await().atMost(Duration.ofSeconds(20)).until(() -> asGateway().get(configPath()).statusCode() == 200);
+        asGateway().when().get(configPath()).then()
+                .body("tenants.authentication[1].oidc.clientID", equalTo("dev-client"))
+                .body("tenants.authentication[1].oidc.clientSecret", nullValue());
+    }
+
+    @Test
+    void extraAudiencesAreCarriedAndAnAbsentIssuerCaPathIsLeftOut() throws Exception {
+        TempoGateway gateway = cluster.gateway(namespace);
+        gateway.getSpec().tenants.authentication.get(0).oidc.audiences = List.of("account");
+        client.resource(gateway).update();
+
+        await().atMost(Duration.ofSeconds(20)).until(() ->
+                asGateway().get(configPath()).jsonPath().getList("tenants.authentication[0].oidc.audiences") != null);
+        String body = asGateway().get(configPath()).asString();
+        JsonNode oidc = new ObjectMapper().readTree(body).at("/tenants/authentication/0/oidc");
+        assertEquals("account", oidc.path("audiences").get(0).asText());
+        assertTrue(oidc.path("issuerCAPath").isMissingNode());
+    }
+}

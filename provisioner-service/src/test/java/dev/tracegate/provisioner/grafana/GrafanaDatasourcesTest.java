@@ -1,0 +1,414 @@
+package dev.tracegate.provisioner.grafana;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.tracegate.provisioner.grafana.DatasourceRequest.Tenant;
+import dev.tracegate.provisioner.grafana.GrafanaStandIn.Datasource;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.quarkus.test.junit.QuarkusTest;
+import io.quarkus.test.kubernetes.client.WithKubernetesTestServer;
+import jakarta.inject.Inject;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import java.util.List;
+import java.util.Map;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * How the provisioner keeps Grafana's Tempo datasources, seen from a Grafana stand-in. Quarkus boots (with a mock
+ * Kubernetes API, which this module needs) only because the REST client needs it.
+ */
+@QuarkusTest
+@WithKubernetesTestServer
+class GrafanaDatasourcesTest {
+
+    static final String OWNER = "observability/tempo-foo";
+    static final String GATEWAY = "http://tempo-foo-gateway.observability.svc:8080";
+    static final String QUERY_FRONTEND = "http://tempo-foo-query-frontend.observability.svc:3200";
+    static final Tenant TEST_OIDC = new Tenant("test-oidc", "test-oidc");
+    static final Tenant DEV = new Tenant("dev", "dev-id");
+    static final String BEARER = "gateway-bearer-token-one";
+
+    @Inject
+    GrafanaDatasources datasources;
+
+    @Inject
+    MeterRegistry registry;
+
+    GrafanaStandIn grafana;
+
+    @BeforeEach
+    void startGrafana() {
+        grafana = GrafanaStandIn.start();
+    }
+
+    @AfterEach
+    void stopGrafana() {
+        grafana.close();
+    }
+
+    // ---- the three setups -------------------------------------------------------------------------------------
+
+    @Test
+    void forwardOAuthIdentityDatasourceGoesThroughTheGatewayWithTheUsersToken() {
+        SyncReport report = sync(forwardOAuth(TEST_OIDC));
+
+        TenantDatasourceStatus status = only(report);
+        assertEquals(Outcome.CREATED, status.outcome());
+        assertEquals("Tempo (test-oidc)", status.name());
+        assertNull(status.health(), "cannot be checked without a signed-in user");
+        Datasource stored = grafana.datasource(status.uid()).orElseThrow();
+        assertEquals(GATEWAY + "/api/traces/v1/test-oidc/tempo", stored.url());
+        assertEquals("tempo", stored.json().path("type").asText());
+        assertEquals("proxy", stored.json().path("access").asText());
+        assertTrue(stored.jsonData().path("oauthPassThru").asBoolean());
+        assertEquals(OWNER, stored.jsonData().path(OwnershipMarker.OWNER).asText());
+        assertTrue(stored.secureJsonData().isEmpty());
+    }
+
+    @Test
+    void bearerTokenDatasourceSendsTheTokenInHeaderOneAndReportsHealth() {
+        TenantDatasourceStatus status = only(sync(bearer(BEARER, TEST_OIDC)));
+
+        assertEquals(Outcome.CREATED, status.outcome());
+        assertEquals("OK", status.health());
+        Datasource stored = grafana.datasource(status.uid()).orElseThrow();
+        assertEquals("Authorization", stored.jsonData().path("httpHeaderName1").asText());
+        assertEquals("Bearer " + BEARER, stored.secureJsonData().get("httpHeaderValue1"));
+        assertTrue(stored.json().path("secureJsonFields").path("httpHeaderValue1").asBoolean());
+    }
+
+    @Test
+    void withoutTheGatewayTheDatasourceCallsTheQueryFrontendAsTheTenant() {
+        TenantDatasourceStatus status = only(sync(new DatasourceRequest(OWNER, false, null, QUERY_FRONTEND, null, null, null,
+                null, null, List.of(DEV))));
+
+        Datasource stored = grafana.datasource(status.uid()).orElseThrow();
+        assertEquals(QUERY_FRONTEND, stored.url());
+        assertEquals("X-Scope-OrgID", stored.jsonData().path("httpHeaderName1").asText());
+        assertEquals("dev-id", stored.secureJsonData().get("httpHeaderValue1"));
+        assertEquals("OK", status.health());
+    }
+
+    // ---- keeping it true --------------------------------------------------------------------------------------
+
+    @Test
+    void aSecondSyncChangesNothingAndWritesNothing() {
+        sync(bearer(BEARER, TEST_OIDC, DEV));
+        grafana.clearRequests();
+
+        SyncReport again = sync(bearer(BEARER, TEST_OIDC, DEV));
+
+        assertTrue(again.tenants().stream().allMatch(t -> t.outcome() == Outcome.UNCHANGED), again.toString());
+        assertEquals(List.of(), grafana.writes());
+    }
+
+    @Test
+    void driftMadeInGrafanaIsReverted() {
+        String uid = only(sync(forwardOAuth(TEST_OIDC))).uid();
+        grafana.drift(uid, json -> {
+            json.put("url", "http://elsewhere");
+            ((ObjectNode) json.get("jsonData")).put("oauthPassThru", false).put("addedByHand", true);
+        });
+
+        TenantDatasourceStatus status = only(sync(forwardOAuth(TEST_OIDC)));
+
+        assertEquals(Outcome.UPDATED, status.outcome());
+        Datasource stored = grafana.datasource(uid).orElseThrow();
+        assertEquals(GATEWAY + "/api/traces/v1/test-oidc/tempo", stored.url());
+        assertTrue(stored.jsonData().path("oauthPassThru").asBoolean());
+        assertFalse(stored.jsonData().has("addedByHand"), "jsonData is ours as a whole");
+    }
+
+    @Test
+    void aDatasourceWhoseMarkerWasRemovedCountsAsForeign() {
+        String uid = only(sync(forwardOAuth(TEST_OIDC))).uid();
+        grafana.drift(uid, json -> json.putObject("jsonData"));
+
+        assertEquals(Outcome.FOREIGN, only(sync(forwardOAuth(TEST_OIDC))).outcome());
+    }
+
+    @Test
+    void aNewNameTemplateRenamesTheDatasourceInPlace() {
+        String uid = only(sync(forwardOAuth(TEST_OIDC))).uid();
+        DatasourceRequest renamed = new DatasourceRequest(OWNER, true, GATEWAY, null, AuthMode.FORWARD_OAUTH_IDENTITY, null, null,
+                null, "Traces {namespace}/{gateway} {tenant}", List.of(TEST_OIDC));
+
+        TenantDatasourceStatus status = only(sync(renamed));
+
+        assertEquals(Outcome.UPDATED, status.outcome());
+        assertEquals(uid, status.uid());
+        assertEquals("Traces observability/tempo-foo test-oidc", grafana.datasource(uid).orElseThrow().name());
+    }
+
+    @Test
+    void aDatasourceMadeDefaultByAPersonStaysDefault() {
+        String uid = only(sync(forwardOAuth(TEST_OIDC))).uid();
+        grafana.drift(uid, json -> json.put("isDefault", true).put("url", "http://elsewhere"));
+
+        assertEquals(Outcome.UPDATED, only(sync(forwardOAuth(TEST_OIDC))).outcome());
+        assertTrue(grafana.datasource(uid).orElseThrow().json().path("isDefault").asBoolean());
+    }
+
+    @Test
+    void aDeletedDatasourceIsRecreated() {
+        String uid = only(sync(forwardOAuth(TEST_OIDC))).uid();
+        grafana.remove(uid);
+
+        assertEquals(Outcome.CREATED, only(sync(forwardOAuth(TEST_OIDC))).outcome());
+        assertTrue(grafana.datasource(uid).isPresent());
+    }
+
+    @Test
+    void aRotatedBearerTokenIsDetectedByItsHashAndSent() {
+        String uid = only(sync(bearer(BEARER, TEST_OIDC))).uid();
+
+        TenantDatasourceStatus status = only(sync(bearer("gateway-bearer-token-two", TEST_OIDC)));
+
+        assertEquals(Outcome.UPDATED, status.outcome());
+        assertEquals("Bearer gateway-bearer-token-two", grafana.datasource(uid).orElseThrow().secureJsonData().get("httpHeaderValue1"));
+    }
+
+    @Test
+    void aSecretRemovedInGrafanaIsSentAgain() {
+        String uid = only(sync(bearer(BEARER, TEST_OIDC))).uid();
+        grafana.driftSecret(uid, "httpHeaderValue1", null);
+
+        assertEquals(Outcome.UPDATED, only(sync(bearer(BEARER, TEST_OIDC))).outcome());
+        assertEquals("Bearer " + BEARER, grafana.datasource(uid).orElseThrow().secureJsonData().get("httpHeaderValue1"));
+    }
+
+    @Test
+    void aConcurrentWriteIsReadAgainAndRetriedOnce() {
+        String uid = only(sync(forwardOAuth(TEST_OIDC))).uid();
+        grafana.drift(uid, json -> json.put("url", "http://elsewhere"));
+        grafana.writeConcurrentlyBeforeNextUpdates(uid, 1);
+
+        assertEquals(Outcome.UPDATED, only(sync(forwardOAuth(TEST_OIDC))).outcome());
+        assertEquals(GATEWAY + "/api/traces/v1/test-oidc/tempo", grafana.datasource(uid).orElseThrow().url());
+    }
+
+    @Test
+    void aDatasourceThatKeepsConflictingIsReportedFailed() {
+        String uid = only(sync(forwardOAuth(TEST_OIDC))).uid();
+        grafana.drift(uid, json -> json.put("url", "http://elsewhere"));
+        grafana.writeConcurrentlyBeforeNextUpdates(uid, 2);
+
+        TenantDatasourceStatus status = only(sync(forwardOAuth(TEST_OIDC)));
+
+        assertEquals(Outcome.FAILED, status.outcome());
+        assertTrue(status.message().contains("409"), status.message());
+        assertEquals("http://elsewhere", grafana.datasource(uid).orElseThrow().url());
+    }
+
+    // ---- what is not ours -------------------------------------------------------------------------------------
+
+    @Test
+    void aForeignDatasourceWithOurNameIsLeftAloneAndReported() {
+        Datasource foreign = grafana.addForeign("hand-made", "Tempo (test-oidc)");
+
+        TenantDatasourceStatus status = only(sync(forwardOAuth(TEST_OIDC)));
+
+        assertEquals(Outcome.FOREIGN, status.outcome());
+        assertTrue(status.message().contains("Tempo (test-oidc)") && status.message().contains("not managed by Tracegate"), status.message());
+        assertEquals(foreign, grafana.datasource("hand-made").orElseThrow(), "untouched");
+    }
+
+    @Test
+    void aForeignDatasourceWithOurUidIsLeftAloneAndReported() {
+        String uid = DatasourceUid.of(OWNER, TEST_OIDC.tenantName());
+        Datasource foreign = grafana.addForeign(uid, "Made by hand");
+
+        TenantDatasourceStatus status = only(sync(forwardOAuth(TEST_OIDC)));
+
+        assertEquals(Outcome.FOREIGN, status.outcome());
+        assertEquals(foreign, grafana.datasource(uid).orElseThrow());
+    }
+
+    @Test
+    void anotherGatewaysDatasourceWithTheSameNameIsForeign() {
+        sync(forwardOAuth(TEST_OIDC));
+        DatasourceRequest otherGateway = new DatasourceRequest("observability/tempo-bar", true, GATEWAY, null,
+                AuthMode.FORWARD_OAUTH_IDENTITY, null, null, null, null, List.of(TEST_OIDC));
+
+        TenantDatasourceStatus status = only(sync(otherGateway));
+
+        assertEquals(Outcome.FOREIGN, status.outcome());
+        assertTrue(status.message().contains("belongs to TempoGateway " + OWNER), status.message());
+    }
+
+    // ---- removal ----------------------------------------------------------------------------------------------
+
+    @Test
+    void aRemovedTenantsDatasourceIsDeleted() {
+        SyncReport both = sync(forwardOAuth(TEST_OIDC, DEV));
+        String devUid = both.tenants().get(1).uid();
+
+        SyncReport after = sync(forwardOAuth(TEST_OIDC));
+
+        assertEquals(List.of(Outcome.UNCHANGED, Outcome.DELETED), after.tenants().stream().map(TenantDatasourceStatus::outcome).toList());
+        assertEquals("dev", after.tenants().get(1).tenantName());
+        assertTrue(grafana.datasource(devUid).isEmpty());
+    }
+
+    @Test
+    void deleteAllRemovesOnlyTheOwnersDatasources() {
+        sync(forwardOAuth(TEST_OIDC, DEV));
+        grafana.addForeign("hand-made", "Hand made");
+        datasources.sync(grafana.tokenConnection(), new DatasourceRequest("other/gateway", true, GATEWAY, null,
+                AuthMode.FORWARD_OAUTH_IDENTITY, null, null, null, "Other {tenant}", List.of(TEST_OIDC)));
+
+        SyncReport report = datasources.deleteAll(grafana.tokenConnection(), OWNER);
+
+        assertTrue(report.grafanaReachable());
+        assertEquals(2, report.tenants().size());
+        assertTrue(report.tenants().stream().allMatch(t -> t.outcome() == Outcome.DELETED));
+        assertEquals(List.of("Hand made", "Other test-oidc"), grafana.datasources().stream().map(Datasource::name).sorted().toList());
+        assertEquals(List.of(), datasources.deleteAll(grafana.tokenConnection(), OWNER).tenants(), "nothing left: nothing to do");
+    }
+
+    // ---- Grafana in trouble -----------------------------------------------------------------------------------
+
+    @Test
+    void grafanaAnswering500IsReportedUnreachableAndTheNextSyncRecovers() {
+        grafana.failNext(1, 500);
+
+        SyncReport failed = sync(bearer(BEARER, TEST_OIDC));
+
+        assertFalse(failed.grafanaReachable());
+        assertTrue(failed.error().contains("500"), failed.error());
+        assertFalse(failed.allSynced());
+        assertTrue(grafana.datasources().isEmpty());
+
+        SyncReport recovered = sync(bearer(BEARER, TEST_OIDC));
+        assertTrue(recovered.allSynced());
+        assertEquals(Outcome.CREATED, only(recovered).outcome());
+    }
+
+    @Test
+    void grafanaDroppingConnectionsIsReportedUnreachable() {
+        grafana.setDown(true);
+
+        SyncReport report = sync(forwardOAuth(TEST_OIDC));
+
+        assertFalse(report.grafanaReachable());
+        assertTrue(report.error().startsWith("cannot reach Grafana"), report.error());
+        grafana.setDown(false);
+        assertEquals(Outcome.CREATED, only(sync(forwardOAuth(TEST_OIDC))).outcome());
+    }
+
+    @Test
+    void refusedCredentialsAreNamedWithoutTheSecret() {
+        GrafanaConnection wrong = new GrafanaConnection(grafana.url(), "glsa_wrong-token-value", null, null, null, null);
+
+        SyncReport report = datasources.sync(wrong, bearer(BEARER, TEST_OIDC));
+
+        assertFalse(report.grafanaReachable());
+        assertTrue(report.error().contains("credentials"), report.error());
+        assertNoSecret(report, "glsa_wrong-token-value", BEARER);
+    }
+
+    @Test
+    void unhealthyDatasourceReportsGrafanasMessage() {
+        String uid = DatasourceUid.of(OWNER, TEST_OIDC.tenantName());
+        grafana.setHealth(uid, false, "failed to reach the gateway: 502");
+
+        TenantDatasourceStatus status = only(sync(bearer(BEARER, TEST_OIDC)));
+
+        assertEquals("ERROR: failed to reach the gateway: 502", status.health());
+    }
+
+    // ---- talking to Grafana -----------------------------------------------------------------------------------
+
+    @Test
+    void basicAuthAndTheOrgHeaderAreSentOnEveryCall() {
+        SyncReport report = datasources.sync(grafana.basicAuthConnection(2L), forwardOAuth(TEST_OIDC));
+
+        assertEquals(Outcome.CREATED, only(report).outcome());
+        assertEquals(2L, grafana.datasource(2, only(report).uid()).orElseThrow().orgId());
+        assertTrue(grafana.datasource(only(report).uid()).isEmpty(), "nothing in the default org");
+        assertTrue(grafana.requests().stream().allMatch(r -> "2".equals(r.headers().get("x-grafana-org-id"))
+                && r.headers().get("authorization").startsWith("Basic ")));
+    }
+
+    @Test
+    void anHttpsGrafanaIsTrustedThroughTheGivenCaAndOnlyThen() {
+        SelfSignedCertificate certificate = SelfSignedCertificate.forLoopback();
+        try (GrafanaStandIn https = GrafanaStandIn.startHttps(certificate.serverTls())) {
+            GrafanaConnection trusting = new GrafanaConnection(https.url(), GrafanaStandIn.TOKEN, null, null, null, certificate.pem());
+            GrafanaConnection notTrusting = new GrafanaConnection(https.url(), GrafanaStandIn.TOKEN, null, null, null, null);
+
+            SyncReport refused = datasources.sync(notTrusting, forwardOAuth(TEST_OIDC));
+            assertFalse(refused.grafanaReachable());
+            assertTrue(refused.error().startsWith("cannot reach Grafana"), refused.error());
+            assertEquals(Outcome.CREATED, only(datasources.sync(trusting, forwardOAuth(TEST_OIDC))).outcome());
+        }
+    }
+
+    @Test
+    void extraJsonDataIsKeptAndCountsForDrift() {
+        DatasourceRequest request = new DatasourceRequest(OWNER, true, GATEWAY, null, AuthMode.FORWARD_OAUTH_IDENTITY, null, null,
+                Map.of("timeout", 60, "serviceMap", Map.of("datasourceUid", "prometheus")), null, List.of(TEST_OIDC));
+        String uid = only(sync(request)).uid();
+        assertEquals(Outcome.UNCHANGED, only(sync(request)).outcome());
+
+        grafana.drift(uid, json -> ((ObjectNode) json.get("jsonData")).remove("serviceMap"));
+
+        assertEquals(Outcome.UPDATED, only(sync(request)).outcome());
+        assertEquals("prometheus", grafana.datasource(uid).orElseThrow().jsonData().path("serviceMap").path("datasourceUid").asText());
+    }
+
+    @Test
+    void callsAreCountedByMethodEndpointAndStatus() {
+        sync(forwardOAuth(TEST_OIDC));
+
+        Counter created = registry.find(GrafanaHttp.REQUESTS_METRIC)
+                .tags("method", "POST", "endpoint", "create", "status", "200").counter();
+        assertTrue(created != null && created.count() >= 1);
+    }
+
+    @Test
+    void anInvalidRequestFailsEachTenantWithoutCallingGrafana() {
+        SyncReport report = sync(bearer("", TEST_OIDC));
+
+        assertEquals(Outcome.FAILED, only(report).outcome());
+        assertTrue(only(report).message().contains("bearer token"));
+        assertEquals(List.of(), grafana.requests());
+    }
+
+    // ---- helpers ----------------------------------------------------------------------------------------------
+
+    SyncReport sync(DatasourceRequest request) {
+        SyncReport report = datasources.sync(grafana.tokenConnection(), request);
+        assertNoSecret(report, GrafanaStandIn.TOKEN, request.bearerToken());
+        return report;
+    }
+
+    static DatasourceRequest forwardOAuth(Tenant... tenants) {
+        return new DatasourceRequest(OWNER, true, GATEWAY + "/", null, AuthMode.FORWARD_OAUTH_IDENTITY, null, null, null, null, List.of(tenants));
+    }
+
+    static DatasourceRequest bearer(String token, Tenant... tenants) {
+        return new DatasourceRequest(OWNER, true, GATEWAY, null, AuthMode.BEARER_TOKEN, token, null, null, null, List.of(tenants));
+    }
+
+    static TenantDatasourceStatus only(SyncReport report) {
+        assertEquals(1, report.tenants().size(), report.toString());
+        return report.tenants().get(0);
+    }
+
+    static void assertNoSecret(SyncReport report, String... secrets) {
+        for (String secret : secrets) {
+            if (secret != null && !secret.isEmpty()) {
+                assertFalse(report.toString().contains(secret), "a secret leaked into " + report);
+            }
+        }
+    }
+
+}

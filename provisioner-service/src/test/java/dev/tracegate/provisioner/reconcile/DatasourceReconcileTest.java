@@ -1,0 +1,199 @@
+package dev.tracegate.provisioner.reconcile;
+
+import static dev.tracegate.provisioner.support.Fixtures.GATEWAY;
+import static dev.tracegate.provisioner.support.Fixtures.GATEWAY_URL;
+import static dev.tracegate.provisioner.support.Fixtures.QUERY_FRONTEND;
+import static dev.tracegate.provisioner.support.Fixtures.TENANT;
+import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.tracegate.provisioner.crd.Condition;
+import dev.tracegate.provisioner.crd.DatasourceSpec;
+import dev.tracegate.provisioner.crd.GrafanaCredentials;
+import dev.tracegate.provisioner.crd.GrafanaSpec;
+import dev.tracegate.provisioner.crd.SecretKeyRef;
+import dev.tracegate.provisioner.crd.TempoGateway;
+import dev.tracegate.provisioner.crd.TenantStatus;
+import dev.tracegate.provisioner.grafana.DatasourceUid;
+import dev.tracegate.provisioner.grafana.GrafanaStandIn;
+import dev.tracegate.provisioner.status.Conditions;
+import dev.tracegate.provisioner.support.Cluster;
+import dev.tracegate.provisioner.support.Fixtures;
+import dev.tracegate.provisioner.support.KubernetesMockSetup;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.quarkus.test.junit.QuarkusTest;
+import io.quarkus.test.kubernetes.client.WithKubernetesTestServer;
+import jakarta.inject.Inject;
+import java.time.Duration;
+import java.util.Map;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/** A TempoGateway with spec.grafana keeps one Tempo datasource per tenant in Grafana (a stand-in here). */
+@QuarkusTest
+@WithKubernetesTestServer(crud = true, setup = KubernetesMockSetup.class)
+class DatasourceReconcileTest {
+    static final String GRAFANA_CREDENTIALS = "grafana-admin";
+
+    @Inject
+    KubernetesClient client;
+
+    Cluster cluster;
+    String namespace;
+    GrafanaStandIn grafana;
+
+    @BeforeEach
+    void start() {
+        cluster = new Cluster(client);
+        namespace = Fixtures.freshNamespace();
+        grafana = GrafanaStandIn.start();
+        cluster.apply(Fixtures.grafanaOAuthSecret(namespace, "grafana", "s3cret"));
+        cluster.apply(Fixtures.secret(namespace, GRAFANA_CREDENTIALS, Map.of("token", GrafanaStandIn.TOKEN)));
+    }
+
+    @AfterEach
+    void stop() {
+        // Delete while Grafana is still there: the finalizer's cleanup needs it, and nothing is left retrying.
+        client.resources(TempoGateway.class).inNamespace(namespace).withName(GATEWAY).delete();
+        grafana.failNext(0, 500);
+        grafana.setDown(false);
+        await().atMost(Duration.ofSeconds(20)).until(() -> cluster.gateway(namespace) == null);
+        grafana.close();
+    }
+
+    TempoGateway withGrafana() {
+        TempoGateway gateway = Fixtures.seedGateway(namespace);
+        gateway.getSpec().grafana = new GrafanaSpec();
+        gateway.getSpec().grafana.url = grafana.url().toString();
+        gateway.getSpec().grafana.credentialsSecret = new GrafanaCredentials();
+        gateway.getSpec().grafana.credentialsSecret.name = GRAFANA_CREDENTIALS;
+        return gateway;
+    }
+
+    String uid(String tenant) {
+        return DatasourceUid.of(namespace + "/" + GATEWAY, tenant);
+    }
+
+    @Test
+    void byDefaultGrafanaForwardsTheUsersIdentityThroughTheGateway() {
+        cluster.create(withGrafana());
+
+        await().atMost(Duration.ofSeconds(20)).until(() -> cluster.conditionIs(namespace, Conditions.READY, "True"));
+        GrafanaStandIn.Datasource datasource = grafana.datasource(uid(TENANT)).orElseThrow();
+        assertEquals(GATEWAY_URL + "/api/traces/v1/test-oidc/tempo", datasource.url());
+        assertTrue(datasource.jsonData().path("oauthPassThru").asBoolean());
+        assertEquals("tempo", datasource.json().path("type").asText());
+        Condition synced = cluster.condition(namespace, Conditions.DATASOURCES_SYNCED).orElseThrow();
+        assertEquals("Synced", synced.reason);
+        TenantStatus tenant = cluster.gateway(namespace).getStatus().tenants.get(0);
+        assertEquals(uid(TENANT), tenant.datasourceUid);
+        assertEquals(datasource.name(), tenant.datasourceName);
+    }
+
+    @Test
+    void withBearerTokenGrafanaSendsTheTokenOfItsSecret() {
+        TempoGateway gateway = withGrafana();
+        gateway.getSpec().grafana.datasource = new DatasourceSpec();
+        gateway.getSpec().grafana.datasource.authentication = DatasourceSpec.Authentication.BEARER_TOKEN;
+        gateway.getSpec().grafana.datasource.tokenSecret = new SecretKeyRef("gateway-reader", "token");
+        cluster.apply(Fixtures.secret(namespace, "gateway-reader", Map.of("token", "first-bearer")));
+        cluster.create(gateway);
+
+        await().atMost(Duration.ofSeconds(20)).until(() -> cluster.conditionIs(namespace, Conditions.READY, "True"));
+        GrafanaStandIn.Datasource datasource = grafana.datasource(uid(TENANT)).orElseThrow();
+        assertEquals(GATEWAY_URL + "/api/traces/v1/test-oidc/tempo", datasource.url());
+        assertEquals("Authorization", datasource.jsonData().path("httpHeaderName1").asText());
+        assertEquals("Bearer first-bearer", datasource.secureJsonData().get("httpHeaderValue1"));
+        assertEquals("OK", cluster.gateway(namespace).getStatus().tenants.get(0).datasourceHealth);
+
+        cluster.apply(Fixtures.secret(namespace, "gateway-reader", Map.of("token", "rotated-bearer")));
+
+        await().atMost(Duration.ofSeconds(20)).until(() ->
+                "Bearer rotated-bearer".equals(grafana.datasource(uid(TENANT)).orElseThrow().secureJsonData().get("httpHeaderValue1")));
+    }
+
+    @Test
+    void withoutTheGatewayGrafanaQueriesTempoWithTheTenantsOrgId() {
+        TempoGateway gateway = withGrafana();
+        gateway.getSpec().gateway.enabled = false;
+        cluster.create(gateway);
+
+        await().atMost(Duration.ofSeconds(20)).until(() -> cluster.conditionIs(namespace, Conditions.READY, "True"));
+        GrafanaStandIn.Datasource datasource = grafana.datasource(uid(TENANT)).orElseThrow();
+        assertEquals(QUERY_FRONTEND, datasource.url());
+        assertEquals("X-Scope-OrgID", datasource.jsonData().path("httpHeaderName1").asText());
+        assertEquals(TENANT, datasource.secureJsonData().get("httpHeaderValue1"));
+    }
+
+    @Test
+    void grafanaAnswering500IsReportedAndRetriedUntilItRecovers() {
+        grafana.failNext(Integer.MAX_VALUE, 500);
+        cluster.create(withGrafana());
+
+        await().atMost(Duration.ofSeconds(20)).until(() -> cluster.conditionIs(namespace, Conditions.DATASOURCES_SYNCED, "False"));
+        Condition failing = cluster.condition(namespace, Conditions.DATASOURCES_SYNCED).orElseThrow();
+        assertEquals("GrafanaUnreachable", failing.reason);
+        assertTrue(failing.message.contains(grafana.url().toString()), failing.message);
+        assertEquals("False", cluster.condition(namespace, Conditions.READY).orElseThrow().status);
+
+        grafana.failNext(0, 500);
+
+        await().atMost(Duration.ofSeconds(30)).until(() -> cluster.conditionIs(namespace, Conditions.READY, "True"));
+        assertTrue(grafana.datasource(uid(TENANT)).isPresent());
+    }
+
+    @Test
+    void aDatasourceSomeoneElseMadeIsLeftAloneAndReported() {
+        grafana.addForeign("hand-made", "Tempo (test-oidc)");
+        cluster.create(withGrafana());
+
+        await().atMost(Duration.ofSeconds(20)).until(() -> cluster.conditionIs(namespace, Conditions.DATASOURCES_SYNCED, "False"));
+        Condition condition = cluster.condition(namespace, Conditions.DATASOURCES_SYNCED).orElseThrow();
+        assertEquals("ForeignDatasource", condition.reason);
+        assertTrue(condition.message.contains("Tempo (test-oidc)"), condition.message);
+        assertEquals("http://someone-elses-tempo:3200", grafana.datasource("hand-made").orElseThrow().url());
+    }
+
+    @Test
+    void aDatasourceDeletedInGrafanaComesBackAtTheNextResyncOrChange() {
+        cluster.create(withGrafana());
+        await().atMost(Duration.ofSeconds(20)).until(() -> grafana.datasource(uid(TENANT)).isPresent());
+
+        grafana.remove(uid(TENANT));
+        // Any change to a Secret the gateway names triggers a reconcile, as the periodic resync would.
+        cluster.apply(Fixtures.secret(namespace, GRAFANA_CREDENTIALS, Map.of("token", GrafanaStandIn.TOKEN, "touched", "1")));
+
+        await().atMost(Duration.ofSeconds(20)).until(() -> grafana.datasource(uid(TENANT)).isPresent());
+    }
+
+    @Test
+    void deletingTheGatewayDeletesItsDatasources() {
+        cluster.create(withGrafana());
+        await().atMost(Duration.ofSeconds(20)).until(() -> grafana.datasource(uid(TENANT)).isPresent());
+
+        client.resources(TempoGateway.class).inNamespace(namespace).withName(GATEWAY).delete();
+
+        await().atMost(Duration.ofSeconds(20)).until(() -> cluster.gateway(namespace) == null);
+        assertFalse(grafana.datasource(uid(TENANT)).isPresent());
+    }
+
+    @Test
+    void aRemovedTenantLosesItsDatasource() {
+        TempoGateway gateway = withGrafana();
+        gateway.getSpec().tenants.authentication.add(Fixtures.tenant("dev", "oidc-dev"));
+        cluster.create(gateway);
+        await().atMost(Duration.ofSeconds(20)).until(() -> grafana.datasource(uid("dev")).isPresent());
+
+        TempoGateway current = cluster.gateway(namespace);
+        current.getSpec().tenants.authentication.removeIf(t -> t.tenantName.equals("dev"));
+        client.resource(current).update();
+
+        await().atMost(Duration.ofSeconds(20)).until(() -> grafana.datasource(uid("dev")).isEmpty());
+        assertTrue(grafana.datasource(uid(TENANT)).isPresent());
+        // Its Secret, made by the provisioner and read by no tenant now, goes too.
+        await().atMost(Duration.ofSeconds(20)).until(() -> cluster.secret(namespace, "oidc-dev") == null);
+    }
+}

@@ -1,0 +1,138 @@
+package dev.tracegate.provisioner.status;
+
+import static dev.tracegate.provisioner.support.Fixtures.GATEWAY;
+import static dev.tracegate.provisioner.support.Fixtures.TENANT;
+import static dev.tracegate.provisioner.support.Fixtures.TENANT_SECRET;
+import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.tracegate.provisioner.crd.Condition;
+import dev.tracegate.provisioner.crd.TempoGateway;
+import dev.tracegate.provisioner.crd.TenantStatus;
+import dev.tracegate.provisioner.reconcile.GatewayReconciler;
+import dev.tracegate.provisioner.reconcile.ReconcileResult;
+import dev.tracegate.provisioner.support.Cluster;
+import dev.tracegate.provisioner.support.Fixtures;
+import dev.tracegate.provisioner.support.KubernetesMockSetup;
+import io.fabric8.kubernetes.api.model.Event;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.quarkus.test.junit.QuarkusTest;
+import io.quarkus.test.kubernetes.client.WithKubernetesTestServer;
+import jakarta.inject.Inject;
+import java.time.Duration;
+import java.util.List;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/** What a person sees with kubectl get/describe: conditions, per-tenant status, Events; and what delete does. */
+@QuarkusTest
+@WithKubernetesTestServer(crud = true, setup = KubernetesMockSetup.class)
+class GatewayStatusTest {
+    @Inject
+    KubernetesClient client;
+
+    @Inject
+    GatewayReconciler reconciler;
+
+    Cluster cluster;
+    String namespace;
+
+    @BeforeEach
+    void freshNamespace() {
+        cluster = new Cluster(client);
+        namespace = Fixtures.freshNamespace();
+    }
+
+    @Test
+    void aReadyGatewayReportsEveryConditionForItsGeneration() {
+        cluster.apply(Fixtures.grafanaOAuthSecret(namespace, "grafana", "s3cret"));
+        cluster.create(Fixtures.seedGateway(namespace));
+
+        await().atMost(Duration.ofSeconds(20)).until(() -> cluster.conditionIs(namespace, Conditions.READY, "True"));
+        TempoGateway gateway = cluster.gateway(namespace);
+        assertEquals(gateway.getMetadata().getGeneration(), gateway.getStatus().observedGeneration);
+        List<String> types = gateway.getStatus().conditions.stream().map(c -> c.type).toList();
+        assertEquals(List.of("Ready", "SecretsSynced", "ConfigPublished", "DatasourcesSynced"), types);
+        for (Condition condition : gateway.getStatus().conditions) {
+            assertEquals("True", condition.status, condition.toString());
+            assertNotNull(condition.lastTransitionTime);
+            assertEquals(gateway.getMetadata().getGeneration(), condition.observedGeneration);
+        }
+        assertEquals("NotConfigured", cluster.condition(namespace, Conditions.DATASOURCES_SYNCED).orElseThrow().reason);
+        assertNotNull(gateway.getStatus().configETag);
+        TenantStatus tenant = gateway.getStatus().tenants.get(0);
+        assertEquals(TENANT, tenant.tenantName);
+        assertEquals(TENANT_SECRET, tenant.secret);
+        assertEquals("Synced", tenant.secretResult);
+    }
+
+    @Test
+    void aSpecChangeIsObservedUnderItsNewGeneration() {
+        cluster.apply(Fixtures.grafanaOAuthSecret(namespace, "grafana", "s3cret"));
+        cluster.create(Fixtures.seedGateway(namespace));
+        await().atMost(Duration.ofSeconds(20)).until(() -> cluster.conditionIs(namespace, Conditions.READY, "True"));
+
+        TempoGateway gateway = cluster.gateway(namespace);
+        gateway.getSpec().tenants.authentication.add(Fixtures.tenant("dev", "oidc-dev"));
+        TempoGateway updated = client.resource(gateway).update();
+
+        await().atMost(Duration.ofSeconds(20)).until(() -> {
+            TempoGateway now = cluster.gateway(namespace);
+            return now.getStatus().tenants.size() == 2 && now.getStatus().observedGeneration.equals(updated.getMetadata().getGeneration());
+        });
+        assertEquals("grafana", cluster.secretValue(namespace, "oidc-dev", "clientID"));
+    }
+
+    @Test
+    void transitionsAreRecordedAsEventsOnTheGateway() {
+        cluster.create(Fixtures.seedGateway(namespace));
+        await().atMost(Duration.ofSeconds(20)).until(() -> cluster.conditionIs(namespace, Conditions.READY, "False"));
+
+        cluster.apply(Fixtures.grafanaOAuthSecret(namespace, "grafana", "s3cret"));
+        await().atMost(Duration.ofSeconds(20)).until(() -> cluster.conditionIs(namespace, Conditions.READY, "True"));
+
+        await().atMost(Duration.ofSeconds(20)).until(() -> cluster.events(namespace).stream().anyMatch(e -> "Ready".equals(e.getReason())));
+        List<Event> events = cluster.events(namespace);
+        assertTrue(events.stream().allMatch(e -> "TempoGateway".equals(e.getInvolvedObject().getKind())
+                && GATEWAY.equals(e.getInvolvedObject().getName())), "every Event is about the gateway");
+        assertTrue(events.stream().anyMatch(e -> "Warning".equals(e.getType()) && "SourceSecretMissing".equals(e.getReason())), reasons(events));
+        assertTrue(events.stream().anyMatch(e -> "Normal".equals(e.getType()) && "Ready".equals(e.getReason())), reasons(events));
+        assertTrue(events.stream().anyMatch(e -> "SecretCreated".equals(e.getReason()) && e.getMessage().contains(TENANT_SECRET)), reasons(events));
+    }
+
+    @Test
+    void reconcilingAgainWithNothingChangedWritesNothing() {
+        cluster.apply(Fixtures.grafanaOAuthSecret(namespace, "grafana", "s3cret"));
+        cluster.create(Fixtures.seedGateway(namespace));
+        await().atMost(Duration.ofSeconds(20)).until(() -> cluster.conditionIs(namespace, Conditions.READY, "True"));
+        await().atMost(Duration.ofSeconds(20)).until(() -> reconciler.reconcile(namespace + "/" + GATEWAY) == ReconcileResult.READY);
+        String gatewayVersion = cluster.gateway(namespace).getMetadata().getResourceVersion();
+        String secretVersion = cluster.secret(namespace, TENANT_SECRET).getMetadata().getResourceVersion();
+        int events = cluster.events(namespace).size();
+
+        assertEquals(ReconcileResult.READY, reconciler.reconcile(namespace + "/" + GATEWAY));
+
+        assertEquals(gatewayVersion, cluster.gateway(namespace).getMetadata().getResourceVersion());
+        assertEquals(secretVersion, cluster.secret(namespace, TENANT_SECRET).getMetadata().getResourceVersion());
+        assertEquals(events, cluster.events(namespace).size());
+    }
+
+    @Test
+    void theCleanupFinalizerHoldsTheGatewayUntilItIsCleanedUp() {
+        cluster.apply(Fixtures.grafanaOAuthSecret(namespace, "grafana", "s3cret"));
+        cluster.create(Fixtures.seedGateway(namespace));
+        await().atMost(Duration.ofSeconds(20)).until(() -> cluster.conditionIs(namespace, Conditions.READY, "True"));
+        assertTrue(cluster.gateway(namespace).hasFinalizer(TempoGateway.CLEANUP_FINALIZER));
+
+        client.resources(TempoGateway.class).inNamespace(namespace).withName(GATEWAY).delete();
+
+        await().atMost(Duration.ofSeconds(20)).until(() -> cluster.gateway(namespace) == null);
+        assertTrue(cluster.events(namespace).stream().anyMatch(e -> "CleanedUp".equals(e.getReason())), reasons(cluster.events(namespace)));
+    }
+
+    private static String reasons(List<Event> events) {
+        return events.stream().map(e -> e.getType() + "/" + e.getReason()).toList().toString();
+    }
+}

@@ -1,0 +1,65 @@
+package dev.tracegate.provisioner.support;
+
+import dev.tracegate.provisioner.crd.Condition;
+import dev.tracegate.provisioner.crd.TempoGateway;
+import io.fabric8.kubernetes.api.model.Event;
+import io.fabric8.kubernetes.api.model.Secret;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import java.nio.charset.StandardCharsets;
+import java.util.Base64;
+import java.util.List;
+import java.util.Optional;
+
+/** What a person would look at with kubectl, for assertions. */
+public final class Cluster {
+    private final KubernetesClient client;
+
+    public Cluster(KubernetesClient client) {
+        this.client = client;
+    }
+
+    public TempoGateway create(TempoGateway gateway) {
+        return client.resource(gateway).create();
+    }
+
+    public void apply(Secret secret) {
+        client.resource(secret).createOr(existing -> existing.update());
+    }
+
+    public TempoGateway gateway(String namespace) {
+        return client.resources(TempoGateway.class).inNamespace(namespace).withName(Fixtures.GATEWAY).get();
+    }
+
+    public Optional<Condition> condition(String namespace, String type) {
+        TempoGateway gateway = gateway(namespace);
+        if (gateway == null || gateway.getStatus() == null || gateway.getStatus().conditions == null) {
+            return Optional.empty();
+        }
+        return gateway.getStatus().conditions.stream().filter(c -> type.equals(c.type)).findFirst();
+    }
+
+    public boolean conditionIs(String namespace, String type, String status) {
+        return condition(namespace, type).map(c -> status.equals(c.status)).orElse(false);
+    }
+
+    public Secret secret(String namespace, String name) {
+        return client.secrets().inNamespace(namespace).withName(name).get();
+    }
+
+    /** A Secret's value as text, or null. */
+    public String secretValue(String namespace, String name, String key) {
+        Secret secret = secret(namespace, name);
+        if (secret == null || secret.getData() == null || secret.getData().get(key) == null) {
+            return null;
+        }
+        return new String(Base64.getDecoder().decode(secret.getData().get(key)), StandardCharsets.UTF_8);
+    }
+
+    public List<Event> events(String namespace) {
+        return client.v1().events().inNamespace(namespace).list().getItems();
+    }
+
+    public KubernetesClient client() {
+        return client;
+    }
+}

@@ -1,0 +1,46 @@
+package dev.tracegate.provisioner.support;
+
+import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition;
+import io.fabric8.kubernetes.api.model.authentication.TokenReview;
+import io.fabric8.kubernetes.api.model.authentication.TokenReviewBuilder;
+import io.fabric8.kubernetes.client.utils.Serialization;
+import io.quarkus.test.kubernetes.client.KubernetesServer;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.util.function.Consumer;
+
+/**
+ * Prepares the fabric8 mock API server before the application starts: the TempoGateway CRD (the generated one,
+ * so that tests run against what users apply) and TokenReviews, which CRUD mode does not implement.
+ */
+public class KubernetesMockSetup implements Consumer<KubernetesServer> {
+    static final String CRD = "META-INF/fabric8/tempogateways.tracegate.dev-v1.yml";
+
+    @Override
+    public void accept(KubernetesServer server) {
+        try (InputStream crd = Thread.currentThread().getContextClassLoader().getResourceAsStream(CRD)) {
+            if (crd == null) {
+                throw new IllegalStateException(CRD + " is not on the class path: the CRD generator did not run");
+            }
+            CustomResourceDefinition definition = server.getClient().apiextensions().v1().customResourceDefinitions().load(crd).item();
+            server.getClient().apiextensions().v1().customResourceDefinitions().resource(definition).create();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        server.expect().post().withPath("/apis/authentication.k8s.io/v1/tokenreviews")
+                .andReply(201, request -> review(Serialization.unmarshal(request.getUtf8Body(), TokenReview.class)))
+                .always();
+    }
+
+    /** Answers as the API server would for the tokens {@link ServiceAccountTokens} hands out; refuses any other. */
+    private static TokenReview review(TokenReview request) {
+        String user = ServiceAccountTokens.userOf(request.getSpec().getToken());
+        return new TokenReviewBuilder(request)
+                .withNewStatus()
+                .withAuthenticated(user != null)
+                .withNewUser().withUsername(user).endUser()
+                .endStatus()
+                .build();
+    }
+}
