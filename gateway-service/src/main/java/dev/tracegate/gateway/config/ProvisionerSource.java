@@ -1,0 +1,159 @@
+package dev.tracegate.gateway.config;
+
+import java.io.IOException;
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.concurrent.TimeUnit;
+
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+import jakarta.ws.rs.WebApplicationException;
+import jakarta.ws.rs.core.Response;
+
+import org.jboss.logging.Logger;
+
+import io.micrometer.core.instrument.MeterRegistry;
+import io.quarkus.rest.client.reactive.QuarkusRestClientBuilder;
+import io.quarkus.runtime.ShutdownEvent;
+import io.quarkus.runtime.StartupEvent;
+import io.vertx.core.Vertx;
+
+import dev.tracegate.gateway.tenant.InvalidTenantsException;
+import dev.tracegate.gateway.tenant.TenantRegistry;
+
+/**
+ * Pulls the tenants document from the provisioner ({@code tracegate.tenants.provisioner.*}): a long-poll loop with
+ * {@code ETag}/{@code If-None-Match}, authenticated by the pod's projected service-account token (re-read for every
+ * call, since the kubelet rotates it). While the provisioner is away, the last good tenants keep serving.
+ */
+@ApplicationScoped
+public class ProvisionerSource {
+
+    private static final Logger LOG = Logger.getLogger(ProvisionerSource.class);
+
+    private final GatewayConfig config;
+    private final TenantRegistry registry;
+    private final Vertx vertx;
+    private final MeterRegistry meters;
+    private ProvisionerApi api;
+    private String namespace;
+    private String name;
+    private String etag;
+    private String lastProblem;
+    private volatile boolean stopped;
+
+    public ProvisionerSource(GatewayConfig config, TenantRegistry registry, Vertx vertx, MeterRegistry meters) {
+        this.config = config;
+        this.registry = registry;
+        this.vertx = vertx;
+        this.meters = meters;
+    }
+
+    void start(@Observes StartupEvent event) {
+        GatewayConfig.Provisioner p = config.tenants().provisioner();
+        if (p.url().isEmpty()) {
+            return;
+        }
+        if (config.tenants().file().isPresent()) {
+            throw new IllegalStateException("tracegate.tenants.file and tracegate.tenants.provisioner.url are both "
+                    + "set: choose one source of tenants");
+        }
+        String gateway = p.gateway().orElseThrow(() -> new IllegalStateException(
+                "tracegate.tenants.provisioner.gateway: required with the provisioner URL (namespace/name)"));
+        String[] parts = gateway.split("/");
+        if (parts.length != 2 || parts[0].isBlank() || parts[1].isBlank()) {
+            throw new IllegalStateException("tracegate.tenants.provisioner.gateway: must be namespace/name, got '"
+                    + gateway + "'");
+        }
+        namespace = parts[0];
+        name = parts[1];
+        api = QuarkusRestClientBuilder.newBuilder()
+                .baseUri(URI.create(p.url().get()))
+                .connectTimeout(5, TimeUnit.SECONDS)
+                // A long poll answers after up to `wait`; allow that plus time for the answer itself.
+                .readTimeout(p.longPoll().plusSeconds(15).toMillis(), TimeUnit.MILLISECONDS)
+                .build(ProvisionerApi.class);
+        LOG.infof("Reading tenants of TempoGateway %s/%s from %s", namespace, name, p.url().get());
+        poll();
+    }
+
+    void stop(@Observes ShutdownEvent event) {
+        stopped = true;
+    }
+
+    private void poll() {
+        if (stopped) {
+            return;
+        }
+        GatewayConfig.Provisioner p = config.tenants().provisioner();
+        String authorization;
+        try {
+            authorization = "Bearer " + Files.readString(Path.of(p.tokenFile())).trim();
+        } catch (IOException e) {
+            problem("cannot read the service-account token file " + p.tokenFile());
+            retryLater();
+            return;
+        }
+        // Long-poll only once we hold a document: the first one should come at once.
+        String wait = etag == null ? null : p.longPoll().toSeconds() + "s";
+        api.config(namespace, name, wait, authorization, etag).subscribe().with(this::onAnswer, failure -> {
+            if (failure instanceof WebApplicationException web) {
+                onAnswer(web.getResponse());
+            } else {
+                count("error");
+                problem("provisioner unreachable (" + failure.getClass().getSimpleName() + ")");
+                retryLater();
+            }
+        });
+    }
+
+    private void onAnswer(Response response) {
+        int status = response.getStatus();
+        count(Integer.toString(status));
+        if (status == 304) {
+            lastProblem = null;
+            poll();
+            return;
+        }
+        if (status != 200) {
+            String body = response.hasEntity() ? response.readEntity(String.class) : "";
+            problem("provisioner answered " + status + " " + body.replaceAll("\\s+", " "));
+            retryLater();
+            return;
+        }
+        String document = response.readEntity(String.class);
+        String newEtag = response.getHeaderString("ETag");
+        vertx.executeBlocking(() -> {
+            try {
+                registry.apply("provisioner " + namespace + "/" + name, document, false);
+            } catch (InvalidTenantsException e) {
+                // Logged and counted by the registry; wait for the next version instead of retrying this one.
+            }
+            return null;
+        }, false).onComplete(done -> {
+            etag = newEtag;
+            lastProblem = null;
+            poll();
+        });
+    }
+
+    private void retryLater() {
+        if (!stopped) {
+            vertx.setTimer(config.tenants().provisioner().retryInterval().toMillis(), id -> poll());
+        }
+    }
+
+    /** Logs a problem once, not on every retry. */
+    private void problem(String message) {
+        if (!message.equals(lastProblem)) {
+            LOG.warnf("Tenants from provisioner %s/%s: %s; %s", namespace, name, message,
+                    registry.current().isPresent() ? "keeping the tenants in force" : "no tenants yet");
+            lastProblem = message;
+        }
+    }
+
+    private void count(String status) {
+        meters.counter("tracegate_gateway_provisioner_fetches_total", "status", status).increment();
+    }
+}
