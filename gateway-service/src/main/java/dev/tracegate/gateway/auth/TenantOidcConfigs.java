@@ -1,5 +1,7 @@
 package dev.tracegate.gateway.auth;
 
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Optional;
 
 import io.quarkus.oidc.OidcTenantConfig;
@@ -22,9 +24,11 @@ public final class TenantOidcConfigs {
     /**
      * @param tlsConfigurationName name of the TLS configuration trusting the tenant's issuer CA, if it has one
      * @param sessionSecret key for session cookies and login state shared by replicas, if configured
+     * @param requireAudience whether a bearer token's aud must be the client id or one of the extra audiences
      */
-    public static OidcTenantConfig build(String tenantName, Oidc oidc, Optional<String> tlsConfigurationName, Optional<String> sessionSecret) {
-        var audiences = new java.util.ArrayList<String>();
+    public static OidcTenantConfig build(String tenantName, Oidc oidc, Optional<String> tlsConfigurationName,
+            Optional<String> sessionSecret, boolean requireAudience) {
+        var audiences = new ArrayList<String>();
         audiences.add(oidc.clientID());
         if (oidc.audiences() != null) {
             audiences.addAll(oidc.audiences());
@@ -36,7 +40,7 @@ public final class TenantOidcConfigs {
                 // Bearer tokens from Grafana and exporters; a browser without one signs in by the code flow.
                 .applicationType(ApplicationType.HYBRID)
                 .token()
-                    .audience(audiences)
+                    .audience(requireAudience ? audiences : List.of())
                     .principalClaim(oidc.usernameClaim() == null ? "sub" : oidc.usernameClaim())
                     .allowJwtIntrospection(false)
                     .allowOpaqueTokenIntrospection(false)

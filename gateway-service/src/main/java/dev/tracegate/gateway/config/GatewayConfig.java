@@ -23,6 +23,8 @@ public interface GatewayConfig {
 
     Session session();
 
+    Auth auth();
+
     interface Tenants {
         /** Path of the tenants document (TempoStack {@code spec.tenants} shape); re-read when it changes. */
         Optional<String> file();
@@ -86,6 +88,16 @@ public interface GatewayConfig {
         /** Largest request body accepted (413 beyond), counted as it streams, with or without Content-Length. */
         @WithDefault("20M")
         MemorySize maxBodySize();
+    }
+
+    interface Auth {
+        /**
+         * Whether a bearer token's {@code aud} must name the tenant's client id (or one of its extra audiences).
+         * Only the quick start turns this off, for the Dev Services OIDC server whose access tokens carry no
+         * {@code aud}; in production a token issued to another client of the same issuer would then pass.
+         */
+        @WithDefault("true")
+        boolean requireAudience();
     }
 
     interface Session {

@@ -37,8 +37,9 @@ public class TenantsReadinessCheck implements HealthCheck {
                 .withData("version", current.version())
                 .withData("source", current.source())
                 .withData("loadedAt", current.loadedAt().toString());
-        current.tenants().values()
-                .forEach(t -> response.withData("tenant." + t.name() + ".issuer", issuers.status(t)));
+        current.tenants().values().forEach(t -> response
+                .withData("tenant." + t.name() + ".issuerURL", t.oidc().issuerURL())
+                .withData("tenant." + t.name() + ".issuer", issuers.status(t)));
         return response.build();
     }
 }

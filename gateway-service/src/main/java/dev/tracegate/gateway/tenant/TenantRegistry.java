@@ -45,6 +45,10 @@ public class TenantRegistry {
         this.issuerTrust = issuerTrust;
         this.meters = meters;
         this.parser = new TenantsParser(name -> ConfigProvider.getConfig().getOptionalValue(name, String.class));
+        if (!config.auth().requireAudience()) {
+            LOG.warn("tracegate.auth.require-audience=false: bearer tokens are accepted whatever their audience. "
+                    + "Use this for the quick start only.");
+        }
         meters.gauge("tracegate_gateway_tenants", this, r -> r.current().map(c -> c.tenants().size()).orElse(0));
         meters.gauge("tracegate_gateway_config_last_reload_successful", this, r -> r.lastApplyFailed ? 0 : 1);
     }
@@ -103,7 +107,8 @@ public class TenantRegistry {
                         "tenants.authentication[" + i + "].oidc.issuerCAPath: " + e.getMessage());
             }
             tenants.put(a.tenantName(), new Tenant(a.tenantName(), a.tenantId(), a.oidc(),
-                    TenantOidcConfigs.build(a.tenantName(), a.oidc(), tls, config.session().secret())));
+                    TenantOidcConfigs.build(a.tenantName(), a.oidc(), tls, config.session().secret(),
+                            config.auth().requireAudience())));
         }
         var authorization = document.tenants().authorization();
         Authorizer authorizer = new Authorizer(
