@@ -1,0 +1,22 @@
+-- wrk script for bench/run.sh.
+--   BENCH_BODY_FILE set: every request is a POST of that file (OTLP/HTTP JSON), else the URL is fetched with GET.
+--   At the end one machine-readable line is printed: "BENCH key=value ...", latencies in microseconds.
+local body_file = os.getenv("BENCH_BODY_FILE")
+if body_file and body_file ~= "" then
+   local f = assert(io.open(body_file, "rb"))
+   wrk.method = "POST"
+   wrk.body = f:read("*a")
+   f:close()
+   wrk.headers["Content-Type"] = "application/json"
+end
+
+function done(summary, latency, requests)
+   local e = summary.errors
+   local seconds = summary.duration / 1e6
+   io.write(string.format(
+      "BENCH requests=%d seconds=%.3f rps=%.1f p50_us=%d p90_us=%d p99_us=%d max_us=%d mean_us=%.1f "
+         .. "non2xx=%d connect_err=%d read_err=%d write_err=%d timeouts=%d bytes=%d\n",
+      summary.requests, seconds, summary.requests / seconds,
+      latency:percentile(50), latency:percentile(90), latency:percentile(99), latency.max, latency.mean,
+      e.status, e.connect, e.read, e.write, e.timeout, summary.bytes))
+end
