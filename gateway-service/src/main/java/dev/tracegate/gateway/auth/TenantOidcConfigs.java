@@ -53,7 +53,7 @@ public final class TenantOidcConfigs {
                     .nonceRequired(true)
                     .cookiePath("/")
                     .cookieSameSite(CookieSameSite.LAX)
-                    .scopes("openid", "profile", "email")
+                    .scopes("profile", "email")
                     .javaScriptAutoRedirect(false)
                     .end()
                 .logout()

@@ -111,7 +111,11 @@ public class BrowserSignInRoutes {
 
     private static void challenge(RoutingContext rc) {
         HttpAuthenticator authenticator = rc.get(HttpAuthenticator.class.getName());
+        // The challenge sets the redirect to the issuer (and its state cookie); ending the response is ours.
         authenticator.sendChallenge(rc).subscribe().with(done -> {
+            if (!rc.response().ended()) {
+                rc.response().end();
+            }
         }, failure -> ErrorResponses.send(rc, 503, "issuer_unavailable", "the tenant's OIDC issuer cannot be reached"));
     }
 

@@ -46,6 +46,9 @@ class TenantGatewayTest {
     @TestHTTPResource(value = "/metrics", management = true)
     URL metrics;
 
+    @TestHTTPResource(value = "/health/ready", management = true)
+    URL ready;
+
     private TempoStandIn tempo;
 
     @BeforeEach
@@ -240,6 +243,17 @@ class TenantGatewayTest {
                 "tracegate_gateway_auth_failures_total{reason=\"missing_token\",tenant=\"team-a\"}"));
         org.hamcrest.MatcherAssert.assertThat(scrape, containsString("tracegate_gateway_requests_seconds_bucket"));
         org.hamcrest.MatcherAssert.assertThat(scrape, containsString("tracegate_gateway_tenants 2.0"));
+    }
+
+    @Test
+    void readinessNamesEachTenantAndItsIssuer() {
+        org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(10)).until(() -> "reachable".equals(
+                given().get(ready).then().extract().path("checks[0].data.'tenant.team-a.issuer'")));
+        given().when().get(ready).then().statusCode(200)
+                .body("status", equalTo("UP"))
+                .body("checks[0].name", equalTo("tenants"))
+                .body("checks[0].data.'tenant.team-b.issuerURL'", equalTo(KeycloakTestResource.issuer("team-b")))
+                .body("checks[0].data.'tenant.team-b.issuer'", equalTo("reachable"));
     }
 
     @Test

@@ -1,0 +1,160 @@
+package dev.tracegate.gateway.browser;
+
+import static org.hamcrest.MatcherAssert.assertThat;
+import static org.hamcrest.Matchers.containsString;
+import static org.hamcrest.Matchers.startsWith;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.net.CookieManager;
+import java.net.CookiePolicy;
+import java.net.URI;
+import java.net.URL;
+import java.net.URLEncoder;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import org.junit.jupiter.api.Test;
+
+import io.quarkus.test.common.QuarkusTestResource;
+import io.quarkus.test.common.http.TestHTTPResource;
+import io.quarkus.test.junit.QuarkusTest;
+
+import dev.tracegate.gateway.testsupport.KeycloakTestResource;
+import dev.tracegate.gateway.testsupport.RecordedRequest;
+import dev.tracegate.gateway.testsupport.TempoStandIn;
+import dev.tracegate.gateway.testsupport.TempoStandInResource;
+
+/** A browser signs in to a tenant through its issuer's code flow, as a person would, and then queries Tempo. */
+@QuarkusTest
+@QuarkusTestResource(KeycloakTestResource.class)
+@QuarkusTestResource(TempoStandInResource.class)
+class BrowserSignInTest {
+
+    private static final Pattern FORM_ACTION = Pattern.compile("<form[^>]*id=\"kc-form-login\"[^>]*action=\"([^\"]+)\"");
+
+    @TestHTTPResource("/")
+    URL gateway;
+
+    private final HttpClient browser = HttpClient.newBuilder()
+            .cookieHandler(new LoopbackCookies())
+            .followRedirects(HttpClient.Redirect.NEVER)
+            .build();
+
+    @Test
+    void signInThroughKeycloakThenQueryWithTheSessionCookie() throws Exception {
+        TempoStandIn tempo = TempoStandInResource.tempo();
+        tempo.reset();
+        tempo.clear();
+        String target = "/api/traces/v1/team-a/tempo/api/echo";
+
+        // 1. The gateway sends the browser to team-a's issuer, with state, nonce and PKCE.
+        HttpResponse<String> toIssuer = get(url("/oidc/team-a/login?redirect=" + URLEncoder.encode(target,
+                StandardCharsets.UTF_8)));
+        assertEquals(302, toIssuer.statusCode());
+        String authorize = location(toIssuer);
+        assertThat(authorize, startsWith(KeycloakTestResource.authorizationEndpoint("team-a")));
+        assertThat(authorize, containsString("client_id=tracegate-a"));
+        assertThat(authorize, containsString("code_challenge_method=S256"));
+        assertThat(authorize, containsString("nonce="));
+        assertThat(authorize, containsString("state="));
+
+        // 2. Keycloak's login form, filled in as alice.
+        HttpResponse<String> form = get(authorize);
+        assertEquals(200, form.statusCode());
+        Matcher action = FORM_ACTION.matcher(form.body());
+        assertTrue(action.find(), "Keycloak shows its login form");
+        HttpResponse<String> toCallback = browser.send(HttpRequest.newBuilder(URI.create(action.group(1).replace("&amp;", "&")))
+                .header("Content-Type", "application/x-www-form-urlencoded")
+                .POST(HttpRequest.BodyPublishers.ofString("username=alice&password="
+                        + KeycloakTestResource.password("alice") + "&credentialId="))
+                .build(), HttpResponse.BodyHandlers.ofString());
+        assertEquals(302, toCallback.statusCode());
+        assertThat(location(toCallback), startsWith(url("/oidc/team-a/callback")));
+
+        // 3. The callback sets the session cookie and returns the browser to where it was going.
+        HttpResponse<String> afterCallback = get(location(toCallback));
+        assertEquals(302, afterCallback.statusCode());
+        List<String> cookies = afterCallback.headers().allValues("Set-Cookie");
+        String session = cookies.stream().filter(c -> c.startsWith("q_session_team-a")).findFirst().orElseThrow();
+        assertThat(session.toLowerCase(), containsString("httponly"));
+        assertThat(session.toLowerCase(), containsString("samesite=lax"));
+        HttpResponse<String> backToLogin = get(absolute(location(afterCallback)));
+        assertEquals(302, backToLogin.statusCode());
+        assertEquals(target, location(backToLogin));
+
+        // 4. The session reaches Tempo as team-a, and Tempo sees no cookie.
+        HttpResponse<String> query = get(url(target));
+        assertEquals(200, query.statusCode());
+        RecordedRequest seen = tempo.lastRequest();
+        assertEquals("team-a-org", seen.orgId());
+        assertFalse(seen.hasHeader("Cookie"));
+
+        // 5. The session is worthless on another tenant.
+        HttpResponse<String> otherTenant = browser.send(HttpRequest.newBuilder(URI.create(url("/api/traces/v1/team-b/tempo/api/echo")))
+                .header("Accept", "application/json").build(), HttpResponse.BodyHandlers.ofString());
+        assertEquals(401, otherTenant.statusCode());
+
+        // 6. Signing out ends the session here and sends the browser to the issuer to end it there.
+        HttpResponse<String> logout = get(url("/oidc/team-a/logout"));
+        assertEquals(302, logout.statusCode());
+        assertThat(location(logout), startsWith(KeycloakTestResource.issuer("team-a") + "/protocol/openid-connect/logout"));
+        HttpResponse<String> afterLogout = browser.send(HttpRequest.newBuilder(URI.create(url(target)))
+                .header("Accept", "application/json").build(), HttpResponse.BodyHandlers.ofString());
+        assertEquals(401, afterLogout.statusCode());
+    }
+
+    @Test
+    void loginRefusesToRedirectToAnotherSite() {
+        assertEquals("/", BrowserSignInRoutes.safeTarget("https://evil.example/"));
+        assertEquals("/", BrowserSignInRoutes.safeTarget("//evil.example/x"));
+        assertEquals("/api/x?y=1", BrowserSignInRoutes.safeTarget("/api/x?y=1"));
+    }
+
+    /**
+     * A browser's cookie jar: browsers treat 127.0.0.1 as a secure context and send cookies marked Secure there
+     * (Keycloak marks its own so); java.net's CookieManager does not, so this one drops the flag for loopback.
+     */
+    private static final class LoopbackCookies extends java.net.CookieHandler {
+        private final CookieManager jar = new CookieManager(null, CookiePolicy.ACCEPT_ALL);
+
+        @Override
+        public java.util.Map<String, List<String>> get(URI uri, java.util.Map<String, List<String>> headers)
+                throws java.io.IOException {
+            return jar.get(uri, headers);
+        }
+
+        @Override
+        public void put(URI uri, java.util.Map<String, List<String>> headers) throws java.io.IOException {
+            java.util.Map<String, List<String>> insecure = new java.util.HashMap<>(headers);
+            insecure.computeIfPresent("Set-Cookie", (k, values) -> values.stream()
+                    .map(v -> v.replaceAll("(?i);\\s*Secure", "")).toList());
+            insecure.computeIfPresent("set-cookie", (k, values) -> values.stream()
+                    .map(v -> v.replaceAll("(?i);\\s*Secure", "")).toList());
+            jar.put(uri, insecure);
+        }
+    }
+
+    private HttpResponse<String> get(String url) throws Exception {
+        return browser.send(HttpRequest.newBuilder(URI.create(url)).timeout(java.time.Duration.ofSeconds(30)).header("Accept", "text/html").build(),
+                HttpResponse.BodyHandlers.ofString());
+    }
+
+    private String url(String path) {
+        return gateway.toString().replaceAll("/$", "") + path;
+    }
+
+    private String absolute(String location) {
+        return location.startsWith("/") ? url(location) : location;
+    }
+
+    private static String location(HttpResponse<?> response) {
+        return response.headers().firstValue("Location").orElseThrow(() -> new AssertionError("no Location"));
+    }
+}
