@@ -1,5 +1,6 @@
 package dev.tracegate.gateway.auth;
 
+import java.time.Clock;
 import java.util.LinkedHashSet;
 import java.util.Set;
 import java.util.function.BiConsumer;
@@ -20,6 +21,7 @@ import io.vertx.core.Context;
 import io.vertx.core.Vertx;
 import io.vertx.ext.web.RoutingContext;
 
+import dev.tracegate.gateway.config.GatewayConfig;
 import dev.tracegate.gateway.rbac.Caller;
 import dev.tracegate.gateway.tenant.Tenant;
 
@@ -32,6 +34,14 @@ import dev.tracegate.gateway.tenant.Tenant;
 public class CallerAuthenticator {
 
     private static final Logger LOG = Logger.getLogger(CallerAuthenticator.class);
+    private static final String BEARER = "Bearer ";
+
+    private final VerifiedTokenCache verified;
+
+    public CallerAuthenticator(GatewayConfig config) {
+        this.verified = new VerifiedTokenCache(config.auth().tokenCacheSize(), config.auth().tokenCacheMaxAge(),
+                Clock.systemUTC());
+    }
 
     /** Why authentication failed, as the client and the metrics see it. */
     public enum Failure {
@@ -55,8 +65,7 @@ public class CallerAuthenticator {
 
     /** Whether the request carries credentials for the tenant at all: a bearer token or a session cookie. */
     public static boolean hasCredentials(RoutingContext rc, Tenant tenant) {
-        String authorization = rc.request().getHeader("Authorization");
-        if (authorization != null && authorization.regionMatches(true, 0, "Bearer ", 0, 7)) {
+        if (bearerToken(rc) != null) {
             return true;
         }
         return rc.request().getCookie(tenant.sessionCookieName()) != null
@@ -64,6 +73,12 @@ public class CallerAuthenticator {
     }
 
     public void authenticate(RoutingContext rc, Tenant tenant, Callback callback) {
+        String token = bearerToken(rc);
+        Caller known = token == null ? null : verified.get(tenant, token);
+        if (known != null) {
+            callback.authenticated(known);
+            return;
+        }
         Uni<SecurityIdentity> identity = rc.get(QuarkusHttpUser.DEFERRED_IDENTITY_KEY);
         if (identity == null) {
             callback.failed(Failure.MISSING_CREDENTIALS);
@@ -78,10 +93,24 @@ public class CallerAuthenticator {
                     if (id == null || id.isAnonymous() || !(id.getPrincipal() instanceof JsonWebToken jwt)) {
                         callback.failed(Failure.MISSING_CREDENTIALS);
                     } else {
-                        callback.authenticated(callerOf(jwt, tenant));
+                        Caller caller = callerOf(jwt, tenant);
+                        if (token != null) {
+                            verified.put(tenant, token, caller, jwt.getExpirationTime());
+                        }
+                        callback.authenticated(caller);
                     }
                 }),
                 failure -> context.runOnContext(v -> callback.failed(classify(tenant, failure))));
+    }
+
+    /** The bearer token of the Authorization header (quarkus-oidc prefers it to a session cookie too), or null. */
+    static String bearerToken(RoutingContext rc) {
+        String authorization = rc.request().getHeader("Authorization");
+        if (authorization == null || !authorization.regionMatches(true, 0, BEARER, 0, BEARER.length())) {
+            return null;
+        }
+        String token = authorization.substring(BEARER.length()).trim();
+        return token.isEmpty() ? null : token;
     }
 
     static Caller callerOf(JsonWebToken jwt, Tenant tenant) {

@@ -98,6 +98,14 @@ public interface GatewayConfig {
          */
         @WithDefault("true")
         boolean requireAudience();
+
+        /** How many verified bearer tokens are remembered until they expire; 0 verifies every request. */
+        @WithDefault("10000")
+        int tokenCacheSize();
+
+        /** The longest a verified token is remembered, even if it expires later. */
+        @WithDefault("5m")
+        Duration tokenCacheMaxAge();
     }
 
     interface Session {

@@ -1,0 +1,103 @@
+package dev.tracegate.gateway.auth;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.Optional;
+import java.util.Set;
+
+import org.junit.jupiter.api.Test;
+
+import dev.tracegate.gateway.rbac.Caller;
+import dev.tracegate.gateway.tenant.Tenant;
+import dev.tracegate.gateway.tenant.TenantsDocument.Oidc;
+
+/** A verified token is reused only for the same tenant configuration, and never past its expiry. */
+class VerifiedTokenCacheTest {
+
+    private static final Oidc OIDC = new Oidc("http://issuer.example/realms/a", null, "email", "groups", "client",
+            null, null, null, null);
+    private static final Caller ALICE = new Caller("alice@example.com", Set.of("readers"));
+
+    private final MutableClock clock = new MutableClock();
+    private final VerifiedTokenCache cache = new VerifiedTokenCache(100, Duration.ofMinutes(5), clock);
+    private final Tenant tenantA = tenant("a");
+
+    private static Tenant tenant(String name) {
+        return new Tenant(name, name, OIDC, TenantOidcConfigs.build(name, OIDC, Optional.empty(), Optional.empty(), true));
+    }
+
+    private long inSeconds(long seconds) {
+        return clock.millis() / 1000 + seconds;
+    }
+
+    @Test
+    void aVerifiedTokenIsRememberedForItsTenant() {
+        cache.put(tenantA, "token-1", ALICE, inSeconds(60));
+        assertEquals(ALICE, cache.get(tenantA, "token-1"));
+        assertNull(cache.get(tenantA, "token-2"));
+        assertNull(cache.get(tenant("b"), "token-1"), "another tenant verifies for itself");
+    }
+
+    @Test
+    void notPastItsExpiryNorTheMaximumAge() {
+        cache.put(tenantA, "short", ALICE, inSeconds(30));
+        cache.put(tenantA, "long", ALICE, inSeconds(3600));
+        clock.advance(Duration.ofSeconds(31));
+        assertNull(cache.get(tenantA, "short"));
+        assertEquals(ALICE, cache.get(tenantA, "long"));
+        clock.advance(Duration.ofMinutes(5));
+        assertNull(cache.get(tenantA, "long"), "five minutes at most");
+    }
+
+    @Test
+    void aReloadedTenantVerifiesAfresh() {
+        cache.put(tenantA, "token-1", ALICE, inSeconds(60));
+        Tenant reloaded = tenant("a");
+        assertNull(cache.get(reloaded, "token-1"));
+    }
+
+    @Test
+    void expiredTokensAreNeverStoredAndSizeIsBounded() {
+        cache.put(tenantA, "old", ALICE, inSeconds(-1));
+        assertNull(cache.get(tenantA, "old"));
+        for (int i = 0; i < 250; i++) {
+            cache.put(tenantA, "t" + i, ALICE, inSeconds(60));
+        }
+        org.junit.jupiter.api.Assertions.assertTrue(cache.size() <= 100);
+    }
+
+    @Test
+    void sizeZeroTurnsItOff() {
+        VerifiedTokenCache off = new VerifiedTokenCache(0, Duration.ofMinutes(5), clock);
+        off.put(tenantA, "token-1", ALICE, inSeconds(60));
+        assertNull(off.get(tenantA, "token-1"));
+    }
+
+    private static final class MutableClock extends Clock {
+        private Instant now = Instant.parse("2026-11-25T12:00:00Z");
+
+        void advance(Duration d) {
+            now = now.plus(d);
+        }
+
+        @Override
+        public Instant instant() {
+            return now;
+        }
+
+        @Override
+        public java.time.ZoneId getZone() {
+            return ZoneOffset.UTC;
+        }
+
+        @Override
+        public Clock withZone(java.time.ZoneId zone) {
+            return this;
+        }
+    }
+}
