@@ -5,8 +5,11 @@ import java.util.List;
 import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 import com.fasterxml.jackson.annotation.JsonProperty;
 
+import io.quarkus.runtime.annotations.RegisterForReflection;
+
 import dev.tracegate.gateway.rbac.Role;
 import dev.tracegate.gateway.rbac.RoleBinding;
+import dev.tracegate.gateway.rbac.Subject;
 
 /**
  * The tenants document the gateway reads: the Tempo Operator's TempoStack {@code spec.tenants} block, with each
@@ -14,6 +17,10 @@ import dev.tracegate.gateway.rbac.RoleBinding;
  */
 // Top level only: the provisioner may add sections (such as upstream) that a gateway does not need.
 @JsonIgnoreProperties(ignoreUnknown = true)
+// Read by Jackson through reflection, which a native executable must be told about.
+@RegisterForReflection(targets = { TenantsDocument.class, TenantsDocument.Tenants.class, TenantsDocument.Authentication.class,
+        TenantsDocument.Oidc.class, TenantsDocument.SecretReference.class, TenantsDocument.Authorization.class,
+        Role.class, RoleBinding.class, Subject.class })
 public record TenantsDocument(Tenants tenants) {
 
     public record Tenants(String mode, List<Authentication> authentication, Authorization authorization) {

@@ -3,6 +3,7 @@ package dev.tracegate.provisioner.gatewayconfig;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import dev.tracegate.provisioner.crd.Authorization;
+import io.quarkus.runtime.annotations.RegisterForReflection;
 import java.util.List;
 
 /**
@@ -10,6 +11,9 @@ import java.util.List;
  * with each tenant's client credentials resolved into it. Field order is the order of the YAML people know.
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
+// Written by a plain ObjectMapper (JSON or YAML), so a native executable must be told to keep these for reflection.
+@RegisterForReflection(targets = { GatewayConfigDocument.class, GatewayConfigDocument.Tenants.class,
+        GatewayConfigDocument.Tenant.class, GatewayConfigDocument.Oidc.class })
 public record GatewayConfigDocument(Tenants tenants) {
 
     /** The tenants block. */
