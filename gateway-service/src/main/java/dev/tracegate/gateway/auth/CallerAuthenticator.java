@@ -13,7 +13,7 @@ import jakarta.json.JsonValue;
 import org.eclipse.microprofile.jwt.JsonWebToken;
 import org.jboss.logging.Logger;
 
-import io.quarkus.security.AuthenticationFailedException;
+import io.quarkus.oidc.OIDCException;
 import io.quarkus.security.identity.SecurityIdentity;
 import io.quarkus.vertx.http.runtime.security.QuarkusHttpUser;
 import io.smallrye.mutiny.Uni;
@@ -135,31 +135,20 @@ public class CallerAuthenticator {
         return new Caller(subject, Set.copyOf(groups));
     }
 
+    /**
+     * quarkus-oidc fails a bad token with AuthenticationFailedException, and an issuer it cannot reach (discovery
+     * or keys) with OIDCException.
+     */
     private static Failure classify(Tenant tenant, Throwable failure) {
-        if (failure instanceof AuthenticationFailedException && !causedByConnection(failure)) {
-            return Failure.INVALID_TOKEN;
+        for (Throwable c = failure; c != null; c = c.getCause() == c ? null : c.getCause()) {
+            if (c instanceof OIDCException || c instanceof java.net.ConnectException) {
+                LOG.warnf("Tenant %s: issuer %s is unreachable: %s", tenant.name(), tenant.oidc().issuerURL(),
+                        rootCause(failure).getMessage());
+                return Failure.ISSUER_UNAVAILABLE;
+            }
         }
-        if (causedByConnection(failure)) {
-            LOG.warnf("Tenant %s: issuer %s is unreachable: %s", tenant.name(), tenant.oidc().issuerURL(),
-                    rootCause(failure).toString());
-            return Failure.ISSUER_UNAVAILABLE;
-        }
-        LOG.debugf("Tenant %s: authentication failed: %s", tenant.name(), failure.getClass().getName());
+        LOG.debugf("Tenant %s: token refused: %s", tenant.name(), failure.getClass().getName());
         return Failure.INVALID_TOKEN;
-    }
-
-    private static boolean causedByConnection(Throwable t) {
-        for (Throwable c = t; c != null; c = c.getCause()) {
-            if (c instanceof java.net.ConnectException || c instanceof java.net.UnknownHostException
-                    || c instanceof io.vertx.core.VertxException && String.valueOf(c.getMessage()).contains("Connection")
-                    || c.getClass().getSimpleName().equals("OidcEndpointAccessException")) {
-                return true;
-            }
-            if (c.getCause() == c) {
-                break;
-            }
-        }
-        return false;
     }
 
     private static Throwable rootCause(Throwable t) {

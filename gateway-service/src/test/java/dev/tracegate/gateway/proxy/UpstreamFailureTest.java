@@ -1,16 +1,20 @@
 package dev.tracegate.gateway.proxy;
 
 import static io.restassured.RestAssured.given;
+import static org.awaitility.Awaitility.await;
 import static org.hamcrest.Matchers.equalTo;
 
 import java.io.IOException;
 import java.net.ServerSocket;
+import java.net.URL;
+import java.time.Duration;
 import java.util.Map;
 
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 import io.quarkus.test.common.QuarkusTestResource;
+import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.QuarkusTestProfile;
 import io.quarkus.test.junit.TestProfile;
@@ -19,21 +23,28 @@ import io.restassured.http.ContentType;
 import dev.tracegate.gateway.testsupport.KeycloakTestResource;
 import dev.tracegate.gateway.testsupport.TempoStandInResource;
 
-/** When Tempo is down or slow, clients get 502 or 504 with a JSON body, never a hang or a stack trace. */
+/**
+ * When Tempo or an issuer is down or slow, clients get 502, 503 or 504 with a JSON body, never a hang or a stack
+ * trace; other tenants are not affected.
+ */
 @QuarkusTest
 @TestProfile(UpstreamFailureTest.ShortTimeoutNoDistributor.class)
 @QuarkusTestResource(KeycloakTestResource.class)
 @QuarkusTestResource(TempoStandInResource.class)
 class UpstreamFailureTest {
 
-    /** A one-second upstream timeout, and a distributor address where nothing listens. */
+    /** A one-second upstream timeout, a distributor address where nothing listens, and a tenant whose issuer is gone. */
     public static class ShortTimeoutNoDistributor implements QuarkusTestProfile {
         @Override
         public Map<String, String> getConfigOverrides() {
             return Map.of("tracegate.upstream.timeout", "1s",
-                    "tracegate.upstream.distributor", "http://127.0.0.1:" + closedPort());
+                    "tracegate.upstream.distributor", "http://127.0.0.1:" + closedPort(),
+                    "tracegate.tenants.file", "src/test/resources/tenants/with-unreachable-issuer.yaml");
         }
     }
+
+    @TestHTTPResource(value = "/health/ready", management = true)
+    URL ready;
 
     @AfterEach
     void calmTempo() {
@@ -58,6 +69,22 @@ class UpstreamFailureTest {
                 .then().statusCode(502).contentType(ContentType.JSON)
                 .body("error", equalTo("upstream_unavailable"))
                 .body("message", equalTo("Tempo distributor could not be reached"));
+    }
+
+    @Test
+    void aTenantWhoseIssuerIsDownGets503AndTheOthersWorkOn() {
+        given().auth().oauth2(KeycloakTestResource.accessToken(KeycloakTestResource.ALICE))
+                .when().get("/api/traces/v1/team-gone/tempo/api/echo")
+                .then().statusCode(503).contentType(ContentType.JSON)
+                .body("error", equalTo("issuer_unavailable"));
+        given().auth().oauth2(KeycloakTestResource.accessToken(KeycloakTestResource.ALICE))
+                .when().get("/api/traces/v1/team-a/tempo/api/echo")
+                .then().statusCode(200);
+        await().atMost(Duration.ofSeconds(10)).until(() -> {
+            String issuer = given().get(ready).then().extract().path("checks[0].data.'tenant.team-gone.issuer'");
+            return issuer != null && issuer.startsWith("unreachable");
+        });
+        given().get(ready).then().statusCode(200).body("checks[0].data.'tenant.team-a.issuer'", equalTo("reachable"));
     }
 
     private static int closedPort() {
