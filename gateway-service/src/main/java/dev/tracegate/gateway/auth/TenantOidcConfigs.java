@@ -55,10 +55,9 @@ public final class TenantOidcConfigs {
                     .cookieSameSite(CookieSameSite.LAX)
                     .scopes("profile", "email")
                     .javaScriptAutoRedirect(false)
-                    .end()
-                .logout()
-                    .path("/oidc/" + tenantName + "/logout")
                     .end();
+        // No logout path here: quarkus-oidc then requires the issuer to advertise end_session_endpoint, which Dex
+        // (the TempoStack docs' issuer) does not; /oidc/<tenant>/logout ends the session at the gateway instead.
         if (oidc.clientSecret() != null && !oidc.clientSecret().isBlank()) {
             builder.credentials(oidc.clientSecret());
         }

@@ -25,7 +25,8 @@ import dev.tracegate.gateway.tenant.TenantRegistry;
  * <ul>
  * <li>{@code /oidc/<tenant>/login?redirect=/path}: to the issuer, then back to {@code redirect} (a local path);</li>
  * <li>{@code /oidc/<tenant>/callback}: the issuer's redirect; sets the session cookie;</li>
- * <li>{@code /oidc/<tenant>/logout}: ends the session here and at the issuer.</li>
+ * <li>{@code /oidc/<tenant>/logout?redirect=/path}: ends the session at the gateway (the session cookie is dropped;
+ * the issuer's own session, if any, is left to the issuer).</li>
  * </ul>
  */
 @ApplicationScoped
@@ -78,12 +79,14 @@ public class BrowserSignInRoutes {
         if (tenant == null) {
             return;
         }
-        if (!CallerAuthenticator.hasCredentials(rc, tenant)) {
-            redirect(rc, "/");
-            return;
-        }
-        // quarkus-oidc recognises the tenant's logout path, drops the session cookie and redirects to the issuer.
-        identity(rc, id -> redirect(rc, "/"));
+        // The session cookie, and the chunks quarkus-oidc splits a large one into.
+        rc.request().cookies().stream()
+                .map(io.vertx.core.http.Cookie::getName)
+                .filter(name -> name.equals(tenant.sessionCookieName())
+                        || name.startsWith(tenant.sessionCookieName() + "_chunk_"))
+                .forEach(name -> rc.response().addCookie(io.vertx.core.http.Cookie.cookie(name, "")
+                        .setPath("/").setMaxAge(0).setHttpOnly(true)));
+        redirect(rc, safeTarget(rc.request().getParam("redirect")));
     }
 
     private Tenant tenantOf(RoutingContext rc) {

@@ -40,7 +40,7 @@ public class UpstreamProxy {
     private static final Set<String> NOT_FORWARDED = Set.of("connection", "keep-alive", "proxy-authenticate",
             "proxy-authorization", "proxy-connection", "te", "trailer", "trailers", "transfer-encoding", "upgrade",
             "host", "authorization", "cookie", "x-scope-orgid", "forwarded", "x-forwarded-for", "x-forwarded-host",
-            "x-forwarded-proto");
+            "x-forwarded-proto", "expect");
     private static final Set<String> NOT_RETURNED = Set.of("connection", "keep-alive", "proxy-authenticate",
             "proxy-connection", "te", "trailer", "trailers", "transfer-encoding", "upgrade");
     static final String ORG_ID = "X-Scope-OrgID";

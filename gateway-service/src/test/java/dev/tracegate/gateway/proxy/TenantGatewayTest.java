@@ -43,6 +43,9 @@ class TenantGatewayTest {
     private static final String TEAM_A = "/api/traces/v1/team-a";
     private static final String TEAM_B = "/api/traces/v1/team-b";
 
+    @TestHTTPResource("/")
+    URL gateway;
+
     @TestHTTPResource(value = "/metrics", management = true)
     URL metrics;
 
@@ -181,6 +184,23 @@ class TenantGatewayTest {
         assertEquals("gzip", seen.header("Content-Encoding"));
         org.hamcrest.MatcherAssert.assertThat(seen.header("Content-Type"), startsWith("application/x-protobuf"));
         assertArrayEquals(body, seen.body());
+    }
+
+    @Test
+    void aClientExpecting100ContinueIsServedAtOnce() throws Exception {
+        byte[] body = new byte[64 * 1024];
+        new Random(7).nextBytes(body);
+        var response = java.net.http.HttpClient.newBuilder().version(java.net.http.HttpClient.Version.HTTP_1_1).build()
+                .send(java.net.http.HttpRequest
+                .newBuilder(java.net.URI.create(gateway.toString() + TEAM_A.substring(1) + "/v1/traces"))
+                .expectContinue(true)
+                .header("Authorization", "Bearer " + token(ALICE))
+                .header("Content-Type", "application/x-protobuf")
+                .POST(java.net.http.HttpRequest.BodyPublishers.ofByteArray(body))
+                .build(), java.net.http.HttpResponse.BodyHandlers.ofString());
+        assertEquals(200, response.statusCode());
+        assertArrayEquals(body, tempo.lastRequest().body());
+        assertFalse(tempo.lastRequest().hasHeader("Expect"), "the gateway answered the expectation itself");
     }
 
     @Test

@@ -1,0 +1,76 @@
+package dev.tracegate.gateway.auth;
+
+import static io.restassured.RestAssured.given;
+import static org.hamcrest.Matchers.equalTo;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.Set;
+
+import jakarta.inject.Inject;
+
+import org.junit.jupiter.api.Test;
+
+import io.quarkus.test.common.QuarkusTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+import io.quarkus.test.junit.QuarkusTestProfile;
+import io.quarkus.test.junit.TestProfile;
+
+import dev.tracegate.gateway.tenant.InvalidTenantsException;
+import dev.tracegate.gateway.tenant.TenantRegistry;
+import dev.tracegate.gateway.testsupport.TempoStandInResource;
+import dev.tracegate.gateway.testsupport.TlsIssuerStandIn;
+
+/** A tenant's issuerCAPath: the gateway trusts an HTTPS issuer signed by that CA, and only for that tenant. */
+@QuarkusTest
+@TestProfile(IssuerCaTest.TlsTenants.class)
+@QuarkusTestResource(value = TlsIssuerStandIn.class, restrictToAnnotatedClass = true)
+@QuarkusTestResource(TempoStandInResource.class)
+class IssuerCaTest {
+
+    public static class TlsTenants implements QuarkusTestProfile {
+        @Override
+        public Map<String, String> getConfigOverrides() {
+            return Map.of("tracegate.tenants.file", "src/test/resources/tenants/with-tls-issuer.yaml");
+        }
+    }
+
+    @Inject
+    TenantRegistry registry;
+
+    private static String token() {
+        return TlsIssuerStandIn.token("tracegate-tls", "tia@example.com", Set.of("readers"));
+    }
+
+    @Test
+    void theTenantWithTheIssuersCaReachesItOverHttps() {
+        given().auth().oauth2(token()).when().get("/api/traces/v1/team-tls/tempo/api/echo")
+                .then().statusCode(200).body("orgId", equalTo("team-tls"));
+    }
+
+    @Test
+    void withoutTheCaTheIssuerIsNotTrusted() {
+        given().auth().oauth2(token()).when().get("/api/traces/v1/team-untrusted/tempo/api/echo")
+                .then().statusCode(503).body("error", equalTo("issuer_unavailable"));
+    }
+
+    @Test
+    void aCaFileThatIsNoCertificateIsRefusedByField() throws Exception {
+        Path notPem = Files.writeString(Files.createTempFile("not-a-ca", ".pem"), "not a certificate");
+        String version = registry.current().orElseThrow().version();
+        var e = assertThrows(InvalidTenantsException.class, () -> registry.apply("test", """
+                tenants:
+                  authentication:
+                    - tenantName: x
+                      tenantId: x
+                      oidc: {issuerURL: "https://issuer.example", clientID: x, issuerCAPath: "%s"}
+                  authorization: {roles: [], roleBindings: []}
+                """.formatted(notPem), false));
+        assertEquals("tenants.authentication[0].oidc.issuerCAPath: not a readable PEM certificate file: " + notPem,
+                e.getMessage());
+        assertEquals(version, registry.current().orElseThrow().version(), "the tenants in force stay");
+    }
+}
