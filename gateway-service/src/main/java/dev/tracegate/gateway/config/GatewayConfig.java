@@ -88,6 +88,14 @@ public interface GatewayConfig {
         /** Largest request body accepted (413 beyond), counted as it streams, with or without Content-Length. */
         @WithDefault("20M")
         MemorySize maxBodySize();
+
+        /** Requests each tenant may make per second through one gateway replica (429 beyond); 0: no limit. */
+        @WithDefault("0")
+        double requestsPerSecond();
+
+        /** Requests a tenant may make at once above the rate; 0: the rate rounded up. */
+        @WithDefault("0")
+        int burst();
     }
 
     interface Auth {

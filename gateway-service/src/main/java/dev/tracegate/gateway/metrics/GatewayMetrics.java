@@ -46,6 +46,15 @@ public class GatewayMetrics {
                 .increment();
     }
 
+    /** A request refused because its tenant went over tracegate.limits.requests-per-second. */
+    public void rateLimited(String tenant) {
+        Counter.builder("tracegate_gateway_rate_limited")
+                .description("Requests refused with 429 by the per-tenant rate limit")
+                .tags("tenant", tenant)
+                .register(registry)
+                .increment();
+    }
+
     /**
      * A request Tempo did not answer properly.
      *

@@ -27,8 +27,8 @@ import dev.tracegate.gateway.tenant.TenantRegistry;
 /**
  * {@code /api/traces/v1/<tenant>/...}: finds the tenant, authenticates and authorizes the caller, then hands the
  * request to {@link UpstreamProxy}. Checks run cheapest first: unknown tenant 404, unknown path 404, wrong method
- * 405, no credentials 401 (or a redirect to sign in for a browser), bad token 401, not allowed 403, body too large
- * 413.
+ * 405, no credentials 401 (or a redirect to sign in for a browser), bad token 401, not allowed 403, over the
+ * tenant's rate 429, body too large 413.
  */
 @ApplicationScoped
 public class TracesApiRoute {
@@ -40,6 +40,7 @@ public class TracesApiRoute {
     private final UpstreamProxy proxy;
     private final GatewayMetrics metrics;
     private final GatewayConfig config;
+    private final TenantRateLimiter rateLimiter;
 
     public TracesApiRoute(TenantRegistry registry, CallerAuthenticator authenticator, UpstreamProxy proxy,
             GatewayMetrics metrics, GatewayConfig config) {
@@ -48,6 +49,8 @@ public class TracesApiRoute {
         this.proxy = proxy;
         this.metrics = metrics;
         this.config = config;
+        this.rateLimiter = new TenantRateLimiter(config.limits().requestsPerSecond(), config.limits().burst(),
+                System::nanoTime);
     }
 
     void register(@Observes Router router) {
@@ -134,6 +137,15 @@ public class TracesApiRoute {
             closeUnreadBody(rc);
             ErrorResponses.send(rc, 403, "forbidden", "'" + caller.subject() + "' has no " + route.permission().wireName()
                     + " permission on tenant '" + tenant.name() + "'");
+            return;
+        }
+        long retryAfter = rateLimiter.acquire(tenant.name());
+        if (retryAfter > 0) {
+            metrics.rateLimited(tenant.name());
+            closeUnreadBody(rc);
+            rc.response().putHeader(HttpHeaders.RETRY_AFTER, Long.toString(retryAfter));
+            ErrorResponses.send(rc, 429, "rate_limited", "tenant '" + tenant.name() + "' is over its limit of "
+                    + config.limits().requestsPerSecond() + " requests per second; retry after " + retryAfter + " s");
             return;
         }
         long limit = config.limits().maxBodySize().asLongValue();
