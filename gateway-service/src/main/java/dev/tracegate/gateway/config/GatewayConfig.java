@@ -67,7 +67,7 @@ public interface GatewayConfig {
         @WithDefault("http://localhost:4318")
         String distributor();
 
-        /** Tempo distributor OTLP gRPC address (host:port). */
+        /** Tempo distributor OTLP gRPC address (host:port). Reserved: the gateway does not serve OTLP gRPC yet. */
         @WithDefault("localhost:4317")
         String distributorGrpc();
 
