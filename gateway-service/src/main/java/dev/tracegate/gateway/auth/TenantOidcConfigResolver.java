@@ -13,7 +13,8 @@ import dev.tracegate.gateway.tenant.TenantRegistry;
 
 /**
  * Gives quarkus-oidc the configuration of the tenant named in the request path
- * ({@code /api/traces/v1/<tenant>/...} or {@code /oidc/<tenant>/...}); other paths get the disabled default tenant.
+ * ({@code /api/traces/v1/<tenant>/...} or {@code /oidc/<tenant>/...}) or, for OTLP gRPC, in the {@code x-scope-orgid}
+ * metadata; other requests get the disabled default tenant.
  */
 @ApplicationScoped
 public class TenantOidcConfigResolver implements TenantConfigResolver {
@@ -29,7 +30,7 @@ public class TenantOidcConfigResolver implements TenantConfigResolver {
 
     @Override
     public Uni<OidcTenantConfig> resolve(RoutingContext context, OidcRequestContext<OidcTenantConfig> requestContext) {
-        String tenantName = TenantPaths.tenantOf(context.normalizedPath());
+        String tenantName = TenantPaths.tenantOf(context);
         if (tenantName == null) {
             return Uni.createFrom().nullItem();
         }

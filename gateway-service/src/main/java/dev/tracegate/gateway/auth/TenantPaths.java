@@ -9,6 +9,20 @@ public final class TenantPaths {
     private TenantPaths() {
     }
 
+    /** OTLP gRPC carries the tenant's name in this metadata (an HTTP/2 header), as Tempo's own clients do. */
+    public static final String GRPC_TENANT_HEADER = "x-scope-orgid";
+    public static final String OTLP_GRPC_EXPORT = "/opentelemetry.proto.collector.trace.v1.TraceService/Export";
+
+    /** The tenant a request is for: from the path, or for OTLP gRPC from its {@code x-scope-orgid} metadata. */
+    public static String tenantOf(io.vertx.ext.web.RoutingContext rc) {
+        String path = rc.normalizedPath();
+        if (OTLP_GRPC_EXPORT.equals(path)) {
+            String name = rc.request().getHeader(GRPC_TENANT_HEADER);
+            return name == null || name.isBlank() ? null : name.trim();
+        }
+        return tenantOf(path);
+    }
+
     /** The tenant name of {@code /api/traces/v1/<tenant>/...} or {@code /oidc/<tenant>/...}, else {@code null}. */
     public static String tenantOf(String path) {
         if (path == null) {

@@ -67,7 +67,7 @@ public interface GatewayConfig {
         @WithDefault("http://localhost:4318")
         String distributor();
 
-        /** Tempo distributor OTLP gRPC address (host:port). Reserved: the gateway does not serve OTLP gRPC yet. */
+        /** Tempo distributor OTLP gRPC address (host:port), for OTLP gRPC exports (HTTP/2 on the public port). */
         @WithDefault("localhost:4317")
         String distributorGrpc();
 

@@ -21,11 +21,41 @@ public final class ErrorResponses {
             response.reset();
             return;
         }
+        if (isGrpc(rc)) {
+            sendGrpc(response, GrpcStatus.of(status), error + ": " + message);
+            return;
+        }
         String body = new JsonObject().put("error", error).put("message", message).encode();
         response.setStatusCode(status)
                 .putHeader(HttpHeaders.CONTENT_TYPE, "application/json")
                 .putHeader(HttpHeaders.CACHE_CONTROL, "no-store")
                 .end(body);
+    }
+
+    /**
+     * For an answer given before the request's body was read: an HTTP/1.1 connection cannot carry the next request
+     * after it, so it is closed (HTTP/2 streams end on their own and forbid the header).
+     */
+    public static void closeConnectionAfterAnswer(RoutingContext rc) {
+        if (!rc.request().isEnded() && rc.request().version() != io.vertx.core.http.HttpVersion.HTTP_2) {
+            rc.response().putHeader(HttpHeaders.CONNECTION, "close");
+        }
+    }
+
+    /** A gRPC call (OTLP gRPC): errors are gRPC statuses, not HTTP ones. */
+    public static boolean isGrpc(RoutingContext rc) {
+        String type = rc.request().getHeader(HttpHeaders.CONTENT_TYPE);
+        return type != null && type.startsWith("application/grpc");
+    }
+
+    /** A gRPC "trailers-only" answer: HTTP 200 whose headers carry grpc-status and grpc-message. */
+    private static void sendGrpc(HttpServerResponse response, int grpcStatus, String message) {
+        response.setStatusCode(200)
+                .putHeader(HttpHeaders.CONTENT_TYPE, "application/grpc")
+                .putHeader("grpc-status", Integer.toString(grpcStatus))
+                .putHeader("grpc-message", java.net.URLEncoder.encode(message, java.nio.charset.StandardCharsets.UTF_8)
+                        .replace("+", "%20"))
+                .end();
     }
 
     public static void notFound(RoutingContext rc, String message) {

@@ -26,7 +26,7 @@ final class BodyLimit {
 
     /** Answers 413 and closes the connection: the rest of the body is not read. */
     static void refuse(RoutingContext rc, long limit) {
-        rc.response().putHeader(HttpHeaders.CONNECTION, "close");
+        ErrorResponses.closeConnectionAfterAnswer(rc);
         ErrorResponses.send(rc, 413, "payload_too_large", "request body exceeds the limit of " + limit + " bytes");
     }
 }

@@ -20,6 +20,9 @@ import dev.tracegate.gateway.rbac.Permission;
 public record ProxyRoute(Upstream upstream, String upstreamPath, Permission permission, String group)
         implements RouteMatch {
 
+    /** The OTLP gRPC method an exporter calls; the tenant's name travels in the {@code x-scope-orgid} metadata. */
+    public static final String OTLP_GRPC_EXPORT = dev.tracegate.gateway.auth.TenantPaths.OTLP_GRPC_EXPORT;
+
     private static final String TEMPO = "tempo/";
     private static final String OTLP_TRACES = "v1/traces";
     private static final Set<HttpMethod> READ_METHODS = Set.of(HttpMethod.GET, HttpMethod.HEAD);
@@ -48,6 +51,11 @@ public record ProxyRoute(Upstream upstream, String upstreamPath, Permission perm
             return new ProxyRoute(Upstream.QUERY_FRONTEND, path, Permission.WRITE, group);
         }
         return RouteMatch.Mismatch.METHOD_NOT_ALLOWED;
+    }
+
+    /** OTLP gRPC {@code TraceService/Export} → the distributor's gRPC receiver, needs write. */
+    public static ProxyRoute otlpGrpc() {
+        return new ProxyRoute(Upstream.DISTRIBUTOR_GRPC, OTLP_GRPC_EXPORT, Permission.WRITE, "otlp-grpc");
     }
 
     static String groupOf(String path) {

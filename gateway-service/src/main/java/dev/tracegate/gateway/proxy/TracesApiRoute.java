@@ -55,17 +55,27 @@ public class TracesApiRoute {
 
     void register(@Observes Router router) {
         router.route(TenantPaths.API_PREFIX + "*").handler(this::handle);
+        router.post(ProxyRoute.OTLP_GRPC_EXPORT).handler(this::handleGrpc);
     }
 
     void handle(RoutingContext rc) {
-        long started = System.nanoTime();
         String path = rc.normalizedPath();
         String tenantName = TenantPaths.tenantOf(path);
-        TenantConfiguration tenants = registry.current().orElse(null);
-        Tenant tenant = tenants == null || tenantName == null ? null : tenants.tenant(tenantName).orElse(null);
         String rest = tenantName == null ? "" : path.substring(TenantPaths.API_PREFIX.length() + tenantName.length());
         rest = rest.startsWith("/") ? rest.substring(1) : rest;
-        RouteMatch match = ProxyRoute.classify(rc.request().method(), rest);
+        process(rc, tenantName, ProxyRoute.classify(rc.request().method(), rest));
+    }
+
+    /** OTLP gRPC {@code TraceService/Export}: the tenant's name is in the {@code x-scope-orgid} metadata. */
+    void handleGrpc(RoutingContext rc) {
+        process(rc, TenantPaths.tenantOf(rc), ProxyRoute.otlpGrpc());
+    }
+
+    private void process(RoutingContext rc, String tenantName, RouteMatch match) {
+        long started = System.nanoTime();
+        String path = rc.normalizedPath();
+        TenantConfiguration tenants = registry.current().orElse(null);
+        Tenant tenant = tenants == null || tenantName == null ? null : tenants.tenant(tenantName).orElse(null);
         String group = match instanceof ProxyRoute r ? r.group() : "none";
         String tenantTag = tenant == null ? GatewayMetrics.UNKNOWN_TENANT : tenant.name();
         rc.addEndHandler(v -> metrics.request(tenantTag, group, rc.request().method().name(),
@@ -77,7 +87,8 @@ public class TracesApiRoute {
         }
         if (tenant == null) {
             metrics.authFailure(GatewayMetrics.UNKNOWN_TENANT, "unknown_tenant");
-            ErrorResponses.notFound(rc, tenantName == null ? "no tenant in the path" : "no tenant named '" + tenantName + "'");
+            ErrorResponses.notFound(rc, tenantName != null ? "no tenant named '" + tenantName + "'"
+                    : ErrorResponses.isGrpc(rc) ? "no tenant in the x-scope-orgid metadata" : "no tenant in the path");
             return;
         }
         if (match == RouteMatch.Mismatch.NOT_FOUND) {
@@ -117,7 +128,7 @@ public class TracesApiRoute {
             @Override
             public void failed(CallerAuthenticator.Failure failure) {
                 metrics.authFailure(tenant.name(), failure.reason);
-                closeUnreadBody(rc);
+                ErrorResponses.closeConnectionAfterAnswer(rc);
                 if (failure == CallerAuthenticator.Failure.ISSUER_UNAVAILABLE) {
                     ErrorResponses.send(rc, 503, "issuer_unavailable",
                             "the OIDC issuer of tenant '" + tenant.name() + "' cannot be reached; try again later");
@@ -134,7 +145,7 @@ public class TracesApiRoute {
         if (!tenants.authorizer().isAllowed(caller, tenant.name(), route.permission())) {
             metrics.authFailure(tenant.name(), "forbidden");
             LOG.debugf("Tenant %s: %s may not %s", tenant.name(), caller.subject(), route.permission().wireName());
-            closeUnreadBody(rc);
+            ErrorResponses.closeConnectionAfterAnswer(rc);
             ErrorResponses.send(rc, 403, "forbidden", "'" + caller.subject() + "' has no " + route.permission().wireName()
                     + " permission on tenant '" + tenant.name() + "'");
             return;
@@ -142,7 +153,7 @@ public class TracesApiRoute {
         long retryAfter = rateLimiter.acquire(tenant.name());
         if (retryAfter > 0) {
             metrics.rateLimited(tenant.name());
-            closeUnreadBody(rc);
+            ErrorResponses.closeConnectionAfterAnswer(rc);
             rc.response().putHeader(HttpHeaders.RETRY_AFTER, Long.toString(retryAfter));
             ErrorResponses.send(rc, 429, "rate_limited", "tenant '" + tenant.name() + "' is over its limit of "
                     + config.limits().requestsPerSecond() + " requests per second; retry after " + retryAfter + " s");
@@ -154,13 +165,6 @@ public class TracesApiRoute {
             return;
         }
         proxy.forward(rc, tenant, route);
-    }
-
-    /** A request refused before its body was read: the connection cannot be reused for the next request. */
-    private static void closeUnreadBody(RoutingContext rc) {
-        if (!rc.request().isEnded()) {
-            rc.response().putHeader(HttpHeaders.CONNECTION, "close");
-        }
     }
 
     private static boolean wantsHtml(RoutingContext rc) {

@@ -15,8 +15,10 @@ import io.vertx.core.http.HttpClientOptions;
 import io.vertx.core.http.HttpClientRequest;
 import io.vertx.core.http.HttpClientResponse;
 import io.vertx.core.http.HttpHeaders;
+import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.HttpServerResponse;
+import io.vertx.core.http.HttpVersion;
 import io.vertx.core.http.PoolOptions;
 import io.vertx.core.http.RequestOptions;
 import io.vertx.ext.web.RoutingContext;
@@ -50,8 +52,11 @@ public class UpstreamProxy {
     private final GatewayMetrics metrics;
     private final URI queryFrontend;
     private final URI distributor;
+    private final URI distributorGrpc;
     /** One client per event loop: a connection then stays on the loop of the requests it serves. */
     private final ThreadLocal<HttpClient> clients = new ThreadLocal<>();
+    /** The same for OTLP gRPC, which speaks HTTP/2 without upgrade ("prior knowledge"). */
+    private final ThreadLocal<HttpClient> grpcClients = new ThreadLocal<>();
 
     public UpstreamProxy(GatewayConfig config, Vertx vertx, GatewayMetrics metrics) {
         this.config = config;
@@ -59,17 +64,26 @@ public class UpstreamProxy {
         this.metrics = metrics;
         this.queryFrontend = URI.create(trimSlash(config.upstream().queryFrontend()));
         this.distributor = URI.create(trimSlash(config.upstream().distributor()));
+        String grpc = config.upstream().distributorGrpc();
+        this.distributorGrpc = URI.create(trimSlash(grpc.contains("://") ? grpc : "http://" + grpc));
     }
 
     /** Forwards the (paused) request; answers the client in every case, with 413, 502 or 504 on failure. */
     public void forward(RoutingContext rc, Tenant tenant, ProxyRoute route) {
         HttpServerRequest request = rc.request();
-        URI base = route.upstream() == Upstream.QUERY_FRONTEND ? queryFrontend : distributor;
+        URI base = switch (route.upstream()) {
+            case QUERY_FRONTEND -> queryFrontend;
+            case DISTRIBUTOR -> distributor;
+            case DISTRIBUTOR_GRPC -> distributorGrpc;
+        };
         String query = request.query();
         MultiMap headers = MultiMap.caseInsensitiveMultiMap();
         copyRequestHeaders(request, headers);
         headers.set(ORG_ID, tenant.id());
         addForwardedHeaders(request, headers);
+        if (route.upstream() == Upstream.DISTRIBUTOR_GRPC) {
+            headers.set("te", "trailers"); // gRPC's one end-to-end use of a hop-by-hop header
+        }
         RequestOptions options = new RequestOptions()
                 .setHeaders(headers)
                 .setMethod(request.method())
@@ -77,7 +91,8 @@ public class UpstreamProxy {
                 .setConnectTimeout(config.upstream().connectTimeout().toMillis())
                 .setIdleTimeout(config.upstream().timeout().toMillis());
 
-        client().request(options).onComplete(ar -> {
+        HttpClient client = route.upstream() == Upstream.DISTRIBUTOR_GRPC ? grpcClient() : client();
+        client.request(options).onComplete(ar -> {
             if (ar.failed()) {
                 upstreamFailed(rc, route, ar.cause());
                 return;
@@ -100,7 +115,8 @@ public class UpstreamProxy {
         String length = request.getHeader(HttpHeaders.CONTENT_LENGTH);
         if (length != null) {
             upstream.putHeader(HttpHeaders.CONTENT_LENGTH, length);
-        } else if (request.headers().contains(HttpHeaders.TRANSFER_ENCODING)) {
+        } else if (!(request.method() == HttpMethod.GET || request.method() == HttpMethod.HEAD)) {
+            // A body of unknown length (chunked HTTP/1.1, or HTTP/2 without content-length) streams as it comes.
             upstream.setChunked(true);
         }
         long limit = config.limits().maxBodySize().asLongValue();
@@ -151,7 +167,11 @@ public class UpstreamProxy {
                 response.drainHandler(v -> upstream.resume());
             }
         });
-        upstream.endHandler(v -> response.end());
+        upstream.endHandler(v -> {
+            // gRPC's status travels in trailers; HTTP/1.1 carries them only on chunked answers.
+            response.trailers().addAll(upstream.trailers());
+            response.end();
+        });
         upstream.exceptionHandler(t -> {
             // Headers are out: cut the connection so the client cannot take a truncated body for a whole one.
             metrics.upstreamError(upstreamName(route), t instanceof TimeoutException ? "timeout" : "broken");
@@ -212,8 +232,27 @@ public class UpstreamProxy {
         return client;
     }
 
+    private HttpClient grpcClient() {
+        HttpClient client = grpcClients.get();
+        if (client == null) {
+            client = vertx.createHttpClient(new HttpClientOptions()
+                    .setProtocolVersion(HttpVersion.HTTP_2)
+                    .setHttp2ClearTextUpgrade(false)
+                    .setKeepAlive(true)
+                    .setDecompressionSupported(false)
+                    .setTryUseCompression(false),
+                    new PoolOptions().setHttp2MaxSize(Math.max(1, config.upstream().maxConnections() / 16)));
+            grpcClients.set(client);
+        }
+        return client;
+    }
+
     private static String upstreamName(ProxyRoute route) {
-        return route.upstream() == Upstream.QUERY_FRONTEND ? "query-frontend" : "distributor";
+        return switch (route.upstream()) {
+            case QUERY_FRONTEND -> "query-frontend";
+            case DISTRIBUTOR -> "distributor";
+            case DISTRIBUTOR_GRPC -> "distributor-grpc";
+        };
     }
 
     private static String trimSlash(String url) {

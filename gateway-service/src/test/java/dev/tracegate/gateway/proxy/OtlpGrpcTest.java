@@ -1,0 +1,117 @@
+package dev.tracegate.gateway.proxy;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+
+import java.net.URL;
+import java.util.Random;
+import java.util.concurrent.TimeUnit;
+
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import io.quarkus.test.common.QuarkusTestResource;
+import io.quarkus.test.common.http.TestHTTPResource;
+import io.quarkus.test.junit.QuarkusTest;
+import io.vertx.core.MultiMap;
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpClient;
+import io.vertx.core.http.HttpClientOptions;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.http.HttpVersion;
+import io.vertx.core.http.RequestOptions;
+
+import dev.tracegate.gateway.testsupport.GrpcDistributorStandIn;
+import dev.tracegate.gateway.testsupport.KeycloakTestResource;
+import dev.tracegate.gateway.testsupport.TempoStandInResource;
+
+/**
+ * OTLP gRPC through the gateway: {@code TraceService/Export} over HTTP/2 on the public port, the tenant's name in the
+ * {@code x-scope-orgid} metadata, the token in {@code authorization}; refusals are gRPC statuses.
+ */
+@QuarkusTest
+@QuarkusTestResource(KeycloakTestResource.class)
+@QuarkusTestResource(TempoStandInResource.class)
+@QuarkusTestResource(GrpcDistributorStandIn.class)
+class OtlpGrpcTest {
+
+    private static final Vertx VERTX = Vertx.vertx();
+    private static final HttpClient GRPC = VERTX.createHttpClient(new HttpClientOptions()
+            .setProtocolVersion(HttpVersion.HTTP_2).setHttp2ClearTextUpgrade(false));
+
+    @TestHTTPResource("/")
+    URL gateway;
+
+    /** The answer's status line and metadata, trailers included. */
+    private record Answer(int httpStatus, MultiMap headers, MultiMap trailers, Buffer body) {
+        String grpcStatus() {
+            return trailers.contains("grpc-status") ? trailers.get("grpc-status") : headers.get("grpc-status");
+        }
+    }
+
+    @AfterAll
+    static void closeClient() {
+        VERTX.close();
+    }
+
+    @BeforeEach
+    void clear() {
+        GrpcDistributorStandIn.clear();
+    }
+
+    private Answer export(String tenant, String token, Buffer message) throws Exception {
+        RequestOptions options = new RequestOptions().setMethod(HttpMethod.POST)
+                .setAbsoluteURI(gateway.toString().replaceAll("/$", "") + ProxyRoute.OTLP_GRPC_EXPORT)
+                .putHeader("content-type", "application/grpc").putHeader("te", "trailers");
+        if (tenant != null) {
+            options.putHeader("x-scope-orgid", tenant);
+        }
+        if (token != null) {
+            options.putHeader("authorization", "Bearer " + token);
+        }
+        return GRPC.request(options)
+                .compose(request -> request.send(message))
+                .compose(response -> response.body().map(body ->
+                        new Answer(response.statusCode(), response.headers(), response.trailers(), body)))
+                .toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
+    }
+
+    /** A gRPC length-prefixed message: flag 0, 4-byte big-endian length, then the bytes. */
+    private static Buffer framed(byte[] message) {
+        return Buffer.buffer().appendByte((byte) 0).appendInt(message.length).appendBytes(message);
+    }
+
+    @Test
+    void aWriterExportsSpansAsItsTenant() throws Exception {
+        byte[] spans = new byte[20_000];
+        new Random(3).nextBytes(spans);
+        Answer answer = export("team-a", KeycloakTestResource.accessToken(KeycloakTestResource.ALICE), framed(spans));
+        assertEquals(200, answer.httpStatus());
+        assertEquals("0", answer.grpcStatus(), "the distributor's own status, from its trailers");
+
+        GrpcDistributorStandIn.Call call = GrpcDistributorStandIn.lastCall();
+        assertEquals(ProxyRoute.OTLP_GRPC_EXPORT, call.path());
+        assertEquals("team-a-org", call.headers().get("x-scope-orgid"), "the tenant's id, not its name");
+        assertFalse(call.headers().contains("authorization"));
+        assertArrayEquals(framed(spans).getBytes(), call.body().getBytes());
+    }
+
+    @Test
+    void refusalsAreGrpcStatuses() throws Exception {
+        byte[] none = new byte[0];
+        assertEquals("16", export("team-a", null, framed(none)).grpcStatus(), "UNAUTHENTICATED without a token");
+        assertEquals("7", export("team-a", KeycloakTestResource.accessToken(KeycloakTestResource.ANNA), framed(none))
+                .grpcStatus(), "PERMISSION_DENIED for a reader");
+        assertEquals("16", export("team-b", KeycloakTestResource.accessToken(KeycloakTestResource.ALICE), framed(none))
+                .grpcStatus(), "another tenant's issuer does not know alice");
+        assertEquals("5", export("team-z", KeycloakTestResource.accessToken(KeycloakTestResource.ALICE), framed(none))
+                .grpcStatus(), "NOT_FOUND for an unknown tenant");
+        assertEquals("5", export(null, KeycloakTestResource.accessToken(KeycloakTestResource.ALICE), framed(none))
+                .grpcStatus(), "NOT_FOUND without x-scope-orgid");
+        assertNull(GrpcDistributorStandIn.lastCall(), "nothing reached the distributor");
+    }
+}
