@@ -73,7 +73,8 @@ public class GatewayReconciler {
         ConfigResolution config = GatewayConfigResolver.resolve(gateway, current);
         DatasourceSync.Result datasources = datasourceSync.sync(gateway, current);
 
-        List<Condition> parts = List.of(secretsCondition(gateway, secretReport), configCondition(config), datasources.condition());
+        List<Condition> parts = List.of(secretsCondition(gateway, secretReport), configCondition(gateway, config),
+                datasources.condition());
         int tenants = gateway.getSpec().tenants.authentication.size();
         Condition ready = Conditions.ready(parts, "serving " + tenants + " tenant(s)");
         TempoGatewayStatus status = new TempoGatewayStatus();
@@ -123,7 +124,12 @@ public class GatewayReconciler {
                 + " tenant Secret(s) in sync with source Secret " + gateway.getSpec().secretSync.sourceSecret);
     }
 
-    private static Condition configCondition(ConfigResolution config) {
+    private static Condition configCondition(TempoGateway gateway, ConfigResolution config) {
+        if (gateway.getSpec().gateway != null && !gateway.getSpec().gateway.routesThroughGateway()) {
+            // Grafana reads Tempo directly: no gateway fetches a configuration, so its OIDC Secrets are not needed.
+            return Conditions.of(Conditions.CONFIG_PUBLISHED, true, "GatewayDisabled",
+                    "spec.gateway.enabled is false: no gateway reads a configuration");
+        }
         if (config instanceof ConfigResolution.Resolved resolved) {
             return Conditions.of(Conditions.CONFIG_PUBLISHED, true, "Published", "configuration served with ETag " + resolved.etag());
         }

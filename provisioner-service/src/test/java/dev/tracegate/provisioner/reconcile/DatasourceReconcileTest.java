@@ -129,6 +129,18 @@ class DatasourceReconcileTest {
     }
 
     @Test
+    void withoutTheGatewayNoTenantOidcSecretIsNeeded() {
+        TempoGateway gateway = withGrafana();
+        gateway.getSpec().gateway.enabled = false;
+        gateway.getSpec().secretSync = null; // and no Secret oidc-test exists
+        cluster.create(gateway);
+
+        await().atMost(Duration.ofSeconds(20)).until(() -> cluster.conditionIs(namespace, Conditions.READY, "True"));
+        assertEquals("GatewayDisabled", cluster.condition(namespace, Conditions.CONFIG_PUBLISHED).orElseThrow().reason);
+        assertEquals(QUERY_FRONTEND, grafana.datasource(uid(TENANT)).orElseThrow().url());
+    }
+
+    @Test
     void grafanaAnswering500IsReportedAndRetriedUntilItRecovers() {
         grafana.failNext(Integer.MAX_VALUE, 500);
         cluster.create(withGrafana());
