@@ -1,6 +1,7 @@
 package dev.tracegate.gateway.metrics;
 
 import java.time.Duration;
+import java.util.concurrent.ConcurrentHashMap;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
@@ -16,8 +17,15 @@ import io.micrometer.core.instrument.Timer;
 public class GatewayMetrics {
 
     public static final String UNKNOWN_TENANT = "unknown";
+    private static final java.util.Set<String> KNOWN_METHODS = java.util.Set.of("GET", "HEAD", "POST", "PUT",
+            "PATCH", "DELETE", "OPTIONS", "TRACE", "CONNECT");
 
     private final MeterRegistry registry;
+    /** Every request records into one of these: looked up here instead of built anew on the hot path. */
+    private final ConcurrentHashMap<RequestKey, Timer> requestTimers = new ConcurrentHashMap<>();
+
+    private record RequestKey(String tenant, String group, String method, int status) {
+    }
 
     public GatewayMetrics(MeterRegistry registry) {
         this.registry = registry;
@@ -25,11 +33,15 @@ public class GatewayMetrics {
 
     /** One answered request: latency histogram by tenant, endpoint group, method and status. */
     public void request(String tenant, String group, String method, int status, Duration took) {
-        Timer.builder("tracegate_gateway_requests")
+        // A client may send any method name: keep the tag to the ones HTTP defines.
+        String methodTag = KNOWN_METHODS.contains(method) ? method : "OTHER";
+        requestTimers.computeIfAbsent(new RequestKey(tenant, group, methodTag, status), key -> Timer
+                .builder("tracegate_gateway_requests")
                 .description("Requests answered by the gateway")
-                .tags("tenant", tenant, "route", group, "method", method, "code", Integer.toString(status))
+                .tags("tenant", key.tenant(), "route", key.group(), "method", key.method(),
+                        "code", Integer.toString(key.status()))
                 .publishPercentileHistogram()
-                .register(registry)
+                .register(registry))
                 .record(took);
     }
 
