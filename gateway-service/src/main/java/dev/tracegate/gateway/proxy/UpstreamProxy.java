@@ -1,7 +1,9 @@
 package dev.tracegate.gateway.proxy;
 
 import java.net.URI;
+import java.util.EnumMap;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.TimeoutException;
 
@@ -50,32 +52,25 @@ public class UpstreamProxy {
     private final GatewayConfig config;
     private final Vertx vertx;
     private final GatewayMetrics metrics;
-    private final URI queryFrontend;
-    private final URI distributor;
-    private final URI distributorGrpc;
-    /** One client per event loop: a connection then stays on the loop of the requests it serves. */
-    private final ThreadLocal<HttpClient> clients = new ThreadLocal<>();
-    /** The same for OTLP gRPC, which speaks HTTP/2 without upgrade ("prior knowledge"). */
-    private final ThreadLocal<HttpClient> grpcClients = new ThreadLocal<>();
+    private final Map<Upstream, URI> bases = new EnumMap<>(Upstream.class);
+    /** One HTTP/1.1 and one HTTP/2 client per event loop: a connection stays on the loop of the requests it serves. */
+    private final ThreadLocal<HttpClient> http1Clients = new ThreadLocal<>();
+    private final ThreadLocal<HttpClient> http2Clients = new ThreadLocal<>();
 
     public UpstreamProxy(GatewayConfig config, Vertx vertx, GatewayMetrics metrics) {
         this.config = config;
         this.vertx = vertx;
         this.metrics = metrics;
-        this.queryFrontend = URI.create(trimSlash(config.upstream().queryFrontend()));
-        this.distributor = URI.create(trimSlash(config.upstream().distributor()));
+        bases.put(Upstream.QUERY_FRONTEND, URI.create(trimSlash(config.upstream().queryFrontend())));
+        bases.put(Upstream.DISTRIBUTOR, URI.create(trimSlash(config.upstream().distributor())));
         String grpc = config.upstream().distributorGrpc();
-        this.distributorGrpc = URI.create(trimSlash(grpc.contains("://") ? grpc : "http://" + grpc));
+        bases.put(Upstream.DISTRIBUTOR_GRPC, URI.create(trimSlash(grpc.contains("://") ? grpc : "http://" + grpc)));
     }
 
     /** Forwards the (paused) request; answers the client in every case, with 413, 502 or 504 on failure. */
     public void forward(RoutingContext rc, Tenant tenant, ProxyRoute route) {
         HttpServerRequest request = rc.request();
-        URI base = switch (route.upstream()) {
-            case QUERY_FRONTEND -> queryFrontend;
-            case DISTRIBUTOR -> distributor;
-            case DISTRIBUTOR_GRPC -> distributorGrpc;
-        };
+        URI base = bases.get(route.upstream());
         String query = request.query();
         MultiMap headers = MultiMap.caseInsensitiveMultiMap();
         copyRequestHeaders(request, headers);
@@ -91,8 +86,7 @@ public class UpstreamProxy {
                 .setConnectTimeout(config.upstream().connectTimeout().toMillis())
                 .setIdleTimeout(config.upstream().timeout().toMillis());
 
-        HttpClient client = route.upstream() == Upstream.DISTRIBUTOR_GRPC ? grpcClient() : client();
-        client.request(options).onComplete(ar -> {
+        client(route.upstream()).request(options).onComplete(ar -> {
             if (ar.failed()) {
                 upstreamFailed(rc, route, ar.cause());
                 return;
@@ -174,14 +168,14 @@ public class UpstreamProxy {
         });
         upstream.exceptionHandler(t -> {
             // Headers are out: cut the connection so the client cannot take a truncated body for a whole one.
-            metrics.upstreamError(upstreamName(route), t instanceof TimeoutException ? "timeout" : "broken");
+            metrics.upstreamError(route.upstream().metricName, t instanceof TimeoutException ? "timeout" : "broken");
             response.reset();
         });
     }
 
     private void upstreamFailed(RoutingContext rc, ProxyRoute route, Throwable cause) {
-        String name = upstreamName(route);
-        String component = route.upstream() == Upstream.QUERY_FRONTEND ? "Tempo query-frontend" : "Tempo distributor";
+        String name = route.upstream().metricName;
+        String component = route.upstream().displayName;
         if (rc.response().ended() || rc.response().closed()) {
             return;
         }
@@ -216,43 +210,27 @@ public class UpstreamProxy {
         }
     }
 
-    private HttpClient client() {
+    private HttpClient client(Upstream upstream) {
+        ThreadLocal<HttpClient> clients = upstream.http2 ? http2Clients : http1Clients;
         HttpClient client = clients.get();
         if (client == null) {
-            client = vertx.createHttpClient(new HttpClientOptions()
+            HttpClientOptions options = new HttpClientOptions()
                     .setKeepAlive(true)
                     .setKeepAliveTimeout(60)
                     .setDecompressionSupported(false)
                     .setTryUseCompression(false)
                     .setMaxInitialLineLength(16 * 1024)
-                    .setMaxHeaderSize(64 * 1024),
-                    new PoolOptions().setHttp1MaxSize(config.upstream().maxConnections()));
+                    .setMaxHeaderSize(64 * 1024);
+            PoolOptions pool = new PoolOptions().setHttp1MaxSize(config.upstream().maxConnections());
+            if (upstream.http2) {
+                // One HTTP/2 connection multiplexes many calls: a few per event loop are plenty.
+                options.setProtocolVersion(HttpVersion.HTTP_2).setHttp2ClearTextUpgrade(false);
+                pool.setHttp2MaxSize(Math.max(1, config.upstream().maxConnections() / 16));
+            }
+            client = vertx.createHttpClient(options, pool);
             clients.set(client);
         }
         return client;
-    }
-
-    private HttpClient grpcClient() {
-        HttpClient client = grpcClients.get();
-        if (client == null) {
-            client = vertx.createHttpClient(new HttpClientOptions()
-                    .setProtocolVersion(HttpVersion.HTTP_2)
-                    .setHttp2ClearTextUpgrade(false)
-                    .setKeepAlive(true)
-                    .setDecompressionSupported(false)
-                    .setTryUseCompression(false),
-                    new PoolOptions().setHttp2MaxSize(Math.max(1, config.upstream().maxConnections() / 16)));
-            grpcClients.set(client);
-        }
-        return client;
-    }
-
-    private static String upstreamName(ProxyRoute route) {
-        return switch (route.upstream()) {
-            case QUERY_FRONTEND -> "query-frontend";
-            case DISTRIBUTOR -> "distributor";
-            case DISTRIBUTOR_GRPC -> "distributor-grpc";
-        };
     }
 
     private static String trimSlash(String url) {
