@@ -173,9 +173,11 @@ done
 
 # ------------------------------------------------------------------------------------ processes and clean-up
 PIDS=()
+FG_PID=
 cleanup() {
     local rc=$?
     trap - EXIT INT TERM
+    if [[ -n $FG_PID ]]; then kill -TERM "$FG_PID" 2>/dev/null || true; fi
     if (( ${#PIDS[@]} )); then
         log "stopping ${PIDS[*]}"
         for pid in "${PIDS[@]}"; do kill -TERM "$pid" 2>/dev/null || true; done
@@ -199,6 +201,15 @@ trap 'exit 143' TERM
 ON_PROXY=() ON_LOAD=()
 if [[ $PIN == 1 ]]; then ON_PROXY=(taskset -c "$PROXY_CORE") ON_LOAD=(taskset -c "$LOAD_CORE"); fi
 now_ms() { date +%s%3N; }
+# A load generator in the background, waited for: a signal to the script then stops the run at once, not after it.
+foreground() {
+    local rc=0
+    "$@" 9>&- &
+    FG_PID=$!
+    wait "$FG_PID" || rc=$?
+    FG_PID=
+    return "$rc"
+}
 
 rm -rf "$WORK" && mkdir -p "$WORK/fixtures" "$WORK/tls" "$WORK/apache/run"
 # nginx and Apache workers run as an unprivileged user when started by root: give them copies they can always read.
@@ -441,7 +452,7 @@ wrk_run() { # case contender round seconds (round "w": warm-up)
     header=$(header_for "$c")
     local pid=${PID_OF[$c]:-} before=0 after
     [[ -n $pid ]] && before=$(cpu_ticks "$pid")
-    BENCH_BODY_FILE=$body BENCH_TOKENS_FILE=$tokens "${ON_LOAD[@]}" \
+    BENCH_BODY_FILE=$body BENCH_TOKENS_FILE=$tokens foreground "${ON_LOAD[@]}" \
         wrk -t"$THREADS" -c"$CONNECTIONS" -d"${seconds}s" --timeout 5s --latency -s "$BENCH_DIR/wrk/bench.lua" \
         -H "$header" "${URL_OF[$c]}$(path_for "$c" "$path")" >"$out" 2>&1 || die "wrk failed for $case/$c: $(tail -5 "$out")"
     [[ $round == w ]] && return 0
@@ -577,7 +588,7 @@ if case_on latency; then
         for c in $(rotated "$CONTENDERS" $((round - 1))); do
             lat=$WORK/latency-$c-$round.tsv
             out=$WORK/h2load-$c-$round.txt
-            "${ON_LOAD[@]}" h2load --h1 -c "$CONNECTIONS" --rps="$RATE" -D "$DURATION" --warm-up-time=2 \
+            foreground "${ON_LOAD[@]}" h2load --h1 -c "$CONNECTIONS" --rps="$RATE" -D "$DURATION" --warm-up-time=2 \
                 --log-file="$lat" -H "$(header_for "$c")" "${URL_OF[$c]}$(path_for "$c" "$SEARCH_PATH")" >"$out" 2>&1 \
                 || die "h2load failed for $c: $(tail -5 "$out")"
             k=latency.$c.$round
@@ -627,6 +638,7 @@ declare -A LABEL_OF=(
 ms() { [[ -n ${1:-} ]] && awk -v u="$1" 'BEGIN{printf "%.2f", u/1000}' || echo -; }
 mib() { [[ -n ${1:-} ]] && awk -v k="$1" 'BEGIN{printf "%.0f", k/1024}' || echo -; }
 num() { [[ -n ${1:-} ]] && printf '%.0f' "$1" || echo -; }
+one() { [[ -n ${1:-} ]] && printf '%.1f' "$1" || echo -; }
 ratio2() { [[ -n ${1:-} ]] && printf '%.2f' "$1" || echo -; }
 
 CPU_MODEL=$(awk -F': ' '/^model name/ {print $2; exit}' /proc/cpuinfo)
@@ -691,7 +703,7 @@ REPORT=$WORK/report.md
             [[ -n ${R[$case.$c.rps]:-} ]] || continue
             printf '| %s | %s | %s (%s) | %s | %s | %s |\n' "${LABEL_OF[$c]}" "$(num "${R[$case.$c.rps]}")" \
                 "$(ratio2 "${R[$case.$c.ratio]}")" "${R[$case.$c.ratio_range]}" "$(ms "${R[$case.$c.p50_us]}")" \
-                "$(ms "${R[$case.$c.p99_us]}")" "${R[$case.$c.cpu]:--}"
+                "$(ms "${R[$case.$c.p99_us]}")" "$(one "${R[$case.$c.cpu]:-}")"
         done
         printf '\n'
     done
@@ -699,7 +711,7 @@ REPORT=$WORK/report.md
     if [[ -n $RATE ]]; then
         printf '### Open-loop latency, GET search at %s req/s (%s × nginx'"'"'s median search peak; h2load --h1, %s connections × --rps %s)\n\n' \
             "$((RATE * CONNECTIONS))" "$LATENCY_FRACTION" "$CONNECTIONS" "$RATE"
-        printf '| contender | achieved req/s | p50 ms | p99 ms | p99.9 ms |\n|---|---:|---:|---:|---:|\n'
+        printf '| contender | answered req/s | p50 ms | p99 ms | p99.9 ms |\n|---|---:|---:|---:|---:|\n'
         for c in $CONTENDERS; do
             short=$(awk -v a="${R[latency.$c.rps]:-0}" -v t="$((RATE * CONNECTIONS))" 'BEGIN{ if (a < 0.95 * t) print " (below the rate: saturated)" }')
             printf '| %s | %s%s | %s | %s | %s |\n' "${LABEL_OF[$c]}" "$(num "${R[latency.$c.rps]:-}")" "$short" \
@@ -712,7 +724,7 @@ REPORT=$WORK/report.md
         printf '### 100 MB trace download (GET /api/traces/<id>, one at a time; RSS of the contender sampled every 100 ms while it streams)\n\n'
         printf '| contender | MiB/s | RSS during, MiB (min-max) |\n|---|---:|---:|\n'
         for c in $CONTENDERS; do
-            printf '| %s | %s | %s |\n' "${LABEL_OF[$c]}" "${R[download.$c.mbps]:--}" \
+            printf '| %s | %s | %s |\n' "${LABEL_OF[$c]}" "$(num "${R[download.$c.mbps]:-}")" \
                 "$( [[ -n ${R[download.$c.rss_max]:-} ]] && echo "$(mib "${R[download.$c.rss_min]}")-$(mib "${R[download.$c.rss_max]}")" || echo -)"
         done
         printf '\n'
