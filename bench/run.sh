@@ -12,7 +12,7 @@
 #   WARMUP=40          seconds of the first throughput case's load on each JVM contender before measuring (JIT);
 #                      later cases warm up 5 s (JVMs) / 2 s (others)
 #   CONNECTIONS=32     wrk / h2load connections    THREADS=1   wrk threads (one core for load and upstream)
-#   CASES="startup search otlp10k otlp1m tokens download idle latency"   (see bench/README.md)
+#   CASES="startup search otlp10k otlp1m tokens grpc download idle latency"   (see bench/README.md)
 #   CONTENDERS="nginx gateway apache vertx direct"   nginx is always run: it is the reference of every ratio
 #   TOKENS=12000       distinct tokens of the tokens case (more than the gateway's token cache holds: 10,000)
 #   IDLE_CONNECTIONS=200   LATENCY_FRACTION=0.5 (open-loop rate, fraction of nginx's search peak)
@@ -21,7 +21,7 @@
 #   VERTX_OPTS=""      the bare proxy's flags
 #   GATEWAY_JAR=gateway-service/target/quarkus-app/quarkus-run.jar   built when missing, or when REBUILD=1
 #   GATEWAY_COMMIT=    the commit a GATEWAY_JAR from elsewhere was built from (recorded with the result)
-#   BASE_PORT=18480    eight ports from here on 127.0.0.1
+#   BASE_PORT=18480    ten ports from here on 127.0.0.1
 #   BENCH_WORK=/tmp/tracegate-bench   scratch directory (configs, logs, raw output); replaced on each run
 #   RECORD=1           append the result to bench/results/<date>.md and put it in bench/README.md (0: print only)
 #   LABEL=""           stored with the result, e.g. "preliminary: machine busy"
@@ -36,7 +36,7 @@ ROUNDS=${ROUNDS:-5}
 WARMUP=${WARMUP:-40}
 CONNECTIONS=${CONNECTIONS:-32}
 THREADS=${THREADS:-1}
-CASES=${CASES:-startup search otlp10k otlp1m tokens download idle latency}
+CASES=${CASES:-startup search otlp10k otlp1m tokens grpc download idle latency}
 CONTENDERS=${CONTENDERS:-nginx gateway apache vertx direct}
 TOKENS=${TOKENS:-12000}
 IDLE_CONNECTIONS=${IDLE_CONNECTIONS:-200}
@@ -69,6 +69,8 @@ ISSUER_PORT=$((BASE_PORT + 4))
 VERTX_PORT=$((BASE_PORT + 5))
 APACHE_PORT=$((BASE_PORT + 6))
 JWKS_PORT=$((BASE_PORT + 7))
+GRPC_UPSTREAM_PORT=$((BASE_PORT + 8))
+GRPC_PROXY_PORT=$((BASE_PORT + 9))
 ISSUER_URL=http://127.0.0.1:$ISSUER_PORT/bench
 PREFIX=/api/traces/v1/$TENANT
 BIG_TRACE_ID=00000000000000000000000000000100
@@ -76,6 +78,7 @@ SEARCH_PATH="$PREFIX/tempo/api/search?tags=service.name%3Dcheckout&limit=20"
 OTLP_PATH="$PREFIX/v1/traces"
 DOWNLOAD_PATH="$PREFIX/tempo/api/traces/$BIG_TRACE_ID"
 ECHO_PATH="$PREFIX/tempo/api/echo"
+GRPC_PATH=/opentelemetry.proto.collector.trace.v1.TraceService/Export
 
 log() { printf '[bench %s] %s\n' "$(date +%T)" "$*" >&2; }
 die() { log "ERROR: $*"; exit 1; }
@@ -88,8 +91,8 @@ done
 (( WARMUP <= 180 )) || die "WARMUP must be at most 180 seconds"
 [[ $LATENCY_FRACTION =~ ^0?\.[0-9]+$|^1(\.0*)?$ ]] || die "LATENCY_FRACTION must be in (0, 1] (got '$LATENCY_FRACTION')"
 for c in $CASES; do
-    [[ " startup search otlp10k otlp1m tokens download idle latency " == *" $c "* ]] \
-        || die "unknown case '$c' (startup search otlp10k otlp1m tokens download idle latency)"
+    [[ " startup search otlp10k otlp1m tokens grpc download idle latency " == *" $c "* ]] \
+        || die "unknown case '$c' (startup search otlp10k otlp1m tokens grpc download idle latency)"
 done
 for c in $CONTENDERS; do
     [[ " nginx gateway apache vertx direct " == *" $c "* ]] || die "unknown contender '$c' (nginx gateway apache vertx direct)"
@@ -106,7 +109,7 @@ command -v nginx >/dev/null || [[ -x /usr/sbin/nginx ]] || missing+=(nginx)
 command -v curl >/dev/null || missing+=(curl)
 command -v openssl >/dev/null || missing+=(openssl)
 command -v taskset >/dev/null || missing+=(util-linux)
-command -v h2load >/dev/null || missing+=(nghttp2-client)
+command -v h2load >/dev/null && command -v nghttp >/dev/null || missing+=(nghttp2-client)
 if has apache; then
     command -v apache2 >/dev/null || [[ -x /usr/sbin/apache2 ]] || missing+=(apache2)
     [[ -f /usr/lib/apache2/modules/mod_auth_openidc.so ]] || missing+=(libapache2-mod-auth-openidc)
@@ -140,8 +143,8 @@ if has gateway; then
         log "WARNING: $GATEWAY_JAR is older than gateway-service/src/main: REBUILD=1 to measure the current code"
     fi
 fi
-if has vertx && [[ $REBUILD == 1 || ! -d $VERTX_DIR/target/dependency || -n $(find "$VERTX_DIR/src" "$VERTX_DIR/pom.xml" \
-        -newer "$VERTX_DIR/target/classes" -type f -print -quit 2>/dev/null) || ! -d $VERTX_DIR/target/classes ]]; then
+if { has vertx || case_on grpc; } && [[ $REBUILD == 1 || ! -d $VERTX_DIR/target/dependency || -n $(find "$VERTX_DIR/src" "$VERTX_DIR/pom.xml" \
+        -newer "$VERTX_DIR/target/bare-vertx-proxy-1.jar" -type f -print -quit 2>/dev/null) || ! -f $VERTX_DIR/target/bare-vertx-proxy-1.jar ]]; then
     log "building the bare Vert.x proxy (mvn -f bench/vertx-proxy/pom.xml package)"
     mvn -B -q -f "$VERTX_DIR/pom.xml" package dependency:copy-dependencies -DincludeScope=runtime \
         >"${TMPDIR:-/tmp}/tracegate-bench-vertx-build.log" 2>&1 \
@@ -167,7 +170,7 @@ EOF
     rm -rf "$fetch"
 fi
 
-for p in $(seq "$BASE_PORT" $((BASE_PORT + 7))); do
+for p in $(seq "$BASE_PORT" $((BASE_PORT + 9))); do
     if ss -Hltn "( sport = :$p )" | grep -q .; then die "port $p is in use (set BASE_PORT)"; fi
 done
 
@@ -225,6 +228,9 @@ repeat_json() { # file outer-key copies
 OTLP_10K=$WORK/fixtures/otlp-10k.json
 OTLP_1M=$WORK/fixtures/otlp-1m.json
 repeat_json "$OTLP_10K" resourceSpans 100 >"$OTLP_1M"
+# OTLP gRPC: one framed ExportTraceServiceRequest of about 10 KB; the stand-in's answer, an empty framed message.
+GRPC_BODY=$WORK/fixtures/otlp-grpc.bin
+if case_on grpc; then "$JAVA" "$BENCH_DIR/tools/OtlpGrpcBody.java" 65 "$GRPC_BODY" || die "could not write the gRPC body"; fi
 if case_on download; then repeat_json "$WORK/fixtures/trace.json" batches 10000 >"$WORK/fixtures/big-trace.json"; fi
 chmod 755 "$WORK" "$WORK/fixtures" "$WORK/tls" && chmod 644 "$WORK"/fixtures/*
 
@@ -245,6 +251,7 @@ fill() { # template > output, replacing the @...@ placeholders
         -e "s#@PROXY_PORT@#$NGINX_PORT#g" -e "s#@APACHE_PORT@#$APACHE_PORT#g" -e "s#@JWKS_PORT@#$JWKS_PORT#g" \
         -e "s#@TENANT@#$TENANT#g" -e "s#@TENANT_ID@#$TENANT_ID#g" -e "s#@CLIENT_ID@#$CLIENT_ID#g" \
         -e "s#@ISSUER_URL@#$ISSUER_URL#g" -e "s#@BIG_TRACE_ID@#$BIG_TRACE_ID#g" \
+        -e "s#@GRPC_UPSTREAM_PORT@#$GRPC_UPSTREAM_PORT#g" -e "s#@GRPC_PROXY_PORT@#$GRPC_PROXY_PORT#g" \
         -e "s#@APACHE_USER@#${user//$'\n'/\\n}#g" "$1"
 }
 
@@ -276,6 +283,18 @@ fill "$BENCH_DIR/nginx/upstream.conf" >"$WORK/upstream.conf"
 PIDS+=($!)
 wait_for "http://127.0.0.1:$UPSTREAM_PORT/ready" 10 "Tempo stand-in" -H "X-Scope-OrgID: $TENANT_ID"
 wait_for "https://127.0.0.1:$JWKS_PORT/jwks" 10 "JWKS over TLS" --cacert "$WORK/tls/ca.pem"
+
+if case_on grpc; then
+    log "starting the OTLP gRPC stand-in (bench/vertx-proxy GrpcStandIn) on 127.0.0.1:$GRPC_UPSTREAM_PORT, core $LOAD_CORE"
+    "${ON_LOAD[@]}" "$JAVA" -Xmx128m -Dport="$GRPC_UPSTREAM_PORT" -Dtenant.id="$TENANT_ID" \
+        -cp "$VERTX_DIR/target/classes:$VERTX_DIR/target/dependency/*" bench.GrpcStandIn >"$WORK/grpc-upstream.log" 2>&1 9>&- &
+    PIDS+=($!)
+    deadline=$((SECONDS + 30))
+    until grep -q 'stand-in on' "$WORK/grpc-upstream.log" 2>/dev/null; do
+        (( SECONDS < deadline )) || die "the OTLP gRPC stand-in did not start: $(tail -5 "$WORK/grpc-upstream.log")"
+        sleep 0.1
+    done
+fi
 
 token() { # client_id -> access token (client_credentials; claims come from bench/oidc-config.json)
     curl -fsS --max-time 5 -d grant_type=client_credentials -d "client_id=$1" -d client_secret=bench-secret \
@@ -316,7 +335,8 @@ if has gateway; then
         -Dquarkus.management.host=127.0.0.1 -Dquarkus.management.port="$MANAGEMENT_PORT"
         -Dtracegate.tenants.file="$WORK/tenants.yaml"
         -Dtracegate.upstream.query-frontend="http://127.0.0.1:$UPSTREAM_PORT"
-        -Dtracegate.upstream.distributor="http://127.0.0.1:$UPSTREAM_PORT" -jar "$GATEWAY_JAR")
+        -Dtracegate.upstream.distributor="http://127.0.0.1:$UPSTREAM_PORT"
+        -Dtracegate.upstream.distributor-grpc="127.0.0.1:$GRPC_UPSTREAM_PORT" -jar "$GATEWAY_JAR")
     start_contender gateway "http://127.0.0.1:$MANAGEMENT_PORT/q/health/ready"
 fi
 if has apache; then
@@ -400,6 +420,41 @@ if case_on tokens; then
         expect 200 "$c, the last of the $TOKENS tokens" -H "Authorization: Bearer $(tail -1 "$WORK/tokens.txt")" \
             "${URL_OF[$c]}$SEARCH_PATH"
     done
+fi
+
+# OTLP gRPC: nginx (grpc_pass on a port of its own), the gateway (same port, HTTP/2) and the stand-in direct. Apache
+# and the bare proxy take no gRPC here.
+declare -A GRPC_URL_OF=([nginx]=http://127.0.0.1:$GRPC_PROXY_PORT [gateway]=http://127.0.0.1:$GATEWAY_PORT
+    [direct]=http://127.0.0.1:$GRPC_UPSTREAM_PORT)
+GRPC_CONTENDERS=""
+for c in $CONTENDERS; do [[ -n ${GRPC_URL_OF[$c]:-} ]] && GRPC_CONTENDERS+="$c "; done
+grpc_args_for() { # contender -> GRPC_ARGS: the call's metadata (the tenant's name; the org id itself for direct)
+    GRPC_ARGS=(-H "content-type: application/grpc" -H "te: trailers")
+    if [[ $1 == direct ]]; then
+        GRPC_ARGS+=(-H "x-scope-orgid: $TENANT_ID")
+    else
+        GRPC_ARGS+=(-H "x-scope-orgid: $TENANT" -H "authorization: Bearer $TOKEN")
+    fi
+}
+grpc_status() { # url nghttp-args... -> "<http status> <grpc-status>" (nghttp shows trailers; curl -D does not)
+    local url=$1
+    shift
+    timeout 10 nghttp -v -d "$GRPC_BODY" -H "content-type: application/grpc" -H "te: trailers" "$@" "$url" 2>&1 \
+        | tr -d '\r' | awk '/recv \(stream_id=[0-9]+\) :status:/ {h = $NF} /recv \(stream_id=[0-9]+\) grpc-status:/ {g = $NF}
+                           END {print h, g}' || true
+}
+if case_on grpc; then
+    for c in $GRPC_CONTENDERS; do
+        grpc_args_for "$c"
+        got=$(grpc_status "${GRPC_URL_OF[$c]}$GRPC_PATH" "${GRPC_ARGS[@]:4}")
+        [[ $got == "200 0" ]] || die "$c, OTLP gRPC export: expected HTTP 200 and grpc-status 0, got '$got'"
+        log "check: $c, OTLP gRPC export -> $got"
+    done
+    if has gateway; then
+        got=$(grpc_status "${GRPC_URL_OF[gateway]}$GRPC_PATH" -H "x-scope-orgid: $TENANT")
+        [[ $got == "200 16" ]] || die "gateway, OTLP gRPC export without a token: expected grpc-status 16 (UNAUTHENTICATED), got '$got'"
+        log "check: gateway, OTLP gRPC export without a token -> $got"
+    fi
 fi
 
 # ------------------------------------------------------------------------------------------------ measuring
@@ -575,6 +630,72 @@ if case_on idle; then
     done
 fi
 
+# One h2load run, its answers' percentiles and failures into R[case.contender.round.*]. h2load args follow the keys.
+h2load_run() { # case contender round h2load-args...
+    local case=$1 c=$2 round=$3 k=$1.$2.$3 n p50 p99 p999 bad
+    shift 3
+    local lat=$WORK/h2load-$case-$c-$round.tsv out=$WORK/h2load-$case-$c-$round.txt
+    foreground "${ON_LOAD[@]}" h2load -D "$DURATION" --warm-up-time=2 --log-file="$lat" "$@" >"$out" 2>&1 \
+        || die "h2load failed for $case/$c: $(tail -5 "$out")"
+    # Percentiles of the answered requests (a request cut off when the duration ends is logged without a status);
+    # failures are what h2load itself counts: failed, errored, timed out, or not 2xx.
+    read -r n p50 p99 p999 < <(awk -F'\t' '$2 >= 200 && $2 <= 299 {print $3}' "$lat" | sort -n | awk '
+        function at(q,  i) { i = int(NR * q); if (i < NR * q) i++; if (i < 1) i = 1; return lat[i] }
+        { lat[NR] = $1 }
+        END { if (NR == 0) print 0, 0, 0, 0; else printf "%d %d %d %d\n", NR, at(0.5), at(0.99), at(0.999) }')
+    bad=$(awk '/^requests:/ { for (i = 1; i <= NF; i++) if ($i ~ /^(failed|errored|timeout),?$/) n += $(i - 1) }
+               /^status codes:/ { n += $5 + $7 + $9 } END { print n + 0 }' "$out")
+    R[$k.requests]=$n R[$k.p50_us]=$p50 R[$k.p99_us]=$p99 R[$k.p999_us]=$p999
+    R[$k.rps]=$(awk -v n="$n" -v d="$DURATION" 'BEGIN{printf "%.0f", n / d}')
+    if (( n == 0 || bad > 0 )); then INVALID_RUNS+=("$case/$c/round $round: $bad requests failed (see $out)"); fi
+    log "$(printf '%-8s %-8s round %s %7s req/s  p50 %6.2f  p99 %6.2f  p99.9 %6.2f ms  failed %d' "$case" "$c" "$round" \
+        "${R[$k.rps]}" "$(awk -v u="$p50" 'BEGIN{print u/1000}')" "$(awk -v u="$p99" 'BEGIN{print u/1000}')" \
+        "$(awk -v u="$p999" 'BEGIN{print u/1000}')" "$bad")"
+}
+medians_of() { # case contenders keys...
+    local case=$1 contenders=$2 c key vals round
+    shift 2
+    for c in $contenders; do
+        for key in "$@"; do
+            vals=""
+            for ((round = 1; round <= ROUNDS; round++)); do vals+="${R[$case.$c.$round.$key]:-} "; done
+            R[$case.$c.$key]=$(median <<<"$vals")
+            [[ $key == ratio ]] && R[$case.$c.ratio_range]=$(minmax <<<"$vals")
+        done
+    done
+}
+
+if case_on grpc; then
+    # OTLP gRPC push, closed loop like wrk: h2load over prior-knowledge HTTP/2, one stream per connection.
+    for c in $GRPC_CONTENDERS; do
+        warm=2
+        [[ $c == gateway ]] && warm=5
+        [[ $c == gateway ]] && [[ -z ${WARMED[$c]:-} ]] && warm=$WARMUP && WARMED[$c]=1
+        (( warm > 0 )) || continue
+        log "warm-up: grpc on $c, $warm s (discarded)"
+        grpc_args_for "$c"
+        foreground "${ON_LOAD[@]}" h2load -c "$CONNECTIONS" -m 1 -D "$warm" -d "$GRPC_BODY" \
+            "${GRPC_ARGS[@]}" "${GRPC_URL_OF[$c]}$GRPC_PATH" >"$WORK/h2load-grpc-$c-w.txt" 2>&1 || true
+    done
+    for ((round = 1; round <= ROUNDS; round++)); do
+        LOADAVG_SAMPLES+=("$(cut -d' ' -f1 /proc/loadavg)")
+        for c in $(rotated "$GRPC_CONTENDERS" $((round - 1))); do
+            pid=${PID_OF[$c]:-} before=0
+            [[ -n $pid ]] && before=$(cpu_ticks "$pid")
+            grpc_args_for "$c"
+            h2load_run grpc "$c" "$round" -c "$CONNECTIONS" -m 1 -d "$GRPC_BODY" "${GRPC_ARGS[@]}" "${GRPC_URL_OF[$c]}$GRPC_PATH"
+            if [[ -n $pid ]]; then
+                R[grpc.$c.$round.cpu]=$(awk -v t=$(( $(cpu_ticks "$pid") - before )) -v hz="$CLK_TCK" -v n="${R[grpc.$c.$round.requests]}" \
+                    'BEGIN{ if (n > 0) printf "%.1f", t * 1000 / hz * 1000 / n }')
+            fi
+        done
+        for c in $GRPC_CONTENDERS; do
+            R[grpc.$c.$round.ratio]=$(awk -v a="${R[grpc.$c.$round.rps]}" -v b="${R[grpc.nginx.$round.rps]}" 'BEGIN{printf "%.3f", a/b}')
+        done
+    done
+    medians_of grpc "$GRPC_CONTENDERS" rps p50_us p99_us cpu ratio
+fi
+
 if case_on latency; then
     # Open-loop: a fixed request rate (h2load --rps per connection), far from saturation: LATENCY_FRACTION of nginx's
     # median search peak (measured now when the search case did not run).
@@ -586,35 +707,11 @@ if case_on latency; then
     (( RATE >= 1 )) || die "latency: rate per connection below 1 request/s"
     for ((round = 1; round <= ROUNDS; round++)); do
         for c in $(rotated "$CONTENDERS" $((round - 1))); do
-            lat=$WORK/latency-$c-$round.tsv
-            out=$WORK/h2load-$c-$round.txt
-            foreground "${ON_LOAD[@]}" h2load --h1 -c "$CONNECTIONS" --rps="$RATE" -D "$DURATION" --warm-up-time=2 \
-                --log-file="$lat" -H "$(header_for "$c")" "${URL_OF[$c]}$(path_for "$c" "$SEARCH_PATH")" >"$out" 2>&1 \
-                || die "h2load failed for $c: $(tail -5 "$out")"
-            k=latency.$c.$round
-            # Percentiles of the answered requests (a request cut off when the duration ends is logged without a
-            # status); failures are what h2load itself counts: failed, errored, timed out, or not 2xx.
-            read -r n p50 p99 p999 < <(awk -F'\t' '$2 >= 200 && $2 <= 299 {print $3}' "$lat" | sort -n | awk '
-                function at(q,  i) { i = int(NR * q); if (i < NR * q) i++; if (i < 1) i = 1; return lat[i] }
-                { lat[NR] = $1 }
-                END { if (NR == 0) print 0, 0, 0, 0; else printf "%d %d %d %d\n", NR, at(0.5), at(0.99), at(0.999) }')
-            bad=$(awk '/^requests:/ { for (i = 1; i <= NF; i++) if ($i ~ /^(failed|errored|timeout),?$/) n += $(i - 1) }
-                       /^status codes:/ { n += $5 + $7 + $9 } END { print n + 0 }' "$out")
-            R[$k.requests]=$n R[$k.p50_us]=$p50 R[$k.p99_us]=$p99 R[$k.p999_us]=$p999
-            R[$k.rps]=$(awk -v n="$n" -v d="$DURATION" 'BEGIN{printf "%.0f", n / d}')
-            if (( n == 0 || bad > 0 )); then INVALID_RUNS+=("latency/$c/round $round: $bad requests failed (see $out)"); fi
-            log "$(printf 'latency  %-8s round %s %7s req/s  p50 %6.2f  p99 %6.2f  p99.9 %6.2f ms  failed %d' "$c" "$round" \
-                "${R[$k.rps]}" "$(awk -v u="$p50" 'BEGIN{print u/1000}')" "$(awk -v u="$p99" 'BEGIN{print u/1000}')" \
-                "$(awk -v u="$p999" 'BEGIN{print u/1000}')" "$bad")"
+            h2load_run latency "$c" "$round" --h1 -c "$CONNECTIONS" --rps="$RATE" -H "$(header_for "$c")" \
+                "${URL_OF[$c]}$(path_for "$c" "$SEARCH_PATH")"
         done
     done
-    for c in $CONTENDERS; do
-        for key in rps p50_us p99_us p999_us; do
-            vals=""
-            for ((round = 1; round <= ROUNDS; round++)); do vals+="${R[latency.$c.$round.$key]:-} "; done
-            R[latency.$c.$key]=$(median <<<"$vals")
-        done
-    done
+    medians_of latency "$CONTENDERS" rps p50_us p99_us p999_us
 fi
 
 for c in $CONTENDERS; do
@@ -682,15 +779,16 @@ REPORT=$WORK/report.md
         printf -- '- Gateway: commit %s, `%s` (built %s), %s, flags: `%s`\n' "$COMMIT" "${GATEWAY_JAR#"$REPO"/}" \
             "$(date -r "$GATEWAY_JAR" '+%F %T')" "$JAVA_VERSION" "${JAVA_OPTS:-(JVM defaults)}"
     fi
-    printf -- '- %s, 1 worker; %s (event MPM) + mod_auth_openidc %s; bare proxy: Vert.x %s, flags `%s`; stand-in: nginx, 1 worker, fixed answers; issuer: mock-oauth2-server %s (RS256)\n\n' \
+    printf -- '- %s, 1 worker; %s (event MPM) + mod_auth_openidc %s; bare proxy: Vert.x %s, flags `%s`; stand-ins: nginx, 1 worker, fixed answers (OTLP gRPC: Vert.x); issuer: mock-oauth2-server %s (RS256)\n\n' \
         "$NGINX_VERSION" "${APACHE_VERSION:-Apache}" "$OIDC_VERSION" "${VERTX_VERSION:-?}" "${VERTX_OPTS:-(JVM defaults)}" "$MOCK_OAUTH2_VERSION"
 
-    for case in search otlp10k otlp1m tokens; do
+    for case in search otlp10k otlp1m tokens grpc; do
         [[ -n ${R[$case.nginx.rps]:-} ]] || continue
         case $case in
             search) printf '### GET search, %s B JSON answer\n\n' "$(stat -c %s "$WORK/fixtures/search.json")" ;;
             otlp10k) printf '### POST OTLP/HTTP, %s B JSON body\n\n' "$(stat -c %s "$OTLP_10K")" ;;
             otlp1m) printf '### POST OTLP/HTTP, %s B JSON body\n\n' "$(stat -c %s "$OTLP_1M")" ;;
+            grpc) printf '### OTLP gRPC TraceService/Export, %s B message (h2load, prior-knowledge HTTP/2, one stream per connection; nginx, gateway and direct only)\n\n' "$(stat -c %s "$GRPC_BODY")" ;;
             tokens)
                 if (( TOKENS > 10000 )); then
                     printf '### GET search, %s distinct tokens in rotation (each token comes back after %s others: the gateway'"'"'s cache of 10,000 cannot help)\n\n' "$TOKENS" "$TOKENS"
