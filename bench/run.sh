@@ -492,6 +492,19 @@ numbers() { tr ' ' '\n' | awk '$1 ~ /^-?[0-9.]+$/' | sort -g; }
 median() { numbers | awk '{a[NR] = $1} END {if (NR % 2) print a[(NR + 1) / 2]; else if (NR) print (a[NR / 2] + a[NR / 2 + 1]) / 2}'; }
 minmax() { numbers | awk 'NR == 1 {lo = $1} {hi = $1} END {if (NR) printf "%s-%s", lo, hi}'; }
 
+medians_of() { # case contenders keys...
+    local case=$1 contenders=$2 c key vals round
+    shift 2
+    for c in $contenders; do
+        for key in "$@"; do
+            vals=""
+            for ((round = 1; round <= ROUNDS; round++)); do vals+="${R[$case.$c.$round.$key]:-} "; done
+            R[$case.$c.$key]=$(median <<<"$vals")
+            if [[ $key == ratio ]]; then R[$case.$c.ratio_range]=$(minmax <<<"$vals"); fi
+        done
+    done
+    return 0
+}
 declare -A R        # R[case.contender.round.key] and R[case.contender.key] (medians)
 INVALID_RUNS=()
 LOADAVG_SAMPLES=()
@@ -540,15 +553,7 @@ throughput_case() { # case contenders
             R[$case.$c.$round.ratio]=$(awk -v a="${R[$case.$c.$round.rps]}" -v b="${R[$case.nginx.$round.rps]}" 'BEGIN{printf "%.3f", a/b}')
         done
     done
-    local key vals
-    for c in $contenders; do
-        for key in rps p50_us p99_us cpu ratio; do
-            vals=""
-            for ((round = 1; round <= ROUNDS; round++)); do vals+="${R[$case.$c.$round.$key]:-} "; done
-            R[$case.$c.$key]=$(median <<<"$vals")
-            [[ $key == ratio ]] && R[$case.$c.ratio_range]=$(minmax <<<"$vals")
-        done
-    done
+    medians_of "$case" "$contenders" rps p50_us p99_us cpu ratio
 }
 declare -A WARMED
 
@@ -651,18 +656,6 @@ h2load_run() { # case contender round h2load-args...
     log "$(printf '%-8s %-8s round %s %7s req/s  p50 %6.2f  p99 %6.2f  p99.9 %6.2f ms  failed %d' "$case" "$c" "$round" \
         "${R[$k.rps]}" "$(awk -v u="$p50" 'BEGIN{print u/1000}')" "$(awk -v u="$p99" 'BEGIN{print u/1000}')" \
         "$(awk -v u="$p999" 'BEGIN{print u/1000}')" "$bad")"
-}
-medians_of() { # case contenders keys...
-    local case=$1 contenders=$2 c key vals round
-    shift 2
-    for c in $contenders; do
-        for key in "$@"; do
-            vals=""
-            for ((round = 1; round <= ROUNDS; round++)); do vals+="${R[$case.$c.$round.$key]:-} "; done
-            R[$case.$c.$key]=$(median <<<"$vals")
-            [[ $key == ratio ]] && R[$case.$c.ratio_range]=$(minmax <<<"$vals")
-        done
-    done
 }
 
 if case_on grpc; then
