@@ -21,8 +21,12 @@ import io.micrometer.core.instrument.MeterRegistry;
 import dev.tracegate.gateway.auth.IssuerTrust;
 import dev.tracegate.gateway.auth.TenantOidcConfigs;
 import dev.tracegate.gateway.config.GatewayConfig;
-import dev.tracegate.gateway.rbac.Authorizer;
-import dev.tracegate.gateway.tenant.TenantsDocument.Authentication;
+import dev.tracegate.tenants.rbac.Authorizer;
+import dev.tracegate.tenants.InvalidTenantsException;
+import dev.tracegate.tenants.TenantsDocument;
+import dev.tracegate.tenants.TenantsDocument.Authentication;
+import dev.tracegate.tenants.TenantsParser;
+import dev.tracegate.tenants.TenantsValidator;
 
 /**
  * Holds the tenant configuration in force. A new document replaces it only when it is valid as a whole; otherwise

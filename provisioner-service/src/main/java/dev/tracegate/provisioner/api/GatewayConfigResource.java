@@ -119,6 +119,9 @@ public class GatewayConfigResource {
         if (resolution instanceof ConfigResolution.Unresolved unresolved) {
             return ApiError.response(503, "config_unavailable", unresolved.message());
         }
+        if (resolution instanceof ConfigResolution.Invalid invalid) {
+            return ApiError.response(503, "config_invalid", invalid.message());
+        }
         ConfigResolution.Resolved resolved = (ConfigResolution.Resolved) resolution;
         if (EntityTags.matches(ifNoneMatch, resolved.etag())) {
             return Response.notModified().tag(unquoted(resolved.etag())).build();

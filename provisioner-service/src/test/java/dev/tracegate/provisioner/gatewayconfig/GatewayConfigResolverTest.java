@@ -24,7 +24,7 @@ class GatewayConfigResolverTest {
     }
 
     @Test
-    void theSeedExampleResolvesToTheDocumentOfDesignMd() {
+    void theSeedExampleResolvesToTheDocumentGatewaysRead() {
         Secret secret = Fixtures.secret(NS, Fixtures.TENANT_SECRET, Map.of("clientID", "grafana", "clientSecret", "s3cret", "issuerCAPath", "/etc/ca.pem"));
 
         ConfigResolution resolution = GatewayConfigResolver.resolve(Fixtures.seedGateway(NS), only(secret));

@@ -1,24 +1,23 @@
-package dev.tracegate.gateway.tenant;
+package dev.tracegate.tenants;
 
 import java.net.URI;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.regex.Pattern;
 
-import dev.tracegate.gateway.rbac.Permission;
-import dev.tracegate.gateway.rbac.Role;
-import dev.tracegate.gateway.rbac.RoleBinding;
-import dev.tracegate.gateway.rbac.Subject;
-import dev.tracegate.gateway.tenant.TenantsDocument.Authentication;
-import dev.tracegate.gateway.tenant.TenantsDocument.Oidc;
+import dev.tracegate.tenants.rbac.Permission;
+import dev.tracegate.tenants.rbac.Role;
+import dev.tracegate.tenants.rbac.RoleBinding;
+import dev.tracegate.tenants.rbac.Subject;
+import dev.tracegate.tenants.TenantsDocument.Authentication;
+import dev.tracegate.tenants.TenantsDocument.Oidc;
 
 /**
  * Checks a parsed tenants document and names every problem by its field path. Values of secrets never appear in
- * a message.
+ * a message. The gateway runs it on every document it loads, the provisioner on every document before it
+ * publishes one: both refuse exactly the same documents.
  */
 public final class TenantsValidator {
 
@@ -93,8 +92,8 @@ public final class TenantsValidator {
         if (!isBlank(oidc.redirectURL())) {
             if (!isHttpUrl(oidc.redirectURL())) {
                 problems.add(at + ".redirectURL: must be an http(s) URL");
-            } else if (!URI.create(oidc.redirectURL()).getPath().equals(Tenant.callbackPath(tenantName))) {
-                problems.add(at + ".redirectURL: its path must be " + Tenant.callbackPath(tenantName));
+            } else if (!URI.create(oidc.redirectURL()).getPath().equals(TenantsDocument.callbackPath(tenantName))) {
+                problems.add(at + ".redirectURL: its path must be " + TenantsDocument.callbackPath(tenantName));
             }
         }
         if (isBlank(oidc.clientID())) {
@@ -114,9 +113,8 @@ public final class TenantsValidator {
                 }
             }
         }
-        if (!isBlank(oidc.issuerCAPath()) && !Files.isReadable(Path.of(oidc.issuerCAPath()))) {
-            problems.add(at + ".issuerCAPath: no readable file at " + oidc.issuerCAPath());
-        }
+        // issuerCAPath names a file on the gateway's host, which the provisioner cannot see: the gateway checks it
+        // when it loads the certificate.
     }
 
     private void checkAuthorization(TenantsDocument.Authorization authorization, Set<String> tenantNames) {
