@@ -21,10 +21,21 @@ import dev.tracegate.tenants.TenantsDocument.Oidc;
  */
 public final class TenantsValidator {
 
-    /** Tenant names travel in URLs and cookie names. */
-    private static final Pattern TENANT_NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9_.-]{0,62}");
+    // The patterns are public so that the TempoGateway CRD states the very same ones (a drift test holds them equal).
+
+    /** Tenant names travel in URLs and cookie names: letters, digits, '-', '_' or '.', at most 63. */
+    public static final String TENANT_NAME_PATTERN = "^[A-Za-z0-9][A-Za-z0-9_.-]{0,62}$";
+    public static final int TENANT_NAME_MAX_LENGTH = 63;
     /** Tempo's rule for tenant ids (X-Scope-OrgID): letters, digits and a few punctuation marks, at most 150. */
-    private static final Pattern TENANT_ID = Pattern.compile("[A-Za-z0-9!_.*'()-]{1,150}");
+    public static final String TENANT_ID_PATTERN = "^[A-Za-z0-9!_.*'()-]{1,150}$";
+    public static final int TENANT_ID_MAX_LENGTH = 150;
+    /** An http(s) URL with a host name or IP address, an optional numeric port, and an optional path. */
+    public static final String HTTP_URL_PATTERN = "^https?://([^\\s/?#@]+@)?(\\[[0-9A-Fa-f:.]+\\]|[A-Za-z0-9]([A-Za-z0-9.-]*[A-Za-z0-9])?)"
+            + "(:[0-9]{1,5})?([/?#]\\S*)?$";
+
+    private static final Pattern TENANT_NAME = Pattern.compile(TENANT_NAME_PATTERN);
+    private static final Pattern TENANT_ID = Pattern.compile(TENANT_ID_PATTERN);
+    private static final Pattern HTTP_URL = Pattern.compile(HTTP_URL_PATTERN);
 
     private final List<String> problems = new ArrayList<>();
 
@@ -191,6 +202,9 @@ public final class TenantsValidator {
     }
 
     private static boolean isHttpUrl(String value) {
+        if (!HTTP_URL.matcher(value).matches()) {
+            return false;
+        }
         try {
             URI uri = new URI(value);
             return ("http".equals(uri.getScheme()) || "https".equals(uri.getScheme())) && uri.getHost() != null;
