@@ -13,9 +13,17 @@ import dev.tracegate.tenants.rbac.Subject;
  * The tenants document the gateway reads: the Tempo Operator's TempoStack {@code spec.tenants} block, with each
  * tenant's OIDC client credentials resolved into it. Field names are TempoStack's, so they are kept as written.
  */
-// Top level only: the provisioner may add sections (such as upstream) that a gateway does not need.
+// Top level only: a newer provisioner may add sections that this gateway does not know yet.
 @JsonIgnoreProperties(ignoreUnknown = true)
-public record TenantsDocument(Tenants tenants) {
+public record TenantsDocument(Tenants tenants, Upstream upstream) {
+
+    /**
+     * Tempo's endpoints, as the TempoGateway's {@code spec.upstream} names them. The provisioner publishes them and a
+     * gateway uses them; a field that is absent (always, in a hand-written file) leaves the gateway's own
+     * {@code tracegate.upstream.*} setting in force.
+     */
+    public record Upstream(String queryFrontend, String distributor) {
+    }
 
     public record Tenants(String mode, List<Authentication> authentication, Authorization authorization) {
     }

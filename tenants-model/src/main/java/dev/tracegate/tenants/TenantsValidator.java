@@ -42,6 +42,7 @@ public final class TenantsValidator {
     public static void validate(TenantsDocument document) throws InvalidTenantsException {
         TenantsValidator v = new TenantsValidator();
         v.check(document.tenants());
+        v.checkUpstream(document.upstream());
         if (!v.problems.isEmpty()) {
             throw new InvalidTenantsException(v.problems);
         }
@@ -67,6 +68,18 @@ public final class TenantsValidator {
             problems.add("tenants.authorization: required (roles and roleBindings)");
         } else {
             checkAuthorization(tenants.authorization(), names);
+        }
+    }
+
+    private void checkUpstream(TenantsDocument.Upstream upstream) {
+        if (upstream == null) {
+            return;
+        }
+        if (upstream.queryFrontend() != null && !isHttpUrl(upstream.queryFrontend())) {
+            problems.add("upstream.queryFrontend: must be an http(s) URL");
+        }
+        if (upstream.distributor() != null && !isHttpUrl(upstream.distributor())) {
+            problems.add("upstream.distributor: must be an http(s) URL");
         }
     }
 

@@ -12,7 +12,7 @@ import dev.tracegate.tenants.rbac.Subject;
  * about; they live in tenants-model, which knows nothing of Quarkus, so the gateway registers them here.
  */
 @RegisterForReflection(targets = { TenantsDocument.class, TenantsDocument.Tenants.class, TenantsDocument.Authentication.class,
-        TenantsDocument.Oidc.class, TenantsDocument.SecretReference.class, TenantsDocument.Authorization.class,
+        TenantsDocument.Oidc.class, TenantsDocument.SecretReference.class, TenantsDocument.Authorization.class, TenantsDocument.Upstream.class,
         Role.class, RoleBinding.class, Subject.class })
 final class TenantsReflection {
 

@@ -5,6 +5,7 @@ import dev.tracegate.provisioner.crd.OidcSpec;
 import dev.tracegate.provisioner.crd.TempoGateway;
 import dev.tracegate.provisioner.crd.TenantAuthentication;
 import dev.tracegate.provisioner.crd.TenantsSpec;
+import dev.tracegate.provisioner.crd.UpstreamSpec;
 import dev.tracegate.provisioner.kube.SecretData;
 import dev.tracegate.provisioner.kube.SecretLookup;
 import dev.tracegate.tenants.InvalidTenantsException;
@@ -66,13 +67,19 @@ public final class GatewayConfigResolver {
         }
         // static is the only mode there is (the CRD's enum and default).
         TenantsDocument document = new TenantsDocument(
-                new TenantsDocument.Tenants("static", resolved, authorization(tenants.authorization)));
+                new TenantsDocument.Tenants("static", resolved, authorization(tenants.authorization)),
+                upstream(gateway.getSpec().upstream));
         try {
             TenantsValidator.validate(document);
         } catch (InvalidTenantsException e) {
             return new ConfigResolution.Invalid(e.problems());
         }
         return new ConfigResolution.Resolved(document, ConfigRepresentations.etag(document));
+    }
+
+    /** spec.upstream, published so that the gateway proxies to the Tempo this TempoGateway names. */
+    private static TenantsDocument.Upstream upstream(UpstreamSpec spec) {
+        return spec == null ? null : new TenantsDocument.Upstream(spec.queryFrontend, spec.distributor);
     }
 
     /** The CRD's authorization block in the document's types; absent stays absent, for the validator to name. */

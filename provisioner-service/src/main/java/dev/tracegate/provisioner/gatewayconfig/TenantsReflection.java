@@ -11,7 +11,7 @@ import io.quarkus.runtime.annotations.RegisterForReflection;
  * must be told about; tenants-model knows nothing of Quarkus, so the provisioner registers them here.
  */
 @RegisterForReflection(targets = { TenantsDocument.class, TenantsDocument.Tenants.class, TenantsDocument.Authentication.class,
-        TenantsDocument.Oidc.class, TenantsDocument.SecretReference.class, TenantsDocument.Authorization.class,
+        TenantsDocument.Oidc.class, TenantsDocument.SecretReference.class, TenantsDocument.Authorization.class, TenantsDocument.Upstream.class,
         Role.class, RoleBinding.class, Subject.class })
 final class TenantsReflection {
     private TenantsReflection() {
