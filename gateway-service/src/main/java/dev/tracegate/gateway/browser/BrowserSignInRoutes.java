@@ -126,11 +126,73 @@ public class BrowserSignInRoutes {
         rc.response().setStatusCode(302).putHeader(HttpHeaders.LOCATION, location).end();
     }
 
-    /** Only a path on this gateway: never another site (no open redirect). */
+    /**
+     * Only a path on this gateway: never another site (no open redirect) and nothing that could split or bend the
+     * Location header. The value is percent-decoded until it no longer changes, and every form must be a path that
+     * starts with a single {@code /}, with no backslash, no control character and no scheme; anything else is
+     * {@code /}. What is returned is the client's value as sent, printable ASCII only.
+     */
     static String safeTarget(String redirect) {
-        if (redirect == null || !redirect.startsWith("/") || redirect.startsWith("//") || redirect.contains("\\")) {
+        if (redirect == null || !isPrintableAscii(redirect)) {
             return "/";
         }
-        return redirect;
+        String form = redirect;
+        for (int round = 0; round < 4; round++) {
+            if (!isLocalPath(form)) {
+                return "/";
+            }
+            String decoded = percentDecode(form);
+            if (decoded == null) {
+                return "/";
+            }
+            if (decoded.equals(form)) {
+                return redirect;
+            }
+            form = decoded;
+        }
+        return "/"; // encoded over and over: no legitimate link looks like that
+    }
+
+    private static boolean isLocalPath(String path) {
+        if (!path.startsWith("/") || path.startsWith("//") || path.indexOf('\\') >= 0) {
+            return false;
+        }
+        for (int i = 0; i < path.length(); i++) {
+            char c = path.charAt(i);
+            if (c < 0x20 || c == 0x7f) {
+                return false;
+            }
+        }
+        return true; // a leading single "/" also rules out a scheme ("https:", "javascript:")
+    }
+
+    private static boolean isPrintableAscii(String value) {
+        return value.chars().allMatch(c -> c > 0x20 && c < 0x7f);
+    }
+
+    /** Percent-decoding of a path ({@code +} stays a plus); {@code null} when an escape is malformed. */
+    private static String percentDecode(String value) {
+        if (value.indexOf('%') < 0) {
+            return value;
+        }
+        java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
+        for (int i = 0; i < value.length(); i++) {
+            char c = value.charAt(i);
+            if (c != '%') {
+                bytes.write(c);
+                continue;
+            }
+            if (i + 2 >= value.length()) {
+                return null;
+            }
+            int hi = Character.digit(value.charAt(i + 1), 16);
+            int lo = Character.digit(value.charAt(i + 2), 16);
+            if (hi < 0 || lo < 0) {
+                return null;
+            }
+            bytes.write(hi * 16 + lo);
+            i += 2;
+        }
+        return bytes.toString(java.nio.charset.StandardCharsets.ISO_8859_1);
     }
 }

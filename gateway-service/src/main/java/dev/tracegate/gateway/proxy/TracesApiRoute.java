@@ -18,6 +18,7 @@ import dev.tracegate.gateway.auth.CallerAuthenticator;
 import dev.tracegate.gateway.auth.TenantPaths;
 import dev.tracegate.gateway.config.GatewayConfig;
 import dev.tracegate.gateway.http.ErrorResponses;
+import dev.tracegate.gateway.http.LogValues;
 import dev.tracegate.gateway.metrics.GatewayMetrics;
 import dev.tracegate.gateway.rbac.Caller;
 import dev.tracegate.gateway.tenant.Tenant;
@@ -92,8 +93,9 @@ public class TracesApiRoute {
             return;
         }
         if (match == RouteMatch.Mismatch.NOT_FOUND) {
-            ErrorResponses.notFound(rc, "no such route: use /api/traces/v1/" + tenant.name()
-                    + "/tempo/<Tempo API path> or POST /api/traces/v1/" + tenant.name() + "/v1/traces");
+            ErrorResponses.notFound(rc, "no such route: /api/traces/v1/" + tenant.name()
+                    + "/tempo/ serves Tempo's query API (traces, search, tags, metrics, echo, buildinfo, overrides),"
+                    + " POST /api/traces/v1/" + tenant.name() + "/v1/traces takes OTLP");
             return;
         }
         if (match == RouteMatch.Mismatch.METHOD_NOT_ALLOWED) {
@@ -144,7 +146,8 @@ public class TracesApiRoute {
             Caller caller) {
         if (!tenants.authorizer().isAllowed(caller, tenant.name(), route.permission())) {
             metrics.authFailure(tenant.name(), "forbidden");
-            LOG.debugf("Tenant %s: %s may not %s", tenant.name(), caller.subject(), route.permission().wireName());
+            LOG.debugf("Tenant %s: %s may not %s", tenant.name(), LogValues.escape(caller.subject()),
+                    route.permission().wireName());
             ErrorResponses.closeConnectionAfterAnswer(rc);
             ErrorResponses.send(rc, 403, "forbidden", "'" + caller.subject() + "' has no " + route.permission().wireName()
                     + " permission on tenant '" + tenant.name() + "'");

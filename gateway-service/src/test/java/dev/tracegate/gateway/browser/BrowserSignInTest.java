@@ -27,6 +27,7 @@ import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
 
 import dev.tracegate.gateway.testsupport.KeycloakTestResource;
+import dev.tracegate.gateway.testsupport.RawHttp;
 import dev.tracegate.gateway.testsupport.RecordedRequest;
 import dev.tracegate.gateway.testsupport.TempoStandIn;
 import dev.tracegate.gateway.testsupport.TempoStandInResource;
@@ -115,9 +116,54 @@ class BrowserSignInTest {
 
     @Test
     void loginRefusesToRedirectToAnotherSite() {
-        assertEquals("/", BrowserSignInRoutes.safeTarget("https://evil.example/"));
-        assertEquals("/", BrowserSignInRoutes.safeTarget("//evil.example/x"));
+        for (String hostile : new String[] { "https://evil.example/", "//evil.example/x", "/\\evil.example",
+                "/\t/evil.example", "/\r\nSet-Cookie: x=1", "/\u0000", "/%2F/evil.example", "/%2f%2fevil.example",
+                "/%5Cevil.example", "/%09/evil.example", "/%0d%0aX: y", "/%252F/evil.example", "/%25252F%25252Fevil",
+                "/%zz", "/%", "javascript:alert(1)", "evil.example", "", "/a b", "/caf\u00e9" }) {
+            assertEquals("/", BrowserSignInRoutes.safeTarget(hostile), hostile);
+        }
         assertEquals("/api/x?y=1", BrowserSignInRoutes.safeTarget("/api/x?y=1"));
+        assertEquals("/api/traces/v1/team-a/tempo/api/search?q=%7B%7D", BrowserSignInRoutes
+                .safeTarget("/api/traces/v1/team-a/tempo/api/search?q=%7B%7D"));
+        assertEquals("/a:b/c", BrowserSignInRoutes.safeTarget("/a:b/c"));
+    }
+
+    /** Seen on the packaged gateway: a TAB made Location "/\t/evil.example", CR/LF made logout fail with 500. */
+    @Test
+    void logoutNeverRedirectsOffSiteNorSplitsHeadersNorForgesLogLines() throws Exception {
+        List<java.util.logging.LogRecord> logged = new java.util.concurrent.CopyOnWriteArrayList<>();
+        java.util.logging.Handler capture = new java.util.logging.Handler() {
+            @Override
+            public void publish(java.util.logging.LogRecord record) {
+                logged.add(record);
+            }
+
+            @Override
+            public void flush() {
+            }
+
+            @Override
+            public void close() {
+            }
+        };
+        java.util.logging.Logger root = java.util.logging.Logger.getLogger("");
+        root.addHandler(capture);
+        try {
+            for (String redirect : new String[] { "/%09/evil.example", "/%0d%0aSet-Cookie:%20forged=1",
+                    "/%0aFORGED%20LOG%20LINE", "%2F%2Fevil.example", "/%5Cevil.example", "/%00", "https://evil.example",
+                    "/%252F%252Fevil.example", "/api/echo?x=%250a" }) {
+                RawHttp.Response response = RawHttp.get(gateway, "/oidc/team-a/logout?redirect=" + redirect);
+                assertEquals(302, response.status(), redirect);
+                assertEquals("/", response.header("Location"), redirect);
+                assertFalse(response.headers().toString().contains("forged"), redirect);
+            }
+        } finally {
+            root.removeHandler(capture);
+        }
+        for (java.util.logging.LogRecord record : logged) {
+            String line = String.valueOf(record.getMessage()) + java.util.Arrays.toString(record.getParameters());
+            assertFalse(line.contains("\nFORGED") || line.contains("\rSet-Cookie"), line);
+        }
     }
 
     /**
