@@ -15,6 +15,7 @@ import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 
 import dev.tracegate.gateway.auth.CallerAuthenticator;
+import dev.tracegate.gateway.auth.GatewayOrigin;
 import dev.tracegate.gateway.auth.TenantPaths;
 import dev.tracegate.gateway.config.GatewayConfig;
 import dev.tracegate.gateway.http.ErrorResponses;
@@ -29,12 +30,14 @@ import dev.tracegate.gateway.tenant.TenantRegistry;
  * {@code /api/traces/v1/<tenant>/...}: finds the tenant, authenticates and authorizes the caller, then hands the
  * request to {@link UpstreamProxy}. Checks run cheapest first: unknown tenant 404, unknown path 404, wrong method
  * 405, no credentials 401 (or a redirect to sign in for a browser), bad token 401, not allowed 403, over the
- * tenant's rate 429, body too large 413.
+ * tenant's rate 429, body too large 413. A write authenticated by the session cookie from another origin is 403.
  */
 @ApplicationScoped
 public class TracesApiRoute {
 
     private static final Logger LOG = Logger.getLogger(TracesApiRoute.class);
+    private static final java.util.Set<HttpMethod> SAFE_METHODS = java.util.Set.of(HttpMethod.GET, HttpMethod.HEAD,
+            HttpMethod.OPTIONS);
 
     private final TenantRegistry registry;
     private final CallerAuthenticator authenticator;
@@ -112,6 +115,15 @@ public class TracesApiRoute {
                 ErrorResponses.unauthorized(rc, tenant.name(), null,
                         "send a bearer token of tenant '" + tenant.name() + "' in the Authorization header");
             }
+            return;
+        }
+        if (!SAFE_METHODS.contains(rc.request().method()) && CallerAuthenticator.byCookieOnly(rc)
+                && !GatewayOrigin.isSameOrigin(tenant, rc.request())) {
+            // Another site's page can make a browser send its session cookie (a text/plain form POST): no CSRF.
+            metrics.authFailure(tenant.name(), "cross_origin");
+            ErrorResponses.closeConnectionAfterAnswer(rc);
+            ErrorResponses.send(rc, 403, "cross_origin", "a write authenticated by the session cookie must come from "
+                    + "a page of this gateway (Origin or Referer); other clients send a bearer token");
             return;
         }
         // Hold the body until we know whether it may go upstream; chunks arriving meanwhile would be lost.
