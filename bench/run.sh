@@ -135,8 +135,8 @@ if has gateway; then
     if [[ $REBUILD == 1 || ! -f $GATEWAY_JAR ]]; then
         [[ $GATEWAY_JAR == "$REPO/gateway-service/target/quarkus-app/quarkus-run.jar" ]] \
             || die "GATEWAY_JAR=$GATEWAY_JAR does not exist"
-        log "building the gateway (mvn -pl gateway-service package, tests skipped)"
-        mvn -B -q -pl gateway-service package -Dmaven.test.skip=true >"${TMPDIR:-/tmp}/tracegate-bench-build.log" 2>&1 \
+        log "building the gateway (mvn -pl gateway-service -am package, tests skipped)"
+        mvn -B -q -pl gateway-service -am package -Dmaven.test.skip=true >"${TMPDIR:-/tmp}/tracegate-bench-build.log" 2>&1 \
             || { tail -40 "${TMPDIR:-/tmp}/tracegate-bench-build.log" >&2; die "gateway build failed"; }
     fi
     if [[ $GATEWAY_JAR == "$REPO/"* ]] && [[ -n $(find "$REPO/gateway-service/src/main" -newer "$GATEWAY_JAR" -type f -print -quit) ]]; then
