@@ -100,7 +100,11 @@ done
 [[ " $CONTENDERS " == *" nginx "* ]] || CONTENDERS="nginx $CONTENDERS"
 has() { [[ " $CONTENDERS " == *" $1 "* ]]; }
 case_on() { [[ " $CASES " == *" $1 "* ]]; }
-(( $(nproc) >= 2 )) || [[ $PIN == 0 ]] || die "pinning needs 2 cores (PIN=0 to share one)"
+if [[ $PIN == 1 ]]; then
+    (( $(nproc) >= 2 )) || die "pinning needs 2 cores (PIN=0 to share one)"
+    (( PROXY_CORE != LOAD_CORE && PROXY_CORE < $(nproc) && LOAD_CORE < $(nproc) )) \
+        || die "PROXY_CORE and LOAD_CORE must be two different cores below $(nproc)"
+fi
 
 # ---------------------------------------------------------------------------------------------------------- tools
 missing=()
