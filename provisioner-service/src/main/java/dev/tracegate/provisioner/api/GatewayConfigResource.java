@@ -8,6 +8,8 @@ import dev.tracegate.provisioner.gatewayconfig.ConfigRepresentations;
 import dev.tracegate.provisioner.gatewayconfig.ConfigResolution;
 import dev.tracegate.provisioner.gatewayconfig.GatewayConfigResolver;
 import dev.tracegate.provisioner.reconcile.GatewayWatch;
+import dev.tracegate.provisioner.tempooperator.TenantsResolution;
+import dev.tracegate.provisioner.tempooperator.TenantsSource;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.smallrye.mutiny.Uni;
 import io.smallrye.mutiny.infrastructure.Infrastructure;
@@ -38,9 +40,11 @@ public class GatewayConfigResource {
     private final TokenReviewer tokenReviewer;
     private final MeterRegistry meters;
     private final Duration maxWait;
+    private final TenantsSource tenantsSource;
 
     public GatewayConfigResource(GatewayWatch watch, ConfigChangeSignals signals, TokenReviewer tokenReviewer,
-                                 MeterRegistry meters, ProvisionerConfig config) {
+                                 MeterRegistry meters, ProvisionerConfig config, TenantsSource tenantsSource) {
+        this.tenantsSource = tenantsSource;
         this.watch = watch;
         this.signals = signals;
         this.tokenReviewer = tokenReviewer;
@@ -114,6 +118,19 @@ public class GatewayConfigResource {
         if (!allowed.get().equals(caller.username())) {
             LOG.debugf("Refused config of %s to %s", key, caller.username());
             return ApiError.response(403, "forbidden", caller.username() + " is not the service account of TempoGateway " + key);
+        }
+        if (gateway.getSpec().tenantsFrom != null) {
+            // Tenants of a TempoStack/TempoMonolithic: read it (a blocking call; we are on a worker thread here).
+            TenantsResolution tenants = tenantsSource.resolve(gateway);
+            if (tenants instanceof TenantsResolution.Refused refused) {
+                return ApiError.response(503, "config_unavailable", refused.message());
+            }
+            if (tenants instanceof TenantsResolution.FromOperator from
+                    && (from.operatorGateway() || !from.effective().getSpec().gateway.routesThroughGateway())) {
+                return ApiError.response(404, "not_found", "TempoGateway " + key + " runs no Tracegate gateway: "
+                        + from.source() + " serves its tenants");
+            }
+            gateway = tenants.effective();
         }
         ConfigResolution resolution = GatewayConfigResolver.resolve(gateway, watch.secrets());
         if (resolution instanceof ConfigResolution.Unresolved unresolved) {
