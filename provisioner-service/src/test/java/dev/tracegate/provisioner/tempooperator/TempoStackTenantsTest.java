@@ -162,6 +162,20 @@ class TempoStackTenantsTest {
     }
 
     @Test
+    void aTenantSecretOfTheTempoStackThatWeDidNotMakeIsLeftAloneAndNamed() {
+        cluster.apply(Fixtures.secret(namespace, "tenant-prod-oidc", Map.of("clientID", "hand-made", "clientSecret", "hand-made-secret")));
+        TempoOperatorResources.create(client, exampleStack("tempostack.yaml"));
+        cluster.create(exampleGateway("tempogateway.yaml"));
+
+        await().atMost(Duration.ofSeconds(20)).until(() -> cluster.conditionIs(namespace, Conditions.SECRETS_SYNCED, "False"));
+        Condition secrets = cluster.condition(namespace, Conditions.SECRETS_SYNCED).orElseThrow();
+        assertEquals("ForeignSecret", secrets.reason);
+        assertTrue(secrets.message.contains("tenant-prod-oidc"), secrets.message);
+        assertEquals("hand-made-secret", cluster.secretValue(namespace, "tenant-prod-oidc", "clientSecret"));
+        await().atMost(Duration.ofSeconds(20)).until(() -> "grafana".equals(cluster.secretValue(namespace, "tenant-dev-oidc", "clientID")));
+    }
+
+    @Test
     void tenantsDeclaredInBothPlacesAreRefusedWithANamedCondition() {
         TempoOperatorResources.create(client, exampleStack("tempostack.yaml"));
         TempoGateway gateway = exampleGateway("tempogateway.yaml");
