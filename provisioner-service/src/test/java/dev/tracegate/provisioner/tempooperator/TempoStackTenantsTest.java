@@ -1,13 +1,17 @@
 package dev.tracegate.provisioner.tempooperator;
 
 import static dev.tracegate.provisioner.support.Fixtures.GATEWAY;
+import static io.restassured.RestAssured.given;
 import static org.awaitility.Awaitility.await;
+import static org.hamcrest.Matchers.contains;
+import static org.hamcrest.Matchers.equalTo;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.tracegate.provisioner.crd.Condition;
 import dev.tracegate.provisioner.crd.ExposeSpec;
+import dev.tracegate.provisioner.crd.GatewaySpec;
 import dev.tracegate.provisioner.crd.TempoGateway;
 import dev.tracegate.provisioner.grafana.DatasourceUid;
 import dev.tracegate.provisioner.grafana.GrafanaStandIn;
@@ -15,6 +19,7 @@ import dev.tracegate.provisioner.status.Conditions;
 import dev.tracegate.provisioner.support.Cluster;
 import dev.tracegate.provisioner.support.Fixtures;
 import dev.tracegate.provisioner.support.KubernetesMockSetup;
+import dev.tracegate.provisioner.support.ServiceAccountTokens;
 import dev.tracegate.provisioner.support.TempoOperatorResources;
 import io.fabric8.kubernetes.api.model.ConfigMapBuilder;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
@@ -173,6 +178,29 @@ class TempoStackTenantsTest {
         assertTrue(secrets.message.contains("tenant-prod-oidc"), secrets.message);
         assertEquals("hand-made-secret", cluster.secretValue(namespace, "tenant-prod-oidc", "clientSecret"));
         await().atMost(Duration.ofSeconds(20)).until(() -> "grafana".equals(cluster.secretValue(namespace, "tenant-dev-oidc", "clientID")));
+    }
+
+    @Test
+    void tracegatesOwnGatewayInFrontServesTheTempoStacksTenantsAndTheOperatorsGatewayGetsNoDatasource() {
+        TempoOperatorResources.create(client, exampleStack("tempostack.yaml"));
+        TempoGateway gateway = exampleGateway("tempogateway.yaml");
+        gateway.getSpec().gateway = new GatewaySpec();
+        gateway.getSpec().gateway.enabled = true;
+        gateway.getSpec().gateway.url = Fixtures.GATEWAY_URL;
+        gateway.getSpec().gateway.serviceAccount = new GatewaySpec.ServiceAccountRef();
+        gateway.getSpec().gateway.serviceAccount.name = Fixtures.GATEWAY_SA;
+        cluster.create(gateway);
+
+        awaitReady();
+        assertEquals(Fixtures.GATEWAY_URL + "/api/traces/v1/prod/tempo", grafana.datasource(uid("prod")).orElseThrow().url());
+        assertEquals("Published", cluster.condition(namespace, Conditions.CONFIG_PUBLISHED).orElseThrow().reason);
+        given().auth().oauth2(ServiceAccountTokens.of(namespace, Fixtures.GATEWAY_SA))
+                .when().get("/api/v1/gateways/" + namespace + "/" + GATEWAY + "/config").then()
+                .statusCode(200)
+                .body("tenants.authentication.tenantName", contains("dev", "prod"))
+                .body("tenants.authentication[1].tenantId", equalTo("6094b0f1-711d-4395-82c0-30c2720c6648"))
+                .body("tenants.authentication[1].oidc.clientID", equalTo("grafana"))
+                .body("tenants.authorization.roles[0].tenants", contains("dev", "prod"));
     }
 
     @Test
