@@ -6,6 +6,7 @@ import dev.tracegate.provisioner.crd.GatewaySpec;
 import dev.tracegate.provisioner.crd.TempoGatewayStatus;
 import dev.tracegate.provisioner.datasources.DatasourceSync;
 import dev.tracegate.provisioner.expose.QueryFrontendIngress;
+import dev.tracegate.provisioner.gatewayconfig.ConfigChangeSignals;
 import dev.tracegate.provisioner.gatewayconfig.ConfigResolution;
 import dev.tracegate.provisioner.gatewayconfig.GatewayConfigResolver;
 import dev.tracegate.provisioner.kube.SecretLookup;
@@ -24,6 +25,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.stream.Collectors;
 import org.jboss.logging.Logger;
@@ -47,11 +49,13 @@ public class GatewayReconciler {
     private final TempoResourceWatch tempoResources;
     private final QueryFrontendIngress ingress;
     private final KubernetesClient client;
+    private final ConfigChangeSignals signals;
 
     public GatewayReconciler(GatewayWatch watch, Finalizers finalizers, TenantSecretSync secretSync,
                              DatasourceSync datasourceSync, StatusWriter statusWriter, GatewayEventRecorder events,
                              TenantsSource tenantsSource, TempoResourceWatch tempoResources, QueryFrontendIngress ingress,
-                             KubernetesClient client) {
+                             KubernetesClient client, ConfigChangeSignals signals) {
+        this.signals = signals;
         this.tenantsSource = tenantsSource;
         this.tempoResources = tempoResources;
         this.ingress = ingress;
@@ -135,6 +139,11 @@ public class GatewayReconciler {
 
         statusWriter.write(gateway, status);
         events.transitions(gateway, before, status.conditions);
+        String etagBefore = gateway.getStatus() == null ? null : gateway.getStatus().configETag;
+        if (fromOperator != null && !Objects.equals(etagBefore, status.configETag)) {
+            // The tenant Secrets of a TempoStack are not in the Secret index: wake the gateway's long poll here.
+            signals.signal(gateway.key());
+        }
         if (datasources.retry()) {
             return ReconcileResult.FAILED;
         }

@@ -4,6 +4,7 @@ import dev.tracegate.provisioner.tempooperator.TempoResourceKind;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.dsl.Resource;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -50,12 +51,15 @@ public final class TempoOperatorResources {
     }
 
     public static GenericKubernetesResource create(KubernetesClient client, GenericKubernetesResource resource) {
-        TempoResourceKind kind = resource.getKind().equals("TempoMonolithic") ? TempoResourceKind.TEMPO_MONOLITHIC : TempoResourceKind.TEMPO_STACK;
-        return client.genericKubernetesResources(kind.context()).inNamespace(resource.getMetadata().getNamespace()).resource(resource).create();
+        return in(client, resource).create();
     }
 
     public static GenericKubernetesResource update(KubernetesClient client, GenericKubernetesResource resource) {
+        return in(client, resource).update();
+    }
+
+    private static Resource<GenericKubernetesResource> in(KubernetesClient client, GenericKubernetesResource resource) {
         TempoResourceKind kind = resource.getKind().equals("TempoMonolithic") ? TempoResourceKind.TEMPO_MONOLITHIC : TempoResourceKind.TEMPO_STACK;
-        return client.genericKubernetesResources(kind.context()).inNamespace(resource.getMetadata().getNamespace()).resource(resource).update();
+        return client.genericKubernetesResources(kind.context()).inNamespace(resource.getMetadata().getNamespace()).resource(resource);
     }
 }
