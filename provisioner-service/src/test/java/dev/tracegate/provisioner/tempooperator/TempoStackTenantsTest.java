@@ -204,6 +204,39 @@ class TempoStackTenantsTest {
     }
 
     @Test
+    void anIngressOfThatNameThatWeDidNotMakeIsLeftAloneAndNamed() {
+        client.network().v1().ingresses().inNamespace(namespace).resource(new io.fabric8.kubernetes.api.model.networking.v1.IngressBuilder()
+                .withNewMetadata().withName(GATEWAY + "-query-frontend").withNamespace(namespace).endMetadata()
+                .withNewSpec().withIngressClassName("hand-made").endSpec().build()).create();
+        TempoGateway gateway = Fixtures.seedGateway(namespace);
+        gateway.getSpec().gateway.enabled = false;
+        gateway.getSpec().expose = new ExposeSpec();
+        gateway.getSpec().expose.ingress = new ExposeSpec.IngressSpec();
+        gateway.getSpec().expose.ingress.host = "tempo.example.com";
+        cluster.create(gateway);
+
+        await().atMost(Duration.ofSeconds(20)).until(() -> cluster.conditionIs(namespace, Conditions.EXPOSED, "False"));
+        Condition exposed = cluster.condition(namespace, Conditions.EXPOSED).orElseThrow();
+        assertEquals("ForeignIngress", exposed.reason);
+        assertTrue(exposed.message.contains(GATEWAY + "-query-frontend"), exposed.message);
+        assertEquals("hand-made", client.network().v1().ingresses().inNamespace(namespace).withName(GATEWAY + "-query-frontend").get()
+                .getSpec().getIngressClassName());
+    }
+
+    @Test
+    void modeOpenShiftWithTracegatesOwnGatewayIsRefused() {
+        TempoOperatorResources.create(client, exampleStack("openshift/tempostack.yaml"));
+        TempoGateway gateway = exampleGateway("openshift/tempogateway.yaml");
+        gateway.getSpec().gateway = new GatewaySpec();
+        gateway.getSpec().gateway.enabled = true;
+        gateway.getSpec().gateway.url = Fixtures.GATEWAY_URL;
+        cluster.create(gateway);
+
+        await().atMost(Duration.ofSeconds(20)).until(() -> cluster.conditionIs(namespace, Conditions.TENANTS_RESOLVED, "False"));
+        assertEquals(TenantsSource.UNSUPPORTED_MODE, cluster.condition(namespace, Conditions.TENANTS_RESOLVED).orElseThrow().reason);
+    }
+
+    @Test
     void tenantsDeclaredInBothPlacesAreRefusedWithANamedCondition() {
         TempoOperatorResources.create(client, exampleStack("tempostack.yaml"));
         TempoGateway gateway = exampleGateway("tempogateway.yaml");
