@@ -8,6 +8,10 @@ import io.fabric8.generator.annotation.ValidationRule;
 @JsonInclude(JsonInclude.Include.NON_NULL)
 @ValidationRule(value = "has(self.tenants) || has(self.tenantsFrom)", message = "spec.tenants or spec.tenantsFrom is required")
 @ValidationRule(value = "has(self.upstream) || has(self.tenantsFrom)", message = "spec.upstream is required without spec.tenantsFrom")
+// Not part of the tenants document (no gateway sees it), so the CRD is its only check.
+@ValidationRule(value = "!has(self.secretSync) || !has(self.secretSync.tenants) || !has(self.tenants) "
+        + "|| self.secretSync.tenants.all(t, self.tenants.authentication.exists(a, a.tenantName == t))",
+        message = "secretSync.tenants: must name tenants of tenants.authentication")
 public class TempoGatewaySpec {
     @JsonPropertyDescription("Tempo endpoints the gateway proxies to. Required unless tenantsFrom names a Tempo Operator resource, whose services are used then.")
     public UpstreamSpec upstream;

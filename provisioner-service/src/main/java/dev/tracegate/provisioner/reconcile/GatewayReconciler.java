@@ -6,7 +6,7 @@ import dev.tracegate.provisioner.crd.GatewaySpec;
 import dev.tracegate.provisioner.crd.TempoGatewayStatus;
 import dev.tracegate.provisioner.datasources.DatasourceSync;
 import dev.tracegate.provisioner.expose.QueryFrontendIngress;
-import dev.tracegate.provisioner.gatewayconfig.ConfigChangeSignals;
+import dev.tracegate.provisioner.gatewayconfig.PublishedConfigs;
 import dev.tracegate.provisioner.gatewayconfig.ConfigResolution;
 import dev.tracegate.provisioner.gatewayconfig.GatewayConfigResolver;
 import dev.tracegate.provisioner.kube.SecretLookup;
@@ -49,13 +49,13 @@ public class GatewayReconciler {
     private final TempoResourceWatch tempoResources;
     private final QueryFrontendIngress ingress;
     private final KubernetesClient client;
-    private final ConfigChangeSignals signals;
+    private final PublishedConfigs configs;
 
     public GatewayReconciler(GatewayWatch watch, Finalizers finalizers, TenantSecretSync secretSync,
                              DatasourceSync datasourceSync, StatusWriter statusWriter, GatewayEventRecorder events,
                              TenantsSource tenantsSource, TempoResourceWatch tempoResources, QueryFrontendIngress ingress,
-                             KubernetesClient client, ConfigChangeSignals signals) {
-        this.signals = signals;
+                             KubernetesClient client, PublishedConfigs configs) {
+        this.configs = configs;
         this.tenantsSource = tenantsSource;
         this.tempoResources = tempoResources;
         this.ingress = ingress;
@@ -141,8 +141,8 @@ public class GatewayReconciler {
         events.transitions(gateway, before, status.conditions);
         String etagBefore = gateway.getStatus() == null ? null : gateway.getStatus().configETag;
         if (fromOperator != null && !Objects.equals(etagBefore, status.configETag)) {
-            // The tenant Secrets of a TempoStack are not in the Secret index: wake the gateway's long poll here.
-            signals.signal(gateway.key());
+            // The tenant Secrets of a TempoStack are not in the Secret index: republish from here.
+            configs.changed(gateway.key());
         }
         if (datasources.retry()) {
             return ReconcileResult.FAILED;
@@ -227,6 +227,9 @@ public class GatewayReconciler {
         }
         if (config instanceof ConfigResolution.Resolved resolved) {
             return Conditions.of(Conditions.CONFIG_PUBLISHED, true, "Published", "configuration served with ETag " + resolved.etag());
+        }
+        if (config instanceof ConfigResolution.Invalid invalid) {
+            return Conditions.of(Conditions.CONFIG_PUBLISHED, false, GatewayConfigResolver.INVALID_TENANTS, invalid.message());
         }
         ConfigResolution.Unresolved unresolved = (ConfigResolution.Unresolved) config;
         return Conditions.of(Conditions.CONFIG_PUBLISHED, false, unresolved.reason(), unresolved.message());
