@@ -27,7 +27,7 @@ public class TempoGatewaySpec {
             + "through the operator's gateway.")
     public TenantsFromSpec tenantsFrom;
 
-    @JsonPropertyDescription("Without any gateway: make the query-frontend reachable through an Ingress that the provisioner owns; "
+    @JsonPropertyDescription("Without any gateway: make the query-frontend reachable through an Ingress (or OpenShift Route) that the provisioner owns; "
             + "the datasources follow its URL.")
     public ExposeSpec expose;
 

@@ -58,14 +58,11 @@ public class QueryFrontendIngress {
                     "spec.expose applies only without a gateway; Grafana goes through the gateway, so no Ingress is made");
             return new Result(condition, null, removed, name);
         }
-        URI backend = URI.create(queryFrontend);
-        String[] labels = backend.getHost().split("\\.");
-        if (labels.length > 1 && !labels[1].equals(namespace)) {
-            return new Result(Conditions.of(Conditions.EXPOSED, false, "QueryFrontendNotAService", "the query-frontend " + queryFrontend
-                    + " is not a Service in namespace " + namespace + ": an Ingress can only reach Services of its own namespace"), null, WriteResult.UNCHANGED, name);
+        Backend backend = Backend.of(queryFrontend, namespace);
+        if (backend == null) {
+            return new Result(notAService(queryFrontend, namespace), null, WriteResult.UNCHANGED, name);
         }
-        int port = backend.getPort() > 0 ? backend.getPort() : "https".equals(backend.getScheme()) ? 443 : 80;
-        IngressSpec spec = spec(wanted, labels[0], port);
+        IngressSpec spec = spec(wanted, backend.service(), backend.port());
         Ingress existing = client.network().v1().ingresses().inNamespace(namespace).withName(name).get();
         WriteResult write;
         if (existing == null) {
@@ -86,7 +83,24 @@ public class QueryFrontendIngress {
         }
         String url = (wanted.tlsSecret != null ? "https" : "http") + "://" + wanted.host;
         return new Result(Conditions.of(Conditions.EXPOSED, true, "IngressReady", "Ingress " + name + " serves " + url + " for Service "
-                + labels[0] + ":" + port), url, write, name);
+                + backend.service() + ":" + backend.port()), url, write, name);
+    }
+
+    /** The Service behind the query-frontend URL: its first DNS label, when it is a Service of this namespace. */
+    record Backend(String service, int port) {
+        static Backend of(String queryFrontend, String namespace) {
+            URI url = URI.create(queryFrontend);
+            String[] labels = url.getHost().split("\\.");
+            if (labels.length > 1 && !labels[1].equals(namespace)) {
+                return null;
+            }
+            return new Backend(labels[0], url.getPort() > 0 ? url.getPort() : "https".equals(url.getScheme()) ? 443 : 80);
+        }
+    }
+
+    static Condition notAService(String queryFrontend, String namespace) {
+        return Conditions.of(Conditions.EXPOSED, false, "QueryFrontendNotAService", "the query-frontend " + queryFrontend
+                + " is not a Service in namespace " + namespace + ": only Services of the TempoGateway's namespace can be exposed");
     }
 
     private WriteResult removeOwn(TempoGateway gateway) {

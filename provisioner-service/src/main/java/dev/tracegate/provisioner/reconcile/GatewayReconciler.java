@@ -6,6 +6,7 @@ import dev.tracegate.provisioner.crd.GatewaySpec;
 import dev.tracegate.provisioner.crd.TempoGatewayStatus;
 import dev.tracegate.provisioner.datasources.DatasourceSync;
 import dev.tracegate.provisioner.expose.QueryFrontendIngress;
+import dev.tracegate.provisioner.expose.QueryFrontendRoute;
 import dev.tracegate.provisioner.gatewayconfig.PublishedConfigs;
 import dev.tracegate.provisioner.gatewayconfig.ConfigResolution;
 import dev.tracegate.provisioner.gatewayconfig.GatewayConfigResolver;
@@ -48,17 +49,19 @@ public class GatewayReconciler {
     private final TenantsSource tenantsSource;
     private final TempoResourceWatch tempoResources;
     private final QueryFrontendIngress ingress;
+    private final QueryFrontendRoute route;
     private final KubernetesClient client;
     private final PublishedConfigs configs;
 
     public GatewayReconciler(GatewayWatch watch, Finalizers finalizers, TenantSecretSync secretSync,
                              DatasourceSync datasourceSync, StatusWriter statusWriter, GatewayEventRecorder events,
-                             TenantsSource tenantsSource, TempoResourceWatch tempoResources, QueryFrontendIngress ingress,
+                             TenantsSource tenantsSource, TempoResourceWatch tempoResources, QueryFrontendIngress ingress, QueryFrontendRoute route,
                              KubernetesClient client, PublishedConfigs configs) {
         this.configs = configs;
         this.tenantsSource = tenantsSource;
         this.tempoResources = tempoResources;
         this.ingress = ingress;
+        this.route = route;
         this.client = client;
         this.watch = watch;
         this.finalizers = finalizers;
@@ -97,8 +100,12 @@ public class GatewayReconciler {
         TempoGateway effective = tenants.effective();
         GatewaySpec gw = effective.getSpec().gateway;
         boolean throughGateway = gw == null || gw.routesThroughGateway();
-        QueryFrontendIngress.Result exposure = ingress.apply(gateway, throughGateway, effective.getSpec().upstream.queryFrontend);
-        recordIngress(gateway, exposure);
+        // Both run every time: each removes its own object when the other (or nothing) is asked for.
+        QueryFrontendIngress.Result byIngress = ingress.apply(gateway, throughGateway, effective.getSpec().upstream.queryFrontend);
+        QueryFrontendIngress.Result byRoute = route.apply(gateway, throughGateway, effective.getSpec().upstream.queryFrontend);
+        recordExposure(gateway, "Ingress", byIngress);
+        recordExposure(gateway, "Route", byRoute);
+        QueryFrontendIngress.Result exposure = byRoute.condition() != null ? byRoute : byIngress;
         if (exposure.url() != null) {
             effective = withQueryFrontend(effective, exposure.url());
         }
@@ -170,11 +177,11 @@ public class GatewayReconciler {
         return copy;
     }
 
-    private void recordIngress(TempoGateway gateway, QueryFrontendIngress.Result exposure) {
+    private void recordExposure(TempoGateway gateway, String kind, QueryFrontendIngress.Result exposure) {
         switch (exposure.write()) {
-            case CREATED -> events.record(gateway, GatewayEventRecorder.NORMAL, "IngressCreated", "Created Ingress " + exposure.name());
-            case UPDATED -> events.record(gateway, GatewayEventRecorder.NORMAL, "IngressUpdated", "Updated Ingress " + exposure.name());
-            case DELETED -> events.record(gateway, GatewayEventRecorder.NORMAL, "IngressDeleted", "Deleted Ingress " + exposure.name() + ": no longer asked for");
+            case CREATED -> events.record(gateway, GatewayEventRecorder.NORMAL, kind + "Created", "Created " + kind + " " + exposure.name());
+            case UPDATED -> events.record(gateway, GatewayEventRecorder.NORMAL, kind + "Updated", "Updated " + kind + " " + exposure.name());
+            case DELETED -> events.record(gateway, GatewayEventRecorder.NORMAL, kind + "Deleted", "Deleted " + kind + " " + exposure.name() + ": no longer asked for");
             default -> {
             }
         }

@@ -79,6 +79,13 @@ class AdmissionMatchesValidatorTest {
                     "tenants: required", "spec.tenants or spec.tenantsFrom is required"),
             new Row("no upstream and no tenantsFrom", g -> g.getSpec().upstream = null,
                     null, "spec.upstream is required without spec.tenantsFrom"),
+            new Row("exposed by an Ingress and a Route at once", g -> {
+                g.getSpec().expose = new ExposeSpec();
+                g.getSpec().expose.ingress = new ExposeSpec.IngressSpec();
+                g.getSpec().expose.ingress.host = "tempo.example.com";
+                g.getSpec().expose.route = new ExposeSpec.RouteSpec();
+                g.getSpec().expose.route.host = "tempo.example.com";
+            }, null, "expose: ingress or route, not both"),
             new Row("secretSync naming an unknown tenant", g -> g.getSpec().secretSync.tenants = List.of("nobody"),
                     null, "secretSync.tenants: must name tenants"));
 

@@ -223,6 +223,57 @@ class TempoStackTenantsTest {
                 .getSpec().getIngressClassName());
     }
 
+    TempoGateway withoutGatewayExposedByRoute() {
+        TempoGateway gateway = Fixtures.seedGateway(namespace);
+        gateway.getSpec().gateway.enabled = false;
+        gateway.getSpec().grafana = exampleGateway("tempogateway.yaml").getSpec().grafana;
+        gateway.getSpec().expose = new ExposeSpec();
+        gateway.getSpec().expose.route = new ExposeSpec.RouteSpec();
+        gateway.getSpec().expose.route.host = "tempo.apps.example.com";
+        return gateway;
+    }
+
+    @Test
+    @SuppressWarnings("unchecked")
+    void onOpenShiftARouteExposesTheQueryFrontendAndTheDatasourcesFollowIt() {
+        // route.openshift.io is served only on OpenShift: a CRD of that shape stands in for it here.
+        var routes = new io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinitionBuilder()
+                .withNewMetadata().withName("routes.route.openshift.io").endMetadata()
+                .withNewSpec().withGroup("route.openshift.io").withScope("Namespaced")
+                .withNewNames().withKind("Route").withPlural("routes").withSingular("route").endNames()
+                .addNewVersion().withName("v1").withServed(true).withStorage(true)
+                .withNewSchema().withNewOpenAPIV3Schema().withType("object").withXKubernetesPreserveUnknownFields(true)
+                .endOpenAPIV3Schema().endSchema().endVersion().endSpec().build();
+        client.apiextensions().v1().customResourceDefinitions().resource(routes).create();
+        try {
+            cluster.create(withoutGatewayExposedByRoute());
+
+            awaitReady();
+            GenericKubernetesResource route = client.genericKubernetesResources("route.openshift.io/v1", "Route")
+                    .inNamespace(namespace).withName(GATEWAY + "-query-frontend").get();
+            Map<String, Object> spec = spec(route);
+            assertEquals("tempo.apps.example.com", spec.get("host"));
+            assertEquals("tempo-foo-query-frontend", ((Map<String, Object>) spec.get("to")).get("name"));
+            assertEquals(3200, ((Number) ((Map<String, Object>) spec.get("port")).get("targetPort")).intValue());
+            assertEquals("edge", ((Map<String, Object>) spec.get("tls")).get("termination"));
+            assertEquals(GATEWAY, route.getMetadata().getOwnerReferences().get(0).getName());
+            assertEquals("https://tempo.apps.example.com", grafana.datasource(uid(Fixtures.TENANT)).orElseThrow().url());
+            assertEquals("RouteReady", cluster.condition(namespace, Conditions.EXPOSED).orElseThrow().reason);
+        } finally {
+            client.resources(TempoGateway.class).inNamespace(namespace).withName(GATEWAY).delete();
+            await().atMost(Duration.ofSeconds(20)).until(() -> cluster.gateway(namespace) == null);
+            client.apiextensions().v1().customResourceDefinitions().withName("routes.route.openshift.io").delete();
+        }
+    }
+
+    @Test
+    void withoutOpenShiftsRouteApiTheConditionSaysSo() {
+        cluster.create(withoutGatewayExposedByRoute());
+
+        await().atMost(Duration.ofSeconds(20)).until(() -> cluster.conditionIs(namespace, Conditions.EXPOSED, "False"));
+        assertEquals("RouteAPIMissing", cluster.condition(namespace, Conditions.EXPOSED).orElseThrow().reason);
+    }
+
     @Test
     void modeOpenShiftWithTracegatesOwnGatewayIsRefused() {
         TempoOperatorResources.create(client, exampleStack("openshift/tempostack.yaml"));
