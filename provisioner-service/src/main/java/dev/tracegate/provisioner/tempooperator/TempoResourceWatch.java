@@ -17,7 +17,6 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Consumer;
-import java.util.stream.Collectors;
 import org.jboss.logging.Logger;
 
 /**
@@ -87,10 +86,6 @@ public class TempoResourceWatch {
                 }
             }
         }
-    }
-
-    Set<Ref> watched() {
-        return informers.keySet().stream().collect(Collectors.toUnmodifiableSet());
     }
 
     @PreDestroy
