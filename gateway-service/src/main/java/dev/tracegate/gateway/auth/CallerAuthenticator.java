@@ -22,7 +22,7 @@ import io.vertx.core.Vertx;
 import io.vertx.ext.web.RoutingContext;
 
 import dev.tracegate.gateway.config.GatewayConfig;
-import dev.tracegate.gateway.rbac.Caller;
+import dev.tracegate.tenants.rbac.Caller;
 import dev.tracegate.gateway.tenant.Tenant;
 
 /**

@@ -9,7 +9,7 @@ import io.quarkus.oidc.runtime.OidcTenantConfig.ApplicationType;
 import io.quarkus.oidc.runtime.OidcTenantConfig.Authentication.CookieSameSite;
 
 import dev.tracegate.gateway.tenant.Tenant;
-import dev.tracegate.gateway.tenant.TenantsDocument.Oidc;
+import dev.tracegate.tenants.TenantsDocument.Oidc;
 
 /**
  * Builds the quarkus-oidc configuration of one tenant. Tokens are verified locally against the issuer's JWKS

@@ -4,7 +4,7 @@ import java.util.Set;
 
 import io.vertx.core.http.HttpMethod;
 
-import dev.tracegate.gateway.rbac.Permission;
+import dev.tracegate.tenants.rbac.Permission;
 
 /**
  * Where a request under {@code /api/traces/v1/<tenant>/} goes and what it needs:

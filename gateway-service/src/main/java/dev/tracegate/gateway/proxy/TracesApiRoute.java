@@ -21,7 +21,7 @@ import dev.tracegate.gateway.config.GatewayConfig;
 import dev.tracegate.gateway.http.ErrorResponses;
 import dev.tracegate.gateway.http.LogValues;
 import dev.tracegate.gateway.metrics.GatewayMetrics;
-import dev.tracegate.gateway.rbac.Caller;
+import dev.tracegate.tenants.rbac.Caller;
 import dev.tracegate.gateway.tenant.Tenant;
 import dev.tracegate.gateway.tenant.TenantConfiguration;
 import dev.tracegate.gateway.tenant.TenantRegistry;

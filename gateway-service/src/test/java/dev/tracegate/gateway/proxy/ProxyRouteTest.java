@@ -10,7 +10,7 @@ import org.junit.jupiter.api.Test;
 
 import io.vertx.core.http.HttpMethod;
 
-import dev.tracegate.gateway.rbac.Permission;
+import dev.tracegate.tenants.rbac.Permission;
 
 /** Which Tempo endpoint a gateway path reaches, and the permission it needs: Tempo's query API, nothing else. */
 class ProxyRouteTest {

@@ -3,9 +3,14 @@ package dev.tracegate.provisioner.crd;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 import io.fabric8.generator.annotation.Required;
+import io.fabric8.generator.annotation.ValidationRule;
 
 /** What the user asks for. */
 @JsonInclude(JsonInclude.Include.NON_NULL)
+// Not part of the tenants document (no gateway sees it), so the CRD is its only check.
+@ValidationRule(value = "!has(self.secretSync) || !has(self.secretSync.tenants) || !has(self.tenants) "
+        + "|| self.secretSync.tenants.all(t, self.tenants.authentication.exists(a, a.tenantName == t))",
+        message = "secretSync.tenants: must name tenants of tenants.authentication")
 public class TempoGatewaySpec {
     @Required
     @JsonPropertyDescription("Tempo endpoints the gateway proxies to.")

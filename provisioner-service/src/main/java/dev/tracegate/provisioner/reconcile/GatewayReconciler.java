@@ -133,6 +133,9 @@ public class GatewayReconciler {
         if (config instanceof ConfigResolution.Resolved resolved) {
             return Conditions.of(Conditions.CONFIG_PUBLISHED, true, "Published", "configuration served with ETag " + resolved.etag());
         }
+        if (config instanceof ConfigResolution.Invalid invalid) {
+            return Conditions.of(Conditions.CONFIG_PUBLISHED, false, GatewayConfigResolver.INVALID_TENANTS, invalid.message());
+        }
         ConfigResolution.Unresolved unresolved = (ConfigResolution.Unresolved) config;
         return Conditions.of(Conditions.CONFIG_PUBLISHED, false, unresolved.reason(), unresolved.message());
     }

@@ -1,4 +1,4 @@
-package dev.tracegate.gateway.tenant;
+package dev.tracegate.tenants;
 
 import java.io.IOException;
 import java.util.ArrayList;

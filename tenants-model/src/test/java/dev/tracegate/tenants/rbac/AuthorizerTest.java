@@ -1,4 +1,4 @@
-package dev.tracegate.gateway.rbac;
+package dev.tracegate.tenants.rbac;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;

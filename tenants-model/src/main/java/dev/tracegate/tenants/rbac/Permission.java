@@ -1,4 +1,4 @@
-package dev.tracegate.gateway.rbac;
+package dev.tracegate.tenants.rbac;
 
 /** What a request does to a tenant's traces: {@code read} queries them, {@code write} pushes spans or overrides. */
 public enum Permission {

@@ -1,4 +1,4 @@
-package dev.tracegate.gateway.tenant;
+package dev.tracegate.tenants;
 
 import java.util.List;
 

@@ -1,37 +1,48 @@
-package dev.tracegate.gateway.tenant;
+package dev.tracegate.tenants;
 
 import java.net.URI;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.regex.Pattern;
 
-import dev.tracegate.gateway.rbac.Permission;
-import dev.tracegate.gateway.rbac.Role;
-import dev.tracegate.gateway.rbac.RoleBinding;
-import dev.tracegate.gateway.rbac.Subject;
-import dev.tracegate.gateway.tenant.TenantsDocument.Authentication;
-import dev.tracegate.gateway.tenant.TenantsDocument.Oidc;
+import dev.tracegate.tenants.rbac.Permission;
+import dev.tracegate.tenants.rbac.Role;
+import dev.tracegate.tenants.rbac.RoleBinding;
+import dev.tracegate.tenants.rbac.Subject;
+import dev.tracegate.tenants.TenantsDocument.Authentication;
+import dev.tracegate.tenants.TenantsDocument.Oidc;
 
 /**
  * Checks a parsed tenants document and names every problem by its field path. Values of secrets never appear in
- * a message.
+ * a message. The gateway runs it on every document it loads, the provisioner on every document before it
+ * publishes one: both refuse exactly the same documents.
  */
 public final class TenantsValidator {
 
-    /** Tenant names travel in URLs and cookie names. */
-    private static final Pattern TENANT_NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9_.-]{0,62}");
+    // The patterns are public so that the TempoGateway CRD states the very same ones (a drift test holds them equal).
+
+    /** Tenant names travel in URLs and cookie names: letters, digits, '-', '_' or '.', at most 63. */
+    public static final String TENANT_NAME_PATTERN = "^[A-Za-z0-9][A-Za-z0-9_.-]{0,62}$";
+    public static final int TENANT_NAME_MAX_LENGTH = 63;
     /** Tempo's rule for tenant ids (X-Scope-OrgID): letters, digits and a few punctuation marks, at most 150. */
-    private static final Pattern TENANT_ID = Pattern.compile("[A-Za-z0-9!_.*'()-]{1,150}");
+    public static final String TENANT_ID_PATTERN = "^[A-Za-z0-9!_.*'()-]{1,150}$";
+    public static final int TENANT_ID_MAX_LENGTH = 150;
+    /** An http(s) URL with a host name or IP address, an optional numeric port, and an optional path. */
+    public static final String HTTP_URL_PATTERN = "^https?://([^\\s/?#@]+@)?(\\[[0-9A-Fa-f:.]+\\]|[A-Za-z0-9]([A-Za-z0-9.-]*[A-Za-z0-9])?)"
+            + "(:[0-9]{1,5})?([/?#]\\S*)?$";
+
+    private static final Pattern TENANT_NAME = Pattern.compile(TENANT_NAME_PATTERN);
+    private static final Pattern TENANT_ID = Pattern.compile(TENANT_ID_PATTERN);
+    private static final Pattern HTTP_URL = Pattern.compile(HTTP_URL_PATTERN);
 
     private final List<String> problems = new ArrayList<>();
 
     public static void validate(TenantsDocument document) throws InvalidTenantsException {
         TenantsValidator v = new TenantsValidator();
         v.check(document.tenants());
+        v.checkUpstream(document.upstream());
         if (!v.problems.isEmpty()) {
             throw new InvalidTenantsException(v.problems);
         }
@@ -57,6 +68,18 @@ public final class TenantsValidator {
             problems.add("tenants.authorization: required (roles and roleBindings)");
         } else {
             checkAuthorization(tenants.authorization(), names);
+        }
+    }
+
+    private void checkUpstream(TenantsDocument.Upstream upstream) {
+        if (upstream == null) {
+            return;
+        }
+        if (upstream.queryFrontend() != null && !isHttpUrl(upstream.queryFrontend())) {
+            problems.add("upstream.queryFrontend: must be an http(s) URL");
+        }
+        if (upstream.distributor() != null && !isHttpUrl(upstream.distributor())) {
+            problems.add("upstream.distributor: must be an http(s) URL");
         }
     }
 
@@ -93,8 +116,8 @@ public final class TenantsValidator {
         if (!isBlank(oidc.redirectURL())) {
             if (!isHttpUrl(oidc.redirectURL())) {
                 problems.add(at + ".redirectURL: must be an http(s) URL");
-            } else if (!URI.create(oidc.redirectURL()).getPath().equals(Tenant.callbackPath(tenantName))) {
-                problems.add(at + ".redirectURL: its path must be " + Tenant.callbackPath(tenantName));
+            } else if (!URI.create(oidc.redirectURL()).getPath().equals(TenantsDocument.callbackPath(tenantName))) {
+                problems.add(at + ".redirectURL: its path must be " + TenantsDocument.callbackPath(tenantName));
             }
         }
         if (isBlank(oidc.clientID())) {
@@ -114,9 +137,8 @@ public final class TenantsValidator {
                 }
             }
         }
-        if (!isBlank(oidc.issuerCAPath()) && !Files.isReadable(Path.of(oidc.issuerCAPath()))) {
-            problems.add(at + ".issuerCAPath: no readable file at " + oidc.issuerCAPath());
-        }
+        // issuerCAPath names a file on the gateway's host, which the provisioner cannot see: the gateway checks it
+        // when it loads the certificate.
     }
 
     private void checkAuthorization(TenantsDocument.Authorization authorization, Set<String> tenantNames) {
@@ -193,6 +215,9 @@ public final class TenantsValidator {
     }
 
     private static boolean isHttpUrl(String value) {
+        if (!HTTP_URL.matcher(value).matches()) {
+            return false;
+        }
         try {
             URI uri = new URI(value);
             return ("http".equals(uri.getScheme()) || "https".equals(uri.getScheme())) && uri.getHost() != null;

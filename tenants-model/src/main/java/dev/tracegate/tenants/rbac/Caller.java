@@ -1,4 +1,4 @@
-package dev.tracegate.gateway.rbac;
+package dev.tracegate.tenants.rbac;
 
 import java.util.Set;
 

@@ -1,4 +1,4 @@
-package dev.tracegate.gateway.tenant;
+package dev.tracegate.tenants;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;

@@ -1,32 +1,39 @@
-package dev.tracegate.gateway.tenant;
+package dev.tracegate.tenants;
 
 import java.util.List;
 
 import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 import com.fasterxml.jackson.annotation.JsonProperty;
 
-import io.quarkus.runtime.annotations.RegisterForReflection;
-
-import dev.tracegate.gateway.rbac.Role;
-import dev.tracegate.gateway.rbac.RoleBinding;
-import dev.tracegate.gateway.rbac.Subject;
+import dev.tracegate.tenants.rbac.Role;
+import dev.tracegate.tenants.rbac.RoleBinding;
+import dev.tracegate.tenants.rbac.Subject;
 
 /**
  * The tenants document the gateway reads: the Tempo Operator's TempoStack {@code spec.tenants} block, with each
  * tenant's OIDC client credentials resolved into it. Field names are TempoStack's, so they are kept as written.
  */
-// Top level only: the provisioner may add sections (such as upstream) that a gateway does not need.
+// Top level only: a newer provisioner may add sections that this gateway does not know yet.
 @JsonIgnoreProperties(ignoreUnknown = true)
-// Read by Jackson through reflection, which a native executable must be told about.
-@RegisterForReflection(targets = { TenantsDocument.class, TenantsDocument.Tenants.class, TenantsDocument.Authentication.class,
-        TenantsDocument.Oidc.class, TenantsDocument.SecretReference.class, TenantsDocument.Authorization.class,
-        Role.class, RoleBinding.class, Subject.class })
-public record TenantsDocument(Tenants tenants) {
+public record TenantsDocument(Tenants tenants, Upstream upstream) {
+
+    /**
+     * Tempo's endpoints, as the TempoGateway's {@code spec.upstream} names them. The provisioner publishes them and a
+     * gateway uses them; a field that is absent (always, in a hand-written file) leaves the gateway's own
+     * {@code tracegate.upstream.*} setting in force.
+     */
+    public record Upstream(String queryFrontend, String distributor) {
+    }
 
     public record Tenants(String mode, List<Authentication> authentication, Authorization authorization) {
     }
 
     public record Authentication(String tenantName, String tenantId, Oidc oidc) {
+    }
+
+    /** Path of a tenant's browser sign-in callback; a tenant's redirectURL must end in it. */
+    public static String callbackPath(String tenantName) {
+        return "/oidc/" + tenantName + "/callback";
     }
 
     public record Oidc(
@@ -39,6 +46,12 @@ public record TenantsDocument(Tenants tenants) {
             @JsonProperty("issuerCAPath") String issuerCAPath,
             List<String> audiences,
             SecretReference secret) {
+
+        /** Never prints the client secret. */
+        @Override
+        public String toString() {
+            return "Oidc[issuerURL=" + issuerURL + ", clientID=" + clientID + ", clientSecret=***]";
+        }
     }
 
     /** TempoStack's pointer to the Kubernetes Secret with the client credentials; the provisioner resolves it. */
