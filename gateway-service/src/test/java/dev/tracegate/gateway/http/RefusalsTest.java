@@ -57,9 +57,7 @@ class RefusalsTest {
 
     @BeforeEach
     void freshTempo() {
-        tempo = TempoStandInResource.tempo();
-        tempo.reset();
-        tempo.clear();
+        tempo = TempoStandInResource.fresh();
     }
 
     @AfterAll

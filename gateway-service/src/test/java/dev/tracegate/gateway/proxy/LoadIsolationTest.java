@@ -65,9 +65,7 @@ class LoadIsolationTest {
 
     @Test
     void tenantsStayIsolatedUnderConcurrentMixedLoad() throws Exception {
-        TempoStandIn tempo = TempoStandInResource.tempo();
-        tempo.reset();
-        tempo.clear();
+        TempoStandIn tempo = TempoStandInResource.fresh();
         List<Case> cases = cases();
         Vertx vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(1));
         HttpClient http1 = vertx.createHttpClient(new HttpClientOptions().setKeepAlive(true),
