@@ -84,6 +84,14 @@ class RefusalsTest {
         assertEquals("a\tb", tempo.lastRequest().header("x-ok"));
     }
 
+    /** HTTP/1.1: the parser itself refuses such a request, before any route (what RouterSafetyNet relies on). */
+    @Test
+    void http1HeaderValuesWithNulAre400Too() throws Exception {
+        RawHttp.Response answer = RawHttp.get(gateway, ECHO, "Authorization: Bearer " + token(), "X-Evil: a\u0000b");
+        assertEquals(400, answer.status());
+        assertEquals(0, tempo.requests().size(), () -> "Tempo saw " + tempo.requests());
+    }
+
     @Test
     void grpcFormOnlyOnTheGrpcRoute() throws Exception {
         HttpResponse<String> answer = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
