@@ -79,23 +79,11 @@ class GatewayFollowsProvisionerTest {
 
     @Test
     void aTenantAddedToTheTempoGatewayReachesTheRunningGateway() throws Exception {
-        assertTrue(Files.isRegularFile(GATEWAY_JAR),
-                GATEWAY_JAR.toAbsolutePath() + " is missing: build the reactor (mvn verify at the root)");
         Cluster cluster = new Cluster(client);
         String namespace = Fixtures.freshNamespace();
-        cluster.apply(Fixtures.grafanaOAuthSecret(namespace, "grafana", "grafana-oauth-secret"));
-        cluster.create(Fixtures.seedGateway(namespace));
-        await().atMost(Duration.ofSeconds(20)).until(() -> cluster.conditionIs(namespace, Conditions.READY, "True"));
-
-        Path token = Files.createTempFile("gateway-token", "");
-        Files.writeString(token, ServiceAccountTokens.of(namespace, GATEWAY_SA));
         int httpPort = freePort();
-        int managementPort = freePort();
-        gateway = startGateway(httpPort, managementPort, namespace + "/" + GATEWAY, token);
+        startGatewayOnTheSeed(cluster, namespace, httpPort, freePort());
         String gatewayUrl = "http://127.0.0.1:" + httpPort;
-
-        await().atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(500))
-                .until(() -> status("http://127.0.0.1:" + managementPort + "/q/health/ready") == 200);
         // Known tenant: the gateway asks for a token (401). Unknown tenant: 404.
         assertEquals(401, status(gatewayUrl + "/api/traces/v1/test-oidc/tempo/api/echo"));
         assertEquals(404, status(gatewayUrl + "/api/traces/v1/second/tempo/api/echo"));
@@ -116,16 +104,9 @@ class GatewayFollowsProvisionerTest {
         Cluster cluster = new Cluster(client);
         String namespace = Fixtures.freshNamespace();
         String key = namespace + "/" + GATEWAY;
-        cluster.apply(Fixtures.grafanaOAuthSecret(namespace, "grafana", "first"));
-        cluster.create(Fixtures.seedGateway(namespace));
-        await().atMost(Duration.ofSeconds(20)).until(() -> cluster.conditionIs(namespace, Conditions.READY, "True"));
-        Path token = Files.createTempFile("gateway-token", "");
-        Files.writeString(token, ServiceAccountTokens.of(namespace, GATEWAY_SA));
         int managementPort = freePort();
-        gateway = startGateway(freePort(), managementPort, key, token);
+        startGatewayOnTheSeed(cluster, namespace, freePort(), managementPort);
         String metrics = "http://127.0.0.1:" + managementPort + "/q/metrics";
-        await().atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(500))
-                .until(() -> status("http://127.0.0.1:" + managementPort + "/q/health/ready") == 200);
         // Documents published before the gateway started are not the gateway's to apply.
         double before = published(key) - gatewayMetric(metrics, SUCCESS);
 
@@ -183,6 +164,20 @@ class GatewayFollowsProvisionerTest {
             Thread.currentThread().interrupt();
             return -1;
         }
+    }
+
+    /** The seed TempoGateway, Ready; then the packaged gateway reading its tenants from it, ready too. */
+    private void startGatewayOnTheSeed(Cluster cluster, String namespace, int httpPort, int managementPort) throws IOException {
+        assertTrue(Files.isRegularFile(GATEWAY_JAR),
+                GATEWAY_JAR.toAbsolutePath() + " is missing: build the reactor (mvn verify at the root)");
+        cluster.apply(Fixtures.grafanaOAuthSecret(namespace, "grafana", "grafana-oauth-secret"));
+        cluster.create(Fixtures.seedGateway(namespace));
+        await().atMost(Duration.ofSeconds(20)).until(() -> cluster.conditionIs(namespace, Conditions.READY, "True"));
+        Path token = Files.createTempFile("gateway-token", "");
+        Files.writeString(token, ServiceAccountTokens.of(namespace, GATEWAY_SA));
+        gateway = startGateway(httpPort, managementPort, namespace + "/" + GATEWAY, token);
+        await().atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(500))
+                .until(() -> status("http://127.0.0.1:" + managementPort + "/q/health/ready") == 200);
     }
 
     private Process startGateway(int httpPort, int managementPort, String gatewayRef, Path token) throws IOException {
