@@ -72,6 +72,14 @@ public class CallerAuthenticator {
                 || rc.request().getCookie(tenant.sessionCookieName() + "_chunk_1") != null;
     }
 
+    /**
+     * Whether the browser session cookie, not a bearer token, would authenticate the request: a browser sends it by
+     * itself, also on requests another site makes it send.
+     */
+    public static boolean byCookieOnly(RoutingContext rc) {
+        return bearerToken(rc) == null;
+    }
+
     public void authenticate(RoutingContext rc, Tenant tenant, Callback callback) {
         String token = bearerToken(rc);
         Caller known = token == null ? null : verified.get(tenant, token);
