@@ -1,7 +1,7 @@
 package dev.tracegate.provisioner.reconcile;
 
-import dev.tracegate.provisioner.gatewayconfig.GatewayConfigResolver;
 import dev.tracegate.provisioner.gatewayconfig.PublishedConfigs;
+import dev.tracegate.provisioner.tempooperator.TenantsConfigResolver;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -21,9 +21,11 @@ public class ProvisionerLifecycle {
     private final Leadership leadership;
     private final GatewayReconciler reconciler;
     private final PublishedConfigs configs;
+    private final TenantsConfigResolver tenantsConfig;
 
     public ProvisionerLifecycle(GatewayWatch watch, ReconcileQueue queue, Leadership leadership,
-                                GatewayReconciler reconciler, PublishedConfigs configs) {
+                                GatewayReconciler reconciler, PublishedConfigs configs, TenantsConfigResolver tenantsConfig) {
+        this.tenantsConfig = tenantsConfig;
         this.watch = watch;
         this.queue = queue;
         this.leadership = leadership;
@@ -33,7 +35,7 @@ public class ProvisionerLifecycle {
 
     void onStart(@Observes StartupEvent event) {
         queue.start(reconciler::reconcile);
-        configs.start(key -> watch.gateway(key).map(gateway -> GatewayConfigResolver.resolve(gateway, watch.secrets())));
+        configs.start(key -> watch.gateway(key).map(gateway -> tenantsConfig.resolve(gateway, watch.secrets())));
         watch.start(key -> {
             configs.changed(key);
             queue.enqueue(key);

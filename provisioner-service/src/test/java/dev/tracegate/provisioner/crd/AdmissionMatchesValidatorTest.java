@@ -75,6 +75,17 @@ class AdmissionMatchesValidatorTest {
             new Row("a binding without subjects", g -> g.getSpec().tenants.authorization.roleBindings.get(0).subjects = List.of(),
                     "tenants.authorization.roleBindings[0].subjects: at least one is required", "subjects"),
             new Row("no spec", g -> g.setSpec(null), "tenants: required", "spec: required"),
+            new Row("neither tenants nor tenantsFrom", g -> g.getSpec().tenants = null,
+                    "tenants: required", "spec.tenants or spec.tenantsFrom is required"),
+            new Row("no upstream and no tenantsFrom", g -> g.getSpec().upstream = null,
+                    null, "spec.upstream is required without spec.tenantsFrom"),
+            new Row("exposed by an Ingress and a Route at once", g -> {
+                g.getSpec().expose = new ExposeSpec();
+                g.getSpec().expose.ingress = new ExposeSpec.IngressSpec();
+                g.getSpec().expose.ingress.host = "tempo.example.com";
+                g.getSpec().expose.route = new ExposeSpec.RouteSpec();
+                g.getSpec().expose.route.host = "tempo.example.com";
+            }, null, "expose: ingress or route, not both"),
             new Row("secretSync naming an unknown tenant", g -> g.getSpec().secretSync.tenants = List.of("nobody"),
                     null, "secretSync.tenants: must name tenants"));
 
@@ -141,7 +152,7 @@ class AdmissionMatchesValidatorTest {
 
     /** The validator's problems for the document the provisioner would publish from this TempoGateway. */
     private static List<String> validatorSays(TempoGateway gateway) {
-        if (gateway.getSpec() == null) {
+        if (gateway.getSpec() == null || gateway.getSpec().tenants == null) {
             try {
                 TenantsValidator.validate(new TenantsParser(null).parse("{}"));
                 return List.of();
