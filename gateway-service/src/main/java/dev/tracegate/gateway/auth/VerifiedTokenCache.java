@@ -16,8 +16,8 @@ import dev.tracegate.gateway.tenant.Tenant;
  * only reused for the very tenant configuration that reached it: a reloaded tenant verifies afresh.
  * <p>
  * The key is the token itself, compared whole with {@code equals}: no digest per request (SHA-256 of every token
- * cost about 2.5 % of the gateway's CPU), and no two tokens can share an entry. Only tokens that passed verification
- * are stored, so an attacker cannot fill the cache, and the key is {@link Comparable} so that even many keys of one
+ * cost 1.5-2.5 % of the gateway's CPU), and no two tokens can share an entry. Only tokens that passed verification
+ * are stored (made-up ones never are), and the key is {@link Comparable} so that even many keys of one
  * {@code hashCode} cost a tree lookup, not a list walk. Tokens stay in process memory only, as they already are
  * while their request is served. Memory is bounded twice: at most {@code maxEntries} tokens and at most
  * {@link #MAX_TOKEN_CHARS} characters of tokens in all (a JWT's characters are ASCII: one byte each), so large tokens
