@@ -1,12 +1,9 @@
 package dev.tracegate.gateway.auth;
 
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.Base64;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
 
 import io.quarkus.oidc.OidcTenantConfig;
 
@@ -16,15 +13,34 @@ import dev.tracegate.gateway.tenant.Tenant;
 /**
  * Bearer tokens already verified for a tenant, remembered until they expire (and at most {@code maxAge}), so that a
  * client sending the same token many times is verified once; Envoy's jwt_authn caches the same way. A verdict is
- * only reused for the very tenant configuration that reached it: a reloaded tenant verifies afresh. Tokens are kept
- * as SHA-256 digests, never in clear.
+ * only reused for the very tenant configuration that reached it: a reloaded tenant verifies afresh.
+ * <p>
+ * The key is the token itself, compared whole with {@code equals}: no digest per request (SHA-256 of every token
+ * cost 1.5-2.5 % of the gateway's CPU), and no two tokens can share an entry. Only tokens that passed verification
+ * are stored (made-up ones never are), and the key is {@link Comparable} so that even many keys of one
+ * {@code hashCode} cost a tree lookup, not a list walk. Tokens stay in process memory only, as they already are
+ * while their request is served. Memory is bounded twice: at most {@code maxEntries} tokens and at most
+ * {@link #MAX_TOKEN_CHARS} characters of tokens in all (a JWT's characters are ASCII: one byte each), so large tokens
+ * cannot grow the heap past a few MiB.
  */
 public final class VerifiedTokenCache {
+
+    private record Key(String tenant, String token) implements Comparable<Key> {
+        @Override
+        public int compareTo(Key other) {
+            int byTenant = tenant.compareTo(other.tenant);
+            return byTenant != 0 ? byTenant : token.compareTo(other.token);
+        }
+    }
 
     private record Entry(OidcTenantConfig config, Caller caller, long expiresAtMillis) {
     }
 
-    private final ConcurrentHashMap<String, Entry> entries = new ConcurrentHashMap<>();
+    /** All cached tokens together: 8 MiB (about 6,000 typical 1.3 KB tokens, a Keycloak access token's size). */
+    static final long MAX_TOKEN_CHARS = 8L << 20;
+
+    private final ConcurrentHashMap<Key, Entry> entries = new ConcurrentHashMap<>();
+    private final AtomicLong tokenChars = new AtomicLong();
     private final int maxEntries;
     private final Duration maxAge;
     private final Clock clock;
@@ -40,13 +56,15 @@ public final class VerifiedTokenCache {
         if (maxEntries <= 0) {
             return null;
         }
-        String key = key(tenant, token);
+        Key key = new Key(tenant.name(), token);
         Entry entry = entries.get(key);
         if (entry == null) {
             return null;
         }
         if (entry.config() != tenant.oidcConfig() || entry.expiresAtMillis() <= clock.millis()) {
-            entries.remove(key, entry);
+            if (entries.remove(key, entry)) {
+                forget(key);
+            }
             return null;
         }
         return entry.caller();
@@ -62,28 +80,25 @@ public final class VerifiedTokenCache {
         if (until <= now) {
             return;
         }
-        if (entries.size() >= maxEntries) {
-            entries.values().removeIf(e -> e.expiresAtMillis() <= now);
-            if (entries.size() >= maxEntries) {
+        if (entries.size() >= maxEntries || tokenChars.get() + token.length() > MAX_TOKEN_CHARS) {
+            entries.entrySet().removeIf(e -> e.getValue().expiresAtMillis() <= now && forget(e.getKey()));
+            if (entries.size() >= maxEntries || tokenChars.get() + token.length() > MAX_TOKEN_CHARS) {
                 // Full of live tokens: start over rather than track recency on the hot path.
                 entries.clear();
+                tokenChars.set(0);
             }
         }
-        entries.put(key(tenant, token), new Entry(tenant.oidcConfig(), caller, until));
+        if (entries.put(new Key(tenant.name(), token), new Entry(tenant.oidcConfig(), caller, until)) == null) {
+            tokenChars.addAndGet(token.length());
+        }
+    }
+
+    private boolean forget(Key key) {
+        tokenChars.addAndGet(-key.token().length());
+        return true;
     }
 
     int size() {
         return entries.size();
-    }
-
-    private static String key(Tenant tenant, String token) {
-        try {
-            MessageDigest sha = MessageDigest.getInstance("SHA-256");
-            sha.update(tenant.name().getBytes(StandardCharsets.UTF_8));
-            sha.update((byte) 0);
-            return Base64.getEncoder().encodeToString(sha.digest(token.getBytes(StandardCharsets.US_ASCII)));
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
     }
 }

@@ -85,7 +85,11 @@ public class UpstreamProxy {
         RequestOptions options = new RequestOptions()
                 .setHeaders(headers)
                 .setMethod(request.method())
-                .setAbsoluteURI(base + route.upstreamPath() + (query == null ? "" : "?" + query))
+                // The base is parsed once (configuration or tenants document): no absolute URI parsed per request.
+                .setSsl("https".equalsIgnoreCase(base.getScheme()))
+                .setHost(base.getHost())
+                .setPort(port(base))
+                .setURI(base.getRawPath() + route.upstreamPath() + (query == null ? "" : "?" + query))
                 .setConnectTimeout(config.upstream().connectTimeout().toMillis())
                 .setIdleTimeout(config.upstream().timeout().toMillis());
 
@@ -246,6 +250,10 @@ public class UpstreamProxy {
             clients.set(client);
         }
         return client;
+    }
+
+    private static int port(URI base) {
+        return base.getPort() != -1 ? base.getPort() : "https".equalsIgnoreCase(base.getScheme()) ? 443 : 80;
     }
 
     private static String trimSlash(String url) {

@@ -73,6 +73,27 @@ class VerifiedTokenCacheTest {
     }
 
     @Test
+    void tokensOfOneHashCodeAreKeptApart() {
+        // "Aa" and "BB" have the same String.hashCode: the whole token decides, not a hash of it.
+        cache.put(tenantA, "xAa", ALICE, inSeconds(60));
+        assertEquals("xAa".hashCode(), "xBB".hashCode());
+        assertNull(cache.get(tenantA, "xBB"));
+        assertEquals(ALICE, cache.get(tenantA, "xAa"));
+    }
+
+    @Test
+    void theCharactersOfAllTokensAreBounded() {
+        VerifiedTokenCache roomy = new VerifiedTokenCache(1_000_000, Duration.ofMinutes(5), clock);
+        String big = "x".repeat(64 * 1024);
+        long fits = VerifiedTokenCache.MAX_TOKEN_CHARS / big.length();
+        for (int i = 0; i < fits + 10; i++) {
+            roomy.put(tenantA, i + big, ALICE, inSeconds(60));
+        }
+        org.junit.jupiter.api.Assertions.assertTrue(roomy.size() <= fits, "at most " + fits + " tokens of 64 K");
+        assertEquals(ALICE, roomy.get(tenantA, (fits + 9) + big), "the latest token is kept");
+    }
+
+    @Test
     void sizeZeroTurnsItOff() {
         VerifiedTokenCache off = new VerifiedTokenCache(0, Duration.ofMinutes(5), clock);
         off.put(tenantA, "token-1", ALICE, inSeconds(60));
