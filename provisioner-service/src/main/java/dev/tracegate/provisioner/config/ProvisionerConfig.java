@@ -17,6 +17,14 @@ public interface ProvisionerConfig {
     @WithDefault("5m")
     Duration resyncInterval();
 
+    /**
+     * How long a deleted TempoGateway waits for Grafana to delete its datasources. Past it the finalizer goes
+     * anyway (a CleanupAbandoned Event names what is left in Grafana), so that a Grafana that is gone for good
+     * never blocks the deletion of a TempoGateway or its namespace.
+     */
+    @WithDefault("10m")
+    Duration cleanupTimeout();
+
     /** Threads that run reconciles; one gateway is never reconciled by two at once. */
     @WithDefault("2")
     int workers();
