@@ -84,5 +84,13 @@ public interface ProvisionerConfig {
         /** How long a successful TokenReview is remembered (by a hash of the token), to spare the API server on polls. */
         @WithDefault("30s")
         Duration tokenReviewCache();
+
+        /** How long a refused token is remembered: repeating it costs no TokenReview (a token that becomes valid waits this long). */
+        @WithDefault("10s")
+        Duration tokenRefusalCache();
+
+        /** TokenReviews per client address and minute that reach the API server; beyond: 429 with Retry-After. */
+        @WithDefault("30")
+        int tokenReviewsPerMinute();
     }
 }
