@@ -4,7 +4,7 @@
     python3 kubernetes/validate.py
 
 Needs kubectl (for "kubectl kustomize", which works without a cluster) and PyYAML. Checks:
-  - overlays/*, base, components via the overlays, examples/*: render;
+  - overlays/*, base, components via the overlays, examples/* (and examples/*/* with a kustomization): render;
   - TempoGateways in the examples: valid against the CRD's openAPIV3Schema in crds/ (fields, types,
     required, enums, patterns), so the examples follow the Java types the CRD is generated from;
   - workloads: probes on the management port, non-root, read-only root, no capabilities, seccomp, resources;
@@ -223,7 +223,10 @@ def main():
             check_session_secret(docs, name)
         print(f"rendered {name}: {len(docs)} objects")
 
-    for example in sorted(glob.glob(os.path.join(HERE, "examples", "*"))):
+    # examples/*, and variants in a subdirectory with a kustomization of their own (examples/tempostack/openshift)
+    examples = glob.glob(os.path.join(HERE, "examples", "*")) + [
+        os.path.dirname(k) for k in glob.glob(os.path.join(HERE, "examples", "*", "*", "kustomization.yaml"))]
+    for example in sorted(examples):
         name = os.path.relpath(example, HERE)
         docs = render(example)
         for d in docs:

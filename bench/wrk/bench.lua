@@ -1,5 +1,7 @@
 -- wrk script for bench/run.sh.
 --   BENCH_BODY_FILE set: every request is a POST of that file (OTLP/HTTP JSON), else the URL is fetched with GET.
+--   BENCH_TOKENS_FILE set: one bearer token a line; every request carries the next one (each thread starts at its own
+--   offset), so a cache of verified tokens smaller than the file never hits.
 --   At the end one machine-readable line is printed: "BENCH key=value ...", latencies in microseconds.
 local body_file = os.getenv("BENCH_BODY_FILE")
 if body_file and body_file ~= "" then
@@ -8,6 +10,28 @@ if body_file and body_file ~= "" then
    wrk.body = f:read("*a")
    f:close()
    wrk.headers["Content-Type"] = "application/json"
+end
+
+local tokens_file = os.getenv("BENCH_TOKENS_FILE")
+if tokens_file and tokens_file ~= "" then
+   local tokens = {}
+   for line in io.lines(tokens_file) do
+      if line ~= "" then tokens[#tokens + 1] = "Bearer " .. line end
+   end
+   assert(#tokens > 0, "no tokens in " .. tokens_file)
+   local threads = 0
+   function setup(thread)
+      thread:set("offset", threads * 7919)
+      threads = threads + 1
+   end
+   local i = 0
+   function request()
+      i = i + 1
+      local headers = {}
+      for k, v in pairs(wrk.headers) do headers[k] = v end
+      headers["Authorization"] = tokens[((offset or 0) + i) % #tokens + 1]
+      return wrk.format(nil, nil, headers)
+   end
 end
 
 function done(summary, latency, requests)

@@ -22,7 +22,7 @@ import io.vertx.core.Vertx;
 import io.vertx.ext.web.RoutingContext;
 
 import dev.tracegate.gateway.config.GatewayConfig;
-import dev.tracegate.gateway.rbac.Caller;
+import dev.tracegate.tenants.rbac.Caller;
 import dev.tracegate.gateway.tenant.Tenant;
 
 /**
@@ -70,6 +70,14 @@ public class CallerAuthenticator {
         }
         return rc.request().getCookie(tenant.sessionCookieName()) != null
                 || rc.request().getCookie(tenant.sessionCookieName() + "_chunk_1") != null;
+    }
+
+    /**
+     * Whether the browser session cookie, not a bearer token, would authenticate the request: a browser sends it by
+     * itself, also on requests another site makes it send.
+     */
+    public static boolean byCookieOnly(RoutingContext rc) {
+        return bearerToken(rc) == null;
     }
 
     public void authenticate(RoutingContext rc, Tenant tenant, Callback callback) {

@@ -9,7 +9,7 @@ import io.quarkus.oidc.runtime.OidcTenantConfig.ApplicationType;
 import io.quarkus.oidc.runtime.OidcTenantConfig.Authentication.CookieSameSite;
 
 import dev.tracegate.gateway.tenant.Tenant;
-import dev.tracegate.gateway.tenant.TenantsDocument.Oidc;
+import dev.tracegate.tenants.TenantsDocument.Oidc;
 
 /**
  * Builds the quarkus-oidc configuration of one tenant. Tokens are verified locally against the issuer's JWKS
@@ -33,6 +33,7 @@ public final class TenantOidcConfigs {
         if (oidc.audiences() != null) {
             audiences.addAll(oidc.audiences());
         }
+        boolean hasRedirectUrl = oidc.redirectURL() != null && !oidc.redirectURL().isBlank();
         var builder = OidcTenantConfig.builder()
                 .tenantId(tenantName)
                 .authServerUrl(oidc.issuerURL())
@@ -46,7 +47,10 @@ public final class TenantOidcConfigs {
                     .allowOpaqueTokenIntrospection(false)
                     .end()
                 .authentication()
-                    .redirectPath(Tenant.callbackPath(tenantName))
+                    // The configured redirectURL is the whole redirect_uri: the request's Host never decides where
+                    // the issuer sends the code, and the scheme is right behind a TLS-terminating Ingress.
+                    .redirectPath(hasRedirectUrl ? oidc.redirectURL() : Tenant.callbackPath(tenantName))
+                    .cookieForceSecure(hasRedirectUrl && oidc.redirectURL().startsWith("https:"))
                     .restorePathAfterRedirect(true)
                     .removeRedirectParameters(true)
                     .pkceRequired(true)
@@ -57,7 +61,8 @@ public final class TenantOidcConfigs {
                     .javaScriptAutoRedirect(false)
                     .end();
         // No logout path here: quarkus-oidc then requires the issuer to advertise end_session_endpoint, which Dex
-        // (the TempoStack docs' issuer) does not; /oidc/<tenant>/logout ends the session at the gateway instead.
+        // (the TempoStack docs' issuer) does not; /oidc/<tenant>/logout decides per tenant from the discovery
+        // document (browser.SignOut).
         if (oidc.clientSecret() != null && !oidc.clientSecret().isBlank()) {
             builder.credentials(oidc.clientSecret());
         }

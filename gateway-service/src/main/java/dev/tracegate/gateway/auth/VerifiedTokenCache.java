@@ -10,7 +10,7 @@ import java.util.concurrent.ConcurrentHashMap;
 
 import io.quarkus.oidc.OidcTenantConfig;
 
-import dev.tracegate.gateway.rbac.Caller;
+import dev.tracegate.tenants.rbac.Caller;
 import dev.tracegate.gateway.tenant.Tenant;
 
 /**

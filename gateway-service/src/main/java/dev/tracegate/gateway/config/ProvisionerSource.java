@@ -19,7 +19,7 @@ import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 import io.vertx.core.Vertx;
 
-import dev.tracegate.gateway.tenant.InvalidTenantsException;
+import dev.tracegate.tenants.InvalidTenantsException;
 import dev.tracegate.gateway.tenant.TenantRegistry;
 
 /**

@@ -18,7 +18,7 @@ import org.jboss.logging.Logger;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 
-import dev.tracegate.gateway.tenant.InvalidTenantsException;
+import dev.tracegate.tenants.InvalidTenantsException;
 import dev.tracegate.gateway.tenant.TenantRegistry;
 
 /**

@@ -4,12 +4,13 @@ import java.util.Set;
 
 import io.vertx.core.http.HttpMethod;
 
-import dev.tracegate.gateway.rbac.Permission;
+import dev.tracegate.tenants.rbac.Permission;
 
 /**
  * Where a request under {@code /api/traces/v1/<tenant>/} goes and what it needs:
  * <ul>
- * <li>{@code GET|HEAD tempo/<path>} → query-frontend {@code /<path>}, needs read;</li>
+ * <li>{@code GET|HEAD tempo/<path>} → query-frontend {@code /<path>}, needs read, for the paths of
+ * {@link TempoApi#ENDPOINTS} only;</li>
  * <li>{@code POST|PUT|PATCH|DELETE tempo/api/overrides} → query-frontend, needs write (Tempo's user-configurable
  * overrides API);</li>
  * <li>{@code POST v1/traces} → distributor {@code /v1/traces} (OTLP/HTTP), needs write.</li>
@@ -30,7 +31,7 @@ public record ProxyRoute(Upstream upstream, String upstreamPath, Permission perm
             HttpMethod.PATCH, HttpMethod.DELETE);
 
     /**
-     * @param rest the path after {@code /api/traces/v1/<tenant>/}
+     * @param rest the path after {@code /api/traces/v1/<tenant>/}, normalised
      * @return the route, or a {@link RouteMatch.Mismatch}
      */
     public static RouteMatch classify(HttpMethod method, String rest) {
@@ -39,16 +40,19 @@ public record ProxyRoute(Upstream upstream, String upstreamPath, Permission perm
                     ? new ProxyRoute(Upstream.DISTRIBUTOR, "/v1/traces", Permission.WRITE, "otlp")
                     : RouteMatch.Mismatch.METHOD_NOT_ALLOWED;
         }
-        if (!rest.startsWith(TEMPO) || rest.length() == TEMPO.length()) {
+        if (!rest.startsWith(TEMPO)) {
             return RouteMatch.Mismatch.NOT_FOUND;
         }
-        String path = "/" + rest.substring(TEMPO.length());
-        String group = groupOf(path);
-        if (READ_METHODS.contains(method)) {
-            return new ProxyRoute(Upstream.QUERY_FRONTEND, path, Permission.READ, group);
+        String path = rest.substring(TEMPO.length() - 1);
+        TempoApi.Endpoint endpoint = TempoApi.find(path).orElse(null);
+        if (endpoint == null) {
+            return RouteMatch.Mismatch.NOT_FOUND;
         }
-        if (group.equals("overrides") && OVERRIDES_WRITE_METHODS.contains(method)) {
-            return new ProxyRoute(Upstream.QUERY_FRONTEND, path, Permission.WRITE, group);
+        if (READ_METHODS.contains(method)) {
+            return new ProxyRoute(Upstream.QUERY_FRONTEND, path, Permission.READ, endpoint.group());
+        }
+        if (endpoint.writable() && OVERRIDES_WRITE_METHODS.contains(method)) {
+            return new ProxyRoute(Upstream.QUERY_FRONTEND, path, Permission.WRITE, endpoint.group());
         }
         return RouteMatch.Mismatch.METHOD_NOT_ALLOWED;
     }
@@ -56,30 +60,5 @@ public record ProxyRoute(Upstream upstream, String upstreamPath, Permission perm
     /** OTLP gRPC {@code TraceService/Export} → the distributor's gRPC receiver, needs write. */
     public static ProxyRoute otlpGrpc() {
         return new ProxyRoute(Upstream.DISTRIBUTOR_GRPC, OTLP_GRPC_EXPORT, Permission.WRITE, "otlp-grpc");
-    }
-
-    static String groupOf(String path) {
-        if (path.startsWith("/api/traces/") || path.startsWith("/api/v2/traces/")) {
-            return "traces";
-        }
-        if (path.startsWith("/api/search/tag") || path.startsWith("/api/v2/search/tag")) {
-            return "tags";
-        }
-        if (path.equals("/api/search") || path.startsWith("/api/search/") || path.startsWith("/api/v2/search")) {
-            return "search";
-        }
-        if (path.startsWith("/api/metrics/")) {
-            return "metrics";
-        }
-        if (path.equals("/api/overrides") || path.startsWith("/api/overrides/")) {
-            return "overrides";
-        }
-        if (path.equals("/api/echo")) {
-            return "echo";
-        }
-        if (path.startsWith("/api/status/") || path.equals("/ready") || path.equals("/status")) {
-            return "status";
-        }
-        return "other";
     }
 }

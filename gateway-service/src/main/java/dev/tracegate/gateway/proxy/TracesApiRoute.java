@@ -15,11 +15,13 @@ import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 
 import dev.tracegate.gateway.auth.CallerAuthenticator;
+import dev.tracegate.gateway.auth.GatewayOrigin;
 import dev.tracegate.gateway.auth.TenantPaths;
 import dev.tracegate.gateway.config.GatewayConfig;
 import dev.tracegate.gateway.http.ErrorResponses;
+import dev.tracegate.gateway.http.LogValues;
 import dev.tracegate.gateway.metrics.GatewayMetrics;
-import dev.tracegate.gateway.rbac.Caller;
+import dev.tracegate.tenants.rbac.Caller;
 import dev.tracegate.gateway.tenant.Tenant;
 import dev.tracegate.gateway.tenant.TenantConfiguration;
 import dev.tracegate.gateway.tenant.TenantRegistry;
@@ -28,12 +30,14 @@ import dev.tracegate.gateway.tenant.TenantRegistry;
  * {@code /api/traces/v1/<tenant>/...}: finds the tenant, authenticates and authorizes the caller, then hands the
  * request to {@link UpstreamProxy}. Checks run cheapest first: unknown tenant 404, unknown path 404, wrong method
  * 405, no credentials 401 (or a redirect to sign in for a browser), bad token 401, not allowed 403, over the
- * tenant's rate 429, body too large 413.
+ * tenant's rate 429, body too large 413. A write authenticated by the session cookie from another origin is 403.
  */
 @ApplicationScoped
 public class TracesApiRoute {
 
     private static final Logger LOG = Logger.getLogger(TracesApiRoute.class);
+    private static final java.util.Set<HttpMethod> SAFE_METHODS = java.util.Set.of(HttpMethod.GET, HttpMethod.HEAD,
+            HttpMethod.OPTIONS);
 
     private final TenantRegistry registry;
     private final CallerAuthenticator authenticator;
@@ -92,8 +96,9 @@ public class TracesApiRoute {
             return;
         }
         if (match == RouteMatch.Mismatch.NOT_FOUND) {
-            ErrorResponses.notFound(rc, "no such route: use /api/traces/v1/" + tenant.name()
-                    + "/tempo/<Tempo API path> or POST /api/traces/v1/" + tenant.name() + "/v1/traces");
+            ErrorResponses.notFound(rc, "no such route: /api/traces/v1/" + tenant.name()
+                    + "/tempo/ serves Tempo's query API (traces, search, tags, metrics, echo, buildinfo, overrides),"
+                    + " POST /api/traces/v1/" + tenant.name() + "/v1/traces takes OTLP");
             return;
         }
         if (match == RouteMatch.Mismatch.METHOD_NOT_ALLOWED) {
@@ -110,6 +115,15 @@ public class TracesApiRoute {
                 ErrorResponses.unauthorized(rc, tenant.name(), null,
                         "send a bearer token of tenant '" + tenant.name() + "' in the Authorization header");
             }
+            return;
+        }
+        if (!SAFE_METHODS.contains(rc.request().method()) && CallerAuthenticator.byCookieOnly(rc)
+                && !GatewayOrigin.isSameOrigin(tenant, rc.request())) {
+            // Another site's page can make a browser send its session cookie (a text/plain form POST): no CSRF.
+            metrics.authFailure(tenant.name(), "cross_origin");
+            ErrorResponses.closeConnectionAfterAnswer(rc);
+            ErrorResponses.send(rc, 403, "cross_origin", "a write authenticated by the session cookie must come from "
+                    + "a page of this gateway (Origin or Referer); other clients send a bearer token");
             return;
         }
         // Hold the body until we know whether it may go upstream; chunks arriving meanwhile would be lost.
@@ -144,7 +158,8 @@ public class TracesApiRoute {
             Caller caller) {
         if (!tenants.authorizer().isAllowed(caller, tenant.name(), route.permission())) {
             metrics.authFailure(tenant.name(), "forbidden");
-            LOG.debugf("Tenant %s: %s may not %s", tenant.name(), caller.subject(), route.permission().wireName());
+            LOG.debugf("Tenant %s: %s may not %s", tenant.name(), LogValues.escape(caller.subject()),
+                    route.permission().wireName());
             ErrorResponses.closeConnectionAfterAnswer(rc);
             ErrorResponses.send(rc, 403, "forbidden", "'" + caller.subject() + "' has no " + route.permission().wireName()
                     + " permission on tenant '" + tenant.name() + "'");

@@ -29,6 +29,7 @@ import dev.tracegate.gateway.config.GatewayConfig;
 import dev.tracegate.gateway.http.ErrorResponses;
 import dev.tracegate.gateway.metrics.GatewayMetrics;
 import dev.tracegate.gateway.tenant.Tenant;
+import dev.tracegate.gateway.tenant.TenantRegistry;
 
 /**
  * Streams an authorized request to Tempo and Tempo's answer back, chunk by chunk with back-pressure both ways:
@@ -52,15 +53,17 @@ public class UpstreamProxy {
     private final GatewayConfig config;
     private final Vertx vertx;
     private final GatewayMetrics metrics;
+    private final TenantRegistry registry;
     private final Map<Upstream, URI> bases = new EnumMap<>(Upstream.class);
     /** One HTTP/1.1 and one HTTP/2 client per event loop: a connection stays on the loop of the requests it serves. */
     private final ThreadLocal<HttpClient> http1Clients = new ThreadLocal<>();
     private final ThreadLocal<HttpClient> http2Clients = new ThreadLocal<>();
 
-    public UpstreamProxy(GatewayConfig config, Vertx vertx, GatewayMetrics metrics) {
+    public UpstreamProxy(GatewayConfig config, Vertx vertx, GatewayMetrics metrics, TenantRegistry registry) {
         this.config = config;
         this.vertx = vertx;
         this.metrics = metrics;
+        this.registry = registry;
         bases.put(Upstream.QUERY_FRONTEND, URI.create(trimSlash(config.upstream().queryFrontend())));
         bases.put(Upstream.DISTRIBUTOR, URI.create(trimSlash(config.upstream().distributor())));
         String grpc = config.upstream().distributorGrpc();
@@ -70,7 +73,7 @@ public class UpstreamProxy {
     /** Forwards the (paused) request; answers the client in every case, with 413, 502 or 504 on failure. */
     public void forward(RoutingContext rc, Tenant tenant, ProxyRoute route) {
         HttpServerRequest request = rc.request();
-        URI base = bases.get(route.upstream());
+        URI base = base(route.upstream());
         String query = request.query();
         MultiMap headers = MultiMap.caseInsensitiveMultiMap();
         copyRequestHeaders(request, headers);
@@ -198,6 +201,16 @@ public class UpstreamProxy {
             }
             target.add(h.getKey(), h.getValue());
         });
+    }
+
+    /** The Tempo endpoint the tenants document names (the provisioner publishes spec.upstream), else the gateway's setting. */
+    private URI base(Upstream upstream) {
+        URI published = registry.current().map(c -> switch (upstream) {
+            case QUERY_FRONTEND -> c.queryFrontend();
+            case DISTRIBUTOR -> c.distributor();
+            case DISTRIBUTOR_GRPC -> null;
+        }).orElse(null);
+        return published != null ? published : bases.get(upstream);
     }
 
     private static void addForwardedHeaders(HttpServerRequest request, MultiMap target) {

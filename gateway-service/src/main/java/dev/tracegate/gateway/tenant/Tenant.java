@@ -5,7 +5,8 @@ import java.util.List;
 
 import io.quarkus.oidc.OidcTenantConfig;
 
-import dev.tracegate.gateway.tenant.TenantsDocument.Oidc;
+import dev.tracegate.tenants.TenantsDocument;
+import dev.tracegate.tenants.TenantsDocument.Oidc;
 
 /**
  * One tenant as the gateway serves it: {@code name} is in the URL, {@code id} goes to Tempo as X-Scope-OrgID.
@@ -40,7 +41,7 @@ public record Tenant(String name, String id, Oidc oidc, OidcTenantConfig oidcCon
     }
 
     public static String callbackPath(String tenantName) {
-        return "/oidc/" + tenantName + "/callback";
+        return TenantsDocument.callbackPath(tenantName);
     }
 
     /** The browser session cookie's name (quarkus-oidc's, with the tenant as suffix). */

@@ -1,5 +1,6 @@
 package dev.tracegate.gateway.tenant;
 
+import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -21,8 +22,12 @@ import io.micrometer.core.instrument.MeterRegistry;
 import dev.tracegate.gateway.auth.IssuerTrust;
 import dev.tracegate.gateway.auth.TenantOidcConfigs;
 import dev.tracegate.gateway.config.GatewayConfig;
-import dev.tracegate.gateway.rbac.Authorizer;
-import dev.tracegate.gateway.tenant.TenantsDocument.Authentication;
+import dev.tracegate.tenants.rbac.Authorizer;
+import dev.tracegate.tenants.InvalidTenantsException;
+import dev.tracegate.tenants.TenantsDocument;
+import dev.tracegate.tenants.TenantsDocument.Authentication;
+import dev.tracegate.tenants.TenantsParser;
+import dev.tracegate.tenants.TenantsValidator;
 
 /**
  * Holds the tenant configuration in force. A new document replaces it only when it is valid as a whole; otherwise
@@ -114,7 +119,14 @@ public class TenantRegistry {
         Authorizer authorizer = new Authorizer(
                 authorization.roles() == null ? List.of() : authorization.roles(),
                 authorization.roleBindings() == null ? List.of() : authorization.roleBindings());
-        return new TenantConfiguration(java.util.Collections.unmodifiableMap(tenants), authorizer, version, source, Instant.now());
+        var upstream = document.upstream();
+        return new TenantConfiguration(java.util.Collections.unmodifiableMap(tenants), authorizer,
+                upstream == null ? null : baseUri(upstream.queryFrontend()), upstream == null ? null : baseUri(upstream.distributor()),
+                version, source, Instant.now());
+    }
+
+    private static URI baseUri(String url) {
+        return url == null ? null : URI.create(url.endsWith("/") ? url.substring(0, url.length() - 1) : url);
     }
 
     /** A short content hash: the same document always has the same version, in logs and metrics. */

@@ -19,7 +19,7 @@ import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.QuarkusTestProfile;
 import io.quarkus.test.junit.TestProfile;
 
-import dev.tracegate.gateway.tenant.InvalidTenantsException;
+import dev.tracegate.tenants.InvalidTenantsException;
 import dev.tracegate.gateway.tenant.TenantRegistry;
 import dev.tracegate.gateway.testsupport.TempoStandInResource;
 import dev.tracegate.gateway.testsupport.TlsIssuerStandIn;

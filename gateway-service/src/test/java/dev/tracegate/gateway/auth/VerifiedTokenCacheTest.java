@@ -12,9 +12,9 @@ import java.util.Set;
 
 import org.junit.jupiter.api.Test;
 
-import dev.tracegate.gateway.rbac.Caller;
+import dev.tracegate.tenants.rbac.Caller;
 import dev.tracegate.gateway.tenant.Tenant;
-import dev.tracegate.gateway.tenant.TenantsDocument.Oidc;
+import dev.tracegate.tenants.TenantsDocument.Oidc;
 
 /** A verified token is reused only for the same tenant configuration, and never past its expiry. */
 class VerifiedTokenCacheTest {

@@ -7,8 +7,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.net.CookieManager;
-import java.net.CookiePolicy;
 import java.net.URI;
 import java.net.URL;
 import java.net.URLEncoder;
@@ -17,8 +15,6 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 import org.junit.jupiter.api.Test;
 
@@ -26,7 +22,9 @@ import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
 
+import dev.tracegate.gateway.testsupport.Browser;
 import dev.tracegate.gateway.testsupport.KeycloakTestResource;
+import dev.tracegate.gateway.testsupport.RawHttp;
 import dev.tracegate.gateway.testsupport.RecordedRequest;
 import dev.tracegate.gateway.testsupport.TempoStandIn;
 import dev.tracegate.gateway.testsupport.TempoStandInResource;
@@ -37,15 +35,10 @@ import dev.tracegate.gateway.testsupport.TempoStandInResource;
 @QuarkusTestResource(TempoStandInResource.class)
 class BrowserSignInTest {
 
-    private static final Pattern FORM_ACTION = Pattern.compile("<form[^>]*id=\"kc-form-login\"[^>]*action=\"([^\"]+)\"");
-
     @TestHTTPResource("/")
     URL gateway;
 
-    private final HttpClient browser = HttpClient.newBuilder()
-            .cookieHandler(new LoopbackCookies())
-            .followRedirects(HttpClient.Redirect.NEVER)
-            .build();
+    private final HttpClient browser = new Browser().client();
 
     @Test
     void signInThroughKeycloakThenQueryWithTheSessionCookie() throws Exception {
@@ -68,9 +61,9 @@ class BrowserSignInTest {
         // 2. Keycloak's login form, filled in as alice.
         HttpResponse<String> form = get(authorize);
         assertEquals(200, form.statusCode());
-        Matcher action = FORM_ACTION.matcher(form.body());
-        assertTrue(action.find(), "Keycloak shows its login form");
-        HttpResponse<String> toCallback = browser.send(HttpRequest.newBuilder(URI.create(action.group(1).replace("&amp;", "&")))
+        String action = Browser.loginFormAction(form.body());
+        assertTrue(action != null, "Keycloak shows its login form");
+        HttpResponse<String> toCallback = browser.send(HttpRequest.newBuilder(URI.create(action))
                 .header("Content-Type", "application/x-www-form-urlencoded")
                 .POST(HttpRequest.BodyPublishers.ofString("username=alice&password="
                         + KeycloakTestResource.password("alice") + "&credentialId="))
@@ -101,46 +94,80 @@ class BrowserSignInTest {
                 .header("Accept", "application/json").build(), HttpResponse.BodyHandlers.ofString());
         assertEquals(401, otherTenant.statusCode());
 
-        // 6. Signing out drops the session cookie.
+        // 6. Signing out drops the session cookie and, Keycloak advertising end_session_endpoint, ends the session
+        //    there too (RP-initiated logout), coming back to the redirect.
         HttpResponse<String> logout = get(url("/oidc/team-a/logout?redirect=/signed-out"));
         assertEquals(302, logout.statusCode());
-        assertEquals("/signed-out", location(logout));
+        String endSession = location(logout);
+        assertThat(endSession, startsWith(KeycloakTestResource.issuer("team-a") + "/protocol/openid-connect/logout?"));
+        assertThat(endSession, containsString("post_logout_redirect_uri="
+                + URLEncoder.encode(url("/signed-out"), StandardCharsets.UTF_8)));
+        assertThat(endSession, containsString("id_token_hint="));
         List<String> dropped = logout.headers().allValues("Set-Cookie");
         assertFalse(dropped.isEmpty());
         assertTrue(dropped.stream().allMatch(c -> c.startsWith("q_session_team-a") && c.contains("Max-Age=0")), dropped::toString);
         HttpResponse<String> afterLogout = browser.send(HttpRequest.newBuilder(URI.create(url(target)))
                 .header("Accept", "application/json").build(), HttpResponse.BodyHandlers.ofString());
         assertEquals(401, afterLogout.statusCode());
+        HttpResponse<String> atKeycloak = get(endSession);
+        assertEquals(302, atKeycloak.statusCode(), atKeycloak.body());
+        assertEquals(url("/signed-out"), location(atKeycloak));
+
+        // 7. Keycloak's own session is over: signing in again asks for the password.
+        HttpResponse<String> again = get(location(get(url("/oidc/team-a/login?redirect=/"))));
+        assertEquals(200, again.statusCode());
+        assertTrue(Browser.loginFormAction(again.body()) != null, "Keycloak asks to sign in again");
     }
 
     @Test
     void loginRefusesToRedirectToAnotherSite() {
-        assertEquals("/", BrowserSignInRoutes.safeTarget("https://evil.example/"));
-        assertEquals("/", BrowserSignInRoutes.safeTarget("//evil.example/x"));
+        for (String hostile : new String[] { "https://evil.example/", "//evil.example/x", "/\\evil.example",
+                "/\t/evil.example", "/\r\nSet-Cookie: x=1", "/\u0000", "/%2F/evil.example", "/%2f%2fevil.example",
+                "/%5Cevil.example", "/%09/evil.example", "/%0d%0aX: y", "/%252F/evil.example", "/%25252F%25252Fevil",
+                "/%zz", "/%", "javascript:alert(1)", "evil.example", "", "/a b", "/caf\u00e9" }) {
+            assertEquals("/", BrowserSignInRoutes.safeTarget(hostile), hostile);
+        }
         assertEquals("/api/x?y=1", BrowserSignInRoutes.safeTarget("/api/x?y=1"));
+        assertEquals("/api/traces/v1/team-a/tempo/api/search?q=%7B%7D", BrowserSignInRoutes
+                .safeTarget("/api/traces/v1/team-a/tempo/api/search?q=%7B%7D"));
+        assertEquals("/a:b/c", BrowserSignInRoutes.safeTarget("/a:b/c"));
     }
 
-    /**
-     * A browser's cookie jar: browsers treat 127.0.0.1 as a secure context and send cookies marked Secure there
-     * (Keycloak marks its own so); java.net's CookieManager does not, so this one drops the flag for loopback.
-     */
-    private static final class LoopbackCookies extends java.net.CookieHandler {
-        private final CookieManager jar = new CookieManager(null, CookiePolicy.ACCEPT_ALL);
+    /** Seen on the packaged gateway: a TAB made Location "/\t/evil.example", CR/LF made logout fail with 500. */
+    @Test
+    void logoutNeverRedirectsOffSiteNorSplitsHeadersNorForgesLogLines() throws Exception {
+        List<java.util.logging.LogRecord> logged = new java.util.concurrent.CopyOnWriteArrayList<>();
+        java.util.logging.Handler capture = new java.util.logging.Handler() {
+            @Override
+            public void publish(java.util.logging.LogRecord record) {
+                logged.add(record);
+            }
 
-        @Override
-        public java.util.Map<String, List<String>> get(URI uri, java.util.Map<String, List<String>> headers)
-                throws java.io.IOException {
-            return jar.get(uri, headers);
+            @Override
+            public void flush() {
+            }
+
+            @Override
+            public void close() {
+            }
+        };
+        java.util.logging.Logger root = java.util.logging.Logger.getLogger("");
+        root.addHandler(capture);
+        try {
+            for (String redirect : new String[] { "/%09/evil.example", "/%0d%0aSet-Cookie:%20forged=1",
+                    "/%0aFORGED%20LOG%20LINE", "%2F%2Fevil.example", "/%5Cevil.example", "/%00", "https://evil.example",
+                    "/%252F%252Fevil.example", "/api/echo?x=%250a" }) {
+                RawHttp.Response response = RawHttp.get(gateway, "/oidc/team-a/logout?redirect=" + redirect);
+                assertEquals(302, response.status(), redirect);
+                assertEquals("/", response.header("Location"), redirect);
+                assertFalse(response.headers().toString().contains("forged"), redirect);
+            }
+        } finally {
+            root.removeHandler(capture);
         }
-
-        @Override
-        public void put(URI uri, java.util.Map<String, List<String>> headers) throws java.io.IOException {
-            java.util.Map<String, List<String>> insecure = new java.util.HashMap<>(headers);
-            insecure.computeIfPresent("Set-Cookie", (k, values) -> values.stream()
-                    .map(v -> v.replaceAll("(?i);\\s*Secure", "")).toList());
-            insecure.computeIfPresent("set-cookie", (k, values) -> values.stream()
-                    .map(v -> v.replaceAll("(?i);\\s*Secure", "")).toList());
-            jar.put(uri, insecure);
+        for (java.util.logging.LogRecord record : logged) {
+            String line = String.valueOf(record.getMessage()) + java.util.Arrays.toString(record.getParameters());
+            assertFalse(line.contains("\nFORGED") || line.contains("\rSet-Cookie"), line);
         }
     }
 

@@ -82,6 +82,24 @@ class TenantsReloadTest {
         assertEquals(1.0, gauge("tracegate_gateway_config_last_reload_successful"));
     }
 
+    @Test
+    void theTempoTheDocumentNamesWinsOverTheGatewaysOwnSetting() {
+        String both = resource("test-tenants.yaml");
+        String alice = KeycloakTestResource.accessToken(ALICE);
+        write(FILE, both);
+        await().atMost(Duration.ofSeconds(10))
+                .until(() -> given().auth().oauth2(alice).get("/api/traces/v1/team-a/tempo/api/echo").statusCode() == 200);
+
+        // As the provisioner publishes spec.upstream: a query-frontend where nothing listens.
+        write(FILE, both + "upstream:\n  queryFrontend: http://127.0.0.1:9/\n");
+        await().atMost(Duration.ofSeconds(10))
+                .until(() -> given().auth().oauth2(alice).get("/api/traces/v1/team-a/tempo/api/echo").statusCode() == 502);
+
+        write(FILE, both);
+        await().atMost(Duration.ofSeconds(10))
+                .until(() -> given().auth().oauth2(alice).get("/api/traces/v1/team-a/tempo/api/echo").statusCode() == 200);
+    }
+
     private double refusedReloads() {
         return gauge("tracegate_gateway_config_reloads_total\\{result=\"failure\"}");
     }

@@ -6,7 +6,7 @@ import dev.tracegate.provisioner.crd.TempoGateway;
 import dev.tracegate.provisioner.gatewayconfig.ConfigChangeSignals;
 import dev.tracegate.provisioner.gatewayconfig.ConfigRepresentations;
 import dev.tracegate.provisioner.gatewayconfig.ConfigResolution;
-import dev.tracegate.provisioner.gatewayconfig.GatewayConfigResolver;
+import dev.tracegate.provisioner.gatewayconfig.PublishedConfigs;
 import dev.tracegate.provisioner.reconcile.GatewayWatch;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.smallrye.mutiny.Uni;
@@ -35,16 +35,21 @@ import org.jboss.logging.Logger;
 public class GatewayConfigResource {
     private static final Logger LOG = Logger.getLogger(GatewayConfigResource.class);
 
+    /** Response header: true when the document served is the last good one, not what the TempoGateway asks for now. */
+    public static final String STALE = "Tracegate-Config-Stale";
+
     private final GatewayWatch watch;
     private final ConfigChangeSignals signals;
+    private final PublishedConfigs configs;
     private final TokenReviewer tokenReviewer;
     private final MeterRegistry meters;
     private final Duration maxWait;
 
-    public GatewayConfigResource(GatewayWatch watch, ConfigChangeSignals signals, TokenReviewer tokenReviewer,
-                                 MeterRegistry meters, ProvisionerConfig config) {
+    public GatewayConfigResource(GatewayWatch watch, ConfigChangeSignals signals, PublishedConfigs configs,
+                                 TokenReviewer tokenReviewer, MeterRegistry meters, ProvisionerConfig config) {
         this.watch = watch;
         this.signals = signals;
+        this.configs = configs;
         this.tokenReviewer = tokenReviewer;
         this.meters = meters;
         this.maxWait = config.api().maxWait();
@@ -122,21 +127,34 @@ public class GatewayConfigResource {
             LOG.debugf("Refused config of %s to %s", key, caller.username());
             return ApiError.response(403, "forbidden", caller.username() + " is not the service account of TempoGateway " + key);
         }
-        ConfigResolution resolution = GatewayConfigResolver.resolve(gateway, watch.secrets());
-        if (resolution instanceof ConfigResolution.Unresolved unresolved) {
-            return ApiError.response(503, "config_unavailable", unresolved.message());
+        PublishedConfigs.Answer answer = configs.current(key);
+        if (answer.published().isEmpty()) {
+            return problem(answer.problem());
         }
-        ConfigResolution.Resolved resolved = (ConfigResolution.Resolved) resolution;
+        ConfigResolution.Resolved resolved = answer.published().get();
+        // The inputs give no publishable document (the TempoGateway's status says why): the last one keeps serving.
+        String stale = Boolean.toString(answer.stale());
         if (EntityTags.matches(ifNoneMatch, resolved.etag())) {
-            return Response.notModified().tag(unquoted(resolved.etag())).build();
+            return Response.notModified().tag(unquoted(resolved.etag())).header(STALE, stale).build();
         }
         byte[] body = type == ConfigMediaType.YAML ? ConfigRepresentations.yaml(resolved.document()) : ConfigRepresentations.json(resolved.document());
         return Response.ok(body, type.contentType)
                 .header(HttpHeaders.ETAG, resolved.etag())
+                .header(STALE, stale)
                 // Client secrets: no cache on the way may keep a copy.
                 .header(HttpHeaders.CACHE_CONTROL, "no-store")
                 .header(HttpHeaders.VARY, HttpHeaders.ACCEPT)
                 .build();
+    }
+
+    private static Response problem(ConfigResolution problem) {
+        if (problem instanceof ConfigResolution.Invalid invalid) {
+            return ApiError.response(503, "config_invalid", invalid.message());
+        }
+        if (problem instanceof ConfigResolution.Unresolved unresolved) {
+            return ApiError.response(503, "config_unavailable", unresolved.message());
+        }
+        return ApiError.response(503, "starting", "the configuration of this TempoGateway is not resolved yet");
     }
 
     private static Optional<String> allowedUser(TempoGateway gateway) {

@@ -38,6 +38,9 @@ public interface ProvisionerConfig {
     /** The REST API that gateways pull their configuration from. */
     Api api();
 
+    /** When a changed configuration is published to the gateways. */
+    Publish publish();
+
     interface Backoff {
         /** First retry delay; doubles with each failure in a row. */
         @WithDefault("1s")
@@ -71,6 +74,16 @@ public interface ProvisionerConfig {
 
         @WithDefault("2s")
         Duration retryPeriod();
+    }
+
+    interface Publish {
+        /** A new document is published once its inputs (TempoGateway, Secrets) have not changed for this long. */
+        @WithDefault("500ms")
+        Duration quietPeriod();
+
+        /** ... and at the latest this long after the first change, however busy they stay. */
+        @WithDefault("5s")
+        Duration maxDelay();
     }
 
     interface Api {

@@ -4,14 +4,22 @@ import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 import io.fabric8.generator.annotation.Required;
+import io.fabric8.generator.annotation.Size;
+import io.fabric8.generator.annotation.ValidationRule;
 import java.util.List;
 
 /** Roles say what may be done to which tenants; bindings give roles to users and groups. */
 @JsonInclude(JsonInclude.Include.NON_NULL)
+@ValidationRule(value = "!has(self.roles) || self.roles.all(r, self.roles.exists_one(o, o.name == r.name))",
+        message = "roles[].name: must be unique")
+@ValidationRule(value = "!has(self.roleBindings) || self.roleBindings.all(b, b.roles.all(n, has(self.roles) && self.roles.exists(r, r.name == n)))",
+        message = "roleBindings[].roles: must name roles of roles")
 public class Authorization {
+    @Size(max = 128)
     @JsonPropertyDescription("Named sets of permissions on resources of tenants.")
     public List<Role> roles;
 
+    @Size(max = 128)
     @JsonPropertyDescription("Which users and groups hold which roles.")
     public List<RoleBinding> roleBindings;
 
@@ -23,14 +31,17 @@ public class Authorization {
         public String name;
 
         @Required
+        @Size(min = 1)
         @JsonPropertyDescription("Resources the role covers; traces is the one the gateway knows.")
         public List<String> resources;
 
         @Required
+        @Size(min = 1, max = 64)
         @JsonPropertyDescription("Tenant names the role covers.")
         public List<String> tenants;
 
         @Required
+        @Size(min = 1)
         @JsonPropertyDescription("read (query) and/or write (push).")
         public List<Permission> permissions;
     }
@@ -53,10 +64,12 @@ public class Authorization {
         public String name;
 
         @Required
+        @Size(min = 1, max = 32)
         @JsonPropertyDescription("Names of the roles given.")
         public List<String> roles;
 
         @Required
+        @Size(min = 1)
         @JsonPropertyDescription("Users and groups that receive the roles.")
         public List<Subject> subjects;
     }

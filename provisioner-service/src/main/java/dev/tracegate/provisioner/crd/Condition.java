@@ -7,7 +7,7 @@ import java.util.Objects;
 /** A Kubernetes-style condition: one aspect of the gateway, true or not, and why. */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public class Condition {
-    @JsonPropertyDescription("Ready, SecretsSynced, ConfigPublished or DatasourcesSynced.")
+    @JsonPropertyDescription("Ready, TenantsResolved, SecretsSynced, ConfigPublished, DatasourcesSynced or Exposed.")
     public String type;
 
     @JsonPropertyDescription("True, False or Unknown.")

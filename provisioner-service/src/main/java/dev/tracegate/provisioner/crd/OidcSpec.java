@@ -3,6 +3,7 @@ package dev.tracegate.provisioner.crd;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
+import dev.tracegate.tenants.TenantsValidator;
 import io.fabric8.generator.annotation.Pattern;
 import io.fabric8.generator.annotation.Required;
 import java.util.List;
@@ -11,12 +12,12 @@ import java.util.List;
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public class OidcSpec {
     @Required
-    @Pattern(Patterns.HTTP_URL)
+    @Pattern(TenantsValidator.HTTP_URL_PATTERN)
     @JsonProperty("issuerURL")
     @JsonPropertyDescription("Issuer URL; its discovery document is at <issuerURL>/.well-known/openid-configuration.")
     public String issuerURL;
 
-    @Pattern(Patterns.HTTP_URL)
+    @Pattern(TenantsValidator.HTTP_URL_PATTERN)
     @JsonProperty("redirectURL")
     @JsonPropertyDescription("Callback URL of the browser login, e.g. http://tracegate-gateway:8080/oidc/<tenant>/callback.")
     public String redirectURL;

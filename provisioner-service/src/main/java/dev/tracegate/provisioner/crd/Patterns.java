@@ -5,8 +5,6 @@ final class Patterns {
     static final String HTTP_URL = "^https?://[^\\s/]+(/\\S*)?$";
     /** Kubernetes object names (DNS-1123 subdomain). */
     static final String OBJECT_NAME = "^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$";
-    /** Tenant names appear in URL paths. */
-    static final String TENANT_NAME = "^[A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?$";
     /** Keys of a Secret's data. */
     static final String SECRET_KEY = "^[-._a-zA-Z0-9]+$";
 

@@ -35,6 +35,7 @@ public class SecretSyncSpec {
     @JsonPropertyDescription("Key in the source whose value is copied as issuerCAPath, when present.")
     public String issuerCAPathKey;
 
+    @io.fabric8.generator.annotation.Size(max = TenantsSpec.MAX_TENANTS)
     @JsonPropertyDescription("Tenant names whose Secrets receive the client; empty or absent means all tenants.")
     public List<String> tenants;
 }

@@ -3,6 +3,7 @@ package dev.tracegate.provisioner.crd;
 import io.fabric8.crd.generator.annotation.AdditionalPrinterColumn;
 import io.fabric8.kubernetes.api.model.Namespaced;
 import io.fabric8.kubernetes.client.CustomResource;
+import io.fabric8.generator.annotation.ValidationRule;
 import io.fabric8.kubernetes.model.annotation.Categories;
 import io.fabric8.kubernetes.model.annotation.Group;
 import io.fabric8.kubernetes.model.annotation.Kind;
@@ -17,6 +18,7 @@ import io.fabric8.kubernetes.model.annotation.Version;
 @Version(TempoGateway.VERSION)
 @Kind("TempoGateway")
 @ShortNames("tgw")
+@ValidationRule(value = "has(self.spec)", message = "spec: required")
 @Categories("tracegate")
 // kubectl shows the columns in the CRD's order, and the generator sorts them by jsonPath (which the API server
 // wants to start with "."): the recursive ".." forms (only .status has conditions) put them in the order

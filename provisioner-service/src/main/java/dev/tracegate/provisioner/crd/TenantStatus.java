@@ -13,7 +13,7 @@ public class TenantStatus {
     @JsonPropertyDescription("Name of the tenant's OIDC Secret.")
     public String secret;
 
-    @JsonPropertyDescription("Last write to the Secret: Created, Updated, Unchanged, NotManaged (the tenant reads its own Secret) or Foreign (refused).")
+    @JsonPropertyDescription("Last write to the Secret: Synced, NotManaged (the tenant reads its own Secret), Foreign (refused), SourceMissing, or NoSecret (a tenant without OIDC, mode openshift).")
     public String secretResult;
 
     @JsonPropertyDescription("uid of the tenant's Grafana datasource.")

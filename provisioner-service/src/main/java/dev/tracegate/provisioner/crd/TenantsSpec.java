@@ -5,20 +5,34 @@ import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 import io.fabric8.generator.annotation.Default;
 import io.fabric8.generator.annotation.Required;
 import io.fabric8.generator.annotation.Size;
+import io.fabric8.generator.annotation.ValidationRule;
 import java.util.List;
 
-/** The tenants block of a TempoStack, field for field. */
+/**
+ * The tenants block of a TempoStack, field for field. The rules below are the gateways' own (TenantsValidator),
+ * stated so that {@code kubectl apply} refuses what every gateway would; list sizes are bounded so that the API
+ * server's cost estimate of the rules stays within its budget.
+ */
 @JsonInclude(JsonInclude.Include.NON_NULL)
+@ValidationRule(value = "self.authentication.all(a, self.authentication.exists_one(b, b.tenantName == a.tenantName))",
+        message = "authentication[].tenantName: must be unique")
+@ValidationRule(value = "!has(self.authorization) || !has(self.authorization.roles) || self.authorization.roles.all(r, "
+        + "r.tenants.all(t, self.authentication.exists(a, a.tenantName == t)))",
+        message = "authorization.roles[].tenants: must name tenants of authentication")
 public class TenantsSpec {
+    /** Most tenants one TempoGateway may hold. */
+    public static final int MAX_TENANTS = 256;
+
     @Default("static")
     @JsonPropertyDescription("Tenancy mode; only static (tenants listed here) is supported.")
     public TenantsMode mode;
 
     @Required
-    @Size(min = 1)
+    @Size(min = 1, max = MAX_TENANTS)
     @JsonPropertyDescription("One entry per tenant: its name, id and OIDC issuer.")
     public List<TenantAuthentication> authentication;
 
+    @Required
     @JsonPropertyDescription("Who may read (query) and write (push) which tenant.")
     public Authorization authorization;
 

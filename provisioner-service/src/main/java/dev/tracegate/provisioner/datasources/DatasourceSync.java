@@ -39,11 +39,16 @@ public class DatasourceSync {
     }
 
     public Result sync(TempoGateway gateway, SecretLookup secrets) {
+        return sync(gateway, secrets, null);
+    }
+
+    /** @param datasourceCaPem CA Grafana trusts for the datasource URL when spec.grafana.datasource.caSecret names none */
+    public Result sync(TempoGateway gateway, SecretLookup secrets, String datasourceCaPem) {
         if (gateway.getSpec().grafana == null) {
             return new Result(Conditions.of(Conditions.DATASOURCES_SYNCED, true, "NotConfigured",
                     "spec.grafana is not set: no datasources are managed"), false, Map.of());
         }
-        GrafanaTarget target = GrafanaTargetResolver.resolve(gateway, secrets);
+        GrafanaTarget target = GrafanaTargetResolver.resolve(gateway, secrets).withDatasourceCa(datasourceCaPem);
         if (!target.resolved()) {
             return new Result(Conditions.of(Conditions.DATASOURCES_SYNCED, false, target.reason(), target.problem()), false, Map.of());
         }

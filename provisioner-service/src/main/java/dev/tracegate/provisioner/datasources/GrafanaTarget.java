@@ -17,6 +17,16 @@ public record GrafanaTarget(GrafanaConnection connection, DatasourceRequest requ
         return new GrafanaTarget(null, null, reason, problem);
     }
 
+    /** This target, trusting {@code caPem} for the datasource URL unless a CA is already given (spec.grafana.datasource.caSecret wins). */
+    public GrafanaTarget withDatasourceCa(String caPem) {
+        if (caPem == null || request == null || request.tlsCaPem() != null) {
+            return this;
+        }
+        DatasourceRequest r = request;
+        return new GrafanaTarget(connection, new DatasourceRequest(r.owner(), r.throughGateway(), r.gatewayUrl(), r.queryFrontendUrl(),
+                r.authMode(), r.bearerToken(), caPem, r.extraJsonData(), r.nameTemplate(), r.tenants()), reason, problem);
+    }
+
     public boolean resolved() {
         return problem == null;
     }

@@ -1,10 +1,12 @@
 package dev.tracegate.provisioner.gatewayconfig;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import com.fasterxml.jackson.dataformat.yaml.YAMLGenerator;
+import dev.tracegate.tenants.TenantsDocument;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.Base64;
@@ -12,16 +14,19 @@ import java.util.Base64;
 /** The document as JSON or YAML, and its ETag: a SHA-256 of the canonical (compact JSON) form. */
 public final class ConfigRepresentations {
     // Own mappers: the document's bytes (and so its ETag) must not change with the application's Jackson settings.
-    private static final ObjectMapper JSON = new ObjectMapper().configure(SerializationFeature.ORDER_MAP_ENTRIES_BY_KEYS, true);
+    // Absent fields are left out, as people write the YAML.
+    private static final ObjectMapper JSON = new ObjectMapper().configure(SerializationFeature.ORDER_MAP_ENTRIES_BY_KEYS, true)
+            .setSerializationInclusion(JsonInclude.Include.NON_NULL);
     private static final ObjectMapper YAML = new ObjectMapper(YAMLFactory.builder()
             .disable(YAMLGenerator.Feature.WRITE_DOC_START_MARKER)
             .enable(YAMLGenerator.Feature.MINIMIZE_QUOTES)
-            .build()).configure(SerializationFeature.ORDER_MAP_ENTRIES_BY_KEYS, true);
+            .build()).configure(SerializationFeature.ORDER_MAP_ENTRIES_BY_KEYS, true)
+            .setSerializationInclusion(JsonInclude.Include.NON_NULL);
 
     private ConfigRepresentations() {
     }
 
-    public static byte[] json(GatewayConfigDocument document) {
+    public static byte[] json(TenantsDocument document) {
         try {
             return JSON.writeValueAsBytes(document);
         } catch (JsonProcessingException e) {
@@ -29,7 +34,7 @@ public final class ConfigRepresentations {
         }
     }
 
-    public static byte[] yaml(GatewayConfigDocument document) {
+    public static byte[] yaml(TenantsDocument document) {
         try {
             return YAML.writeValueAsBytes(document);
         } catch (JsonProcessingException e) {
@@ -38,7 +43,7 @@ public final class ConfigRepresentations {
     }
 
     /** A quoted strong ETag; the same document gives the same ETag on every replica. */
-    public static String etag(GatewayConfigDocument document) {
+    public static String etag(TenantsDocument document) {
         try {
             byte[] digest = MessageDigest.getInstance("SHA-256").digest(json(document));
             return "\"" + Base64.getUrlEncoder().withoutPadding().encodeToString(digest) + "\"";

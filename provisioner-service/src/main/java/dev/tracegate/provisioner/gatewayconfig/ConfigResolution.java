@@ -1,10 +1,13 @@
 package dev.tracegate.provisioner.gatewayconfig;
 
-/** The gateway's configuration, or why it cannot be built yet. */
+import java.util.List;
+import java.util.Map;
+
+/** The gateway's configuration, or why it cannot be published. */
 public sealed interface ConfigResolution {
 
-    /** A complete document and its ETag (a quoted strong validator). */
-    record Resolved(GatewayConfigDocument document, String etag) implements ConfigResolution {
+    /** A complete document that the gateways' validator accepts, and its ETag (a quoted strong validator). */
+    record Resolved(dev.tracegate.tenants.TenantsDocument document, String etag) implements ConfigResolution {
     }
 
     /**
@@ -12,6 +15,17 @@ public sealed interface ConfigResolution {
      *
      * @param problemsByTenant the same problems, by tenant name
      */
-    record Unresolved(String reason, String message, java.util.Map<String, String> problemsByTenant) implements ConfigResolution {
+    record Unresolved(String reason, String message, Map<String, String> problemsByTenant) implements ConfigResolution {
+    }
+
+    /**
+     * The document could be built, but every gateway would refuse it.
+     *
+     * @param problems the validator's own messages, each naming its field (as a gateway would log them)
+     */
+    record Invalid(List<String> problems) implements ConfigResolution {
+        public String message() {
+            return "every gateway would refuse this tenants document: " + String.join("; ", problems);
+        }
     }
 }

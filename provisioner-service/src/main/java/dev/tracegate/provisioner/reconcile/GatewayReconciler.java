@@ -3,9 +3,13 @@ package dev.tracegate.provisioner.reconcile;
 import dev.tracegate.provisioner.config.ProvisionerConfig;
 import dev.tracegate.provisioner.crd.Condition;
 import dev.tracegate.provisioner.crd.TempoGateway;
+import dev.tracegate.provisioner.crd.GatewaySpec;
 import dev.tracegate.provisioner.crd.TempoGatewayStatus;
 import dev.tracegate.provisioner.datasources.DatasourceSync;
 import dev.tracegate.provisioner.datasources.LastWorkingGrafana;
+import dev.tracegate.provisioner.expose.QueryFrontendIngress;
+import dev.tracegate.provisioner.expose.QueryFrontendRoute;
+import dev.tracegate.provisioner.gatewayconfig.PublishedConfigs;
 import dev.tracegate.provisioner.gatewayconfig.ConfigResolution;
 import dev.tracegate.provisioner.gatewayconfig.GatewayConfigResolver;
 import dev.tracegate.provisioner.kube.SecretLookup;
@@ -14,6 +18,10 @@ import dev.tracegate.provisioner.secrets.TenantSecretSync;
 import dev.tracegate.provisioner.status.Conditions;
 import dev.tracegate.provisioner.status.GatewayEventRecorder;
 import dev.tracegate.provisioner.status.StatusWriter;
+import dev.tracegate.provisioner.tempooperator.TempoResourceWatch;
+import dev.tracegate.provisioner.tempooperator.TenantsResolution;
+import dev.tracegate.provisioner.tempooperator.TenantsSource;
+import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.util.ArrayList;
@@ -21,6 +29,8 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.List;
+import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.stream.Collectors;
 import org.jboss.logging.Logger;
@@ -42,12 +52,26 @@ public class GatewayReconciler {
     private final GatewayEventRecorder events;
     private final LastWorkingGrafana lastWorkingGrafana;
     private final Duration cleanupTimeout;
+    private final TenantsSource tenantsSource;
+    private final TempoResourceWatch tempoResources;
+    private final QueryFrontendIngress ingress;
+    private final QueryFrontendRoute route;
+    private final KubernetesClient client;
+    private final PublishedConfigs configs;
 
     public GatewayReconciler(GatewayWatch watch, Finalizers finalizers, TenantSecretSync secretSync,
                              DatasourceSync datasourceSync, StatusWriter statusWriter, GatewayEventRecorder events,
-                             LastWorkingGrafana lastWorkingGrafana, ProvisionerConfig config) {
+                             TenantsSource tenantsSource, TempoResourceWatch tempoResources, QueryFrontendIngress ingress, QueryFrontendRoute route,
+                             KubernetesClient client, PublishedConfigs configs, LastWorkingGrafana lastWorkingGrafana,
+                             ProvisionerConfig config) {
         this.lastWorkingGrafana = lastWorkingGrafana;
         this.cleanupTimeout = config.cleanupTimeout();
+        this.configs = configs;
+        this.tenantsSource = tenantsSource;
+        this.tempoResources = tempoResources;
+        this.ingress = ingress;
+        this.route = route;
+        this.client = client;
         this.watch = watch;
         this.finalizers = finalizers;
         this.secretSync = secretSync;
@@ -60,6 +84,7 @@ public class GatewayReconciler {
         Optional<TempoGateway> cached = watch.gateway(key);
         if (cached.isEmpty()) {
             lastWorkingGrafana.forget(key);
+            forgetUnnamedTempoResources();
             return ReconcileResult.GONE;
         }
         TempoGateway gateway = cached.get();
@@ -76,31 +101,100 @@ public class GatewayReconciler {
     }
 
     private ReconcileResult bringUpToDate(TempoGateway gateway) {
+        TenantsResolution tenants = tenantsSource.resolve(gateway);
+        if (tenants instanceof TenantsResolution.Refused refused) {
+            return refuse(gateway, refused);
+        }
+        TenantsResolution.FromOperator fromOperator = tenants instanceof TenantsResolution.FromOperator f ? f : null;
+        // The spec to act on: the operator's tenants and services filled in, the Ingress's URL if one serves.
+        TempoGateway effective = tenants.effective();
+        GatewaySpec gw = effective.getSpec().gateway;
+        boolean throughGateway = gw == null || gw.routesThroughGateway();
+        // Both run every time: each removes its own object when the other (or nothing) is asked for.
+        QueryFrontendIngress.Result byIngress = ingress.apply(gateway, throughGateway, effective.getSpec().upstream.queryFrontend);
+        QueryFrontendIngress.Result byRoute = route.apply(gateway, throughGateway, effective.getSpec().upstream.queryFrontend);
+        recordExposure(gateway, "Ingress", byIngress);
+        recordExposure(gateway, "Route", byRoute);
+        QueryFrontendIngress.Result exposure = byRoute.condition() != null ? byRoute : byIngress;
+        if (exposure.url() != null) {
+            effective = withQueryFrontend(effective, exposure.url());
+        }
+        boolean tracegateGateway = throughGateway && (fromOperator == null || !fromOperator.operatorGateway());
+
         SecretLookup secrets = watch.secrets();
-        TenantSecretSync.Report secretReport = secretSync.sync(gateway, secrets);
+        TenantSecretSync.Report secretReport = secretSync.sync(effective, secrets);
         recordWrites(gateway, secretReport.writes());
         // Secrets just written are newer than the cache: build the configuration from them.
         SecretLookup current = secrets.overlaidWith(secretReport.written());
-        ConfigResolution config = GatewayConfigResolver.resolve(gateway, current);
-        DatasourceSync.Result datasources = datasourceSync.sync(gateway, current);
+        ConfigResolution config = fromOperator != null && !tracegateGateway
+                ? new ConfigResolution.Unresolved("NotNeeded", "no Tracegate gateway", Map.of())
+                : GatewayConfigResolver.resolve(effective, current);
+        DatasourceSync.Result datasources = datasourceSync.sync(effective, current, fromOperator == null ? null : fromOperator.gatewayCaPem());
 
-        List<Condition> parts = List.of(secretsCondition(gateway, secretReport), configCondition(gateway, config),
-                datasources.condition());
-        int tenants = gateway.getSpec().tenants.authentication.size();
-        Condition ready = Conditions.ready(parts, "serving " + tenants + " tenant(s)");
+        List<Condition> parts = new ArrayList<>();
+        if (fromOperator != null) {
+            parts.add(TenantsSourceConditions.resolved(fromOperator));
+            parts.add(fromOperator.tenants().openShift() ? TenantsSourceConditions.openShiftSecrets(fromOperator)
+                    : secretsCondition(effective, secretReport));
+            parts.add(tracegateGateway ? configCondition(effective, config) : TenantsSourceConditions.noTracegateGateway(fromOperator));
+        } else {
+            parts.add(secretsCondition(effective, secretReport));
+            parts.add(configCondition(effective, config));
+        }
+        parts.add(datasources.condition());
+        if (exposure.condition() != null) {
+            parts.add(exposure.condition());
+        }
+        int tenantCount = effective.getSpec().tenants.authentication.size();
+        Condition ready = Conditions.ready(parts, "serving " + tenantCount + " tenant(s)");
         TempoGatewayStatus status = new TempoGatewayStatus();
         status.observedGeneration = gateway.getMetadata().getGeneration();
         List<Condition> before = gateway.getStatus() == null ? List.of() : gateway.getStatus().conditions;
         status.conditions = Conditions.stamp(before, concat(ready, parts), status.observedGeneration, Instant.now());
         status.configETag = config instanceof ConfigResolution.Resolved resolved ? resolved.etag() : null;
-        status.tenants = TenantStatuses.of(gateway, secretReport, config, datasources.tenants());
+        status.tenants = TenantStatuses.of(effective, secretReport, config, datasources.tenants());
 
         statusWriter.write(gateway, status);
         events.transitions(gateway, before, status.conditions);
+        String etagBefore = gateway.getStatus() == null ? null : gateway.getStatus().configETag;
+        if (fromOperator != null && !Objects.equals(etagBefore, status.configETag)) {
+            // The tenant Secrets of a TempoStack are not in the Secret index: republish from here.
+            configs.changed(gateway.key());
+        }
         if (datasources.retry()) {
             return ReconcileResult.FAILED;
         }
         return Conditions.isTrue(ready) ? ReconcileResult.READY : ReconcileResult.NOT_READY;
+    }
+
+    /** The tenants cannot be had: say why, on the TempoGateway only, and touch nothing else. */
+    private ReconcileResult refuse(TempoGateway gateway, TenantsResolution.Refused refused) {
+        Condition tenants = TenantsSourceConditions.refused(refused);
+        Condition ready = Conditions.ready(List.of(tenants), "");
+        TempoGatewayStatus status = new TempoGatewayStatus();
+        status.observedGeneration = gateway.getMetadata().getGeneration();
+        List<Condition> before = gateway.getStatus() == null ? List.of() : gateway.getStatus().conditions;
+        status.conditions = Conditions.stamp(before, List.of(ready, tenants), status.observedGeneration, Instant.now());
+        statusWriter.write(gateway, status);
+        events.transitions(gateway, before, status.conditions);
+        return refused.retry() ? ReconcileResult.FAILED : ReconcileResult.NOT_READY;
+    }
+
+    private TempoGateway withQueryFrontend(TempoGateway effective, String url) {
+        // A copy: the effective spec may be the informer's cached object.
+        TempoGateway copy = client.getKubernetesSerialization().clone(effective);
+        copy.getSpec().upstream.queryFrontend = url;
+        return copy;
+    }
+
+    private void recordExposure(TempoGateway gateway, String kind, QueryFrontendIngress.Result exposure) {
+        switch (exposure.write()) {
+            case CREATED -> events.record(gateway, GatewayEventRecorder.NORMAL, kind + "Created", "Created " + kind + " " + exposure.name());
+            case UPDATED -> events.record(gateway, GatewayEventRecorder.NORMAL, kind + "Updated", "Updated " + kind + " " + exposure.name());
+            case DELETED -> events.record(gateway, GatewayEventRecorder.NORMAL, kind + "Deleted", "Deleted " + kind + " " + exposure.name() + ": no longer asked for");
+            default -> {
+            }
+        }
     }
 
     private ReconcileResult cleanUp(TempoGateway gateway) {
@@ -130,6 +224,7 @@ public class GatewayReconciler {
         }
         finalizers.remove(gateway);
         lastWorkingGrafana.forget(gateway.key());
+        forgetUnnamedTempoResources();
         LOG.infof("TempoGateway %s deleted: %s", gateway.key(), cleanup.message());
         return ReconcileResult.CLEANED_UP;
     }
@@ -151,6 +246,12 @@ public class GatewayReconciler {
     private static Instant deletedAt(TempoGateway gateway) {
         String timestamp = gateway.getMetadata().getDeletionTimestamp();
         return timestamp == null ? Instant.now() : Instant.parse(timestamp);
+    }
+
+    /** Stops watching TempoStacks and TempoMonolithics that no TempoGateway names any more. */
+    private void forgetUnnamedTempoResources() {
+        tempoResources.retainOnly(watch.gatewayKeys().stream().map(watch::gateway).flatMap(Optional::stream)
+                .map(TempoResourceWatch.Ref::of).flatMap(Optional::stream).toList());
     }
 
     private static Condition secretsCondition(TempoGateway gateway, TenantSecretSync.Report report) {
@@ -178,6 +279,9 @@ public class GatewayReconciler {
         }
         if (config instanceof ConfigResolution.Resolved resolved) {
             return Conditions.of(Conditions.CONFIG_PUBLISHED, true, "Published", "configuration served with ETag " + resolved.etag());
+        }
+        if (config instanceof ConfigResolution.Invalid invalid) {
+            return Conditions.of(Conditions.CONFIG_PUBLISHED, false, GatewayConfigResolver.INVALID_TENANTS, invalid.message());
         }
         ConfigResolution.Unresolved unresolved = (ConfigResolution.Unresolved) config;
         return Conditions.of(Conditions.CONFIG_PUBLISHED, false, unresolved.reason(), unresolved.message());

@@ -1,6 +1,7 @@
 package dev.tracegate.provisioner.reconcile;
 
-import dev.tracegate.provisioner.gatewayconfig.ConfigChangeSignals;
+import dev.tracegate.provisioner.gatewayconfig.PublishedConfigs;
+import dev.tracegate.provisioner.tempooperator.TenantsConfigResolver;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -8,7 +9,7 @@ import jakarta.enterprise.event.Observes;
 import org.jboss.logging.Logger;
 
 /**
- * Wires the control loop at start-up: informer changes wake long polls (every replica) and queue reconciles
+ * Wires the control loop at start-up: informer changes publish new configurations (every replica) and queue reconciles
  * (the leader); becoming the leader queues every gateway.
  */
 @ApplicationScoped
@@ -19,21 +20,24 @@ public class ProvisionerLifecycle {
     private final ReconcileQueue queue;
     private final Leadership leadership;
     private final GatewayReconciler reconciler;
-    private final ConfigChangeSignals signals;
+    private final PublishedConfigs configs;
+    private final TenantsConfigResolver tenantsConfig;
 
     public ProvisionerLifecycle(GatewayWatch watch, ReconcileQueue queue, Leadership leadership,
-                                GatewayReconciler reconciler, ConfigChangeSignals signals) {
+                                GatewayReconciler reconciler, PublishedConfigs configs, TenantsConfigResolver tenantsConfig) {
+        this.tenantsConfig = tenantsConfig;
         this.watch = watch;
         this.queue = queue;
         this.leadership = leadership;
         this.reconciler = reconciler;
-        this.signals = signals;
+        this.configs = configs;
     }
 
     void onStart(@Observes StartupEvent event) {
         queue.start(reconciler::reconcile);
+        configs.start(key -> watch.gateway(key).map(gateway -> tenantsConfig.resolve(gateway, watch.secrets())));
         watch.start(key -> {
-            signals.signal(key);
+            configs.changed(key);
             queue.enqueue(key);
         });
         leadership.start(() -> watch.gatewayKeys().forEach(queue::enqueue));
@@ -43,6 +47,7 @@ public class ProvisionerLifecycle {
     void onStop(@Observes ShutdownEvent event) {
         leadership.stop();
         queue.stop();
+        configs.stop();
         watch.stop();
     }
 }

@@ -26,9 +26,11 @@ final class TenantStatuses {
         for (TenantAuthentication tenant : gateway.getSpec().tenants.authentication) {
             TenantStatus status = new TenantStatus();
             status.tenantName = tenant.tenantName;
-            status.secret = tenant.oidc.secret.name;
+            status.secret = tenant.oidc == null || tenant.oidc.secret == null ? null : tenant.oidc.secret.name;
             List<String> errors = new ArrayList<>();
-            if (!SecretSyncPlanner.receives(gateway.getSpec().secretSync, tenant)) {
+            if (status.secret == null) {
+                status.secretResult = "NoSecret";
+            } else if (!SecretSyncPlanner.receives(gateway.getSpec().secretSync, tenant)) {
                 status.secretResult = "NotManaged";
             } else if (secrets.plan().problem() != null) {
                 status.secretResult = "SourceMissing";

@@ -22,7 +22,8 @@ public final class SecretSyncPlanner {
 
     public static SecretSyncPlan plan(TempoGateway gateway, SecretLookup secrets) {
         Set<String> referenced = new LinkedHashSet<>();
-        gateway.getSpec().tenants.authentication.forEach(t -> referenced.add(t.oidc.secret.name));
+        // Tenants without OIDC (a TempoStack in mode openshift) read no Secret.
+        gateway.getSpec().tenants.authentication.stream().filter(SecretSyncPlanner::hasSecret).forEach(t -> referenced.add(t.oidc.secret.name));
         SecretSyncSpec sync = gateway.getSpec().secretSync;
         if (sync == null) {
             return new SecretSyncPlan(false, List.of(), null, referenced);
@@ -54,13 +55,17 @@ public final class SecretSyncPlanner {
         // Tenants sharing one Secret name get one Secret.
         Map<String, List<String>> tenantsBySecret = new LinkedHashMap<>();
         for (TenantAuthentication tenant : gateway.getSpec().tenants.authentication) {
-            if (receives(sync, tenant)) {
+            if (receives(sync, tenant) && hasSecret(tenant)) {
                 tenantsBySecret.computeIfAbsent(tenant.oidc.secret.name, n -> new ArrayList<>()).add(tenant.tenantName);
             }
         }
         List<DesiredTenantSecret> desired = new ArrayList<>();
         tenantsBySecret.forEach((name, tenants) -> desired.add(new DesiredTenantSecret(name, List.copyOf(tenants), Map.copyOf(values))));
         return new SecretSyncPlan(true, desired, null, referenced);
+    }
+
+    private static boolean hasSecret(TenantAuthentication tenant) {
+        return tenant.oidc != null && tenant.oidc.secret != null && tenant.oidc.secret.name != null;
     }
 
     /** Whether secretSync covers the tenant: its list names it, or the list is empty. */

@@ -14,8 +14,12 @@ public final class Conditions {
     public static final String SECRETS_SYNCED = "SecretsSynced";
     public static final String CONFIG_PUBLISHED = "ConfigPublished";
     public static final String DATASOURCES_SYNCED = "DatasourcesSynced";
+    /** Only with spec.tenantsFrom, or when the tenants cannot be had: where they come from. */
+    public static final String TENANTS_RESOLVED = "TenantsResolved";
+    /** Only with spec.expose. */
+    public static final String EXPOSED = "Exposed";
     /** The order in which conditions are listed in the status. */
-    public static final List<String> TYPES = List.of(READY, SECRETS_SYNCED, CONFIG_PUBLISHED, DATASOURCES_SYNCED);
+    public static final List<String> TYPES = List.of(READY, TENANTS_RESOLVED, SECRETS_SYNCED, CONFIG_PUBLISHED, DATASOURCES_SYNCED, EXPOSED);
 
     private Conditions() {
     }

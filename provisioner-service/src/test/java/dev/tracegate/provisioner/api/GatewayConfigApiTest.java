@@ -198,24 +198,43 @@ class GatewayConfigApiTest {
     }
 
     @Test
-    void aMissingTenantSecretIs503NamingIt() {
+    void aMissingTenantSecretKeepsTheLastDocumentServingMarkedStale() {
+        String etag = asGateway().when().get(configPath()).then().statusCode(200).header(GatewayConfigResource.STALE, "false")
+                .extract().header("ETag");
         TempoGateway gateway = cluster.gateway(namespace);
         gateway.getSpec().tenants.authentication.add(Fixtures.tenant("dev", "oidc-dev"));
         gateway.getSpec().secretSync.tenants = List.of(TENANT);
         client.resource(gateway).update();
 
-        await().atMost(Duration.ofSeconds(20)).until(() -> asGateway().get(configPath()).statusCode() == 503);
+        await().atMost(Duration.ofSeconds(20)).until(() -> cluster.condition(namespace, Conditions.CONFIG_PUBLISHED)
+                .map(c -> "False".equals(c.status) && c.message.contains("oidc-dev")).orElse(false));
+        await().atMost(Duration.ofSeconds(20)).until(() -> "true".equals(asGateway().get(configPath()).header(GatewayConfigResource.STALE)));
         asGateway().when().get(configPath()).then()
-                .statusCode(503)
-                .body("error", equalTo("config_unavailable"))
-                .body("message", containsString("oidc-dev"));
-        await().atMost(Duration.ofSeconds(20)).until(() -> cluster.conditionIs(namespace, Conditions.CONFIG_PUBLISHED, "False"));
+                .statusCode(200)
+                .header("ETag", equalTo(etag))
+                .body("tenants.authentication.size()", equalTo(1));
 
         cluster.apply(Fixtures.secret(namespace, "oidc-dev", Map.of("clientID", "dev-client")));
-        await().atMost(Duration.ofSeconds(20)).until(() -> asGateway().get(configPath()).statusCode() == 200);
+        await().atMost(Duration.ofSeconds(20)).until(() -> "false".equals(asGateway().get(configPath()).header(GatewayConfigResource.STALE)));
         asGateway().when().get(configPath()).then()
                 .body("tenants.authentication[1].oidc.clientID", equalTo("dev-client"))
                 .body("tenants.authentication[1].oidc.clientSecret", nullValue());
+    }
+
+    @Test
+    void aTenantSecretMissingFromTheStartIs503NamingIt() {
+        String other = Fixtures.freshNamespace();
+        TempoGateway gateway = Fixtures.seedGateway(other);
+        gateway.getSpec().secretSync = null;
+        cluster.create(gateway);
+
+        await().atMost(Duration.ofSeconds(20)).until(() -> given().auth().oauth2(ServiceAccountTokens.of(other, GATEWAY_SA))
+                .get("/api/v1/gateways/" + other + "/" + GATEWAY + "/config").statusCode() == 503);
+        given().auth().oauth2(ServiceAccountTokens.of(other, GATEWAY_SA)).when()
+                .get("/api/v1/gateways/" + other + "/" + GATEWAY + "/config").then()
+                .statusCode(503)
+                .body("error", equalTo("config_unavailable"))
+                .body("message", containsString(TENANT_SECRET));
     }
 
     @Test

@@ -24,7 +24,7 @@ class GatewayConfigResolverTest {
     }
 
     @Test
-    void theSeedExampleResolvesToTheDocumentOfDesignMd() {
+    void theSeedExampleResolvesToTheDocumentGatewaysRead() {
         Secret secret = Fixtures.secret(NS, Fixtures.TENANT_SECRET, Map.of("clientID", "grafana", "clientSecret", "s3cret", "issuerCAPath", "/etc/ca.pem"));
 
         ConfigResolution resolution = GatewayConfigResolver.resolve(Fixtures.seedGateway(NS), only(secret));
@@ -37,7 +37,8 @@ class GatewayConfigResolverTest {
                 + "\"issuerCAPath\":\"/etc/ca.pem\"}}],"
                 + "\"authorization\":{\"roles\":[{\"name\":\"read-write\",\"resources\":[\"traces\"],\"tenants\":[\"test-oidc\"],"
                 + "\"permissions\":[\"read\",\"write\"]}],\"roleBindings\":[{\"name\":\"team\",\"roles\":[\"read-write\"],"
-                + "\"subjects\":[{\"kind\":\"group\",\"name\":\"tracing-team\"}]}]}}}", json);
+                + "\"subjects\":[{\"kind\":\"group\",\"name\":\"tracing-team\"}]}]}},"
+                + "\"upstream\":{\"queryFrontend\":\"http://tempo-foo-query-frontend:3200\",\"distributor\":\"http://tempo-foo-distributor:4318\"}}", json);
     }
 
     @Test

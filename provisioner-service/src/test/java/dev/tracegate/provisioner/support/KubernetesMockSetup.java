@@ -1,5 +1,6 @@
 package dev.tracegate.provisioner.support;
 
+import dev.tracegate.provisioner.tempooperator.TempoResourceKind;
 import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition;
 import io.fabric8.kubernetes.api.model.authentication.TokenReview;
 import io.fabric8.kubernetes.api.model.authentication.TokenReviewBuilder;
@@ -27,6 +28,10 @@ public class KubernetesMockSetup implements Consumer<KubernetesServer> {
             server.getClient().apiextensions().v1().customResourceDefinitions().resource(definition).create();
         } catch (IOException e) {
             throw new UncheckedIOException(e);
+        }
+        // The Tempo Operator's CRDs, for TempoGateways that take their tenants from a TempoStack or TempoMonolithic.
+        for (TempoResourceKind kind : TempoResourceKind.values()) {
+            TempoOperatorResources.installCrd(server.getClient(), kind);
         }
         server.expect().post().withPath("/apis/authentication.k8s.io/v1/tokenreviews")
                 .andReply(201, request -> review(Serialization.unmarshal(request.getUtf8Body(), TokenReview.class)))

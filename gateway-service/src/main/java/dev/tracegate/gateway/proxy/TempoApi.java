@@ -1,0 +1,55 @@
+package dev.tracegate.gateway.proxy;
+
+import java.util.List;
+import java.util.Optional;
+import java.util.regex.Pattern;
+
+/**
+ * The Tempo HTTP API paths a tenant may reach through {@code /api/traces/v1/<tenant>/tempo/...}: Tempo's query API
+ * and its user-configurable overrides, nothing else. Tempo's administrative endpoints ({@code /shutdown},
+ * {@code /flush}, {@code /metrics}, {@code /status/*}, {@code /debug/pprof/*}, {@code /ready}...) serve every tenant at
+ * once, so they are not here and the gateway answers 404 for them. README.md prints this table.
+ * <p>
+ * Paths are matched after Vert.x's normalisation (dot segments removed, unreserved characters decoded) and the
+ * matched path is exactly the one sent upstream. A variable segment takes only characters Tempo would not decode
+ * or interpret further (no {@code %}, {@code ;}, {@code /} or {@code \}), so Tempo routes the same path we checked.
+ */
+public final class TempoApi {
+
+    /** One allowed path: the pattern as documented, the metrics group, and whether writes are allowed on it. */
+    public record Endpoint(String path, String group, boolean writable, Pattern regex) {
+
+        Endpoint(String path, String group, boolean writable) {
+            this(path, group, writable, Pattern.compile(path
+                    .replace("<traceID>", TRACE_ID)
+                    .replace("<tag>", TAG_NAME)));
+        }
+    }
+
+    private static final String TRACE_ID = "[0-9A-Fa-f]{1,32}";
+    /** A tag name such as {@code service.name}, {@code span.http.status_code} or {@code resource.k8s.pod-name}. */
+    private static final String TAG_NAME = "(?!\\.+/)[A-Za-z0-9._:@-]{1,256}";
+
+    /** Read with GET or HEAD; the overrides API also with POST, PUT, PATCH and DELETE (permission write). */
+    public static final List<Endpoint> ENDPOINTS = List.of(
+            new Endpoint("/api/traces/<traceID>", "traces", false),
+            new Endpoint("/api/v2/traces/<traceID>", "traces", false),
+            new Endpoint("/api/search", "search", false),
+            new Endpoint("/api/search/tags", "tags", false),
+            new Endpoint("/api/v2/search/tags", "tags", false),
+            new Endpoint("/api/search/tag/<tag>/values", "tags", false),
+            new Endpoint("/api/v2/search/tag/<tag>/values", "tags", false),
+            new Endpoint("/api/metrics/query", "metrics", false),
+            new Endpoint("/api/metrics/query_range", "metrics", false),
+            new Endpoint("/api/echo", "echo", false),
+            new Endpoint("/api/status/buildinfo", "status", false),
+            new Endpoint("/api/overrides", "overrides", true));
+
+    private TempoApi() {
+    }
+
+    /** The endpoint a (normalised) Tempo path is, if it is one the gateway forwards. */
+    public static Optional<Endpoint> find(String path) {
+        return ENDPOINTS.stream().filter(e -> e.regex().matcher(path).matches()).findFirst();
+    }
+}

@@ -1,7 +1,0 @@
-package dev.tracegate.gateway.rbac;
-
-import java.util.Set;
-
-/** The authenticated caller as authorization sees it: the subject named by {@code usernameClaim} and its groups. */
-public record Caller(String subject, Set<String> groups) {
-}

@@ -1,0 +1,139 @@
+package dev.tracegate.provisioner.expose;
+
+import dev.tracegate.provisioner.crd.ExposeSpec;
+import dev.tracegate.provisioner.crd.TempoGateway;
+import dev.tracegate.provisioner.kube.WriteResult;
+import dev.tracegate.provisioner.secrets.Ownership;
+import dev.tracegate.provisioner.status.Conditions;
+import io.fabric8.kubernetes.api.model.APIResourceList;
+import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
+import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientException;
+import io.fabric8.kubernetes.client.dsl.base.ResourceDefinitionContext;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.net.URI;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Objects;
+import org.jboss.logging.Logger;
+
+/**
+ * The OpenShift Route that spec.expose.route asks for, where the route.openshift.io API exists: the same rules as
+ * {@link QueryFrontendIngress} (created, owned, kept, deleted when no longer asked for; never someone else's).
+ * Read and written as a generic resource: no OpenShift client library needed.
+ */
+@ApplicationScoped
+public class QueryFrontendRoute {
+    static final String GROUP_VERSION = "route.openshift.io/v1";
+    static final ResourceDefinitionContext ROUTES = new ResourceDefinitionContext.Builder().withGroup("route.openshift.io")
+            .withVersion("v1").withKind("Route").withPlural("routes").withNamespaced(true).build();
+    private static final Logger LOG = Logger.getLogger(QueryFrontendRoute.class);
+
+    private final KubernetesClient client;
+
+    public QueryFrontendRoute(KubernetesClient client) {
+        this.client = client;
+    }
+
+    /** Same contract as {@link QueryFrontendIngress#apply}. */
+    public QueryFrontendIngress.Result apply(TempoGateway gateway, boolean throughGateway, String queryFrontend) {
+        ExposeSpec.RouteSpec wanted = gateway.getSpec().expose == null ? null : gateway.getSpec().expose.route;
+        String namespace = gateway.getMetadata().getNamespace();
+        String name = QueryFrontendIngress.name(gateway);
+        if (wanted == null || throughGateway) {
+            WriteResult removed = wanted == null && !routesServed() ? WriteResult.UNCHANGED : removeOwn(gateway);
+            return new QueryFrontendIngress.Result(wanted == null ? null : Conditions.of(Conditions.EXPOSED, false, "GatewayInUse",
+                    "spec.expose applies only without a gateway; Grafana goes through the gateway, so no Route is made"), null, removed, name);
+        }
+        if (!routesServed()) {
+            return new QueryFrontendIngress.Result(Conditions.of(Conditions.EXPOSED, false, "RouteAPIMissing",
+                    GROUP_VERSION + " routes are not served by this cluster (not OpenShift?): use spec.expose.ingress"), null, WriteResult.UNCHANGED, name);
+        }
+        QueryFrontendIngress.Backend backend = QueryFrontendIngress.Backend.of(queryFrontend, namespace);
+        if (backend == null) {
+            return new QueryFrontendIngress.Result(QueryFrontendIngress.notAService(queryFrontend, namespace), null, WriteResult.UNCHANGED, name);
+        }
+        Map<String, Object> spec = spec(wanted, backend);
+        GenericKubernetesResource existing = client.genericKubernetesResources(ROUTES).inNamespace(namespace).withName(name).get();
+        WriteResult write;
+        if (existing == null) {
+            client.genericKubernetesResources(ROUTES).inNamespace(namespace).resource(desired(gateway, spec)).create();
+            write = WriteResult.CREATED;
+        } else if (!Ownership.isManagedFor(existing, gateway)) {
+            return new QueryFrontendIngress.Result(Conditions.of(Conditions.EXPOSED, false, "ForeignRoute", "Route " + name
+                    + " exists and is not managed by Tracegate (" + Ownership.foreignReason(existing) + "): left unchanged"), null, WriteResult.REFUSED_FOREIGN, name);
+        } else if (!covers(existing.getAdditionalProperties().get("spec"), spec)) {
+            existing.setAdditionalProperty("spec", spec);
+            client.genericKubernetesResources(ROUTES).inNamespace(namespace).resource(existing).update();
+            write = WriteResult.UPDATED;
+        } else {
+            write = WriteResult.UNCHANGED;
+        }
+        if (write.changed()) {
+            LOG.infof("%s Route %s/%s for TempoGateway %s", write == WriteResult.CREATED ? "Created" : "Updated", namespace, name, gateway.key());
+        }
+        String url = (wanted.termination == ExposeSpec.Termination.INSECURE ? "http" : "https") + "://" + wanted.host;
+        return new QueryFrontendIngress.Result(Conditions.of(Conditions.EXPOSED, true, "RouteReady", "Route " + name + " serves " + url
+                + " for Service " + backend.service() + ":" + backend.port()), url, write, name);
+    }
+
+    /** Whether what is there holds every field we set (the API server adds defaults of its own, e.g. to.weight). */
+    static boolean covers(Object have, Object want) {
+        if (want instanceof Map<?, ?> wanted) {
+            return have instanceof Map<?, ?> had && wanted.entrySet().stream().allMatch(e -> covers(had.get(e.getKey()), e.getValue()));
+        }
+        return Objects.equals(have == null ? null : have.toString(), want == null ? null : want.toString());
+    }
+
+    private boolean routesServed() {
+        try {
+            APIResourceList resources = client.getApiResources(GROUP_VERSION);
+            return resources != null && resources.getResources() != null
+                    && resources.getResources().stream().anyMatch(r -> "routes".equals(r.getName()));
+        } catch (KubernetesClientException e) {
+            if (e.getCode() == 404) {
+                return false;
+            }
+            throw e;
+        }
+    }
+
+    private WriteResult removeOwn(TempoGateway gateway) {
+        String namespace = gateway.getMetadata().getNamespace();
+        String name = QueryFrontendIngress.name(gateway);
+        GenericKubernetesResource existing = client.genericKubernetesResources(ROUTES).inNamespace(namespace).withName(name).get();
+        if (existing == null || !Ownership.isManagedFor(existing, gateway)) {
+            return WriteResult.UNCHANGED;
+        }
+        client.genericKubernetesResources(ROUTES).inNamespace(namespace).withName(name).delete();
+        LOG.infof("Deleted Route %s/%s of TempoGateway %s: no longer asked for", namespace, name, gateway.key());
+        return WriteResult.DELETED;
+    }
+
+    private static Map<String, Object> spec(ExposeSpec.RouteSpec wanted, QueryFrontendIngress.Backend backend) {
+        Map<String, Object> spec = new LinkedHashMap<>();
+        spec.put("host", wanted.host);
+        spec.put("to", Map.of("kind", "Service", "name", backend.service()));
+        spec.put("port", Map.of("targetPort", backend.port()));
+        if (wanted.termination != ExposeSpec.Termination.INSECURE) {
+            spec.put("tls", Map.of("termination", "edge", "insecureEdgeTerminationPolicy", "Redirect"));
+        }
+        spec.put("wildcardPolicy", "None");
+        return spec;
+    }
+
+    private static GenericKubernetesResource desired(TempoGateway gateway, Map<String, Object> spec) {
+        GenericKubernetesResource route = new GenericKubernetesResource();
+        route.setApiVersion(GROUP_VERSION);
+        route.setKind("Route");
+        route.setMetadata(new ObjectMetaBuilder()
+                .withName(QueryFrontendIngress.name(gateway))
+                .withNamespace(gateway.getMetadata().getNamespace())
+                .withLabels(Ownership.labels(gateway))
+                .withOwnerReferences(Ownership.ownerReference(gateway))
+                .build());
+        route.setAdditionalProperty("spec", spec);
+        return route;
+    }
+}

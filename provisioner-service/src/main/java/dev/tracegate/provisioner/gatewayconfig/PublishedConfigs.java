@@ -1,0 +1,133 @@
+package dev.tracegate.provisioner.gatewayconfig;
+
+import dev.tracegate.provisioner.config.ProvisionerConfig;
+import io.micrometer.core.instrument.MeterRegistry;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.time.Duration;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
+import org.jboss.logging.Logger;
+
+/**
+ * The document each gateway is served, on every replica. Two rules:
+ * <ul>
+ * <li>Only a document that resolves and that the gateways' validator accepts is published; otherwise the last
+ * published one keeps being served, marked stale, so running gateways keep working.</li>
+ * <li>Changes are coalesced: a new document is published once its inputs have been quiet for
+ * {@code tracegate.provisioner.publish.quiet-period} (at the latest after {@code max-delay}), so a source-Secret
+ * rotation that rewrites N tenant Secrets gives gateways one new document, not N.</li>
+ * </ul>
+ */
+@ApplicationScoped
+public class PublishedConfigs {
+    private static final Logger LOG = Logger.getLogger(PublishedConfigs.class);
+
+    /**
+     * What a gateway is served.
+     *
+     * @param published the last document that resolved and validated; empty when there never was one
+     * @param problem   why the current inputs give no publishable document; null when {@code published} is current
+     */
+    public record Answer(Optional<ConfigResolution.Resolved> published, ConfigResolution problem) {
+        public boolean stale() {
+            return problem != null && published.isPresent();
+        }
+    }
+
+    private final Map<String, Answer> answers = new ConcurrentHashMap<>();
+    private final Map<String, Pending> pending = new ConcurrentHashMap<>();
+    private final ConfigChangeSignals signals;
+    private final MeterRegistry meters;
+    private final Duration quietPeriod;
+    private final Duration maxDelay;
+    private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(r -> {
+        Thread t = new Thread(r, "tracegate-publish");
+        t.setDaemon(true);
+        return t;
+    });
+    private volatile Function<String, Optional<ConfigResolution>> resolver = key -> Optional.empty();
+
+    public PublishedConfigs(ConfigChangeSignals signals, MeterRegistry meters, ProvisionerConfig config) {
+        this.signals = signals;
+        this.meters = meters;
+        this.quietPeriod = config.publish().quietPeriod();
+        this.maxDelay = config.publish().maxDelay();
+    }
+
+    /** Sets how a gateway's document is resolved from the caches (empty: no such gateway); called once at start-up. */
+    public void start(Function<String, Optional<ConfigResolution>> resolver) {
+        this.resolver = resolver;
+    }
+
+    public void stop() {
+        timer.shutdownNow();
+    }
+
+    /** What to serve the gateway now; the first request for a gateway publishes at once. */
+    public Answer current(String key) {
+        Answer answer = answers.get(key);
+        return answer != null ? answer : publish(key);
+    }
+
+    /** An input of the gateway changed: publish when the changes stop (or at the latest after max-delay). */
+    public synchronized void changed(String key) {
+        long now = System.nanoTime();
+        Pending p = pending.get(key);
+        if (p != null) {
+            p.task.cancel(false);
+        }
+        long first = p == null ? now : p.firstChange;
+        long delay = Math.min(quietPeriod.toNanos(), Math.max(0, first + maxDelay.toNanos() - now));
+        ScheduledFuture<?> task = timer.schedule(() -> {
+            synchronized (this) {
+                pending.remove(key);
+            }
+            publish(key);
+        }, delay, TimeUnit.NANOSECONDS);
+        pending.put(key, new Pending(first, task));
+    }
+
+    /** Resolves the gateway's document now and, when it differs from what is served, serves it and wakes long polls. */
+    synchronized Answer publish(String key) {
+        Optional<ConfigResolution> resolution;
+        try {
+            resolution = resolver.apply(key);
+        } catch (RuntimeException e) {
+            LOG.warnf("Cannot resolve the configuration of TempoGateway %s: %s", key, e.getMessage());
+            return answers.getOrDefault(key, new Answer(Optional.empty(), null));
+        }
+        Answer before = answers.get(key);
+        if (resolution.isEmpty()) {
+            answers.remove(key);
+            signals.signal(key);
+            return new Answer(Optional.empty(), null);
+        }
+        Answer next;
+        if (resolution.get() instanceof ConfigResolution.Resolved resolved) {
+            next = new Answer(Optional.of(resolved), null);
+        } else {
+            next = new Answer(before == null ? Optional.empty() : before.published(), resolution.get());
+        }
+        answers.put(key, next);
+        String etagBefore = before == null ? null : before.published().map(ConfigResolution.Resolved::etag).orElse(null);
+        String etagNow = next.published().map(ConfigResolution.Resolved::etag).orElse(null);
+        if (etagNow != null && !etagNow.equals(etagBefore)) {
+            meters.counter("tracegate.provisioner.config.published", "gateway", key).increment();
+            LOG.infof("Published the configuration of TempoGateway %s (ETag %s)", key, etagNow);
+        }
+        if (!Objects.equals(etagBefore, etagNow) || before == null || before.stale() != next.stale()) {
+            signals.signal(key);
+        }
+        return next;
+    }
+
+    private record Pending(long firstChange, ScheduledFuture<?> task) {
+    }
+}

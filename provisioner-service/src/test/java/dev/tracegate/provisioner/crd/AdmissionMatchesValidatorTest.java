@@ -1,0 +1,175 @@
+package dev.tracegate.provisioner.crd;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.tracegate.provisioner.gatewayconfig.ConfigResolution;
+import dev.tracegate.provisioner.gatewayconfig.GatewayConfigResolver;
+import dev.tracegate.provisioner.support.Fixtures;
+import dev.tracegate.tenants.InvalidTenantsException;
+import dev.tracegate.tenants.TenantsParser;
+import dev.tracegate.tenants.TenantsValidator;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.function.Consumer;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The CRD's admission rules and the gateways' validator cannot drift: one table of bad TempoGateways goes to both,
+ * and each must be refused by both (the CRD by its OpenAPI schema or a CEL rule, the validator naming the field).
+ * Every CEL rule of the CRD must refuse at least one row, so a rule added without its validator twin (or the
+ * other way round) fails here. The one rule the validator cannot have (secretSync is not in the tenants document)
+ * is listed as such.
+ */
+class AdmissionMatchesValidatorTest {
+    static final String NS = "observability";
+    static CrdAdmission admission;
+
+    /** A bad TempoGateway: what the validator says (null: not in the tenants document) and what admission says. */
+    record Row(String name, Consumer<TempoGateway> change, String validatorSays, String admissionSays) {
+    }
+
+    static final List<Row> BAD = List.of(
+            new Row("tenant name over 63 characters", g -> first(g).tenantName = "t".repeat(64),
+                    "tenants.authentication[0].tenantName: must be letters", "tenantName"),
+            new Row("tenant name with a space", g -> first(g).tenantName = "team a",
+                    "tenants.authentication[0].tenantName: must be letters", "tenantName"),
+            new Row("tenant id with a slash", g -> first(g).tenantId = "a/b",
+                    "tenants.authentication[0].tenantId: must be at most 150", "tenantId"),
+            new Row("tenant id over 150 characters", g -> first(g).tenantId = "i".repeat(151),
+                    "tenants.authentication[0].tenantId: must be at most 150", "tenantId"),
+            new Row("two tenants with one name", g -> g.getSpec().tenants.authentication.add(Fixtures.tenant(Fixtures.TENANT, "other")),
+                    "tenants.authentication[1].tenantName: 'test-oidc' is used by another tenant", "tenantName: must be unique"),
+            new Row("issuer with a bad port", g -> first(g).oidc.issuerURL = "http://dex:30556x/dex",
+                    "tenants.authentication[0].oidc.issuerURL: must be an http(s) URL", "issuerURL"),
+            new Row("issuer that is not http", g -> first(g).oidc.issuerURL = "ftp://dex/dex",
+                    "tenants.authentication[0].oidc.issuerURL: must be an http(s) URL", "issuerURL"),
+            new Row("redirect URL with another path", g -> first(g).oidc.redirectURL = "http://gw:8080/callback",
+                    "tenants.authentication[0].oidc.redirectURL: its path must be /oidc/test-oidc/callback", "redirectURL: its path"),
+            new Row("redirect URL where a dot in the name is any character", g -> {
+                first(g).tenantName = "team.a";
+                first(g).oidc.redirectURL = "http://gw:8080/oidc/teamXa/callback";
+                g.getSpec().tenants.authorization.roles.get(0).tenants = List.of("team.a");
+            }, "tenants.authentication[0].oidc.redirectURL: its path must be /oidc/team.a/callback", "redirectURL: its path"),
+            new Row("no tenants", g -> g.getSpec().tenants.authentication.clear(),
+                    "tenants.authentication: at least one tenant is required", "authentication"),
+            new Row("no authorization", g -> g.getSpec().tenants.authorization = null,
+                    "tenants.authorization: required", "authorization"),
+            new Row("a role naming an unknown tenant", g -> g.getSpec().tenants.authorization.roles.get(0).tenants = List.of("nobody"),
+                    "tenants.authorization.roles[0].tenants[0]: no tenant named 'nobody'", "roles[].tenants: must name tenants"),
+            new Row("two roles with one name", g -> g.getSpec().tenants.authorization.roles = List.of(
+                    g.getSpec().tenants.authorization.roles.get(0), g.getSpec().tenants.authorization.roles.get(0)),
+                    "tenants.authorization.roles[1].name: 'read-write' is used by another role", "roles[].name: must be unique"),
+            new Row("a binding naming an unknown role", g -> g.getSpec().tenants.authorization.roleBindings.get(0).roles = List.of("admin"),
+                    "tenants.authorization.roleBindings[0].roles[0]: no role named 'admin'", "roleBindings[].roles: must name roles"),
+            new Row("a role without permissions", g -> g.getSpec().tenants.authorization.roles.get(0).permissions = List.of(),
+                    "tenants.authorization.roles[0].permissions: at least one is required", "permissions"),
+            new Row("a binding without subjects", g -> g.getSpec().tenants.authorization.roleBindings.get(0).subjects = List.of(),
+                    "tenants.authorization.roleBindings[0].subjects: at least one is required", "subjects"),
+            new Row("no spec", g -> g.setSpec(null), "tenants: required", "spec: required"),
+            new Row("neither tenants nor tenantsFrom", g -> g.getSpec().tenants = null,
+                    "tenants: required", "spec.tenants or spec.tenantsFrom is required"),
+            new Row("no upstream and no tenantsFrom", g -> g.getSpec().upstream = null,
+                    null, "spec.upstream is required without spec.tenantsFrom"),
+            new Row("exposed by an Ingress and a Route at once", g -> {
+                g.getSpec().expose = new ExposeSpec();
+                g.getSpec().expose.ingress = new ExposeSpec.IngressSpec();
+                g.getSpec().expose.ingress.host = "tempo.example.com";
+                g.getSpec().expose.route = new ExposeSpec.RouteSpec();
+                g.getSpec().expose.route.host = "tempo.example.com";
+            }, null, "expose: ingress or route, not both"),
+            new Row("secretSync naming an unknown tenant", g -> g.getSpec().secretSync.tenants = List.of("nobody"),
+                    null, "secretSync.tenants: must name tenants"));
+
+    @BeforeAll
+    static void loadCrd() throws Exception {
+        admission = new CrdAdmission();
+    }
+
+    @Test
+    void theSeedIsAdmittedAndValid() throws Exception {
+        TempoGateway seed = Fixtures.seedGateway(NS);
+        assertEquals(List.of(), admission.check(seed));
+        assertEquals(List.of(), validatorSays(seed));
+    }
+
+    @Test
+    void everyBadRowIsRefusedByAdmissionAndByTheValidator() throws Exception {
+        List<String> failures = new ArrayList<>();
+        for (Row row : BAD) {
+            TempoGateway gateway = Fixtures.seedGateway(NS);
+            row.change().accept(gateway);
+            List<CrdAdmission.Refusal> refusals = admission.check(gateway);
+            String admitted = refusals.stream().map(CrdAdmission.Refusal::message).collect(Collectors.joining("; "));
+            if (refusals.isEmpty() || !admitted.contains(row.admissionSays())) {
+                failures.add(row.name() + ": admission said [" + admitted + "], expected " + row.admissionSays());
+            }
+            List<String> validator = validatorSays(gateway);
+            if (row.validatorSays() == null ? !validator.isEmpty()
+                    : validator.stream().noneMatch(p -> p.startsWith(row.validatorSays()))) {
+                failures.add(row.name() + ": the validator said " + validator + ", expected " + row.validatorSays());
+            }
+        }
+        assertEquals(List.of(), failures);
+    }
+
+    @Test
+    void everyCelRuleOfTheCrdRefusesARowOfTheTable() throws Exception {
+        Set<String> refusing = new HashSet<>();
+        for (Row row : BAD) {
+            TempoGateway gateway = Fixtures.seedGateway(NS);
+            row.change().accept(gateway);
+            admission.check(gateway).forEach(r -> refusing.add(r.rule()));
+        }
+        // Grafana's datasource settings are not tenants: no gateway validates them.
+        List<String> untested = admission.rules().stream()
+                .filter(rule -> !rule.contains("BearerToken"))
+                .filter(rule -> !refusing.contains(rule))
+                .toList();
+        assertEquals(List.of(), untested, "CEL rules of the CRD that no row of the table exercises");
+    }
+
+    @Test
+    void theCrdStatesTheValidatorsPatternsAndLengths() {
+        var tenant = admission.schema().at("/properties/spec/properties/tenants/properties/authentication/items/properties");
+        assertEquals(TenantsValidator.TENANT_NAME_PATTERN, tenant.at("/tenantName/pattern").asText());
+        assertEquals(TenantsValidator.TENANT_NAME_MAX_LENGTH, tenant.at("/tenantName/maxLength").asInt());
+        assertEquals(TenantsValidator.TENANT_ID_PATTERN, tenant.at("/tenantId/pattern").asText());
+        assertEquals(TenantsValidator.TENANT_ID_MAX_LENGTH, tenant.at("/tenantId/maxLength").asInt());
+        assertEquals(TenantsValidator.HTTP_URL_PATTERN, tenant.at("/oidc/properties/issuerURL/pattern").asText());
+        assertEquals(TenantsValidator.HTTP_URL_PATTERN, tenant.at("/oidc/properties/redirectURL/pattern").asText());
+        assertTrue(admission.schema().at("/properties/spec/properties/tenants/required").toString().contains("authorization"));
+        assertFalse(admission.rules().isEmpty());
+    }
+
+    /** The validator's problems for the document the provisioner would publish from this TempoGateway. */
+    private static List<String> validatorSays(TempoGateway gateway) {
+        if (gateway.getSpec() == null || gateway.getSpec().tenants == null) {
+            try {
+                TenantsValidator.validate(new TenantsParser(null).parse("{}"));
+                return List.of();
+            } catch (InvalidTenantsException e) {
+                return e.problems();
+            }
+        }
+        ConfigResolution resolution = GatewayConfigResolver.resolve(gateway, (namespace, name) ->
+                Optional.of(Fixtures.secret(namespace, name, Map.of("clientID", "grafana"))));
+        if (resolution instanceof ConfigResolution.Invalid invalid) {
+            return invalid.problems();
+        }
+        assertInstanceOf(ConfigResolution.Resolved.class, resolution);
+        return List.of();
+    }
+
+    private static TenantAuthentication first(TempoGateway gateway) {
+        return gateway.getSpec().tenants.authentication.get(0);
+    }
+}

@@ -1,0 +1,113 @@
+package dev.tracegate.provisioner.crd;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
+import com.networknt.schema.InputFormat;
+import com.networknt.schema.Schema;
+import com.networknt.schema.SchemaRegistry;
+import com.networknt.schema.SpecificationVersion;
+import dev.cel.bundle.Cel;
+import dev.cel.bundle.CelFactory;
+import dev.cel.common.types.SimpleType;
+import dev.cel.extensions.CelExtensions;
+import dev.cel.parser.CelStandardMacro;
+import java.io.IOException;
+import java.io.InputStream;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * What the API server's admission would say about a TempoGateway, from the generated CRD alone: its OpenAPI
+ * schema (types, required, patterns, lengths and sizes) through a JSON-schema validator, and each
+ * {@code x-kubernetes-validations} CEL rule through cel-java with the strings extension, as Kubernetes has it.
+ * Not covered: Kubernetes' CEL cost budget and its own CEL libraries beyond the strings extension.
+ */
+final class CrdAdmission {
+    static final String CRD = "META-INF/fabric8/tempogateways.tracegate.dev-v1.yml";
+
+    private static final ObjectMapper JSON = new ObjectMapper().setSerializationInclusion(JsonInclude.Include.NON_NULL);
+    private static final Cel CEL = CelFactory.standardCelBuilder()
+            .setStandardMacros(CelStandardMacro.STANDARD_MACROS)
+            .addVar("self", SimpleType.DYN)
+            .addCompilerLibraries(CelExtensions.strings())
+            .addRuntimeLibraries(CelExtensions.strings())
+            .build();
+
+    /** One refusal: the rule (a CEL rule's text, or "openAPIV3Schema") and what it says. */
+    record Refusal(String rule, String message) {
+    }
+
+    private final JsonNode schema;
+    private final Schema openApi;
+
+    CrdAdmission() throws IOException {
+        try (InputStream in = CrdAdmission.class.getClassLoader().getResourceAsStream(CRD)) {
+            schema = new YAMLMapper().readTree(in).at("/spec/versions/0/schema/openAPIV3Schema");
+        }
+        // An OpenAPI v3.0 schema object is, for the keywords a structural CRD schema may use, draft 4.
+        openApi = SchemaRegistry.withDefaultDialect(SpecificationVersion.DRAFT_4).getSchema(JSON.writeValueAsString(schema), InputFormat.JSON);
+    }
+
+    JsonNode schema() {
+        return schema;
+    }
+
+    List<Refusal> check(TempoGateway gateway) throws Exception {
+        String json = JSON.writeValueAsString(gateway);
+        List<Refusal> refusals = new ArrayList<>();
+        openApi.validate(json, InputFormat.JSON).forEach(e -> refusals.add(new Refusal("openAPIV3Schema", e.getInstanceLocation() + ": " + e.getMessage())));
+        if (refusals.isEmpty()) {
+            // The API server evaluates CEL rules only on objects that pass the schema.
+            evaluate(schema, JSON.readValue(json, Object.class), refusals);
+        }
+        return refusals;
+    }
+
+    /** Every CEL rule of the CRD, in schema order. */
+    List<String> rules() {
+        List<String> rules = new ArrayList<>();
+        collect(schema, rules);
+        return rules;
+    }
+
+    private static void collect(JsonNode node, List<String> rules) {
+        node.path("x-kubernetes-validations").forEach(v -> rules.add(v.path("rule").asText()));
+        node.path("properties").forEach(p -> collect(p, rules));
+        if (node.has("items")) {
+            collect(node.path("items"), rules);
+        }
+    }
+
+    @SuppressWarnings("unchecked")
+    private static void evaluate(JsonNode node, Object value, List<Refusal> refusals) throws Exception {
+        if (value == null) {
+            return;
+        }
+        for (JsonNode validation : node.path("x-kubernetes-validations")) {
+            String rule = validation.path("rule").asText();
+            Object result = CEL.createProgram(CEL.compile(rule).getAst()).eval(Map.of("self", value));
+            if (!Boolean.TRUE.equals(result)) {
+                refusals.add(new Refusal(rule, validation.path("message").asText()));
+            }
+        }
+        if (value instanceof Map<?, ?> map) {
+            var fields = node.path("properties").fields();
+            while (fields.hasNext()) {
+                var field = fields.next();
+                evaluate(field.getValue(), ((Map<String, Object>) map).get(field.getKey()), refusals);
+            }
+        } else if (value instanceof List<?> list && node.has("items")) {
+            for (Object item : list) {
+                evaluate(node.path("items"), item, refusals);
+            }
+        }
+    }
+
+    static Map<String, Object> map(Object value) {
+        return JSON.convertValue(value, LinkedHashMap.class);
+    }
+}

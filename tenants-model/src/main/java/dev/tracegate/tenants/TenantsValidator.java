@@ -1,0 +1,232 @@
+package dev.tracegate.tenants;
+
+import java.net.URI;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.regex.Pattern;
+
+import dev.tracegate.tenants.rbac.Permission;
+import dev.tracegate.tenants.rbac.Role;
+import dev.tracegate.tenants.rbac.RoleBinding;
+import dev.tracegate.tenants.rbac.Subject;
+import dev.tracegate.tenants.TenantsDocument.Authentication;
+import dev.tracegate.tenants.TenantsDocument.Oidc;
+
+/**
+ * Checks a parsed tenants document and names every problem by its field path. Values of secrets never appear in
+ * a message. The gateway runs it on every document it loads, the provisioner on every document before it
+ * publishes one: both refuse exactly the same documents.
+ */
+public final class TenantsValidator {
+
+    // The patterns are public so that the TempoGateway CRD states the very same ones (a drift test holds them equal).
+
+    /** Tenant names travel in URLs and cookie names: letters, digits, '-', '_' or '.', at most 63. */
+    public static final String TENANT_NAME_PATTERN = "^[A-Za-z0-9][A-Za-z0-9_.-]{0,62}$";
+    public static final int TENANT_NAME_MAX_LENGTH = 63;
+    /** Tempo's rule for tenant ids (X-Scope-OrgID): letters, digits and a few punctuation marks, at most 150. */
+    public static final String TENANT_ID_PATTERN = "^[A-Za-z0-9!_.*'()-]{1,150}$";
+    public static final int TENANT_ID_MAX_LENGTH = 150;
+    /** An http(s) URL with a host name or IP address, an optional numeric port, and an optional path. */
+    public static final String HTTP_URL_PATTERN = "^https?://([^\\s/?#@]+@)?(\\[[0-9A-Fa-f:.]+\\]|[A-Za-z0-9]([A-Za-z0-9.-]*[A-Za-z0-9])?)"
+            + "(:[0-9]{1,5})?([/?#]\\S*)?$";
+
+    private static final Pattern TENANT_NAME = Pattern.compile(TENANT_NAME_PATTERN);
+    private static final Pattern TENANT_ID = Pattern.compile(TENANT_ID_PATTERN);
+    private static final Pattern HTTP_URL = Pattern.compile(HTTP_URL_PATTERN);
+
+    private final List<String> problems = new ArrayList<>();
+
+    public static void validate(TenantsDocument document) throws InvalidTenantsException {
+        TenantsValidator v = new TenantsValidator();
+        v.check(document.tenants());
+        v.checkUpstream(document.upstream());
+        if (!v.problems.isEmpty()) {
+            throw new InvalidTenantsException(v.problems);
+        }
+    }
+
+    private void check(TenantsDocument.Tenants tenants) {
+        if (tenants == null) {
+            problems.add("tenants: required");
+            return;
+        }
+        if (tenants.mode() != null && !tenants.mode().equals("static")) {
+            problems.add("tenants.mode: must be static (got '" + tenants.mode() + "')");
+        }
+        Set<String> names = new HashSet<>();
+        if (tenants.authentication() == null || tenants.authentication().isEmpty()) {
+            problems.add("tenants.authentication: at least one tenant is required");
+        } else {
+            for (int i = 0; i < tenants.authentication().size(); i++) {
+                checkTenant("tenants.authentication[" + i + "]", tenants.authentication().get(i), names);
+            }
+        }
+        if (tenants.authorization() == null) {
+            problems.add("tenants.authorization: required (roles and roleBindings)");
+        } else {
+            checkAuthorization(tenants.authorization(), names);
+        }
+    }
+
+    private void checkUpstream(TenantsDocument.Upstream upstream) {
+        if (upstream == null) {
+            return;
+        }
+        if (upstream.queryFrontend() != null && !isHttpUrl(upstream.queryFrontend())) {
+            problems.add("upstream.queryFrontend: must be an http(s) URL");
+        }
+        if (upstream.distributor() != null && !isHttpUrl(upstream.distributor())) {
+            problems.add("upstream.distributor: must be an http(s) URL");
+        }
+    }
+
+    private void checkTenant(String at, Authentication tenant, Set<String> names) {
+        if (tenant == null) {
+            problems.add(at + ": must not be empty");
+            return;
+        }
+        if (isBlank(tenant.tenantName())) {
+            problems.add(at + ".tenantName: required");
+        } else if (!TENANT_NAME.matcher(tenant.tenantName()).matches()) {
+            problems.add(at + ".tenantName: must be letters, digits, '-', '_' or '.' (at most 63)");
+        } else if (!names.add(tenant.tenantName())) {
+            problems.add(at + ".tenantName: '" + tenant.tenantName() + "' is used by another tenant");
+        }
+        if (isBlank(tenant.tenantId())) {
+            problems.add(at + ".tenantId: required");
+        } else if (!TENANT_ID.matcher(tenant.tenantId()).matches()) {
+            problems.add(at + ".tenantId: must be at most 150 of letters, digits and !-_.*'()");
+        }
+        if (tenant.oidc() == null) {
+            problems.add(at + ".oidc: required");
+        } else {
+            checkOidc(at + ".oidc", tenant.oidc(), tenant.tenantName());
+        }
+    }
+
+    private void checkOidc(String at, Oidc oidc, String tenantName) {
+        if (isBlank(oidc.issuerURL())) {
+            problems.add(at + ".issuerURL: required");
+        } else if (!isHttpUrl(oidc.issuerURL())) {
+            problems.add(at + ".issuerURL: must be an http(s) URL");
+        }
+        if (!isBlank(oidc.redirectURL())) {
+            if (!isHttpUrl(oidc.redirectURL())) {
+                problems.add(at + ".redirectURL: must be an http(s) URL");
+            } else if (!URI.create(oidc.redirectURL()).getPath().equals(TenantsDocument.callbackPath(tenantName))) {
+                problems.add(at + ".redirectURL: its path must be " + TenantsDocument.callbackPath(tenantName));
+            }
+        }
+        if (isBlank(oidc.clientID())) {
+            problems.add(at + ".clientID: required"
+                    + (oidc.secret() != null ? " (oidc.secret is resolved by the provisioner, not by the gateway)" : ""));
+        }
+        if (oidc.usernameClaim() != null && oidc.usernameClaim().isBlank()) {
+            problems.add(at + ".usernameClaim: must not be empty");
+        }
+        if (oidc.groupClaim() != null && oidc.groupClaim().isBlank()) {
+            problems.add(at + ".groupClaim: must not be empty");
+        }
+        if (oidc.audiences() != null) {
+            for (int i = 0; i < oidc.audiences().size(); i++) {
+                if (isBlank(oidc.audiences().get(i))) {
+                    problems.add(at + ".audiences[" + i + "]: must not be empty");
+                }
+            }
+        }
+        // issuerCAPath names a file on the gateway's host, which the provisioner cannot see: the gateway checks it
+        // when it loads the certificate.
+    }
+
+    private void checkAuthorization(TenantsDocument.Authorization authorization, Set<String> tenantNames) {
+        Set<String> roleNames = new HashSet<>();
+        List<Role> roles = authorization.roles() == null ? List.of() : authorization.roles();
+        for (int i = 0; i < roles.size(); i++) {
+            String at = "tenants.authorization.roles[" + i + "]";
+            Role role = roles.get(i);
+            if (role == null) {
+                problems.add(at + ": must not be empty");
+                continue;
+            }
+            if (isBlank(role.name())) {
+                problems.add(at + ".name: required");
+            } else if (!roleNames.add(role.name())) {
+                problems.add(at + ".name: '" + role.name() + "' is used by another role");
+            }
+            requireNonEmpty(at + ".resources", role.resources());
+            if (requireNonEmpty(at + ".tenants", role.tenants())) {
+                for (int t = 0; t < role.tenants().size(); t++) {
+                    if (!tenantNames.contains(role.tenants().get(t))) {
+                        problems.add(at + ".tenants[" + t + "]: no tenant named '" + role.tenants().get(t) + "'");
+                    }
+                }
+            }
+            if (requireNonEmpty(at + ".permissions", role.permissions())) {
+                for (int p = 0; p < role.permissions().size(); p++) {
+                    if (Permission.fromWireName(role.permissions().get(p)) == null) {
+                        problems.add(at + ".permissions[" + p + "]: must be read or write");
+                    }
+                }
+            }
+        }
+        List<RoleBinding> bindings = authorization.roleBindings() == null ? List.of() : authorization.roleBindings();
+        for (int i = 0; i < bindings.size(); i++) {
+            checkBinding("tenants.authorization.roleBindings[" + i + "]", bindings.get(i), roleNames);
+        }
+    }
+
+    private void checkBinding(String at, RoleBinding binding, Set<String> roleNames) {
+        if (binding == null) {
+            problems.add(at + ": must not be empty");
+            return;
+        }
+        if (isBlank(binding.name())) {
+            problems.add(at + ".name: required");
+        }
+        if (requireNonEmpty(at + ".roles", binding.roles())) {
+            for (int r = 0; r < binding.roles().size(); r++) {
+                if (!roleNames.contains(binding.roles().get(r))) {
+                    problems.add(at + ".roles[" + r + "]: no role named '" + binding.roles().get(r) + "'");
+                }
+            }
+        }
+        if (requireNonEmpty(at + ".subjects", binding.subjects())) {
+            for (int s = 0; s < binding.subjects().size(); s++) {
+                Subject subject = binding.subjects().get(s);
+                String sat = at + ".subjects[" + s + "]";
+                if (subject == null || !(Subject.USER.equals(subject.kind()) || Subject.GROUP.equals(subject.kind()))) {
+                    problems.add(sat + ".kind: must be user or group");
+                } else if (isBlank(subject.name())) {
+                    problems.add(sat + ".name: required");
+                }
+            }
+        }
+    }
+
+    private boolean requireNonEmpty(String at, List<?> list) {
+        if (list == null || list.isEmpty()) {
+            problems.add(at + ": at least one is required");
+            return false;
+        }
+        return true;
+    }
+
+    private static boolean isHttpUrl(String value) {
+        if (!HTTP_URL.matcher(value).matches()) {
+            return false;
+        }
+        try {
+            URI uri = new URI(value);
+            return ("http".equals(uri.getScheme()) || "https".equals(uri.getScheme())) && uri.getHost() != null;
+        } catch (Exception e) {
+            return false;
+        }
+    }
+
+    private static boolean isBlank(String s) {
+        return s == null || s.isBlank();
+    }
+}

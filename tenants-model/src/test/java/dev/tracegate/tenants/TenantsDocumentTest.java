@@ -1,0 +1,158 @@
+package dev.tracegate.tenants;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.Map;
+import java.util.Optional;
+
+import org.junit.jupiter.api.Test;
+
+/** How a tenants document is read and refused: every problem names its field. */
+class TenantsDocumentTest {
+
+    private static final String VALID = """
+            tenants:
+              mode: static
+              authentication:
+                - tenantName: test-oidc
+                  tenantId: test-oidc
+                  oidc:
+                    issuerURL: http://dex:30556/dex
+                    redirectURL: http://tempo-foo-gateway:8080/oidc/test-oidc/callback
+                    usernameClaim: email
+                    groupClaim: groups
+                    clientID: grafana
+                    clientSecret: ${CLIENT_SECRET}
+                    audiences: [account]
+              authorization:
+                roles:
+                  - {name: read-write, resources: [traces], tenants: [test-oidc], permissions: [read, write]}
+                roleBindings:
+                  - {name: team, roles: [read-write], subjects: [{kind: group, name: tracing-team}]}
+            """;
+
+    private final TenantsParser parser = new TenantsParser(
+            name -> Optional.ofNullable(Map.of("CLIENT_SECRET", "s3cret").get(name)));
+
+    /** VALID with one more list item (already indented under authentication) before authorization. */
+    private static String withSecondTenant(String entry) {
+        return VALID.replace("  authorization:", entry + "  authorization:");
+    }
+
+    private TenantsDocument read(String yaml) throws InvalidTenantsException {
+        TenantsDocument document = parser.parse(yaml);
+        TenantsValidator.validate(document);
+        return document;
+    }
+
+    private InvalidTenantsException refused(String yaml) {
+        return assertThrows(InvalidTenantsException.class, () -> read(yaml));
+    }
+
+    @Test
+    void readsTheTempoStackShapeWithResolvedCredentials() throws Exception {
+        TenantsDocument document = read(VALID);
+        var tenant = document.tenants().authentication().get(0);
+        assertEquals("test-oidc", tenant.tenantName());
+        assertEquals("http://dex:30556/dex", tenant.oidc().issuerURL());
+        assertEquals("grafana", tenant.oidc().clientID());
+        assertEquals("s3cret", tenant.oidc().clientSecret(), "placeholders are resolved from configuration");
+        assertEquals("tracing-team", document.tenants().authorization().roleBindings().get(0).subjects().get(0).name());
+    }
+
+    @Test
+    void readsJsonToo() throws Exception {
+        String json = """
+                {"tenants": {"mode": "static",
+                  "authentication": [{"tenantName": "a", "tenantId": "a",
+                    "oidc": {"issuerURL": "https://issuer.example/realms/a", "clientID": "c"}}],
+                  "authorization": {"roles": [], "roleBindings": []}},
+                 "upstream": {"queryFrontend": "http://tempo:3200"}}
+                """;
+        assertEquals("a", read(json).tenants().authentication().get(0).tenantName());
+    }
+
+    @Test
+    void namesTheBadIssuerUrl() {
+        var e = refused(VALID.replace("http://dex:30556/dex", "dex:30556"));
+        assertEquals("tenants.authentication[0].oidc.issuerURL: must be an http(s) URL", e.problems().get(0));
+    }
+
+    @Test
+    void namesTheMissingFieldOfTheSecondTenant() {
+        String twoTenants = withSecondTenant("""
+                    - tenantName: other
+                      tenantId: other
+                      oidc:
+                        clientID: other
+                """);
+        var e = refused(twoTenants);
+        assertEquals("tenants.authentication[1].oidc.issuerURL: required", e.problems().get(0));
+    }
+
+    @Test
+    void refusesUnknownFieldsInsideTenants() {
+        var e = refused(VALID.replace("groupClaim: groups", "groupclaim: groups"));
+        assertEquals("tenants.authentication[0].oidc.groupclaim: unknown field", e.getMessage());
+    }
+
+    @Test
+    void saysWhichPlaceholderIsNotSet() {
+        var e = refused(VALID.replace("${CLIENT_SECRET}", "${MISSING_SECRET}"));
+        assertEquals("tenants.authentication[0].oidc.clientSecret: ${MISSING_SECRET} is not set", e.getMessage());
+    }
+
+    @Test
+    void placeholderDefaultsApply() throws Exception {
+        var document = read(VALID.replace("${CLIENT_SECRET}", "${MISSING_SECRET:fallback}"));
+        assertEquals("fallback", document.tenants().authentication().get(0).oidc().clientSecret());
+    }
+
+    @Test
+    void secretValuesNeverAppearInMessages() {
+        var e = refused(VALID.replace("issuerURL: http://dex:30556/dex", "issuerURL: nope"));
+        assertTrue(!e.getMessage().contains("s3cret"), e.getMessage());
+    }
+
+    @Test
+    void namesRbacMistakes() {
+        var e = refused(VALID
+                .replace("tenants: [test-oidc]", "tenants: [test-oidcc]")
+                .replace("permissions: [read, write]", "permissions: [read, admin]")
+                .replace("roles: [read-write]", "roles: [read-only]")
+                .replace("kind: group", "kind: team"));
+        assertEquals(java.util.List.of(
+                "tenants.authorization.roles[0].tenants[0]: no tenant named 'test-oidcc'",
+                "tenants.authorization.roles[0].permissions[1]: must be read or write",
+                "tenants.authorization.roleBindings[0].roles[0]: no role named 'read-only'",
+                "tenants.authorization.roleBindings[0].subjects[0].kind: must be user or group"), e.problems());
+    }
+
+    @Test
+    void refusesDuplicateTenantNamesAndWrongCallbackPath() {
+        String duplicate = withSecondTenant("""
+                    - tenantName: test-oidc
+                      tenantId: other
+                      oidc: {issuerURL: "http://dex/dex", clientID: x}
+                """).replace("/oidc/test-oidc/callback", "/callback");
+        var e = refused(duplicate);
+        assertEquals(java.util.List.of(
+                "tenants.authentication[0].oidc.redirectURL: its path must be /oidc/test-oidc/callback",
+                "tenants.authentication[1].tenantName: 'test-oidc' is used by another tenant"), e.problems());
+    }
+
+    @Test
+    void tellsThatTheGatewayDoesNotReadKubernetesSecrets() {
+        var e = refused(VALID.replace("clientID: grafana", "secret: {name: oidc-test}"));
+        assertEquals("tenants.authentication[0].oidc.clientID: required "
+                + "(oidc.secret is resolved by the provisioner, not by the gateway)", e.getMessage());
+    }
+
+    @Test
+    void notYamlAtAll() {
+        var e = assertThrows(InvalidTenantsException.class, () -> parser.parse("tenants: [unclosed"));
+        assertTrue(e.getMessage().startsWith("not a YAML or JSON document"), e.getMessage());
+    }
+}
