@@ -32,7 +32,8 @@ public class Leadership {
         this.client = client;
         this.config = config.leaderElection();
         // 1 on the replica that writes: summed over replicas, anything but 1 for long is an alert.
-        Gauge.builder("tracegate.provisioner.leader", this, l -> l.leader ? 1 : 0)
+        // A supplier, not a weak reference to this bean: the gauge must live as long as the registry.
+        Gauge.builder("tracegate.provisioner.leader", () -> leader ? 1 : 0)
                 .description("1 while this replica holds the Lease and writes")
                 .register(meters);
     }
