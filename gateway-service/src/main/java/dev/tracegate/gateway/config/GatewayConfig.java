@@ -10,7 +10,7 @@ import io.smallrye.config.WithName;
 
 /**
  * Every {@code tracegate.*} setting of the gateway. The key names are a contract with deployments
- * (see DESIGN.md, "The gateway's configuration"): add new ones, never rename.
+ * (ARCHITECTURE.md, "Configuration keys"): add new ones, never rename.
  */
 @ConfigMapping(prefix = "tracegate")
 public interface GatewayConfig {

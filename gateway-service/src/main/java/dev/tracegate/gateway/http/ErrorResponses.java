@@ -11,6 +11,8 @@ import io.vertx.ext.web.RoutingContext;
  */
 public final class ErrorResponses {
 
+    private static final String GRPC_ROUTE = ErrorResponses.class.getName() + ".grpc";
+
     private ErrorResponses() {
     }
 
@@ -37,15 +39,23 @@ public final class ErrorResponses {
      * after it, so it is closed (HTTP/2 streams end on their own and forbid the header).
      */
     public static void closeConnectionAfterAnswer(RoutingContext rc) {
-        if (!rc.request().isEnded() && rc.request().version() != io.vertx.core.http.HttpVersion.HTTP_2) {
+        if (!rc.request().isEnded() && rc.request().version() != io.vertx.core.http.HttpVersion.HTTP_2
+                && !rc.response().headWritten()) {
             rc.response().putHeader(HttpHeaders.CONNECTION, "close");
         }
     }
 
-    /** A gRPC call (OTLP gRPC): errors are gRPC statuses, not HTTP ones. */
+    /**
+     * A call on the gRPC route (OTLP gRPC): errors are gRPC statuses, not HTTP ones. Decided by the route that took
+     * the request, never by its Content-Type, which any client sets on any path.
+     */
     public static boolean isGrpc(RoutingContext rc) {
-        String type = rc.request().getHeader(HttpHeaders.CONTENT_TYPE);
-        return type != null && type.startsWith("application/grpc");
+        return Boolean.TRUE.equals(rc.get(GRPC_ROUTE));
+    }
+
+    /** Marks the request as taken by the gRPC route. */
+    public static void answerAsGrpc(RoutingContext rc) {
+        rc.put(GRPC_ROUTE, Boolean.TRUE);
     }
 
     /** A gRPC "trailers-only" answer: HTTP 200 whose headers carry grpc-status and grpc-message. */

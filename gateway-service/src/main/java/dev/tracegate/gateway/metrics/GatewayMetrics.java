@@ -48,7 +48,8 @@ public class GatewayMetrics {
     /**
      * A request refused by authentication or authorization.
      *
-     * @param reason {@code missing_token}, {@code invalid_token}, {@code issuer_unavailable} or {@code forbidden}
+     * @param reason {@code missing_token}, {@code invalid_token}, {@code issuer_unavailable}, {@code forbidden} or
+     *        {@code cross_origin}
      */
     public void authFailure(String tenant, String reason) {
         Counter.builder("tracegate_gateway_auth_failures")

@@ -72,6 +72,7 @@ public class TracesApiRoute {
 
     /** OTLP gRPC {@code TraceService/Export}: the tenant's name is in the {@code x-scope-orgid} metadata. */
     void handleGrpc(RoutingContext rc) {
+        ErrorResponses.answerAsGrpc(rc);
         process(rc, TenantPaths.tenantOf(rc), ProxyRoute.otlpGrpc());
     }
 

@@ -122,8 +122,10 @@ public class UpstreamProxy {
             received[0] += chunk.length();
             if (received[0] > limit) {
                 request.handler(null);
-                upstream.reset();
+                // Answer first: resetting the upstream request fails its response at once, and that failure
+                // must find the client answered (413), not answer it itself (502).
                 BodyLimit.refuse(rc, limit);
+                upstream.reset();
                 return;
             }
             upstream.write(chunk);

@@ -19,8 +19,6 @@ import org.jboss.logging.Logger;
 
 import io.micrometer.core.instrument.MeterRegistry;
 
-import dev.tracegate.gateway.auth.IssuerTrust;
-import dev.tracegate.gateway.auth.TenantOidcConfigs;
 import dev.tracegate.gateway.config.GatewayConfig;
 import dev.tracegate.tenants.rbac.Authorizer;
 import dev.tracegate.tenants.InvalidTenantsException;

@@ -5,6 +5,7 @@ import static org.hamcrest.Matchers.equalTo;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
+import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
@@ -21,6 +22,7 @@ import io.quarkus.test.junit.TestProfile;
 
 import dev.tracegate.tenants.InvalidTenantsException;
 import dev.tracegate.gateway.tenant.TenantRegistry;
+import dev.tracegate.gateway.testsupport.Browser;
 import dev.tracegate.gateway.testsupport.TempoStandInResource;
 import dev.tracegate.gateway.testsupport.TlsIssuerStandIn;
 
@@ -41,6 +43,9 @@ class IssuerCaTest {
     @Inject
     TenantRegistry registry;
 
+    @io.quarkus.test.common.http.TestHTTPResource("/")
+    java.net.URL gateway;
+
     private static String token() {
         return TlsIssuerStandIn.token("tracegate-tls", "tia@example.com", Set.of("readers"));
     }
@@ -55,6 +60,33 @@ class IssuerCaTest {
     void withoutTheCaTheIssuerIsNotTrusted() {
         given().auth().oauth2(token()).when().get("/api/traces/v1/team-untrusted/tempo/api/echo")
                 .then().statusCode(503).body("error", equalTo("issuer_unavailable"));
+    }
+
+    /** The issuer, like Dex, has no end_session_endpoint: sign-out ends the gateway's session and stays local. */
+    @Test
+    void signOutAtAnIssuerWithoutEndSessionIsLocal() throws Exception {
+        Browser browser = new Browser();
+        String target = "/api/traces/v1/team-tls/tempo/api/echo";
+        HttpResponse<String> toIssuer = browser.get(url("/oidc/team-tls/login?redirect=" + target));
+        assertEquals(302, toIssuer.statusCode());
+        HttpResponse<String> afterCallback = browser.get(TlsIssuerStandIn.signIn(Browser.location(toIssuer)));
+        assertEquals(302, afterCallback.statusCode(), afterCallback.body());
+        HttpResponse<String> backToLogin = browser.get(absolute(Browser.location(afterCallback)));
+        assertEquals(target, Browser.location(backToLogin));
+        assertEquals(200, browser.get(url(target), "Accept", "application/json").statusCode(), "signed in");
+
+        HttpResponse<String> logout = browser.get(url("/oidc/team-tls/logout?redirect=/signed-out"));
+        assertEquals(302, logout.statusCode());
+        assertEquals("/signed-out", Browser.location(logout), "no issuer to visit: straight back");
+        assertEquals(401, browser.get(url(target), "Accept", "application/json").statusCode(), "signed out");
+    }
+
+    private String url(String path) {
+        return gateway.toString().replaceAll("/$", "") + path;
+    }
+
+    private String absolute(String location) {
+        return location.startsWith("/") ? url(location) : location;
     }
 
     @Test

@@ -14,6 +14,7 @@ import org.junit.jupiter.api.Test;
 
 import dev.tracegate.tenants.rbac.Caller;
 import dev.tracegate.gateway.tenant.Tenant;
+import dev.tracegate.gateway.tenant.TenantOidcConfigs;
 import dev.tracegate.tenants.TenantsDocument.Oidc;
 
 /** A verified token is reused only for the same tenant configuration, and never past its expiry. */

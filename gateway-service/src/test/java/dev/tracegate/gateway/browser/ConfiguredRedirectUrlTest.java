@@ -68,9 +68,7 @@ class ConfiguredRedirectUrlTest {
 
     @Test
     void cookieAuthenticatedWritesMustComeFromTheGatewaysOwnOrigin() throws Exception {
-        TempoStandIn tempo = TempoStandInResource.tempo();
-        tempo.reset();
-        tempo.clear();
+        TempoStandIn tempo = TempoStandInResource.fresh();
         Browser browser = signedInAs(KeycloakTestResource.ALICE);
         String spans = url("/api/traces/v1/team-a/v1/traces");
 

@@ -37,9 +37,7 @@ class TempoAllowListTest {
 
     @BeforeEach
     void setUp() {
-        tempo = TempoStandInResource.tempo();
-        tempo.reset();
-        tempo.clear();
+        tempo = TempoStandInResource.fresh();
         bearer = "Authorization: Bearer " + KeycloakTestResource.accessToken(KeycloakTestResource.ALICE);
     }
 

@@ -86,6 +86,8 @@ public final class TempoStandIn implements AutoCloseable {
     private volatile Duration delayBeforeHeaders = Duration.ZERO;
     private volatile StreamProgress lastStream;
     private volatile long generation; // bumped by reset(): requests of an earlier generation do not hang
+    private final java.util.concurrent.atomic.AtomicInteger openConnections = new java.util.concurrent.atomic.AtomicInteger();
+    private final java.util.concurrent.atomic.AtomicInteger inFlight = new java.util.concurrent.atomic.AtomicInteger();
 
     private TempoStandIn(Vertx vertx, HttpServer server) {
         this.vertx = vertx;
@@ -111,6 +113,10 @@ public final class TempoStandIn implements AutoCloseable {
         HttpServer server = vertx.createHttpServer(options);
         TempoStandIn tempo = new TempoStandIn(vertx, server);
         server.requestHandler(tempo::handle);
+        server.connectionHandler(connection -> {
+            tempo.openConnections.incrementAndGet();
+            connection.closeHandler(v -> tempo.openConnections.decrementAndGet());
+        });
         try {
             server.listen().toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
         } catch (Exception e) {
@@ -118,6 +124,16 @@ public final class TempoStandIn implements AutoCloseable {
             throw new IllegalStateException("Tempo stand-in could not listen on 127.0.0.1", e);
         }
         return tempo;
+    }
+
+    /** TCP connections open to the stand-in now (the gateway keeps idle ones in its pool). */
+    public int openConnections() {
+        return openConnections.get();
+    }
+
+    /** Requests received and not yet answered (or their connection closed); streamed answers are not counted out. */
+    public int requestsInFlight() {
+        return inFlight.get();
     }
 
     /** The port it listens on (127.0.0.1). */
@@ -343,6 +359,15 @@ public final class TempoStandIn implements AutoCloseable {
     // Serving
 
     private void handle(HttpServerRequest request) {
+        inFlight.incrementAndGet();
+        java.util.concurrent.atomic.AtomicBoolean done = new java.util.concurrent.atomic.AtomicBoolean();
+        Runnable finished = () -> {
+            if (done.compareAndSet(false, true)) {
+                inFlight.decrementAndGet();
+            }
+        };
+        request.response().endHandler(v -> finished.run());
+        request.response().closeHandler(v -> finished.run());
         Behaviour b = behaviour; // the behaviour when the request arrives
         Duration delay = delayBeforeHeaders;
         long gen = generation;
@@ -385,7 +410,10 @@ public final class TempoStandIn implements AutoCloseable {
                 break;
             case HANG:
                 hanging.add(request);
-                request.connection().closeHandler(v -> hanging.remove(request));
+                request.connection().closeHandler(v -> { // replaces the one counting open connections
+                    hanging.remove(request);
+                    openConnections.decrementAndGet();
+                });
                 if (gen != generation && hanging.remove(request)) {
                     request.connection().close(); // reset() came between arrival and now
                 }

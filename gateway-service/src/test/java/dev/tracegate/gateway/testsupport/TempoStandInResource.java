@@ -65,6 +65,14 @@ public class TempoStandInResource implements QuarkusTestResourceLifecycleManager
         }
     }
 
+    /** The running stand-in, back to its default answers and with no recorded requests: for {@code @BeforeEach}. */
+    public static TempoStandIn fresh() {
+        TempoStandIn t = tempo();
+        t.reset();
+        t.clear();
+        return t;
+    }
+
     private static TempoStandIn startOrReset() {
         synchronized (TempoStandInResource.class) {
             if (tempo == null) {

@@ -26,14 +26,18 @@ import io.vertx.core.net.PfxOptions;
 
 /**
  * An OIDC issuer that only speaks HTTPS, with a certificate of its own CA (made with the JDK's keytool for
- * 127.0.0.1), for the tenants' {@code issuerCAPath}. It serves the OpenID metadata and JWKS a gateway reads, and signs
- * tokens with its RSA key. Config: {@code tls-issuer.url} and {@code tls-issuer.ca} (the PEM of its certificate).
+ * 127.0.0.1), for the tenants' {@code issuerCAPath}. It serves the OpenID metadata and JWKS a gateway reads, signs
+ * tokens with its RSA key, and redeems the codes of {@link #signIn(String)}; like Dex it advertises no
+ * {@code end_session_endpoint}. Config: {@code tls-issuer.url} and {@code tls-issuer.ca} (the PEM of its certificate).
  */
 public class TlsIssuerStandIn implements QuarkusTestResourceLifecycleManager {
 
     private static final String KEY_ID = "tls-issuer-key";
     private static String url;
     private static KeyPair signingKey;
+    private static final String USER = "tia@example.com";
+    /** Authorization codes handed out and not yet redeemed. */
+    private static final Map<String, JsonObject> CODES = new java.util.concurrent.ConcurrentHashMap<>();
 
     private Vertx vertx;
 
@@ -67,6 +71,8 @@ public class TlsIssuerStandIn implements QuarkusTestResourceLifecycleManager {
                                     .encode());
                     case "/jwks" -> request.response().putHeader("Content-Type", "application/json")
                             .end(new JsonObject().put("keys", new JsonArray().add(jwk())).encode());
+                    case "/token" -> request.body().onSuccess(body -> request.response()
+                            .putHeader("Content-Type", "application/json").end(tokenResponse(body.toString())));
                     default -> request.response().setStatusCode(404).end();
                 }
             });
@@ -90,6 +96,35 @@ public class TlsIssuerStandIn implements QuarkusTestResourceLifecycleManager {
     public static String token(String audience, String email, Set<String> groups) {
         return Jwt.issuer(url).audience(audience).subject(email).claim("email", email).groups(groups)
                 .expiresIn(300).jws().keyId(KEY_ID).sign(signingKey.getPrivate());
+    }
+
+    /**
+     * The user {@code tia@example.com} (group {@code readers}) signs in at this issuer: what its authorization
+     * endpoint would answer to the browser, done in-process. Answers the redirect back to the client (code and state).
+     */
+    public static String signIn(String authorizeUrl) {
+        io.vertx.core.MultiMap query = io.vertx.core.MultiMap.caseInsensitiveMultiMap();
+        new io.netty.handler.codec.http.QueryStringDecoder(authorizeUrl).parameters()
+                .forEach((name, values) -> query.add(name, values.get(0)));
+        String code = java.util.UUID.randomUUID().toString();
+        CODES.put(code, new JsonObject().put("nonce", query.get("nonce")).put("client_id", query.get("client_id")));
+        return query.get("redirect_uri") + "?code=" + code + "&state=" + query.get("state");
+    }
+
+    /** The token endpoint: an ID token (with the authorization request's nonce) and an access token for the code. */
+    private static String tokenResponse(String form) {
+        String code = new io.netty.handler.codec.http.QueryStringDecoder(form, false).parameters()
+                .getOrDefault("code", List.of("")).get(0);
+        JsonObject grant = CODES.remove(code);
+        if (grant == null) {
+            return new JsonObject().put("error", "invalid_grant").encode();
+        }
+        String clientId = grant.getString("client_id");
+        String idToken = Jwt.issuer(url).audience(clientId).subject(USER).claim("email", USER)
+                .claim("nonce", grant.getString("nonce")).groups(Set.of("readers")).expiresIn(300)
+                .jws().keyId(KEY_ID).sign(signingKey.getPrivate());
+        return new JsonObject().put("access_token", token(clientId, USER, Set.of("readers"))).put("id_token", idToken)
+                .put("token_type", "Bearer").put("expires_in", 300).encode();
     }
 
     private static JsonObject jwk() {

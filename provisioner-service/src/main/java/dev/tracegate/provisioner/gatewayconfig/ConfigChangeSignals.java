@@ -7,9 +7,9 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Function;
 
 /**
- * Wakes long polls when something a gateway's configuration is built from (its TempoGateway or one of its
- * Secrets) changes. One shared future per gateway: waiting costs no thread, and waiters that time out leave
- * nothing behind.
+ * Wakes long polls when what a gateway is served changes (a new document is published, or it turns stale or
+ * fresh; see {@link PublishedConfigs}). One shared future per gateway: waiting costs no thread, and waiters that
+ * time out leave nothing behind.
  */
 @ApplicationScoped
 public class ConfigChangeSignals {

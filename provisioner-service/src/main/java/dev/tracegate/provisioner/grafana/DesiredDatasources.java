@@ -10,8 +10,8 @@ import java.util.Set;
 import java.util.TreeMap;
 
 /**
- * Computes the datasources a request wants: a pure function, no Grafana involved (DESIGN.md, provisioner-service,
- * Grafana bullet).
+ * Computes the datasources a request wants: a pure function, no Grafana involved (spec.grafana in
+ * provisioner-service/README.md).
  */
 public final class DesiredDatasources {
 

@@ -19,6 +19,9 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Consumer;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 import jakarta.inject.Inject;
 
@@ -26,6 +29,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.kubernetes.client.WithKubernetesTestServer;
@@ -39,7 +43,8 @@ import dev.tracegate.provisioner.support.ServiceAccountTokens;
 
 /**
  * The two services together: a real gateway-service (the packaged application, started as its own process) reads
- * its tenants from this provisioner, and picks up a tenant added to the TempoGateway without a restart.
+ * its tenants from this provisioner, picks up a tenant added to the TempoGateway without a restart, and accepts
+ * every document the provisioner publishes.
  * <p>
  * Needs {@code gateway-service/target/quarkus-app/}, which the reactor builds before this module
  * ({@code mvn verify} at the root).
@@ -50,9 +55,14 @@ class GatewayFollowsProvisionerTest {
 
     private static final Path GATEWAY_JAR = Path.of("..", "gateway-service", "target", "quarkus-app", "quarkus-run.jar");
     private static final HttpClient HTTP = HttpClient.newHttpClient();
+    private static final String SUCCESS = "tracegate_gateway_config_reloads_total\\{result=\"success\"}";
+    private static final String FAILURE = "tracegate_gateway_config_reloads_total\\{result=\"failure\"}";
 
     @Inject
     KubernetesClient client;
+
+    @Inject
+    MeterRegistry meters;
 
     @TestHTTPResource("/")
     URL provisioner;
@@ -69,23 +79,11 @@ class GatewayFollowsProvisionerTest {
 
     @Test
     void aTenantAddedToTheTempoGatewayReachesTheRunningGateway() throws Exception {
-        assertTrue(Files.isRegularFile(GATEWAY_JAR),
-                GATEWAY_JAR.toAbsolutePath() + " is missing: build the reactor (mvn verify at the root)");
         Cluster cluster = new Cluster(client);
         String namespace = Fixtures.freshNamespace();
-        cluster.apply(Fixtures.grafanaOAuthSecret(namespace, "grafana", "grafana-oauth-secret"));
-        cluster.create(Fixtures.seedGateway(namespace));
-        await().atMost(Duration.ofSeconds(20)).until(() -> cluster.conditionIs(namespace, Conditions.READY, "True"));
-
-        Path token = Files.createTempFile("gateway-token", "");
-        Files.writeString(token, ServiceAccountTokens.of(namespace, GATEWAY_SA));
         int httpPort = freePort();
-        int managementPort = freePort();
-        gateway = startGateway(httpPort, managementPort, namespace + "/" + GATEWAY, token);
+        startGatewayOnTheSeed(cluster, namespace, httpPort, freePort());
         String gatewayUrl = "http://127.0.0.1:" + httpPort;
-
-        await().atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(500))
-                .until(() -> status("http://127.0.0.1:" + managementPort + "/q/health/ready") == 200);
         // Known tenant: the gateway asks for a token (401). Unknown tenant: 404.
         assertEquals(401, status(gatewayUrl + "/api/traces/v1/test-oidc/tempo/api/echo"));
         assertEquals(404, status(gatewayUrl + "/api/traces/v1/second/tempo/api/echo"));
@@ -99,6 +97,87 @@ class GatewayFollowsProvisionerTest {
                 .until(() -> status(gatewayUrl + "/api/traces/v1/second/tempo/api/echo") == 401);
         assertEquals(401, status(gatewayUrl + "/api/traces/v1/test-oidc/tempo/api/echo"));
         assertTrue(gateway.isAlive(), "the same gateway process, never restarted");
+    }
+
+    @Test
+    void everyDocumentTheProvisionerPublishesIsAcceptedByTheGateway() throws Exception {
+        Cluster cluster = new Cluster(client);
+        String namespace = Fixtures.freshNamespace();
+        String key = namespace + "/" + GATEWAY;
+        int managementPort = freePort();
+        startGatewayOnTheSeed(cluster, namespace, freePort(), managementPort);
+        String metrics = "http://127.0.0.1:" + managementPort + "/q/metrics";
+        // Documents published before the gateway started are not the gateway's to apply.
+        double before = published(key) - gatewayMetric(metrics, SUCCESS);
+
+        // What users do to a TempoGateway, one after the other; each published document must reach the gateway and be applied.
+        List<Consumer<TempoGateway>> changes = List.of(
+                g -> g.getSpec().tenants.authentication.add(Fixtures.tenant("second", "oidc-second")),
+                g -> g.getSpec().tenants.authentication.get(0).oidc.audiences = List.of("account", "grafana"),
+                g -> g.getSpec().tenants.authentication.get(1).tenantId = "team.b(1)*",
+                g -> g.getSpec().tenants.authorization.roles.get(0).tenants = List.of(Fixtures.TENANT, "second"),
+                g -> g.getSpec().upstream.queryFrontend = "http://tempo-bar-query-frontend:3200/",
+                // Refused by the provisioner (never published): the gateway keeps its tenants and refuses nothing.
+                g -> g.getSpec().tenants.authentication.get(0).oidc.issuerURL = "http://dex:30556x/dex",
+                g -> g.getSpec().tenants.authentication.get(0).oidc.issuerURL = "https://dex.example:8443/dex");
+        for (Consumer<TempoGateway> change : changes) {
+            double published = published(key);
+            client.resources(TempoGateway.class).inNamespace(namespace).withName(GATEWAY).edit(g -> {
+                change.accept(g);
+                return g;
+            });
+            await().atMost(Duration.ofSeconds(20)).until(() -> published(key) > published
+                    || cluster.condition(namespace, Conditions.CONFIG_PUBLISHED).map(c -> "InvalidTenants".equals(c.reason)).orElse(false));
+            awaitGatewayApplied(metrics, key, before);
+        }
+        double published = published(key);
+        cluster.apply(Fixtures.grafanaOAuthSecret(namespace, "grafana", "rotated"));
+        await().atMost(Duration.ofSeconds(20)).until(() -> published(key) > published);
+        awaitGatewayApplied(metrics, key, before);
+
+        assertEquals(0.0, gatewayMetric(metrics, FAILURE), "documents the gateway refused");
+        // Every change but the refused one published a document (the rotation too), and the gateway applied each.
+        assertTrue(published(key) - before >= 1 + (changes.size() - 1) + 1, "documents published: " + (published(key) - before));
+        assertEquals(published(key) - before, gatewayMetric(metrics, SUCCESS));
+        assertTrue(gateway.isAlive());
+    }
+
+    /** Waits until the gateway has applied every document published since it started, and refused none. */
+    private void awaitGatewayApplied(String metrics, String key, double before) {
+        await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(250)).until(() ->
+                gatewayMetric(metrics, SUCCESS) == published(key) - before && gatewayMetric(metrics, FAILURE) == 0.0);
+    }
+
+    private double published(String key) {
+        var counter = meters.find("tracegate.provisioner.config.published").tag("gateway", key).counter();
+        return counter == null ? 0 : counter.count();
+    }
+
+    private static double gatewayMetric(String metrics, String series) {
+        try {
+            String scrape = HTTP.send(HttpRequest.newBuilder(URI.create(metrics)).build(), HttpResponse.BodyHandlers.ofString()).body();
+            Matcher m = Pattern.compile("(?m)^" + series + " ([0-9.Ee+-]+)$").matcher(scrape);
+            return m.find() ? Double.parseDouble(m.group(1)) : 0.0;
+        } catch (IOException e) {
+            return -1;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return -1;
+        }
+    }
+
+    /** The seed TempoGateway, Ready; then the packaged gateway reading its tenants from it, ready too. */
+    private void startGatewayOnTheSeed(Cluster cluster, String namespace, int httpPort, int managementPort) throws IOException {
+        assertTrue(Files.isRegularFile(GATEWAY_JAR),
+                GATEWAY_JAR.toAbsolutePath() + " is missing: build the reactor (mvn verify at the root)");
+        cluster.apply(Fixtures.grafanaOAuthSecret(namespace, "grafana", "grafana-oauth-secret"));
+        cluster.create(Fixtures.seedGateway(namespace));
+        await().atMost(Duration.ofSeconds(20)).until(() -> cluster.conditionIs(namespace, Conditions.READY, "True"));
+        Path token = Files.createTempFile("gateway-token", "");
+        Files.writeString(token, ServiceAccountTokens.of(namespace, GATEWAY_SA));
+        gateway = startGateway(httpPort, managementPort, namespace + "/" + GATEWAY, token);
+        await().atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(500))
+                .until(() -> status("http://127.0.0.1:" + managementPort + "/q/health/ready") == 200);
     }
 
     private Process startGateway(int httpPort, int managementPort, String gatewayRef, Path token) throws IOException {

@@ -1,4 +1,4 @@
-package dev.tracegate.gateway.auth;
+package dev.tracegate.gateway.tenant;
 
 import java.io.ByteArrayInputStream;
 import java.io.IOException;

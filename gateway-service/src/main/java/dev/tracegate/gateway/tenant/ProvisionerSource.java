@@ -1,4 +1,4 @@
-package dev.tracegate.gateway.config;
+package dev.tracegate.gateway.tenant;
 
 import java.io.IOException;
 import java.net.URI;
@@ -19,8 +19,8 @@ import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 import io.vertx.core.Vertx;
 
+import dev.tracegate.gateway.config.GatewayConfig;
 import dev.tracegate.tenants.InvalidTenantsException;
-import dev.tracegate.gateway.tenant.TenantRegistry;
 
 /**
  * Pulls the tenants document from the provisioner ({@code tracegate.tenants.provisioner.*}): a long-poll loop with

@@ -1,4 +1,4 @@
-package dev.tracegate.gateway.config;
+package dev.tracegate.gateway.tenant;
 
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.HeaderParam;

@@ -1,4 +1,4 @@
-package dev.tracegate.gateway.auth;
+package dev.tracegate.gateway.tenant;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -8,7 +8,6 @@ import io.quarkus.oidc.OidcTenantConfig;
 import io.quarkus.oidc.runtime.OidcTenantConfig.ApplicationType;
 import io.quarkus.oidc.runtime.OidcTenantConfig.Authentication.CookieSameSite;
 
-import dev.tracegate.gateway.tenant.Tenant;
 import dev.tracegate.tenants.TenantsDocument.Oidc;
 
 /**

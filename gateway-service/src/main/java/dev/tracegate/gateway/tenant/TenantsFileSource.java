@@ -1,4 +1,4 @@
-package dev.tracegate.gateway.config;
+package dev.tracegate.gateway.tenant;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -18,8 +18,8 @@ import org.jboss.logging.Logger;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 
+import dev.tracegate.gateway.config.GatewayConfig;
 import dev.tracegate.tenants.InvalidTenantsException;
-import dev.tracegate.gateway.tenant.TenantRegistry;
 
 /**
  * Loads the tenants document from {@code tracegate.tenants.file} and re-reads it when its content changes. The file

@@ -1,0 +1,109 @@
+package dev.tracegate.gateway.http;
+
+import java.util.Map;
+
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+
+import org.jboss.logging.Logger;
+
+import io.vertx.core.Context;
+import io.vertx.core.Handler;
+import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpVersion;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
+
+/**
+ * What every request on the public port goes through, whatever route serves it:
+ * <ul>
+ * <li>first, HTTP/2 header values with CR, LF or NUL are refused with 400 (HTTP/1.1's parser already refuses them;
+ * forwarded to an HTTP/1.1 upstream they would split or fold headers);</li>
+ * <li>a path no route serves is a JSON 404, not Vert.x' HTML page;</li>
+ * <li>an exception, thrown by a handler or later by a callback on the request's event loop, ends in a JSON 400/500
+ * (or a reset stream, once an answer has started) instead of a request left open.</li>
+ * </ul>
+ */
+@ApplicationScoped
+public class RouterSafetyNet {
+
+    private static final Logger LOG = Logger.getLogger(RouterSafetyNet.class);
+    /** The request a Vert.x (duplicated) context serves, so an exception on it can still answer that request. */
+    private static final String REQUEST_KEY = RouterSafetyNet.class.getName() + ".request";
+
+    void register(@Observes Router router, Vertx vertx) {
+        router.route().order(Integer.MIN_VALUE).handler(this::first).failureHandler(this::failed);
+        router.route().last().handler(rc -> ErrorResponses.notFound(rc, "no such route: the gateway serves "
+                + "/api/traces/v1/<tenant>/... and /oidc/<tenant>/..."));
+        Handler<Throwable> previous = vertx.exceptionHandler();
+        vertx.exceptionHandler(failure -> {
+            if (!failRequestOfCurrentContext(failure) && previous != null) {
+                previous.handle(failure);
+            }
+        });
+    }
+
+    private void first(RoutingContext rc) {
+        Context context = Vertx.currentContext();
+        if (context != null) {
+            context.putLocal(REQUEST_KEY, rc);
+        }
+        if (rc.request().version() == HttpVersion.HTTP_2 && hasLineBreakInHeaderValue(rc)) {
+            ErrorResponses.closeConnectionAfterAnswer(rc);
+            ErrorResponses.send(rc, 400, "bad_request", "a header value contains CR, LF or NUL");
+            return;
+        }
+        rc.next();
+    }
+
+    private static boolean hasLineBreakInHeaderValue(RoutingContext rc) {
+        for (Map.Entry<String, String> header : rc.request().headers()) {
+            String value = header.getValue();
+            for (int i = 0; i < value.length(); i++) {
+                char c = value.charAt(i);
+                if (c == '\r' || c == '\n' || c == 0) {
+                    return true;
+                }
+            }
+        }
+        return false;
+    }
+
+    private void failed(RoutingContext rc) {
+        Throwable failure = rc.failure();
+        int status = rc.statusCode();
+        if (failure != null) {
+            // Messages may quote what the client sent: escaped, and the stack trace only at debug.
+            LOG.errorf("%s %s failed: %s: %s", rc.request().method().name(), LogValues.escape(rc.normalizedPath()),
+                    failure.getClass().getName(), LogValues.escape(failure.getMessage()));
+            LOG.debug("Stack trace of the failure", failure);
+        }
+        answer(rc, status >= 400 && status < 500 ? status : 500);
+    }
+
+    private static void answer(RoutingContext rc, int status) {
+        if (rc.response().ended() || rc.response().closed()) {
+            return;
+        }
+        ErrorResponses.closeConnectionAfterAnswer(rc);
+        if (status == 500) {
+            ErrorResponses.send(rc, 500, "internal_error", "the gateway failed to handle the request");
+        } else {
+            ErrorResponses.send(rc, status, status == 404 ? "not_found" : "bad_request", "the request cannot be served");
+        }
+    }
+
+    /** An exception no handler caught: fail the request of the context it happened on, if there is one. */
+    private static boolean failRequestOfCurrentContext(Throwable failure) {
+        Context context = Vertx.currentContext();
+        Object request = context == null ? null : context.getLocal(REQUEST_KEY);
+        if (!(request instanceof RoutingContext rc) || rc.response().ended() || rc.response().closed()) {
+            return false;
+        }
+        LOG.errorf("%s %s failed in a callback: %s: %s", rc.request().method().name(),
+                LogValues.escape(rc.normalizedPath()), failure.getClass().getName(), LogValues.escape(failure.getMessage()));
+        LOG.debug("Stack trace of the failure", failure);
+        answer(rc, 500);
+        return true;
+    }
+}

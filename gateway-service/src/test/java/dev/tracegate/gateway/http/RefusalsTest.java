@@ -1,0 +1,180 @@
+package dev.tracegate.gateway.http;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+
+import java.io.ByteArrayInputStream;
+import java.net.URI;
+import java.net.URL;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
+
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import io.quarkus.test.common.QuarkusTestResource;
+import io.quarkus.test.common.http.TestHTTPResource;
+import io.quarkus.test.junit.QuarkusTest;
+import io.vertx.core.MultiMap;
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpClientOptions;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.http.HttpVersion;
+import io.vertx.core.http.RequestOptions;
+import io.vertx.core.json.JsonObject;
+
+import dev.tracegate.gateway.testsupport.KeycloakTestResource;
+import dev.tracegate.gateway.testsupport.RawHttp;
+import dev.tracegate.gateway.testsupport.RawHttp2;
+import dev.tracegate.gateway.testsupport.TempoStandIn;
+import dev.tracegate.gateway.testsupport.TempoStandInResource;
+
+/**
+ * Every refusal the gateway answers itself is a JSON body with the right status, in HTTP form except on the gRPC route,
+ * sent before anything reaches Tempo; and no request is left hanging, whatever it carries or whatever fails.
+ */
+@QuarkusTest
+@QuarkusTestResource(KeycloakTestResource.class)
+@QuarkusTestResource(TempoStandInResource.class)
+class RefusalsTest {
+
+    private static final Vertx VERTX = Vertx.vertx();
+    /** HTTP/2 without upgrade ("prior knowledge"), as gRPC clients and some proxies speak it. */
+    private static final io.vertx.core.http.HttpClient H2C = VERTX.createHttpClient(new HttpClientOptions()
+            .setProtocolVersion(HttpVersion.HTTP_2).setHttp2ClearTextUpgrade(false));
+    private static final String ECHO = "/api/traces/v1/team-a/tempo/api/echo";
+
+    @TestHTTPResource("/")
+    URL gateway;
+
+    private TempoStandIn tempo;
+
+    @BeforeEach
+    void freshTempo() {
+        tempo = TempoStandInResource.fresh();
+    }
+
+    @AfterAll
+    static void closeClient() {
+        VERTX.close();
+    }
+
+    private static String token() {
+        return KeycloakTestResource.accessToken(KeycloakTestResource.ALICE);
+    }
+
+    @Test
+    void http2HeaderValuesWithCrOrLfAre400BeforeAnythingGoesUpstream() throws Exception {
+        for (String value : new String[] { "a\r\nX-Injected: 1", "a\r\n folded", "a\nb", "a\rb", "a\u0000b" }) {
+            RawHttp2.Response answer = RawHttp2.get(gateway, ECHO, java.util.Map.of("authorization", "Bearer " + token(),
+                    "x-evil", value));
+            assertEquals(400, answer.status(), value);
+            assertEquals("bad_request", new JsonObject(answer.body()).getString("error"), value);
+        }
+        assertEquals(0, tempo.requests().size(), () -> "Tempo saw " + tempo.requests());
+        RawHttp2.Response clean = RawHttp2.get(gateway, ECHO, java.util.Map.of("authorization", "Bearer " + token(),
+                "x-ok", "a\tb"));
+        assertEquals(200, clean.status(), "a TAB is a legal header character");
+        assertEquals("a\tb", tempo.lastRequest().header("x-ok"));
+    }
+
+    /** HTTP/1.1: the parser itself refuses such a request, before any route (what RouterSafetyNet relies on). */
+    @Test
+    void http1HeaderValuesWithNulAre400Too() throws Exception {
+        RawHttp.Response answer = RawHttp.get(gateway, ECHO, "Authorization: Bearer " + token(), "X-Evil: a\u0000b");
+        assertEquals(400, answer.status());
+        assertEquals(0, tempo.requests().size(), () -> "Tempo saw " + tempo.requests());
+    }
+
+    @Test
+    void grpcFormOnlyOnTheGrpcRoute() throws Exception {
+        HttpResponse<String> answer = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
+                URI.create(url("/api/traces/v1/team-a/tempo/api/search"))).header("Content-Type", "application/grpc")
+                .build(), HttpResponse.BodyHandlers.ofString());
+        assertEquals(401, answer.statusCode());
+        assertEquals("application/json", answer.headers().firstValue("Content-Type").orElse(null));
+        assertNull(answer.headers().firstValue("grpc-status").orElse(null));
+        assertEquals("unauthorized", new JsonObject(answer.body()).getString("error"));
+    }
+
+    @Test
+    void streamedUploadsOverTheLimitAre413NotUpstreamErrors() throws Exception {
+        byte[] big = new byte[5 * 1024 * 1024]; // the test limit is 4M
+        for (int i = 0; i < 3; i++) {
+            HttpResponse<String> chunked = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build()
+                    .send(HttpRequest.newBuilder(URI.create(url("/api/traces/v1/team-a/v1/traces")))
+                            .header("Authorization", "Bearer " + token()).header("Content-Type", "application/x-protobuf")
+                            .POST(HttpRequest.BodyPublishers.ofInputStream(() -> new ByteArrayInputStream(big))).build(),
+                            HttpResponse.BodyHandlers.ofString());
+            assertEquals(413, chunked.statusCode(), chunked.body());
+            assertEquals("payload_too_large", new JsonObject(chunked.body()).getString("error"));
+        }
+        MultiMap headers = MultiMap.caseInsensitiveMultiMap().add("authorization", "Bearer " + token())
+                .add("content-type", "application/x-protobuf");
+        Answer h2 = h2(HttpMethod.POST, "/api/traces/v1/team-a/v1/traces", headers, big);
+        assertEquals(413, h2.status, h2.body);
+    }
+
+    @Test
+    void pathsOutsideTheGatewaysRoutesAreJson404() throws Exception {
+        for (String target : new String[] { "/anything", "/api/traces/v1/../../x", "/api/traces/v1/team-a/../../../x",
+                "/api/traces/v1/%2e%2e/%2e%2e/x", "/oidc", "/oidc/team-a", "/", "/q/metrics", "/test/../q/health" }) {
+            for (String method : new String[] { "GET", "POST", "DELETE" }) {
+                RawHttp.Response response = RawHttp.exchange(gateway, method, target, new String[0],
+                        method.equals("POST") ? new byte[0] : null);
+                assertEquals(404, response.status(), method + " " + target);
+                assertEquals("application/json", response.header("content-type"), target);
+                assertEquals("not_found", new JsonObject(response.body()).getString("error"), target);
+            }
+        }
+        assertEquals(0, tempo.requests().size());
+    }
+
+    @Test
+    void anExceptionInAHandlerEndsInJson500AndAUsableConnection() throws Exception {
+        HttpClient keepAlive = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+        for (String path : new String[] { "/test/throws", "/test/throws-later", "/test/throws", "/test/throws-later" }) {
+            HttpResponse<String> answer = keepAlive.send(HttpRequest.newBuilder(URI.create(url(path)))
+                    .timeout(Duration.ofSeconds(10)).build(), HttpResponse.BodyHandlers.ofString());
+            assertEquals(500, answer.statusCode(), path);
+            assertEquals("internal_error", new JsonObject(answer.body()).getString("error"));
+            assertFalse(answer.body().contains("IllegalStateException") || answer.body().contains("bug"), answer.body());
+        }
+        // The same client, afterwards: the gateway still serves.
+        assertEquals(200, keepAlive.send(HttpRequest.newBuilder(URI.create(url(ECHO)))
+                .header("Authorization", "Bearer " + token()).build(), HttpResponse.BodyHandlers.ofString()).statusCode());
+        assertEquals(500, h2(HttpMethod.GET, "/test/throws-later", MultiMap.caseInsensitiveMultiMap(), null).status);
+        Answer streaming = h2(HttpMethod.POST, "/test/throws-after-reading-some", MultiMap.caseInsensitiveMultiMap(),
+                new byte[100_000]);
+        assertEquals(500, streaming.status);
+    }
+
+    private record Answer(int status, String body) {
+    }
+
+    private Answer h2(HttpMethod method, String path, MultiMap headers, byte[] body) throws Exception {
+        RequestOptions options = new RequestOptions().setMethod(method).setHost(gateway.getHost())
+                .setPort(gateway.getPort()).setURI(path).setHeaders(headers);
+        return H2C.request(options)
+                .compose(request -> {
+                    if (body == null) {
+                        return request.send();
+                    }
+                    return request.send(Buffer.buffer(body));
+                })
+                .compose(response -> response.body().map(b -> new Answer(response.statusCode(), b.toString())))
+                .recover(failure -> io.vertx.core.Future.succeededFuture(new Answer(-1, String.valueOf(failure))))
+                .toCompletionStage().toCompletableFuture().get(20, TimeUnit.SECONDS);
+    }
+
+    private String url(String path) {
+        return gateway.toString().replaceAll("/$", "") + path;
+    }
+
+}
