@@ -8,7 +8,15 @@ Needs kubectl (for "kubectl kustomize", which works without a cluster) and PyYAM
   - TempoGateways in the examples: valid against the CRD's openAPIV3Schema in crds/ (fields, types,
     required, enums, patterns), so the examples follow the Java types the CRD is generated from;
   - workloads: probes on the management port, non-root, read-only root, no capabilities, seccomp, resources;
-  - the app.kubernetes.io labels on every object of the overlays.
+  - the app.kubernetes.io labels on every object of the overlays;
+  - graceful shutdown: each pod's terminationGracePeriodSeconds covers its service's quarkus.shutdown.delay
+    and quarkus.shutdown.timeout (application.properties);
+  - the gateway Service's OTLP gRPC port (4317, appProtocol kubernetes.io/h2c); the production overlay's
+    session Secret is required;
+  - examples: in-cluster URLs name <service>.<namespace>.svc (Grafana and the gateway live in different
+    namespaces);
+  - the CRD's printer columns (Ready, Reason, Age) and category (kubectl get tracegate);
+  - Dockerfiles: only the ports the services listen on, nothing that needs BuildKit.
 """
 import glob
 import os
@@ -91,6 +99,97 @@ def check_workload(obj, where):
             errors.append(f"{where}/{c['name']}: resources need requests and a memory limit")
 
 
+def duration_seconds(text):
+    m = re.fullmatch(r"(\d+)(ms|s|m)?", text.strip())
+    if not m:
+        errors.append(f"cannot read duration {text!r}")
+        return 0
+    value, unit = int(m.group(1)), m.group(2) or "s"
+    return value / 1000 if unit == "ms" else value * 60 if unit == "m" else value
+
+
+def shutdown_seconds(module):
+    """quarkus.shutdown.delay + quarkus.shutdown.timeout of a service's production configuration."""
+    props = {}
+    for line in open(os.path.join(HERE, "..", module, "src", "main", "resources", "application.properties")):
+        if "=" in line and not line.lstrip().startswith(("#", "%")):
+            key, value = line.split("=", 1)
+            props[key.strip()] = value.strip()
+    if props.get("quarkus.shutdown.delay-enabled") != "true" or "quarkus.shutdown.timeout" not in props:
+        errors.append(f"{module}: application.properties needs quarkus.shutdown.delay-enabled and quarkus.shutdown.timeout")
+        return 0
+    return duration_seconds(props.get("quarkus.shutdown.delay", "0s")) + duration_seconds(props["quarkus.shutdown.timeout"])
+
+
+SERVICES = {"tracegate-gateway": "gateway-service", "tracegate-provisioner": "provisioner-service"}
+
+
+def check_shutdown(obj, where):
+    module = SERVICES.get(obj["metadata"]["name"])
+    if module:
+        grace = obj["spec"]["template"]["spec"].get("terminationGracePeriodSeconds", 30)
+        needed = shutdown_seconds(module)
+        if grace <= needed:
+            errors.append(f"{where}: terminationGracePeriodSeconds {grace} does not cover the shutdown delay and "
+                          f"timeout of {module} ({needed:g}s): the kubelet would kill requests in flight")
+
+
+def check_gateway_service(obj, where):
+    ports = {p.get("name"): p for p in obj["spec"]["ports"]}
+    grpc = ports.get("grpc-otlp", {})
+    if grpc.get("port") != 4317 or grpc.get("appProtocol") != "kubernetes.io/h2c" \
+            or grpc.get("targetPort") != ports.get("http", {}).get("targetPort"):
+        errors.append(f"{where}: needs port grpc-otlp 4317, appProtocol kubernetes.io/h2c, on the http container port")
+
+
+def check_session_secret(docs, overlay):
+    for d in docs:
+        if d["kind"] == "Deployment" and d["metadata"]["name"] == "tracegate-gateway":
+            for c in d["spec"]["template"]["spec"]["containers"]:
+                ref = next((e.get("valueFrom", {}).get("secretKeyRef", {}) for e in c.get("env", [])
+                            if e["name"] == "TRACEGATE_SESSION_SECRET"), None)
+                if ref is None or ref.get("optional", False):
+                    errors.append(f"{overlay}: the gateway must not start without the session Secret (optional: false)")
+
+
+def check_in_cluster_urls(gateway, where):
+    spec = gateway.get("spec", {})
+    urls = {"spec.upstream.queryFrontend": spec.get("upstream", {}).get("queryFrontend"),
+            "spec.upstream.distributor": spec.get("upstream", {}).get("distributor"),
+            "spec.gateway.url": spec.get("gateway", {}).get("url"),
+            "spec.grafana.url": spec.get("grafana", {}).get("url")}
+    for field, url in urls.items():
+        host = re.sub(r"^\w+://([^/:]+).*$", r"\1", url) if url else None
+        if host and "." not in host:
+            errors.append(f"{where}: {field} {url}: a bare Service name resolves only in its own namespace; "
+                          f"write <service>.<namespace>.svc")
+
+
+def check_crd_columns(crd):
+    version = next(v for v in crd["spec"]["versions"] if v["name"] == "v1alpha1")
+    columns = [c["name"] for c in version.get("additionalPrinterColumns", [])]
+    if columns != ["Ready", "Reason", "Age"]:
+        errors.append(f"crds/: printer columns {columns}, expected Ready, Reason, Age in that order")
+    for c in version.get("additionalPrinterColumns", []):
+        if not c["jsonPath"].startswith("."):
+            errors.append(f"crds/: printer column {c['name']}: the API server wants a jsonPath starting with '.'")
+    if "tracegate" not in crd["spec"]["names"].get("categories", []):
+        errors.append("crds/: category tracegate missing (kubectl get tracegate)")
+
+
+def check_dockerfiles():
+    for f in glob.glob(os.path.join(HERE, "..", "*", "src", "main", "docker", "Dockerfile.*")):
+        name = os.path.relpath(f, os.path.join(HERE, ".."))
+        text = open(f).read()
+        for line in text.splitlines():
+            if line.startswith("EXPOSE") and set(line.split()[1:]) - {"8080", "8081"}:
+                errors.append(f"{name}: EXPOSE {line.split()[1:]}: the services listen on 8080 and 8081 only")
+            if re.match(r"^(COPY|ADD|RUN)\s.*--(chmod|link|mount)", line) or line.startswith("# syntax="):
+                errors.append(f"{name}: {line.strip()!r} needs BuildKit")
+        if "8090" in text:
+            errors.append(f"{name}: mentions port 8090, which nothing listens on")
+
+
 def main():
     crds = glob.glob(os.path.join(HERE, "crds", "*.yml")) + glob.glob(os.path.join(HERE, "crds", "*.yaml"))
     schema = None
@@ -99,6 +198,7 @@ def main():
             if d and d.get("kind") == "CustomResourceDefinition" and d["spec"]["group"] == "tracegate.dev":
                 version = next(v for v in d["spec"]["versions"] if v["name"] == "v1alpha1")
                 schema = version["schema"]["openAPIV3Schema"]
+                check_crd_columns(d)
     if schema is None:
         errors.append("crds/: no CRD for tracegate.dev v1alpha1 (build the provisioner to generate it)")
 
@@ -116,6 +216,11 @@ def main():
                 errors.append(f"{where}: missing labels {missing}")
             if d["kind"] == "Deployment":
                 check_workload(d, where)
+                check_shutdown(d, where)
+            if d["kind"] == "Service" and d["metadata"]["name"] == "tracegate-gateway":
+                check_gateway_service(d, where)
+        if name == os.path.join("overlays", "production"):
+            check_session_secret(docs, name)
         print(f"rendered {name}: {len(docs)} objects")
 
     # examples/*, and variants in a subdirectory with a kustomization of their own (examples/tempostack/openshift)
@@ -131,7 +236,10 @@ def main():
                 if schema:
                     body = {k: v for k, v in d.items() if k in ("spec", "status")}
                     check_schema(body, schema, f"{name}: TempoGateway/{d['metadata']['name']}")
+                check_in_cluster_urls(d, f"{name}: TempoGateway/{d['metadata']['name']}")
         print(f"rendered {name}: {len(docs)} objects")
+
+    check_dockerfiles()
 
     for e in errors:
         print("ERROR", e, file=sys.stderr)

@@ -1,10 +1,15 @@
 package dev.tracegate.provisioner.api;
 
+import io.quarkus.runtime.annotations.RegisterForReflection;
 import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 
-/** The short JSON body of every error: {"error": "...", "message": "..."}. Never a token or a secret in it. */
+/**
+ * The short JSON body of every error: {"error": "...", "message": "..."}. Never a token or a secret in it.
+ * Registered for reflection: Jackson serialises it from a Response entity, which the native build cannot see.
+ */
+@RegisterForReflection
 public record ApiError(String error, String message) {
 
     static Response response(int status, String error, String message) {

@@ -16,6 +16,8 @@ import jakarta.ws.rs.HeaderParam;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.QueryParam;
+import io.vertx.core.http.HttpServerRequest;
+import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.Response;
 import java.time.Duration;
@@ -59,7 +61,8 @@ public class GatewayConfigResource {
                                 @QueryParam("wait") String wait,
                                 @HeaderParam(HttpHeaders.AUTHORIZATION) String authorization,
                                 @HeaderParam("If-None-Match") String ifNoneMatch,
-                                @HeaderParam(HttpHeaders.ACCEPT) String accept) {
+                                @HeaderParam(HttpHeaders.ACCEPT) String accept,
+                                @Context HttpServerRequest request) {
         String key = namespace + "/" + name;
         Duration waitFor;
         try {
@@ -74,7 +77,8 @@ public class GatewayConfigResource {
         ConfigMediaType type = ConfigMediaType.fromAccept(accept);
         long deadline = System.nanoTime() + waitFor.toNanos();
         // The TokenReview is a blocking call to the API server: a worker thread, never the event loop.
-        return Uni.createFrom().item(() -> tokenReviewer.review(token.get()))
+        String client = request.remoteAddress() == null ? "unknown" : request.remoteAddress().hostAddress();
+        return Uni.createFrom().item(() -> tokenReviewer.review(token.get(), client))
                 .runSubscriptionOn(Infrastructure.getDefaultWorkerPool())
                 .onItem().transformToUni(caller -> {
                     if (!caller.authenticated()) {
@@ -82,6 +86,9 @@ public class GatewayConfigResource {
                     }
                     return answer(key, caller, ifNoneMatch, type, deadline, !waitFor.isZero());
                 })
+                .onFailure(TokenReviewer.TooManyReviews.class).recoverWithItem(e -> Response.fromResponse(
+                        ApiError.response(429, "too_many_requests", "too many token reviews from this client: try again later"))
+                        .header("Retry-After", ((TokenReviewer.TooManyReviews) e).retryAfterSeconds).build())
                 .onFailure().recoverWithItem(e -> {
                     LOG.warnf("Cannot review a caller's token for %s: %s", key, e.getMessage());
                     return ApiError.response(503, "token_review_failed", "the provisioner could not verify the token with the Kubernetes API");

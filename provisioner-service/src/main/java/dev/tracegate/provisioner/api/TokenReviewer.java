@@ -5,6 +5,7 @@ import io.fabric8.kubernetes.api.model.authentication.TokenReview;
 import io.fabric8.kubernetes.api.model.authentication.TokenReviewBuilder;
 import io.fabric8.kubernetes.api.model.authentication.TokenReviewStatus;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.micrometer.core.instrument.MeterRegistry;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
@@ -16,9 +17,11 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * Asks the API server who a bearer token belongs to (TokenReview). Accepted tokens are remembered for a short
- * while under a hash of the token, so that a gateway that polls does not cost a review per request; refused
- * ones are not, so that a token that becomes valid is accepted at once. Blocking: call it on a worker thread.
+ * Asks the API server who a bearer token belongs to (TokenReview). Verdicts are remembered under a hash of the
+ * token: accepted ones for {@code api.token-review-cache}, so that a gateway that polls does not cost a review
+ * per request, refused ones for the shorter {@code api.token-refusal-cache}, so that repeating a bad token costs
+ * nothing either. Reviews that do reach the API server are limited per client address
+ * ({@code api.token-reviews-per-minute}). Blocking: call it on a worker thread.
  */
 @ApplicationScoped
 public class TokenReviewer {
@@ -27,42 +30,65 @@ public class TokenReviewer {
     private final KubernetesClient client;
     private final List<String> audiences;
     private final Duration remember;
-    private final Map<String, Remembered> accepted = new ConcurrentHashMap<>();
+    private final Duration rememberRefusal;
+    private final TokenReviewLimiter limiter;
+    private final MeterRegistry meters;
+    private final Map<String, Remembered> verdicts = new ConcurrentHashMap<>();
 
-    public TokenReviewer(KubernetesClient client, ProvisionerConfig config) {
+    public TokenReviewer(KubernetesClient client, ProvisionerConfig config, MeterRegistry meters) {
         this.client = client;
         this.audiences = config.api().tokenAudiences().orElse(List.of());
         this.remember = config.api().tokenReviewCache();
+        this.rememberRefusal = config.api().tokenRefusalCache();
+        this.limiter = new TokenReviewLimiter(config.api().tokenReviewsPerMinute());
+        this.meters = meters;
     }
 
+    /** A verdict: the caller's user name, or null for a refused token. */
     private record Remembered(String username, long until) {
     }
 
-    public Caller review(String token) {
+    /** Too many reviews from one client: answer 429 without asking the API server. */
+    public static final class TooManyReviews extends RuntimeException {
+        final long retryAfterSeconds;
+
+        TooManyReviews(long retryAfterSeconds) {
+            super("too many token reviews from one client", null, false, false);
+            this.retryAfterSeconds = retryAfterSeconds;
+        }
+    }
+
+    /** @param client the caller's address, for the per-client limit */
+    public Caller review(String token, String client) {
         String hash = hash(token);
         long now = System.nanoTime();
-        Remembered known = accepted.get(hash);
+        Remembered known = verdicts.get(hash);
         if (known != null && now - known.until() < 0) {
-            return new Caller(true, known.username());
+            return known.username() == null ? Caller.ANONYMOUS : new Caller(true, known.username());
+        }
+        if (!limiter.tryAcquire(client)) {
+            meters.counter("tracegate.provisioner.token.reviews", "result", "limited").increment();
+            throw new TooManyReviews(limiter.secondsUntilNextWindow(client));
         }
         TokenReview review = new TokenReviewBuilder().withNewSpec().withToken(token).withAudiences(audiences).endSpec().build();
-        TokenReviewStatus status = client.authentication().v1().tokenReviews().create(review).getStatus();
-        if (status == null || !Boolean.TRUE.equals(status.getAuthenticated()) || status.getUser() == null) {
-            accepted.remove(hash);
-            return Caller.ANONYMOUS;
-        }
-        if (!audiences.isEmpty() && (status.getAudiences() == null || status.getAudiences().stream().noneMatch(audiences::contains))) {
-            return Caller.ANONYMOUS;
-        }
-        if (accepted.size() >= MAX_REMEMBERED) {
-            accepted.entrySet().removeIf(e -> now - e.getValue().until() >= 0);
-            if (accepted.size() >= MAX_REMEMBERED) {
-                accepted.clear();
+        TokenReviewStatus status = this.client.authentication().v1().tokenReviews().create(review).getStatus();
+        boolean accepted = status != null && Boolean.TRUE.equals(status.getAuthenticated()) && status.getUser() != null
+                && (audiences.isEmpty() || status.getAudiences() != null && status.getAudiences().stream().anyMatch(audiences::contains));
+        meters.counter("tracegate.provisioner.token.reviews", "result", accepted ? "accepted" : "refused").increment();
+        if (verdicts.size() >= MAX_REMEMBERED) {
+            verdicts.entrySet().removeIf(e -> now - e.getValue().until() >= 0);
+            if (verdicts.size() >= MAX_REMEMBERED) {
+                verdicts.clear();
             }
         }
-        accepted.put(hash, new Remembered(status.getUser().getUsername(), now + remember.toNanos()));
+        if (!accepted) {
+            verdicts.put(hash, new Remembered(null, now + rememberRefusal.toNanos()));
+            return Caller.ANONYMOUS;
+        }
+        verdicts.put(hash, new Remembered(status.getUser().getUsername(), now + remember.toNanos()));
         return new Caller(true, status.getUser().getUsername());
     }
+
 
     private static String hash(String token) {
         try {

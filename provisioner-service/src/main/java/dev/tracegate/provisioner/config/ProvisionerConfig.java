@@ -17,6 +17,14 @@ public interface ProvisionerConfig {
     @WithDefault("5m")
     Duration resyncInterval();
 
+    /**
+     * How long a deleted TempoGateway waits for Grafana to delete its datasources. Past it the finalizer goes
+     * anyway (a CleanupAbandoned Event names what is left in Grafana), so that a Grafana that is gone for good
+     * never blocks the deletion of a TempoGateway or its namespace.
+     */
+    @WithDefault("10m")
+    Duration cleanupTimeout();
+
     /** Threads that run reconciles; one gateway is never reconciled by two at once. */
     @WithDefault("2")
     int workers();
@@ -89,5 +97,13 @@ public interface ProvisionerConfig {
         /** How long a successful TokenReview is remembered (by a hash of the token), to spare the API server on polls. */
         @WithDefault("30s")
         Duration tokenReviewCache();
+
+        /** How long a refused token is remembered: repeating it costs no TokenReview (a token that becomes valid waits this long). */
+        @WithDefault("10s")
+        Duration tokenRefusalCache();
+
+        /** TokenReviews per client address and minute that reach the API server; beyond: 429 with Retry-After. */
+        @WithDefault("30")
+        int tokenReviewsPerMinute();
     }
 }

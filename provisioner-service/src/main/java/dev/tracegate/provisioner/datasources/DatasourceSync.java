@@ -2,6 +2,7 @@ package dev.tracegate.provisioner.datasources;
 
 import dev.tracegate.provisioner.crd.Condition;
 import dev.tracegate.provisioner.crd.TempoGateway;
+import dev.tracegate.provisioner.grafana.GrafanaConnection;
 import dev.tracegate.provisioner.grafana.GrafanaDatasources;
 import dev.tracegate.provisioner.grafana.Outcome;
 import dev.tracegate.provisioner.grafana.SyncReport;
@@ -11,6 +12,7 @@ import dev.tracegate.provisioner.status.Conditions;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.function.Function;
 import java.util.stream.Collectors;
 
@@ -21,9 +23,11 @@ import java.util.stream.Collectors;
 @ApplicationScoped
 public class DatasourceSync {
     private final GrafanaDatasources grafana;
+    private final LastWorkingGrafana lastWorking;
 
-    public DatasourceSync(GrafanaDatasources grafana) {
+    public DatasourceSync(GrafanaDatasources grafana, LastWorkingGrafana lastWorking) {
         this.grafana = grafana;
+        this.lastWorking = lastWorking;
     }
 
     /**
@@ -49,6 +53,9 @@ public class DatasourceSync {
             return new Result(Conditions.of(Conditions.DATASOURCES_SYNCED, false, target.reason(), target.problem()), false, Map.of());
         }
         SyncReport report = grafana.sync(target.connection(), target.request());
+        if (report.grafanaReachable()) {
+            lastWorking.remember(gateway.key(), target.connection());
+        }
         return new Result(condition(report, target), retry(report), byTenant(report));
     }
 
@@ -90,25 +97,30 @@ public class DatasourceSync {
     /** Deletes every datasource of a deleted gateway; false when Grafana could not be reached (try again). */
     public CleanupResult deleteAll(TempoGateway gateway, SecretLookup secrets) {
         if (gateway.getSpec() == null || gateway.getSpec().grafana == null) {
-            return new CleanupResult(true, "no Grafana configured");
+            return new CleanupResult(true, true, "no Grafana configured");
         }
         GrafanaTarget target = GrafanaTargetResolver.connection(gateway, secrets);
-        if (!target.resolved()) {
+        // Deleted with its namespace, the credentials Secret may be gone first: the last connection that worked
+        // still reaches Grafana.
+        Optional<GrafanaConnection> connection = target.resolved() ? Optional.of(target.connection()) : lastWorking.of(gateway.key());
+        if (connection.isEmpty()) {
             // Nothing can be reached without credentials; holding the deletion forever would help no one.
-            return new CleanupResult(true, "Grafana datasources not deleted: " + target.problem());
+            return new CleanupResult(true, false, "Grafana datasources left in Grafana " + gateway.getSpec().grafana.url
+                    + ", not deleted: " + target.problem());
         }
-        SyncReport report = grafana.deleteAll(target.connection(), gateway.key());
+        SyncReport report = grafana.deleteAll(connection.get(), gateway.key());
         if (!report.grafanaReachable()) {
-            return new CleanupResult(false, "Grafana " + target.connection().url() + ": " + report.error());
+            return new CleanupResult(false, false, "Grafana " + connection.get().url() + ": " + report.error());
         }
         long deleted = report.tenants().stream().filter(t -> t.outcome() == Outcome.DELETED).count();
-        return new CleanupResult(true, deleted + " datasource(s) deleted from Grafana " + target.connection().url());
+        return new CleanupResult(true, true, deleted + " datasource(s) deleted from Grafana " + connection.get().url());
     }
 
     /**
-     * @param done    true when the finalizer may go
-     * @param message what happened, for an Event
+     * @param done     true when the finalizer may go
+     * @param complete true when nothing was left behind in Grafana
+     * @param message  what happened, for an Event
      */
-    public record CleanupResult(boolean done, String message) {
+    public record CleanupResult(boolean done, boolean complete, String message) {
     }
 }

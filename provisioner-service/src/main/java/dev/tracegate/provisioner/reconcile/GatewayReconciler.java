@@ -1,10 +1,12 @@
 package dev.tracegate.provisioner.reconcile;
 
+import dev.tracegate.provisioner.config.ProvisionerConfig;
 import dev.tracegate.provisioner.crd.Condition;
 import dev.tracegate.provisioner.crd.TempoGateway;
 import dev.tracegate.provisioner.crd.GatewaySpec;
 import dev.tracegate.provisioner.crd.TempoGatewayStatus;
 import dev.tracegate.provisioner.datasources.DatasourceSync;
+import dev.tracegate.provisioner.datasources.LastWorkingGrafana;
 import dev.tracegate.provisioner.expose.QueryFrontendIngress;
 import dev.tracegate.provisioner.expose.QueryFrontendRoute;
 import dev.tracegate.provisioner.gatewayconfig.PublishedConfigs;
@@ -22,8 +24,10 @@ import dev.tracegate.provisioner.tempooperator.TenantsSource;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import jakarta.enterprise.context.ApplicationScoped;
-import java.time.Instant;
 import java.util.ArrayList;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -46,6 +50,8 @@ public class GatewayReconciler {
     private final DatasourceSync datasourceSync;
     private final StatusWriter statusWriter;
     private final GatewayEventRecorder events;
+    private final LastWorkingGrafana lastWorkingGrafana;
+    private final Duration cleanupTimeout;
     private final TenantsSource tenantsSource;
     private final TempoResourceWatch tempoResources;
     private final QueryFrontendIngress ingress;
@@ -56,7 +62,10 @@ public class GatewayReconciler {
     public GatewayReconciler(GatewayWatch watch, Finalizers finalizers, TenantSecretSync secretSync,
                              DatasourceSync datasourceSync, StatusWriter statusWriter, GatewayEventRecorder events,
                              TenantsSource tenantsSource, TempoResourceWatch tempoResources, QueryFrontendIngress ingress, QueryFrontendRoute route,
-                             KubernetesClient client, PublishedConfigs configs) {
+                             KubernetesClient client, PublishedConfigs configs, LastWorkingGrafana lastWorkingGrafana,
+                             ProvisionerConfig config) {
+        this.lastWorkingGrafana = lastWorkingGrafana;
+        this.cleanupTimeout = config.cleanupTimeout();
         this.configs = configs;
         this.tenantsSource = tenantsSource;
         this.tempoResources = tempoResources;
@@ -74,6 +83,7 @@ public class GatewayReconciler {
     public ReconcileResult reconcile(String key) {
         Optional<TempoGateway> cached = watch.gateway(key);
         if (cached.isEmpty()) {
+            lastWorkingGrafana.forget(key);
             forgetUnnamedTempoResources();
             return ReconcileResult.GONE;
         }
@@ -193,14 +203,49 @@ public class GatewayReconciler {
         }
         DatasourceSync.CleanupResult cleanup = datasourceSync.deleteAll(gateway, watch.secrets());
         if (!cleanup.done()) {
-            events.record(gateway, GatewayEventRecorder.WARNING, "CleanupFailed", cleanup.message() + " (retrying)");
-            return ReconcileResult.FAILED;
+            Instant deadline = deletedAt(gateway).plus(cleanupTimeout);
+            if (Instant.now().isBefore(deadline)) {
+                String message = cleanup.message() + " (retrying until " + deadline.truncatedTo(ChronoUnit.SECONDS)
+                        + ", then the datasources are left in Grafana)";
+                events.record(gateway, GatewayEventRecorder.WARNING, "CleanupFailed", message);
+                reportCleanup(gateway, List.of(Conditions.of(Conditions.READY, false, "CleanupFailed", message),
+                        Conditions.of(Conditions.DATASOURCES_SYNCED, false, "CleanupFailed", message)));
+                return ReconcileResult.FAILED;
+            }
+            // Grafana stayed away past tracegate.provisioner.cleanup-timeout: let the deletion finish.
+            cleanup = new DatasourceSync.CleanupResult(true, false, "gave up after " + cleanupTimeout
+                    + ": the datasources of " + gateway.key() + " are left in Grafana " + gateway.getSpec().grafana.url
+                    + " (delete them there by hand); last error: " + cleanup.message());
         }
-        events.record(gateway, GatewayEventRecorder.NORMAL, "CleanedUp", cleanup.message());
+        if (cleanup.complete()) {
+            events.record(gateway, GatewayEventRecorder.NORMAL, "CleanedUp", cleanup.message());
+        } else {
+            events.record(gateway, GatewayEventRecorder.WARNING, "CleanupAbandoned", cleanup.message());
+        }
         finalizers.remove(gateway);
+        lastWorkingGrafana.forget(gateway.key());
         forgetUnnamedTempoResources();
         LOG.infof("TempoGateway %s deleted: %s", gateway.key(), cleanup.message());
         return ReconcileResult.CLEANED_UP;
+    }
+
+    /** While the cleanup retries, the status says why the TempoGateway is still there. */
+    private void reportCleanup(TempoGateway gateway, List<Condition> changed) {
+        TempoGatewayStatus previous = gateway.getStatus() == null ? new TempoGatewayStatus() : gateway.getStatus();
+        List<Condition> before = previous.conditions == null ? List.of() : previous.conditions;
+        List<Condition> after = new ArrayList<>(changed);
+        before.stream().filter(c -> changed.stream().noneMatch(n -> n.type.equals(c.type))).forEach(after::add);
+        TempoGatewayStatus status = new TempoGatewayStatus();
+        status.observedGeneration = previous.observedGeneration;
+        status.configETag = previous.configETag;
+        status.tenants = previous.tenants;
+        status.conditions = Conditions.stamp(before, after, gateway.getMetadata().getGeneration(), Instant.now());
+        statusWriter.write(gateway, status);
+    }
+
+    private static Instant deletedAt(TempoGateway gateway) {
+        String timestamp = gateway.getMetadata().getDeletionTimestamp();
+        return timestamp == null ? Instant.now() : Instant.parse(timestamp);
     }
 
     /** Stops watching TempoStacks and TempoMonolithics that no TempoGateway names any more. */

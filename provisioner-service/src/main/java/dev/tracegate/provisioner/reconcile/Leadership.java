@@ -2,6 +2,8 @@ package dev.tracegate.provisioner.reconcile;
 
 import dev.tracegate.provisioner.config.ProvisionerConfig;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.fabric8.kubernetes.client.extended.leaderelection.LeaderCallbacks;
 import io.fabric8.kubernetes.client.extended.leaderelection.LeaderElectionConfigBuilder;
 import io.fabric8.kubernetes.client.extended.leaderelection.LeaderElector;
@@ -26,9 +28,14 @@ public class Leadership {
     private volatile Runnable onStartLeading = () -> { };
     private volatile CompletableFuture<?> election;
 
-    public Leadership(KubernetesClient client, ProvisionerConfig config) {
+    public Leadership(KubernetesClient client, ProvisionerConfig config, MeterRegistry meters) {
         this.client = client;
         this.config = config.leaderElection();
+        // 1 on the replica that writes: summed over replicas, anything but 1 for long is an alert.
+        // A supplier, not a weak reference to this bean: the gauge must live as long as the registry.
+        Gauge.builder("tracegate.provisioner.leader", () -> leader ? 1 : 0)
+                .description("1 while this replica holds the Lease and writes")
+                .register(meters);
     }
 
     public boolean isLeader() {

@@ -193,6 +193,46 @@ class DatasourceReconcileTest {
     }
 
     @Test
+    void deletingTheNamespaceDeletesTheDatasourcesThoughTheCredentialsSecretGoesFirst() {
+        cluster.create(withGrafana());
+        await().atMost(Duration.ofSeconds(20)).until(() -> grafana.datasource(uid(TENANT)).isPresent());
+
+        // kubectl delete namespace deletes the credentials Secret with the TempoGateway, often before the
+        // finalizer's cleanup runs: here the provisioner has seen the Secret go before the gateway is deleted.
+        client.secrets().inNamespace(namespace).withName(GRAFANA_CREDENTIALS).delete();
+        await().atMost(Duration.ofSeconds(20)).until(() -> cluster.condition(namespace, Conditions.DATASOURCES_SYNCED)
+                .map(c -> c.reason.equals("GrafanaCredentialsMissing")).orElse(false));
+        client.resources(TempoGateway.class).inNamespace(namespace).withName(GATEWAY).delete();
+
+        await().atMost(Duration.ofSeconds(20)).until(() -> cluster.gateway(namespace) == null);
+        assertFalse(grafana.datasource(uid(TENANT)).isPresent(), "the datasource was deleted with the last Grafana connection that worked");
+        assertTrue(cluster.events(namespace).stream().anyMatch(e -> e.getReason().equals("CleanedUp")));
+    }
+
+    @Test
+    void aGrafanaThatStaysDownHoldsTheDeletionOnlyUntilTheCleanupTimeout() {
+        cluster.create(withGrafana());
+        await().atMost(Duration.ofSeconds(20)).until(() -> grafana.datasource(uid(TENANT)).isPresent());
+        grafana.setDown(true);
+
+        client.resources(TempoGateway.class).inNamespace(namespace).withName(GATEWAY).delete();
+
+        // While it retries, the TempoGateway stays and says why (tracegate.provisioner.cleanup-timeout is 6s in tests).
+        await().atMost(Duration.ofSeconds(20)).until(() -> cluster.condition(namespace, Conditions.DATASOURCES_SYNCED)
+                .map(c -> c.reason.equals("CleanupFailed")).orElse(false));
+        Condition retrying = cluster.condition(namespace, Conditions.READY).orElseThrow();
+        assertEquals("CleanupFailed", retrying.reason);
+        assertTrue(retrying.message.contains("retrying until"), retrying.message);
+
+        await().atMost(Duration.ofSeconds(30)).until(() -> cluster.gateway(namespace) == null);
+        String abandoned = cluster.events(namespace).stream().filter(e -> e.getReason().equals("CleanupAbandoned"))
+                .map(e -> e.getMessage()).findFirst().orElseThrow();
+        assertTrue(abandoned.contains(grafana.url().toString()) && abandoned.contains("left in Grafana"), abandoned);
+        grafana.setDown(false);
+        assertTrue(grafana.datasource(uid(TENANT)).isPresent(), "what the Event says is left behind");
+    }
+
+    @Test
     void aRemovedTenantLosesItsDatasource() {
         TempoGateway gateway = withGrafana();
         gateway.getSpec().tenants.authentication.add(Fixtures.tenant("dev", "oidc-dev"));

@@ -1,0 +1,31 @@
+package dev.tracegate.provisioner.datasources;
+
+import dev.tracegate.provisioner.grafana.GrafanaConnection;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * The last Grafana connection (URL, credentials, CA) that worked for each TempoGateway, in memory. Deleting a
+ * namespace deletes the Grafana credentials Secret together with the TempoGateway; the finalizer's cleanup then
+ * uses this to delete the datasources all the same. The leader fills it at its first sync of each gateway (it
+ * syncs every gateway when it takes the lead), so only a cleanup that races a change of leader can miss it.
+ */
+@ApplicationScoped
+public class LastWorkingGrafana {
+    private final Map<String, GrafanaConnection> byGateway = new ConcurrentHashMap<>();
+
+    void remember(String gatewayKey, GrafanaConnection connection) {
+        byGateway.put(gatewayKey, connection);
+    }
+
+    Optional<GrafanaConnection> of(String gatewayKey) {
+        return Optional.ofNullable(byGateway.get(gatewayKey));
+    }
+
+    /** The gateway is gone (its cleanup is over): its credentials are no longer kept. */
+    public void forget(String gatewayKey) {
+        byGateway.remove(gatewayKey);
+    }
+}
