@@ -103,6 +103,11 @@ public class GatewayWatch {
         return secrets.lookup();
     }
 
+    /** The Secrets ("namespace/name") watched by name now: those the TempoGateways name. */
+    public Set<String> namedSecrets() {
+        return secrets.named();
+    }
+
     /** Keys of the gateways that name this Secret (as tenant, source, Grafana credentials, token or CA Secret). */
     Set<String> gatewaysNaming(String namespace, String secretName) {
         Set<String> keys = new LinkedHashSet<>();

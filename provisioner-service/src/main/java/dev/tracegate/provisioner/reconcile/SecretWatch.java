@@ -63,6 +63,10 @@ final class SecretWatch {
         }
     }
 
+    Set<String> named() {
+        return Set.copyOf(named.keySet());
+    }
+
     boolean hasSynced() {
         return !owned.isEmpty() && owned.stream().allMatch(SharedIndexInformer::hasSynced);
     }

@@ -11,6 +11,7 @@ import dev.tracegate.provisioner.crd.Condition;
 import dev.tracegate.provisioner.crd.SecretSyncSpec;
 import dev.tracegate.provisioner.crd.TempoGateway;
 import dev.tracegate.provisioner.status.Conditions;
+import dev.tracegate.provisioner.reconcile.GatewayWatch;
 import dev.tracegate.provisioner.support.ApiRequestLog;
 import dev.tracegate.provisioner.support.Cluster;
 import dev.tracegate.provisioner.support.Fixtures;
@@ -33,6 +34,9 @@ import org.junit.jupiter.api.Test;
 class TenantSecretSyncTest {
     @Inject
     KubernetesClient client;
+
+    @Inject
+    GatewayWatch watch;
 
     Cluster cluster;
     String namespace;
@@ -117,6 +121,21 @@ class TenantSecretSyncTest {
                 "lists and watches of Secrets that would hold Secrets nobody named");
         assertTrue(secretReads.stream().anyMatch(r -> r.verb().equals("watch") && r.name().equals(SOURCE_SECRET)),
                 "the source Secret is watched by name: " + secretReads);
+    }
+
+    @Test
+    void aSecretIsWatchedWhileATempoGatewayNamesItAndNoLonger() {
+        cluster.apply(Fixtures.grafanaOAuthSecret(namespace, "grafana", "grafana-client-secret"));
+        cluster.create(Fixtures.seedGateway(namespace));
+        await().atMost(Duration.ofSeconds(20)).until(() -> watch.namedSecrets().contains(namespace + "/" + SOURCE_SECRET));
+
+        client.resources(TempoGateway.class).inNamespace(namespace).withName(GATEWAY).edit(g -> {
+            g.getSpec().secretSync.sourceSecret = "other-source";
+            return g;
+        });
+
+        await().atMost(Duration.ofSeconds(20)).until(() -> !watch.namedSecrets().contains(namespace + "/" + SOURCE_SECRET)
+                && watch.namedSecrets().contains(namespace + "/other-source"));
     }
 
     @Test
