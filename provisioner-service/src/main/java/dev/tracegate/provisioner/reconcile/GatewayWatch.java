@@ -9,6 +9,7 @@ import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
 import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -20,9 +21,10 @@ import java.util.function.Consumer;
 import org.jboss.logging.Logger;
 
 /**
- * Informer caches of TempoGateways and Secrets, in every watched namespace. Every replica runs them: the API
- * answers from them whether or not this replica leads. A change to a TempoGateway, or to a Secret one of them
- * names, is passed on as the key of the gateway it affects.
+ * Informer caches of TempoGateways, in every watched namespace, and of the Secrets they name or the provisioner
+ * made (see {@link SecretWatch}). Every replica runs them: the API answers from them whether or not this replica
+ * leads. A change to a TempoGateway, or to a Secret one of them names, is passed on as the key of the gateway it
+ * affects.
  */
 @ApplicationScoped
 public class GatewayWatch {
@@ -32,15 +34,19 @@ public class GatewayWatch {
     private final KubernetesClient client;
     private final ProvisionerConfig config;
     private final List<SharedIndexInformer<TempoGateway>> gatewayInformers = new CopyOnWriteArrayList<>();
-    private final List<SharedIndexInformer<Secret>> secretInformers = new CopyOnWriteArrayList<>();
+    private final SecretWatch secrets;
+    private volatile Consumer<String> onChange = key -> {
+    };
 
     public GatewayWatch(KubernetesClient client, ProvisionerConfig config) {
         this.client = client;
         this.config = config;
+        this.secrets = new SecretWatch(client, this::secretChanged);
     }
 
     /** Starts the informers; {@code onChange} receives the key of each affected gateway (also at every resync). */
     public void start(Consumer<String> onChange) {
+        this.onChange = onChange;
         long resyncMillis = config.resyncInterval().toMillis();
         for (Optional<String> namespace : namespaces()) {
             SharedIndexInformer<TempoGateway> gateways = (namespace.isPresent()
@@ -48,16 +54,10 @@ public class GatewayWatch {
                     : client.resources(TempoGateway.class).inAnyNamespace())
                     .withIndexers(Map.of(BY_SECRET, GatewayWatch::secretKeys))
                     .runnableInformer(resyncMillis);
-            gateways.addEventHandler(new GatewayEvents(onChange));
-            SharedIndexInformer<Secret> secrets = (namespace.isPresent()
-                    ? client.secrets().inNamespace(namespace.get())
-                    : client.secrets().inAnyNamespace())
-                    .runnableInformer(0);
-            secrets.addEventHandler(new SecretEvents(onChange));
+            gateways.addEventHandler(new GatewayEvents());
             gatewayInformers.add(gateways);
-            secretInformers.add(secrets);
             startRetrying(gateways, "TempoGateways", namespace);
-            startRetrying(secrets, "Secrets", namespace);
+            secrets.watchOwned(namespace);
         }
     }
 
@@ -65,7 +65,7 @@ public class GatewayWatch {
      * Starts without blocking start-up: while the API server is away or the CRD is not installed yet, the
      * informer keeps trying and readiness stays down.
      */
-    private static void startRetrying(SharedIndexInformer<?> informer, String what, Optional<String> namespace) {
+    static void startRetrying(SharedIndexInformer<?> informer, String what, Optional<String> namespace) {
         String where = namespace.orElse("all namespaces");
         informer.exceptionHandler((started, error) -> {
             LOG.warnf("Watching %s in %s failed, retrying: %s", what, where, error.getMessage());
@@ -80,13 +80,13 @@ public class GatewayWatch {
 
     public void stop() {
         gatewayInformers.forEach(SharedIndexInformer::stop);
-        secretInformers.forEach(SharedIndexInformer::stop);
+        secrets.stop();
     }
 
     /** True once every informer has listed its resources: the caches can be trusted. */
     public boolean hasSynced() {
         return !gatewayInformers.isEmpty() && gatewayInformers.stream().allMatch(SharedIndexInformer::hasSynced)
-                && secretInformers.stream().allMatch(SharedIndexInformer::hasSynced);
+                && secrets.hasSynced();
     }
 
     public Optional<TempoGateway> gateway(String key) {
@@ -100,10 +100,12 @@ public class GatewayWatch {
     }
 
     public SecretLookup secrets() {
-        return (namespace, name) -> secretInformers.stream()
-                .map(i -> i.getStore().getByKey(namespace + "/" + name))
-                .filter(Objects::nonNull)
-                .findFirst();
+        return secrets.lookup();
+    }
+
+    /** The Secrets ("namespace/name") watched by name now: those the TempoGateways name. */
+    public Set<String> namedSecrets() {
+        return secrets.named();
     }
 
     /** Keys of the gateways that name this Secret (as tenant, source, Grafana credentials, token or CA Secret). */
@@ -126,16 +128,22 @@ public class GatewayWatch {
         return ReferencedSecrets.names(gateway).stream().map(name -> ns + "/" + name).toList();
     }
 
+    /** Watches by name what the TempoGateways name now, and no other Secret. */
+    private void followNamedSecrets() {
+        Set<String> named = new HashSet<>();
+        gatewayInformers.forEach(i -> i.getStore().list().forEach(g -> named.addAll(secretKeys(g))));
+        secrets.watchNamed(named);
+    }
+
+    private void secretChanged(Secret secret) {
+        gatewaysNaming(secret.getMetadata().getNamespace(), secret.getMetadata().getName()).forEach(onChange);
+    }
+
     /** Gateway events, less the ones our own status writes cause. */
-    private static final class GatewayEvents implements ResourceEventHandler<TempoGateway> {
-        private final Consumer<String> onChange;
-
-        GatewayEvents(Consumer<String> onChange) {
-            this.onChange = onChange;
-        }
-
+    private final class GatewayEvents implements ResourceEventHandler<TempoGateway> {
         @Override
         public void onAdd(TempoGateway gateway) {
+            followNamedSecrets();
             onChange.accept(gateway.key());
         }
 
@@ -145,6 +153,9 @@ public class GatewayWatch {
             boolean statusOnly = Objects.equals(old.getMetadata().getGeneration(), now.getMetadata().getGeneration())
                     && Objects.equals(old.getMetadata().getDeletionTimestamp(), now.getMetadata().getDeletionTimestamp())
                     && Objects.equals(old.getMetadata().getFinalizers(), now.getMetadata().getFinalizers());
+            if (!resync && !statusOnly) {
+                followNamedSecrets();
+            }
             if (resync || !statusOnly) {
                 onChange.accept(now.key());
             }
@@ -152,37 +163,8 @@ public class GatewayWatch {
 
         @Override
         public void onDelete(TempoGateway gateway, boolean deletedFinalStateUnknown) {
+            followNamedSecrets();
             onChange.accept(gateway.key());
-        }
-    }
-
-    /** Secret events, turned into the gateways that name the Secret. */
-    private final class SecretEvents implements ResourceEventHandler<Secret> {
-        private final Consumer<String> onChange;
-
-        SecretEvents(Consumer<String> onChange) {
-            this.onChange = onChange;
-        }
-
-        @Override
-        public void onAdd(Secret secret) {
-            changed(secret);
-        }
-
-        @Override
-        public void onUpdate(Secret old, Secret now) {
-            if (!Objects.equals(old.getMetadata().getResourceVersion(), now.getMetadata().getResourceVersion())) {
-                changed(now);
-            }
-        }
-
-        @Override
-        public void onDelete(Secret secret, boolean deletedFinalStateUnknown) {
-            changed(secret);
-        }
-
-        private void changed(Secret secret) {
-            gatewaysNaming(secret.getMetadata().getNamespace(), secret.getMetadata().getName()).forEach(onChange);
         }
     }
 }

@@ -11,6 +11,8 @@ import dev.tracegate.provisioner.crd.Condition;
 import dev.tracegate.provisioner.crd.SecretSyncSpec;
 import dev.tracegate.provisioner.crd.TempoGateway;
 import dev.tracegate.provisioner.status.Conditions;
+import dev.tracegate.provisioner.reconcile.GatewayWatch;
+import dev.tracegate.provisioner.support.ApiRequestLog;
 import dev.tracegate.provisioner.support.Cluster;
 import dev.tracegate.provisioner.support.Fixtures;
 import dev.tracegate.provisioner.support.KubernetesMockSetup;
@@ -32,6 +34,9 @@ import org.junit.jupiter.api.Test;
 class TenantSecretSyncTest {
     @Inject
     KubernetesClient client;
+
+    @Inject
+    GatewayWatch watch;
 
     Cluster cluster;
     String namespace;
@@ -97,6 +102,40 @@ class TenantSecretSyncTest {
         Map<String, String> labels = cluster.secret(namespace, TENANT_SECRET).getMetadata().getLabels();
         assertTrue(labels == null || !labels.containsKey("app.kubernetes.io/managed-by"), "labels: " + labels);
         assertEquals("Foreign", cluster.gateway(namespace).getStatus().tenants.get(0).secretResult);
+    }
+
+    @Test
+    void aSecretNoGatewayNamesAndTheProvisionerDidNotMakeIsNeverRead() {
+        String unrelated = "unrelated-" + namespace;
+        cluster.apply(Fixtures.secret(namespace, unrelated, Map.of("password", "not-for-tracegate")));
+        cluster.apply(Fixtures.grafanaOAuthSecret(namespace, "grafana", "grafana-client-secret"));
+        cluster.create(Fixtures.seedGateway(namespace));
+        await().atMost(Duration.ofSeconds(20)).until(() -> cluster.conditionIs(namespace, Conditions.SECRETS_SYNCED, "True"));
+
+        List<ApiRequestLog.ApiRequest> secretReads = ApiRequestLog.read().stream()
+                .filter(r -> r.resource().equals("secrets") && r.group().isEmpty()).toList();
+        assertEquals(List.of(), secretReads.stream().filter(r -> r.name().equals(unrelated)).toList());
+        assertEquals(List.of(), secretReads.stream()
+                .filter(r -> (r.verb().equals("list") || r.verb().equals("watch")) && r.name().isEmpty() && r.labelSelector().isEmpty())
+                .map(ApiRequestLog.ApiRequest::toString).distinct().toList(),
+                "lists and watches of Secrets that would hold Secrets nobody named");
+        assertTrue(secretReads.stream().anyMatch(r -> r.verb().equals("watch") && r.name().equals(SOURCE_SECRET)),
+                "the source Secret is watched by name: " + secretReads);
+    }
+
+    @Test
+    void aSecretIsWatchedWhileATempoGatewayNamesItAndNoLonger() {
+        cluster.apply(Fixtures.grafanaOAuthSecret(namespace, "grafana", "grafana-client-secret"));
+        cluster.create(Fixtures.seedGateway(namespace));
+        await().atMost(Duration.ofSeconds(20)).until(() -> watch.namedSecrets().contains(namespace + "/" + SOURCE_SECRET));
+
+        client.resources(TempoGateway.class).inNamespace(namespace).withName(GATEWAY).edit(g -> {
+            g.getSpec().secretSync.sourceSecret = "other-source";
+            return g;
+        });
+
+        await().atMost(Duration.ofSeconds(20)).until(() -> !watch.namedSecrets().contains(namespace + "/" + SOURCE_SECRET)
+                && watch.namedSecrets().contains(namespace + "/other-source"));
     }
 
     @Test

@@ -20,9 +20,16 @@ public final class ApiRequestLog {
     private ApiRequestLog() {
     }
 
-    /** One request in RBAC's terms; {@code group} is "" for the core API, {@code name} "" when the request names none. */
+    /**
+     * One request in RBAC's terms; {@code group} is "" for the core API, {@code name} "" when the request names none,
+     * {@code labelSelector} "" when it has none (RBAC cannot see it, but what a list or watch holds depends on it).
+     */
     public record ApiRequest(String verb, String group, String resource, String subresource, String namespace, String name,
-                             String ownNamespace) {
+                             String ownNamespace, String labelSelector) {
+
+        public ApiRequest(String verb, String group, String resource, String subresource, String namespace, String name, String ownNamespace) {
+            this(verb, group, resource, subresource, namespace, name, ownNamespace, "");
+        }
 
         /** "resource" or "resource/subresource", as RBAC rules write it. */
         public String resourcePath() {
@@ -36,12 +43,12 @@ public final class ApiRequestLog {
         }
 
         String line() {
-            return String.join("\t", verb, group, resource, subresource, namespace, name, ownNamespace);
+            return String.join("\t", verb, group, resource, subresource, namespace, name, ownNamespace, labelSelector);
         }
 
         static ApiRequest parse(String line) {
             String[] f = line.split("\t", -1);
-            return new ApiRequest(f[0], f[1], f[2], f[3], f[4], f[5], f[6]);
+            return new ApiRequest(f[0], f[1], f[2], f[3], f[4], f[5], f[6], f[7]);
         }
     }
 
@@ -71,12 +78,13 @@ public final class ApiRequestLog {
         String name = p.length > i + 1 ? p[i + 1] : "";
         String subresource = p.length > i + 2 ? p[i + 2] : "";
         String query = uri.getQuery() == null ? "" : uri.getQuery();
-        if (name.isEmpty()) {
-            // A list or watch of one object by field selector is authorized against its name.
-            for (String parameter : query.split("&")) {
-                if (parameter.startsWith("fieldSelector=metadata.name=")) {
-                    name = parameter.substring("fieldSelector=metadata.name=".length());
-                }
+        String labelSelector = "";
+        for (String parameter : query.split("&")) {
+            if (name.isEmpty() && parameter.startsWith("fieldSelector=metadata.name=")) {
+                // A list or watch of one object by field selector is authorized against its name.
+                name = parameter.substring("fieldSelector=metadata.name=".length());
+            } else if (parameter.startsWith("labelSelector=")) {
+                labelSelector = parameter.substring("labelSelector=".length());
             }
         }
         boolean collection = p.length == i + 1;
@@ -88,7 +96,7 @@ public final class ApiRequestLog {
             case "DELETE" -> collection ? "deletecollection" : "delete";
             default -> method.toLowerCase();
         };
-        return new ApiRequest(verb, group, resource, subresource, namespace, name, ownNamespace);
+        return new ApiRequest(verb, group, resource, subresource, namespace, name, ownNamespace, labelSelector);
     }
 
     public static synchronized void append(ApiRequest request) {
