@@ -81,7 +81,12 @@ public final class VerifiedTokenCache {
             return;
         }
         if (entries.size() >= maxEntries || tokenChars.get() + token.length() > MAX_TOKEN_CHARS) {
-            entries.entrySet().removeIf(e -> e.getValue().expiresAtMillis() <= now && forget(e.getKey()));
+            // Counted only when this call removed the entry, so concurrent callers never subtract a token twice.
+            entries.forEach((k, e) -> {
+                if (e.expiresAtMillis() <= now && entries.remove(k, e)) {
+                    forget(k);
+                }
+            });
             if (entries.size() >= maxEntries || tokenChars.get() + token.length() > MAX_TOKEN_CHARS) {
                 // Full of live tokens: start over rather than track recency on the hot path.
                 entries.clear();
@@ -93,9 +98,8 @@ public final class VerifiedTokenCache {
         }
     }
 
-    private boolean forget(Key key) {
+    private void forget(Key key) {
         tokenChars.addAndGet(-key.token().length());
-        return true;
     }
 
     int size() {
