@@ -150,7 +150,12 @@ public class GatewayWatch {
     }
 
     private void secretChanged(Secret secret, boolean ownWrite) {
-        gatewaysNaming(secret.getMetadata().getNamespace(), secret.getMetadata().getName()).forEach(ownWrite ? onOwnWrite : onChange);
+        Set<String> gateways = gatewaysNaming(secret.getMetadata().getNamespace(), secret.getMetadata().getName());
+        if (!ownWrite && !gateways.isEmpty()) {
+            LOG.debugf("Secret %s/%s changed (resourceVersion %s): reconciling %s", secret.getMetadata().getNamespace(),
+                    secret.getMetadata().getName(), secret.getMetadata().getResourceVersion(), gateways);
+        }
+        gateways.forEach(ownWrite ? onOwnWrite : onChange);
     }
 
     /** Gateway events, less the ones our own status writes cause. */
