@@ -35,7 +35,7 @@ final class SecretWatch {
 
     /**
      * {@code onChange} receives every Secret watched that was added, changed or deleted, and whether that was the
-     * provisioner's own write (see {@link WrittenSecrets}).
+     * provisioner's own write coming back: the Secret exactly as it wants it (see {@link WrittenSecrets}).
      */
     SecretWatch(KubernetesClient client, WrittenSecrets written, BiConsumer<Secret, Boolean> onChange) {
         this.client = client;
@@ -124,13 +124,13 @@ final class SecretWatch {
     private final class Changes implements ResourceEventHandler<Secret> {
         @Override
         public void onAdd(Secret secret) {
-            onChange.accept(secret, written.isOwnWrite(secret));
+            onChange.accept(secret, written.isAsWanted(secret));
         }
 
         @Override
         public void onUpdate(Secret old, Secret now) {
             if (!Objects.equals(old.getMetadata().getResourceVersion(), now.getMetadata().getResourceVersion())) {
-                onChange.accept(now, written.isOwnWrite(now));
+                onChange.accept(now, written.isAsWanted(now));
             }
         }
 

@@ -43,6 +43,7 @@ public class TenantSecretWriter {
      * @param cached the Secret as the informer cache holds it; empty when the cache has none
      */
     public SecretWrite apply(TempoGateway gateway, DesiredTenantSecret desired, Optional<Secret> cached) {
+        written.want(gateway, desired);
         try {
             return cached.isPresent() ? applyTo(gateway, desired, cached.get()) : create(gateway, desired);
         } catch (KubernetesClientException e) {
@@ -63,7 +64,6 @@ public class TenantSecretWriter {
     private SecretWrite create(TempoGateway gateway, DesiredTenantSecret desired) {
         String namespace = gateway.getMetadata().getNamespace();
         Secret created = client.secrets().inNamespace(namespace).resource(newSecret(gateway, desired)).create();
-        written.wrote(created);
         LOG.infof("Created Secret %s/%s for tenants %s of TempoGateway %s", namespace, desired.name(), desired.tenants(), gateway.key());
         return new SecretWrite(desired.name(), WriteResult.CREATED, created, null);
     }
@@ -77,7 +77,6 @@ public class TenantSecretWriter {
             return new SecretWrite(desired.name(), WriteResult.UNCHANGED, existing, null);
         }
         Secret updated = client.secrets().inNamespace(namespace).resource(updatedSecret(existing, gateway, desired)).update();
-        written.wrote(updated);
         LOG.infof("Updated Secret %s/%s for tenants %s of TempoGateway %s", namespace, desired.name(), desired.tenants(), gateway.key());
         return new SecretWrite(desired.name(), WriteResult.UPDATED, updated, null);
     }
@@ -101,7 +100,7 @@ public class TenantSecretWriter {
         return deleted;
     }
 
-    private static boolean upToDate(Secret existing, TempoGateway gateway, DesiredTenantSecret desired) {
+    static boolean upToDate(Secret existing, TempoGateway gateway, DesiredTenantSecret desired) {
         Map<String, String> labels = existing.getMetadata().getLabels();
         boolean labelled = labels != null && labels.entrySet().containsAll(Ownership.labels(gateway).entrySet());
         boolean owned = hasOwnerReference(existing, gateway);
