@@ -14,7 +14,7 @@ log=${TMPDIR:-/tmp}/tracegate-bench-provisioner.log
 rm -f provisioner-service/target/bench-provisioner.txt
 LOADAVG_BEFORE=$(cut -d' ' -f1-3 /proc/loadavg)
 echo "[bench] provisioner at scale: $TENANTS tenants (mvn verify -pl provisioner-service -am, one test; log $log)" >&2
-timeout 1200 mvn -B -q verify -pl provisioner-service -am -Dtest=ProvisionerAtScaleBench -Dsurefire.failIfNoSpecifiedTests=false \
+timeout 1200 mvn -B -q verify -pl provisioner-service -am -DskipITs -Dtest=ProvisionerAtScaleBench -Dsurefire.failIfNoSpecifiedTests=false \
     -Dtracegate.bench=true -Dtracegate.bench.tenants="$TENANTS" -Dquarkus.log.category.\"io.fabric8.mockwebserver\".level=WARN >"$log" 2>&1 || { tail -60 "$log" >&2; exit 1; }
 [[ -s provisioner-service/target/bench-provisioner.txt ]] || { echo "no result: the bench test did not run (see $log)" >&2; exit 1; }
 read -r _ _ tenants ready rotation documents <provisioner-service/target/bench-provisioner.txt

@@ -29,6 +29,13 @@ public interface ProvisionerConfig {
     @WithDefault("2")
     int workers();
 
+    /**
+     * Calls one reconcile makes at once to the API server (tenant Secrets) and to Grafana (one datasource per
+     * tenant): a thousand tenants are a thousand calls each, which one at a time cost a round trip each.
+     */
+    @WithDefault("8")
+    int concurrentCalls();
+
     /** Retry delays after a failed reconcile. */
     Backoff backoff();
 

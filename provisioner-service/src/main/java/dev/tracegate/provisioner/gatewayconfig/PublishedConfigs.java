@@ -4,6 +4,7 @@ import dev.tracegate.provisioner.config.ProvisionerConfig;
 import io.micrometer.core.instrument.MeterRegistry;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Duration;
+import java.util.HashMap;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
@@ -22,7 +23,8 @@ import org.jboss.logging.Logger;
  * published one keeps being served, marked stale, so running gateways keep working.</li>
  * <li>Changes are coalesced: a new document is published once its inputs have been quiet for
  * {@code tracegate.provisioner.publish.quiet-period} (at the latest after {@code max-delay}), so a source-Secret
- * rotation that rewrites N tenant Secrets gives gateways one new document, not N.</li>
+ * rotation that rewrites N tenant Secrets gives gateways one new document, not N. When the reconcile that wrote
+ * them says which it wrote ({@link #awaitWrites}), the document is published as soon as the caches hold them all.</li>
  * </ul>
  */
 @ApplicationScoped
@@ -53,6 +55,9 @@ public class PublishedConfigs {
         return t;
     });
     private volatile Function<String, Optional<ConfigResolution>> resolver = key -> Optional.empty();
+    private volatile Function<String, Optional<String>> cachedVersion = secret -> Optional.empty();
+    /** By gateway: the Secrets ("namespace/name") its last reconcile wrote, to the resourceVersion written. */
+    private final Map<String, Map<String, String>> awaited = new ConcurrentHashMap<>();
 
     public PublishedConfigs(ConfigChangeSignals signals, MeterRegistry meters, ProvisionerConfig config) {
         this.signals = signals;
@@ -61,10 +66,30 @@ public class PublishedConfigs {
         this.maxDelay = config.publish().maxDelay();
     }
 
-    /** Sets how a gateway's document is resolved from the caches (empty: no such gateway); called once at start-up. */
-    public void start(Function<String, Optional<ConfigResolution>> resolver) {
+    /**
+     * Called once at start-up.
+     *
+     * @param resolver      resolves a gateway's document from the caches (empty: no such gateway)
+     * @param cachedVersion the resourceVersion of a Secret ("namespace/name") in the caches, empty when they have none
+     */
+    public void start(Function<String, Optional<ConfigResolution>> resolver, Function<String, Optional<String>> cachedVersion) {
         this.resolver = resolver;
+        this.cachedVersion = cachedVersion;
     }
+
+    /**
+     * A reconcile of the gateway has written these Secrets ("namespace/name" to the resourceVersion written) and
+     * no others: the document is complete once the caches hold them all, so it is published then, without
+     * waiting out the quiet period.
+     */
+    public synchronized void awaitWrites(String key, Map<String, String> written) {
+        if (written.isEmpty()) {
+            return;
+        }
+        awaited.put(key, new HashMap<>(written));
+        publishIfCaughtUp(key);
+    }
+
 
     public void stop() {
         timer.shutdownNow();
@@ -78,6 +103,9 @@ public class PublishedConfigs {
 
     /** An input of the gateway changed: publish when the changes stop (or at the latest after max-delay). */
     public synchronized void changed(String key) {
+        if (publishIfCaughtUp(key)) {
+            return;
+        }
         long now = System.nanoTime();
         Pending p = pending.get(key);
         if (p != null) {
@@ -94,6 +122,25 @@ public class PublishedConfigs {
         pending.put(key, new Pending(first, task));
     }
 
+    /** Publishes now when the caches hold every Secret the gateway's last reconcile wrote. */
+    private boolean publishIfCaughtUp(String key) {
+        Map<String, String> waiting = awaited.get(key);
+        if (waiting == null) {
+            return false;
+        }
+        waiting.entrySet().removeIf(w -> cachedVersion.apply(w.getKey()).filter(w.getValue()::equals).isPresent());
+        if (!waiting.isEmpty()) {
+            return false;
+        }
+        awaited.remove(key);
+        Pending p = pending.remove(key);
+        if (p != null) {
+            p.task.cancel(false);
+        }
+        publish(key);
+        return true;
+    }
+
     /** Resolves the gateway's document now and, when it differs from what is served, serves it and wakes long polls. */
     synchronized Answer publish(String key) {
         Optional<ConfigResolution> resolution;
@@ -106,6 +153,7 @@ public class PublishedConfigs {
         Answer before = answers.get(key);
         if (resolution.isEmpty()) {
             answers.remove(key);
+            awaited.remove(key);
             signals.signal(key);
             return new Answer(Optional.empty(), null);
         }

@@ -13,6 +13,7 @@ import dev.tracegate.provisioner.gatewayconfig.PublishedConfigs;
 import dev.tracegate.provisioner.gatewayconfig.ConfigResolution;
 import dev.tracegate.provisioner.gatewayconfig.GatewayConfigResolver;
 import dev.tracegate.provisioner.kube.SecretLookup;
+import dev.tracegate.provisioner.kube.WriteResult;
 import dev.tracegate.provisioner.secrets.SecretWrite;
 import dev.tracegate.provisioner.secrets.TenantSecretSync;
 import dev.tracegate.provisioner.status.Conditions;
@@ -43,6 +44,8 @@ import org.jboss.logging.Logger;
 @ApplicationScoped
 public class GatewayReconciler {
     private static final Logger LOG = Logger.getLogger(GatewayReconciler.class);
+    /** Secret names listed in one Event before "and N more". */
+    private static final int EVENT_NAMES = 20;
 
     private final GatewayWatch watch;
     private final Finalizers finalizers;
@@ -122,7 +125,8 @@ public class GatewayReconciler {
         boolean tracegateGateway = throughGateway && (fromOperator == null || !fromOperator.operatorGateway());
 
         SecretLookup secrets = watch.secrets();
-        TenantSecretSync.Report secretReport = secretSync.sync(effective, secrets);
+        TenantSecretSync.Report secretReport = secretSync.sync(effective, secrets, watch.cachedSecrets());
+        configs.awaitWrites(gateway.key(), written(gateway, secretReport.writes()));
         recordWrites(gateway, secretReport.writes());
         // Secrets just written are newer than the cache: build the configuration from them.
         SecretLookup current = secrets.overlaidWith(secretReport.written());
@@ -287,16 +291,32 @@ public class GatewayReconciler {
         return Conditions.of(Conditions.CONFIG_PUBLISHED, false, unresolved.reason(), unresolved.message());
     }
 
+    /** "namespace/name" to the resourceVersion written, for each Secret created or updated. */
+    private static Map<String, String> written(TempoGateway gateway, List<SecretWrite> writes) {
+        return writes.stream()
+                .filter(w -> w.result() == WriteResult.CREATED || w.result() == WriteResult.UPDATED)
+                .filter(w -> w.secret() != null && w.secret().getMetadata().getResourceVersion() != null)
+                .collect(Collectors.toMap(w -> gateway.getMetadata().getNamespace() + "/" + w.name(),
+                        w -> w.secret().getMetadata().getResourceVersion(), (a, b) -> b));
+    }
+
+    /** One Event per kind of write, naming the Secrets: a rotation of a thousand tenants makes three Events at most, not a thousand. */
     private void recordWrites(TempoGateway gateway, List<SecretWrite> writes) {
-        for (SecretWrite write : writes) {
-            switch (write.result()) {
-                case CREATED -> events.record(gateway, GatewayEventRecorder.NORMAL, "SecretCreated", "Created Secret " + write.name());
-                case UPDATED -> events.record(gateway, GatewayEventRecorder.NORMAL, "SecretUpdated", "Updated Secret " + write.name());
-                case DELETED -> events.record(gateway, GatewayEventRecorder.NORMAL, "SecretDeleted", "Deleted Secret " + write.name() + ": no tenant reads it");
-                default -> {
-                }
-            }
+        recordWrites(gateway, writes, WriteResult.CREATED, "SecretCreated", "Created");
+        recordWrites(gateway, writes, WriteResult.UPDATED, "SecretUpdated", "Updated");
+        recordWrites(gateway, writes, WriteResult.DELETED, "SecretDeleted", "Deleted");
+    }
+
+    private void recordWrites(TempoGateway gateway, List<SecretWrite> writes, WriteResult kind, String reason, String verb) {
+        List<String> names = writes.stream().filter(w -> w.result() == kind).map(SecretWrite::name).toList();
+        if (names.isEmpty()) {
+            return;
         }
+        String listed = names.size() <= EVENT_NAMES ? String.join(", ", names)
+                : String.join(", ", names.subList(0, EVENT_NAMES)) + " and " + (names.size() - EVENT_NAMES) + " more";
+        String message = verb + (names.size() == 1 ? " Secret " : " " + names.size() + " Secrets: ") + listed
+                + (kind == WriteResult.DELETED ? ": no tenant reads " + (names.size() == 1 ? "it" : "them") : "");
+        events.record(gateway, GatewayEventRecorder.NORMAL, reason, message);
     }
 
     private static List<Condition> concat(Condition first, List<Condition> rest) {

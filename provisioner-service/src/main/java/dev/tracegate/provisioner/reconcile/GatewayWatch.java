@@ -3,6 +3,7 @@ package dev.tracegate.provisioner.reconcile;
 import dev.tracegate.provisioner.config.ProvisionerConfig;
 import dev.tracegate.provisioner.crd.TempoGateway;
 import dev.tracegate.provisioner.kube.SecretLookup;
+import dev.tracegate.provisioner.secrets.WrittenSecrets;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
@@ -37,16 +38,23 @@ public class GatewayWatch {
     private final SecretWatch secrets;
     private volatile Consumer<String> onChange = key -> {
     };
+    private volatile Consumer<String> onOwnWrite = key -> {
+    };
 
-    public GatewayWatch(KubernetesClient client, ProvisionerConfig config) {
+    public GatewayWatch(KubernetesClient client, ProvisionerConfig config, WrittenSecrets written) {
         this.client = client;
         this.config = config;
-        this.secrets = new SecretWatch(client, this::secretChanged);
+        this.secrets = new SecretWatch(client, written, this::secretChanged);
     }
 
-    /** Starts the informers; {@code onChange} receives the key of each affected gateway (also at every resync). */
-    public void start(Consumer<String> onChange) {
+    /**
+     * Starts the informers; {@code onChange} receives the key of each affected gateway (also at every resync),
+     * {@code onOwnWrite} the key of each gateway whose Secret the provisioner's own write changed (the caches
+     * changed, nothing else did).
+     */
+    public void start(Consumer<String> onChange, Consumer<String> onOwnWrite) {
         this.onChange = onChange;
+        this.onOwnWrite = onOwnWrite;
         long resyncMillis = config.resyncInterval().toMillis();
         for (Optional<String> namespace : namespaces()) {
             SharedIndexInformer<TempoGateway> gateways = (namespace.isPresent()
@@ -103,6 +111,11 @@ public class GatewayWatch {
         return secrets.lookup();
     }
 
+    /** The Secrets as the informers hold them, without asking the API server for the others. */
+    public SecretLookup cachedSecrets() {
+        return secrets.cached();
+    }
+
     /** The Secrets ("namespace/name") watched by name now: those the TempoGateways name. */
     public Set<String> namedSecrets() {
         return secrets.named();
@@ -131,12 +144,18 @@ public class GatewayWatch {
     /** Watches by name what the TempoGateways name now, and no other Secret. */
     private void followNamedSecrets() {
         Set<String> named = new HashSet<>();
-        gatewayInformers.forEach(i -> i.getStore().list().forEach(g -> named.addAll(secretKeys(g))));
+        gatewayInformers.forEach(i -> i.getStore().list().forEach(g -> ReferencedSecrets.watchedByName(g)
+                .forEach(name -> named.add(g.getMetadata().getNamespace() + "/" + name))));
         secrets.watchNamed(named);
     }
 
-    private void secretChanged(Secret secret) {
-        gatewaysNaming(secret.getMetadata().getNamespace(), secret.getMetadata().getName()).forEach(onChange);
+    private void secretChanged(Secret secret, boolean ownWrite) {
+        Set<String> gateways = gatewaysNaming(secret.getMetadata().getNamespace(), secret.getMetadata().getName());
+        if (!ownWrite && !gateways.isEmpty()) {
+            LOG.debugf("Secret %s/%s changed (resourceVersion %s): reconciling %s", secret.getMetadata().getNamespace(),
+                    secret.getMetadata().getName(), secret.getMetadata().getResourceVersion(), gateways);
+        }
+        gateways.forEach(ownWrite ? onOwnWrite : onChange);
     }
 
     /** Gateway events, less the ones our own status writes cause. */
@@ -150,15 +169,25 @@ public class GatewayWatch {
         @Override
         public void onUpdate(TempoGateway old, TempoGateway now) {
             boolean resync = Objects.equals(old.getMetadata().getResourceVersion(), now.getMetadata().getResourceVersion());
-            boolean statusOnly = Objects.equals(old.getMetadata().getGeneration(), now.getMetadata().getGeneration())
-                    && Objects.equals(old.getMetadata().getDeletionTimestamp(), now.getMetadata().getDeletionTimestamp())
-                    && Objects.equals(old.getMetadata().getFinalizers(), now.getMetadata().getFinalizers());
+            boolean sameSpec = Objects.equals(old.getMetadata().getGeneration(), now.getMetadata().getGeneration())
+                    && Objects.equals(old.getMetadata().getDeletionTimestamp(), now.getMetadata().getDeletionTimestamp());
+            boolean statusOnly = sameSpec && Objects.equals(old.getMetadata().getFinalizers(), now.getMetadata().getFinalizers());
             if (!resync && !statusOnly) {
                 followNamedSecrets();
             }
-            if (resync || !statusOnly) {
+            // The cleanup finalizer appearing is the reconcile's own first write: it goes on with the new object.
+            if (resync || !(statusOnly || sameSpec && onlyCleanupFinalizerAdded(old, now))) {
                 onChange.accept(now.key());
             }
+        }
+
+        private static boolean onlyCleanupFinalizerAdded(TempoGateway old, TempoGateway now) {
+            if (old.hasFinalizer(TempoGateway.CLEANUP_FINALIZER) || !now.hasFinalizer(TempoGateway.CLEANUP_FINALIZER)) {
+                return false;
+            }
+            List<String> others = new ArrayList<>(now.getMetadata().getFinalizers());
+            others.remove(TempoGateway.CLEANUP_FINALIZER);
+            return others.equals(old.getMetadata().getFinalizers() == null ? List.of() : old.getMetadata().getFinalizers());
         }
 
         @Override

@@ -35,11 +35,16 @@ public class ProvisionerLifecycle {
 
     void onStart(@Observes StartupEvent event) {
         queue.start(reconciler::reconcile);
-        configs.start(key -> watch.gateway(key).map(gateway -> tenantsConfig.resolve(gateway, watch.secrets())));
+        configs.start(key -> watch.gateway(key).map(gateway -> tenantsConfig.resolve(gateway, watch.secrets())),
+                secret -> {
+                    int slash = secret.indexOf('/');
+                    return watch.cachedSecrets().find(secret.substring(0, slash), secret.substring(slash + 1))
+                            .map(s -> s.getMetadata().getResourceVersion());
+                });
         watch.start(key -> {
             configs.changed(key);
             queue.enqueue(key);
-        });
+        }, configs::changed);
         leadership.start(() -> watch.gatewayKeys().forEach(queue::enqueue));
         LOG.info("Provisioner started");
     }

@@ -72,6 +72,7 @@ public class ReconcileQueue {
             running.add(key);
         }
         ReconcileResult result;
+        long started = System.nanoTime();
         try {
             result = leadership.isLeader() ? reconciler.apply(key) : ReconcileResult.SKIPPED;
         } catch (RuntimeException e) {
@@ -80,6 +81,7 @@ public class ReconcileQueue {
             result = ReconcileResult.FAILED;
         }
         meters.counter("tracegate.provisioner.reconciles", "result", result.tag()).increment();
+        LOG.debugf("Reconciled TempoGateway %s in %d ms: %s", key, (System.nanoTime() - started) / 1_000_000, result.tag());
         synchronized (this) {
             running.remove(key);
             if (result.retry()) {

@@ -4,6 +4,7 @@ import dev.tracegate.provisioner.crd.DatasourceSpec;
 import dev.tracegate.provisioner.crd.GrafanaSpec;
 import dev.tracegate.provisioner.crd.TempoGateway;
 import dev.tracegate.provisioner.crd.TempoGatewaySpec;
+import dev.tracegate.provisioner.secrets.SecretSyncPlanner;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
@@ -14,6 +15,20 @@ final class ReferencedSecrets {
     }
 
     static List<String> names(TempoGateway gateway) {
+        return names(gateway, true);
+    }
+
+    /**
+     * The Secrets to watch by name: all it names except the tenant Secrets spec.secretSync writes. Those carry the
+     * provisioner's managed-by label, so the label-selected watch already sees them; one watch per tenant would
+     * cost the API server a watch each (a thousand for a thousand tenants). A same-named Secret someone else made
+     * is read from the API server at each reconcile instead, and refused.
+     */
+    static List<String> watchedByName(TempoGateway gateway) {
+        return names(gateway, false);
+    }
+
+    private static List<String> names(TempoGateway gateway, boolean synced) {
         Set<String> names = new LinkedHashSet<>();
         TempoGatewaySpec spec = gateway.getSpec();
         if (spec == null) {
@@ -22,6 +37,7 @@ final class ReferencedSecrets {
         if (spec.tenants != null && spec.tenants.authentication != null) {
             spec.tenants.authentication.stream()
                     .filter(t -> t.oidc != null && t.oidc.secret != null && t.oidc.secret.name != null)
+                    .filter(t -> synced || !SecretSyncPlanner.receives(spec.secretSync, t))
                     .forEach(t -> names.add(t.oidc.secret.name));
         }
         if (spec.secretSync != null && spec.secretSync.sourceSecret != null) {

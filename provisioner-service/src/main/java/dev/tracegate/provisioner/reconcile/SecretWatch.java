@@ -2,6 +2,7 @@ package dev.tracegate.provisioner.reconcile;
 
 import dev.tracegate.provisioner.kube.SecretLookup;
 import dev.tracegate.provisioner.secrets.Ownership;
+import dev.tracegate.provisioner.secrets.WrittenSecrets;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
@@ -13,26 +14,32 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.function.Consumer;
+import java.util.function.BiConsumer;
 import org.jboss.logging.Logger;
 
 /**
  * The Secrets the provisioner reads, and no others: the ones it made (one informer per watched namespace scope,
- * filtered by its managed-by label) and the ones TempoGateways name (one informer per Secret, filtered by
- * metadata.name, started when a TempoGateway first names it and stopped when none does). A Secret nobody names
- * and the provisioner did not make is never listed, watched or held in memory.
+ * filtered by its managed-by label) and the others TempoGateways name (one informer per Secret, filtered by
+ * metadata.name, started when a TempoGateway first names it and stopped when none does; the tenant Secrets
+ * secretSync writes are not among them, see {@link ReferencedSecrets#watchedByName}). A Secret nobody names and the
+ * provisioner did not make is never listed, watched or held in memory.
  */
 final class SecretWatch {
     private static final Logger LOG = Logger.getLogger(SecretWatch.class);
 
     private final KubernetesClient client;
-    private final Consumer<Secret> onChange;
+    private final BiConsumer<Secret, Boolean> onChange;
+    private final WrittenSecrets written;
     private final List<SharedIndexInformer<Secret>> owned = new CopyOnWriteArrayList<>();
     private final Map<String, SharedIndexInformer<Secret>> named = new ConcurrentHashMap<>();
 
-    /** {@code onChange} receives every Secret watched that was added, changed or deleted. */
-    SecretWatch(KubernetesClient client, Consumer<Secret> onChange) {
+    /**
+     * {@code onChange} receives every Secret watched that was added, changed or deleted, and whether that was the
+     * provisioner's own write coming back: the Secret exactly as it wants it (see {@link WrittenSecrets}).
+     */
+    SecretWatch(KubernetesClient client, WrittenSecrets written, BiConsumer<Secret, Boolean> onChange) {
         this.client = client;
+        this.written = written;
         this.onChange = onChange;
     }
 
@@ -76,17 +83,20 @@ final class SecretWatch {
      * a TempoStack's tenants give) from the API server, so that a Secret is never reported missing by mistake.
      */
     SecretLookup lookup() {
+        SecretLookup cached = cached();
+        return (namespace, name) -> cached.find(namespace, name)
+                .or(() -> Optional.ofNullable(client.secrets().inNamespace(namespace).withName(name).get()));
+    }
+
+    /** From the caches only: empty when no cache holds the Secret (it may still exist). */
+    SecretLookup cached() {
         return (namespace, name) -> {
             String key = namespace + "/" + name;
             SharedIndexInformer<Secret> byName = named.get(key);
             if (byName != null && byName.hasSynced()) {
                 return Optional.ofNullable(byName.getStore().getByKey(key));
             }
-            Optional<Secret> ours = owned.stream().map(i -> i.getStore().getByKey(key)).filter(Objects::nonNull).findFirst();
-            if (ours.isPresent()) {
-                return ours;
-            }
-            return Optional.ofNullable(client.secrets().inNamespace(namespace).withName(name).get());
+            return owned.stream().map(i -> i.getStore().getByKey(key)).filter(Objects::nonNull).findFirst();
         };
     }
 
@@ -114,19 +124,20 @@ final class SecretWatch {
     private final class Changes implements ResourceEventHandler<Secret> {
         @Override
         public void onAdd(Secret secret) {
-            onChange.accept(secret);
+            onChange.accept(secret, written.isAsWanted(secret));
         }
 
         @Override
         public void onUpdate(Secret old, Secret now) {
             if (!Objects.equals(old.getMetadata().getResourceVersion(), now.getMetadata().getResourceVersion())) {
-                onChange.accept(now);
+                onChange.accept(now, written.isAsWanted(now));
             }
         }
 
         @Override
         public void onDelete(Secret secret, boolean deletedFinalStateUnknown) {
-            onChange.accept(secret);
+            written.forget(secret);
+            onChange.accept(secret, false);
         }
     }
 }

@@ -2,6 +2,7 @@ package dev.tracegate.provisioner.secrets;
 
 import dev.tracegate.provisioner.crd.TempoGateway;
 import dev.tracegate.provisioner.kube.SecretLookup;
+import dev.tracegate.provisioner.parallel.BoundedParallel;
 import dev.tracegate.provisioner.kube.WriteResult;
 import io.fabric8.kubernetes.api.model.Secret;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -13,9 +14,11 @@ import java.util.Objects;
 @ApplicationScoped
 public class TenantSecretSync {
     private final TenantSecretWriter writer;
+    private final BoundedParallel parallel;
 
-    public TenantSecretSync(TenantSecretWriter writer) {
+    public TenantSecretSync(TenantSecretWriter writer, BoundedParallel parallel) {
         this.writer = writer;
+        this.parallel = parallel;
     }
 
     /**
@@ -33,12 +36,16 @@ public class TenantSecretSync {
         }
     }
 
-    public Report sync(TempoGateway gateway, SecretLookup secrets) {
+    /**
+     * @param secrets what the plan reads (the source Secret)
+     * @param cached  the informer caches only: where the writes start from (see {@link TenantSecretWriter})
+     */
+    public Report sync(TempoGateway gateway, SecretLookup secrets, SecretLookup cached) {
         SecretSyncPlan plan = SecretSyncPlanner.plan(gateway, secrets);
-        List<SecretWrite> writes = new ArrayList<>();
-        for (DesiredTenantSecret desired : plan.desired()) {
-            writes.add(writer.apply(gateway, desired));
-        }
+        String namespace = gateway.getMetadata().getNamespace();
+        // A few at a time: a rotation rewrites every tenant's Secret, and one after the other each waits a round trip.
+        List<SecretWrite> writes = new ArrayList<>(parallel.map(plan.desired(),
+                desired -> writer.apply(gateway, desired, cached.find(namespace, desired.name()))).orThrow());
         writes.addAll(writer.deleteStale(gateway, plan.referencedNames()));
         return new Report(plan, writes);
     }

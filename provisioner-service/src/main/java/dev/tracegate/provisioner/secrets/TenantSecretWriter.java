@@ -7,36 +7,69 @@ import io.fabric8.kubernetes.api.model.OwnerReference;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.api.model.SecretBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientException;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import org.jboss.logging.Logger;
 
 /**
- * Applies desired tenant Secrets: reads the current one from the API server (not a cache that may lag), writes
- * only the difference, and never touches a Secret it does not own.
+ * Applies desired tenant Secrets: writes only the difference, and never touches a Secret it does not own. Where it
+ * starts from a cache, a write that conflicts (the cache lagged) is decided again from the API server's copy, so
+ * a lagging cache costs a retry, never a wrong write: updates carry the resourceVersion they were based on.
  */
 @ApplicationScoped
 public class TenantSecretWriter {
     private static final Logger LOG = Logger.getLogger(TenantSecretWriter.class);
+    private static final int HTTP_CONFLICT = 409;
 
     private final KubernetesClient client;
+    private final WrittenSecrets written;
 
-    public TenantSecretWriter(KubernetesClient client) {
+    public TenantSecretWriter(KubernetesClient client, WrittenSecrets written) {
         this.client = client;
+        this.written = written;
+    }
+
+    /**
+     * Like {@link #apply(TempoGateway, DesiredTenantSecret)}, but starts from the informer's copy: an up-to-date
+     * Secret costs no call, and a changed one one write. Where the cache lagged (the write conflicts: the Secret
+     * exists after all, or changed since), it decides again from the API server's copy.
+     *
+     * @param cached the Secret as the informer cache holds it; empty when the cache has none
+     */
+    public SecretWrite apply(TempoGateway gateway, DesiredTenantSecret desired, Optional<Secret> cached) {
+        written.want(gateway, desired);
+        try {
+            return cached.isPresent() ? applyTo(gateway, desired, cached.get()) : create(gateway, desired);
+        } catch (KubernetesClientException e) {
+            if (e.getCode() != HTTP_CONFLICT) {
+                throw e;
+            }
+            LOG.debugf("Secret %s/%s changed since the cache saw it: reading it again", gateway.getMetadata().getNamespace(), desired.name());
+            return apply(gateway, desired);
+        }
     }
 
     public SecretWrite apply(TempoGateway gateway, DesiredTenantSecret desired) {
         String namespace = gateway.getMetadata().getNamespace();
         Secret existing = client.secrets().inNamespace(namespace).withName(desired.name()).get();
-        if (existing == null) {
-            Secret created = client.secrets().inNamespace(namespace).resource(newSecret(gateway, desired)).create();
-            LOG.infof("Created Secret %s/%s for tenants %s of TempoGateway %s", namespace, desired.name(), desired.tenants(), gateway.key());
-            return new SecretWrite(desired.name(), WriteResult.CREATED, created, null);
-        }
+        return existing == null ? create(gateway, desired) : applyTo(gateway, desired, existing);
+    }
+
+    private SecretWrite create(TempoGateway gateway, DesiredTenantSecret desired) {
+        String namespace = gateway.getMetadata().getNamespace();
+        Secret created = client.secrets().inNamespace(namespace).resource(newSecret(gateway, desired)).create();
+        LOG.infof("Created Secret %s/%s for tenants %s of TempoGateway %s", namespace, desired.name(), desired.tenants(), gateway.key());
+        return new SecretWrite(desired.name(), WriteResult.CREATED, created, null);
+    }
+
+    private SecretWrite applyTo(TempoGateway gateway, DesiredTenantSecret desired, Secret existing) {
+        String namespace = gateway.getMetadata().getNamespace();
         if (!Ownership.isManagedFor(existing, gateway)) {
             return new SecretWrite(desired.name(), WriteResult.REFUSED_FOREIGN, null, Ownership.foreignReason(existing));
         }
@@ -67,7 +100,7 @@ public class TenantSecretWriter {
         return deleted;
     }
 
-    private static boolean upToDate(Secret existing, TempoGateway gateway, DesiredTenantSecret desired) {
+    static boolean upToDate(Secret existing, TempoGateway gateway, DesiredTenantSecret desired) {
         Map<String, String> labels = existing.getMetadata().getLabels();
         boolean labelled = labels != null && labels.entrySet().containsAll(Ownership.labels(gateway).entrySet());
         boolean owned = hasOwnerReference(existing, gateway);

@@ -5,6 +5,7 @@ import static dev.tracegate.provisioner.support.Fixtures.SOURCE_SECRET;
 import static dev.tracegate.provisioner.support.Fixtures.TENANT_SECRET;
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.tracegate.provisioner.crd.Condition;
@@ -16,13 +17,16 @@ import dev.tracegate.provisioner.support.ApiRequestLog;
 import dev.tracegate.provisioner.support.Cluster;
 import dev.tracegate.provisioner.support.Fixtures;
 import dev.tracegate.provisioner.support.KubernetesMockSetup;
+import io.fabric8.kubernetes.api.model.Event;
 import io.fabric8.kubernetes.api.model.OwnerReference;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.kubernetes.client.WithKubernetesTestServer;
 import jakarta.inject.Inject;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.Base64;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.BeforeEach;
@@ -76,6 +80,53 @@ class TenantSecretSyncTest {
         cluster.apply(Fixtures.grafanaOAuthSecret(namespace, "grafana", "second-secret"));
 
         await().atMost(Duration.ofSeconds(20)).until(() -> "second-secret".equals(cluster.secretValue(namespace, TENANT_SECRET, "clientSecret")));
+    }
+
+    @Test
+    void aTenantSecretEditedByHandIsPutBack() {
+        cluster.apply(Fixtures.grafanaOAuthSecret(namespace, "grafana", "grafana-client-secret"));
+        cluster.create(Fixtures.seedGateway(namespace));
+        await().atMost(Duration.ofSeconds(20)).until(() -> cluster.conditionIs(namespace, Conditions.SECRETS_SYNCED, "True"));
+
+        client.secrets().inNamespace(namespace).withName(TENANT_SECRET).edit(s -> {
+            s.getData().put("clientSecret", Base64.getEncoder().encodeToString("tampered".getBytes(StandardCharsets.UTF_8)));
+            return s;
+        });
+
+        await().atMost(Duration.ofSeconds(20)).until(() -> "grafana-client-secret".equals(cluster.secretValue(namespace, TENANT_SECRET, "clientSecret")));
+    }
+
+    @Test
+    void theTenantSecretsItWritesAreWatchedByTheirLabelNotOneWatchEach() {
+        TempoGateway gateway = Fixtures.seedGateway(namespace);
+        gateway.getSpec().tenants.authentication.add(Fixtures.tenant("dev", "oidc-dev"));
+        cluster.apply(Fixtures.grafanaOAuthSecret(namespace, "grafana", "grafana-client-secret"));
+        cluster.create(gateway);
+        await().atMost(Duration.ofSeconds(20)).until(() -> cluster.conditionIs(namespace, Conditions.READY, "True"));
+
+        assertTrue(watch.namedSecrets().contains(namespace + "/" + SOURCE_SECRET), watch.namedSecrets()::toString);
+        assertFalse(watch.namedSecrets().contains(namespace + "/" + TENANT_SECRET), watch.namedSecrets()::toString);
+        assertFalse(watch.namedSecrets().contains(namespace + "/oidc-dev"), watch.namedSecrets()::toString);
+    }
+
+    @Test
+    void aRotationReachingManyTenantsIsOneEventNamingTheirSecrets() {
+        TempoGateway gateway = Fixtures.seedGateway(namespace);
+        gateway.getSpec().tenants.authentication.add(Fixtures.tenant("dev", "oidc-dev"));
+        gateway.getSpec().tenants.authentication.add(Fixtures.tenant("ops", "oidc-ops"));
+        cluster.apply(Fixtures.grafanaOAuthSecret(namespace, "grafana", "first-secret"));
+        cluster.create(gateway);
+        await().atMost(Duration.ofSeconds(20)).until(() -> cluster.conditionIs(namespace, Conditions.READY, "True"));
+
+        cluster.apply(Fixtures.grafanaOAuthSecret(namespace, "grafana", "second-secret"));
+
+        await().atMost(Duration.ofSeconds(20)).until(() -> cluster.events(namespace).stream().anyMatch(e -> "SecretUpdated".equals(e.getReason())));
+        List<Event> updated = cluster.events(namespace).stream().filter(e -> "SecretUpdated".equals(e.getReason())).toList();
+        assertEquals(1, updated.size(), updated::toString);
+        for (String name : List.of(TENANT_SECRET, "oidc-dev", "oidc-ops")) {
+            assertEquals("second-secret", cluster.secretValue(namespace, name, "clientSecret"));
+            assertTrue(updated.get(0).getMessage().contains(name), updated.get(0).getMessage());
+        }
     }
 
     @Test
