@@ -18,12 +18,13 @@
 #   IDLE_CONNECTIONS=200   LATENCY_FRACTION=0.5 (open-loop rate, fraction of nginx's search peak)
 #   PROXY_CORE=0  LOAD_CORE=1   cores for the contender and for everything else (PIN=0: no pinning, shares cores)
 #   JAVA=java          JVM of the gateway and the bare proxy    JAVA_OPTS=""   the gateway's flags (JVM defaults)
-#   VERTX_OPTS=""      the bare proxy's flags
+#   VERTX_OPTS=        the bare proxy's flags (default: JAVA_OPTS, so that the ratio compares code, not JVM settings)
 #   GATEWAY_JAR=gateway-service/target/quarkus-app/quarkus-run.jar   built when missing, or when REBUILD=1
 #   GATEWAY_COMMIT=    the commit a GATEWAY_JAR from elsewhere was built from (recorded with the result)
 #   BASELINE_JAR=      a second gateway build, contender `baseline` (same flags, same tenants): measures one change
 #                      A/B in the same run, e.g. the jar of main against the jar of a branch
 #   BASELINE_COMMIT=   the commit BASELINE_JAR was built from (recorded with the result)
+#   BASELINE_OPTS=     the baseline's JVM flags (default: JAVA_OPTS); with BASELINE_JAR = GATEWAY_JAR it measures a flag
 #   BASE_PORT=18480    twelve ports from here on 127.0.0.1
 #   BENCH_WORK=/tmp/tracegate-bench   scratch directory (configs, logs, raw output); replaced on each run
 #   RECORD=1           append the result to bench/results/<date>.md and put it in bench/README.md (0: print only)
@@ -49,10 +50,11 @@ PROXY_CORE=${PROXY_CORE:-0}
 LOAD_CORE=${LOAD_CORE:-1}
 JAVA=${JAVA:-java}
 JAVA_OPTS=${JAVA_OPTS:-}
-VERTX_OPTS=${VERTX_OPTS:-}
+VERTX_OPTS=${VERTX_OPTS-$JAVA_OPTS}
 GATEWAY_JAR=${GATEWAY_JAR:-$REPO/gateway-service/target/quarkus-app/quarkus-run.jar}
 BASELINE_JAR=${BASELINE_JAR:-}
 BASELINE_COMMIT=${BASELINE_COMMIT:-unknown}
+BASELINE_OPTS=${BASELINE_OPTS-$JAVA_OPTS}
 REBUILD=${REBUILD:-0}
 BASE_PORT=${BASE_PORT:-18480}
 WORK=${BENCH_WORK:-/tmp/tracegate-bench}
@@ -342,9 +344,9 @@ fill "$BENCH_DIR/nginx/proxy.conf" >"$WORK/proxy.conf"
 START_CMD=("$NGINX" -e "$WORK/proxy-startup.log" -p "$WORK" -c "$WORK/proxy.conf")
 start_contender nginx "${URL_OF[nginx]}$SEARCH_PATH"
 fill "$BENCH_DIR/tenants.yaml" >"$WORK/tenants.yaml"
-start_gateway() { # contender jar port management-port
-    # shellcheck disable=SC2206 # JAVA_OPTS is a list of flags
-    START_CMD=("$JAVA" $JAVA_OPTS -Dquarkus.http.host=127.0.0.1 -Dquarkus.http.port="$3"
+start_gateway() { # contender jar port management-port flags
+    # shellcheck disable=SC2206 # the flags are a list
+    START_CMD=("$JAVA" $5 -Dquarkus.http.host=127.0.0.1 -Dquarkus.http.port="$3"
         -Dquarkus.management.host=127.0.0.1 -Dquarkus.management.port="$4"
         -Dtracegate.tenants.file="$WORK/tenants.yaml"
         -Dtracegate.upstream.query-frontend="http://127.0.0.1:$UPSTREAM_PORT"
@@ -352,8 +354,8 @@ start_gateway() { # contender jar port management-port
         -Dtracegate.upstream.distributor-grpc="127.0.0.1:$GRPC_UPSTREAM_PORT" -jar "$2")
     start_contender "$1" "http://127.0.0.1:$4/q/health/ready"
 }
-has gateway && start_gateway gateway "$GATEWAY_JAR" "$GATEWAY_PORT" "$MANAGEMENT_PORT"
-has baseline && start_gateway baseline "$BASELINE_JAR" "$BASELINE_PORT" "$BASELINE_MANAGEMENT_PORT"
+has gateway && start_gateway gateway "$GATEWAY_JAR" "$GATEWAY_PORT" "$MANAGEMENT_PORT" "$JAVA_OPTS"
+has baseline && start_gateway baseline "$BASELINE_JAR" "$BASELINE_PORT" "$BASELINE_MANAGEMENT_PORT" "$BASELINE_OPTS"
 if has apache; then
     fill "$BENCH_DIR/apache/httpd.conf" >"$WORK/apache/httpd.conf"
     "$APACHE" -t -f "$WORK/apache/httpd.conf" >"$WORK/apache-configtest.log" 2>&1 \
@@ -365,7 +367,7 @@ fi
 if has vertx; then
     # shellcheck disable=SC2206 # VERTX_OPTS is a list of flags
     START_CMD=("$JAVA" $VERTX_OPTS -Dport="$VERTX_PORT" -Dupstream.port="$UPSTREAM_PORT" -Dtenant="$TENANT"
-        -Dtenant.id="$TENANT_ID" -cp "$VERTX_DIR/target/classes:$VERTX_DIR/target/dependency/*" bench.BareProxy)
+        -Dtenant.id="$TENANT_ID" -Dnative=true -cp "$VERTX_DIR/target/classes:$VERTX_DIR/target/dependency/*" bench.BareProxy)
     start_contender vertx "${URL_OF[vertx]}$SEARCH_PATH"
 fi
 
@@ -790,8 +792,8 @@ REPORT=$WORK/report.md
             "$(date -r "$GATEWAY_JAR" '+%F %T')" "$JAVA_VERSION" "${JAVA_OPTS:-(JVM defaults)}"
     fi
     if has baseline; then
-        printf -- '- Baseline gateway: commit %s, `%s` (built %s), same flags\n' "$BASELINE_COMMIT" "$BASELINE_JAR" \
-            "$(date -r "$BASELINE_JAR" '+%F %T')"
+        printf -- '- Baseline gateway: commit %s, `%s` (built %s), flags: `%s`\n' "$BASELINE_COMMIT" "$BASELINE_JAR" \
+            "$(date -r "$BASELINE_JAR" '+%F %T')" "${BASELINE_OPTS:-(JVM defaults)}"
     fi
     printf -- '- %s, 1 worker; %s (event MPM) + mod_auth_openidc %s; bare proxy: Vert.x %s, flags `%s`; stand-ins: nginx, 1 worker, fixed answers (OTLP gRPC: Vert.x); issuer: mock-oauth2-server %s (RS256)\n\n' \
         "$NGINX_VERSION" "${APACHE_VERSION:-Apache}" "$OIDC_VERSION" "${VERTX_VERSION:-?}" "${VERTX_OPTS:-(JVM defaults)}" "$MOCK_OAUTH2_VERSION"
