@@ -18,10 +18,14 @@
 #   IDLE_CONNECTIONS=200   LATENCY_FRACTION=0.5 (open-loop rate, fraction of nginx's search peak)
 #   PROXY_CORE=0  LOAD_CORE=1   cores for the contender and for everything else (PIN=0: no pinning, shares cores)
 #   JAVA=java          JVM of the gateway and the bare proxy    JAVA_OPTS=""   the gateway's flags (JVM defaults)
-#   VERTX_OPTS=""      the bare proxy's flags
+#   VERTX_OPTS=        the bare proxy's flags (default: JAVA_OPTS, so that the ratio compares code, not JVM settings)
 #   GATEWAY_JAR=gateway-service/target/quarkus-app/quarkus-run.jar   built when missing, or when REBUILD=1
 #   GATEWAY_COMMIT=    the commit a GATEWAY_JAR from elsewhere was built from (recorded with the result)
-#   BASE_PORT=18480    ten ports from here on 127.0.0.1
+#   BASELINE_JAR=      a second gateway build, contender `baseline` (same flags, same tenants): measures one change
+#                      A/B in the same run, e.g. the jar of main against the jar of a branch
+#   BASELINE_COMMIT=   the commit BASELINE_JAR was built from (recorded with the result)
+#   BASELINE_OPTS=     the baseline's JVM flags (default: JAVA_OPTS); with BASELINE_JAR = GATEWAY_JAR it measures a flag
+#   BASE_PORT=18480    twelve ports from here on 127.0.0.1
 #   BENCH_WORK=/tmp/tracegate-bench   scratch directory (configs, logs, raw output); replaced on each run
 #   RECORD=1           append the result to bench/results/<date>.md and put it in bench/README.md (0: print only)
 #   LABEL=""           stored with the result, e.g. "preliminary: machine busy"
@@ -46,8 +50,11 @@ PROXY_CORE=${PROXY_CORE:-0}
 LOAD_CORE=${LOAD_CORE:-1}
 JAVA=${JAVA:-java}
 JAVA_OPTS=${JAVA_OPTS:-}
-VERTX_OPTS=${VERTX_OPTS:-}
+VERTX_OPTS=${VERTX_OPTS-$JAVA_OPTS}
 GATEWAY_JAR=${GATEWAY_JAR:-$REPO/gateway-service/target/quarkus-app/quarkus-run.jar}
+BASELINE_JAR=${BASELINE_JAR:-}
+BASELINE_COMMIT=${BASELINE_COMMIT:-unknown}
+BASELINE_OPTS=${BASELINE_OPTS-$JAVA_OPTS}
 REBUILD=${REBUILD:-0}
 BASE_PORT=${BASE_PORT:-18480}
 WORK=${BENCH_WORK:-/tmp/tracegate-bench}
@@ -71,6 +78,8 @@ APACHE_PORT=$((BASE_PORT + 6))
 JWKS_PORT=$((BASE_PORT + 7))
 GRPC_UPSTREAM_PORT=$((BASE_PORT + 8))
 GRPC_PROXY_PORT=$((BASE_PORT + 9))
+BASELINE_PORT=$((BASE_PORT + 10))
+BASELINE_MANAGEMENT_PORT=$((BASE_PORT + 11))
 ISSUER_URL=http://127.0.0.1:$ISSUER_PORT/bench
 PREFIX=/api/traces/v1/$TENANT
 BIG_TRACE_ID=00000000000000000000000000000100
@@ -95,8 +104,9 @@ for c in $CASES; do
         || die "unknown case '$c' (startup search otlp10k otlp1m tokens grpc download idle latency)"
 done
 for c in $CONTENDERS; do
-    [[ " nginx gateway apache vertx direct " == *" $c "* ]] || die "unknown contender '$c' (nginx gateway apache vertx direct)"
+    [[ " nginx gateway baseline apache vertx direct " == *" $c "* ]] || die "unknown contender '$c' (nginx gateway baseline apache vertx direct)"
 done
+[[ " $CONTENDERS " != *" baseline "* || -f $BASELINE_JAR ]] || die "contender baseline needs BASELINE_JAR (a gateway's quarkus-run.jar)"
 [[ " $CONTENDERS " == *" nginx "* ]] || CONTENDERS="nginx $CONTENDERS"
 has() { [[ " $CONTENDERS " == *" $1 "* ]]; }
 case_on() { [[ " $CASES " == *" $1 "* ]]; }
@@ -326,23 +336,26 @@ TOKEN_FETCHES=()
 URL_OF[direct]=http://127.0.0.1:$UPSTREAM_PORT
 URL_OF[nginx]=http://127.0.0.1:$NGINX_PORT
 URL_OF[gateway]=http://127.0.0.1:$GATEWAY_PORT
+URL_OF[baseline]=http://127.0.0.1:$BASELINE_PORT
 URL_OF[apache]=http://127.0.0.1:$APACHE_PORT
 URL_OF[vertx]=http://127.0.0.1:$VERTX_PORT
 
 fill "$BENCH_DIR/nginx/proxy.conf" >"$WORK/proxy.conf"
 START_CMD=("$NGINX" -e "$WORK/proxy-startup.log" -p "$WORK" -c "$WORK/proxy.conf")
 start_contender nginx "${URL_OF[nginx]}$SEARCH_PATH"
-if has gateway; then
-    fill "$BENCH_DIR/tenants.yaml" >"$WORK/tenants.yaml"
-    # shellcheck disable=SC2206 # JAVA_OPTS is a list of flags
-    START_CMD=("$JAVA" $JAVA_OPTS -Dquarkus.http.host=127.0.0.1 -Dquarkus.http.port="$GATEWAY_PORT"
-        -Dquarkus.management.host=127.0.0.1 -Dquarkus.management.port="$MANAGEMENT_PORT"
+fill "$BENCH_DIR/tenants.yaml" >"$WORK/tenants.yaml"
+start_gateway() { # contender jar port management-port flags
+    # shellcheck disable=SC2206 # the flags are a list
+    START_CMD=("$JAVA" $5 -Dquarkus.http.host=127.0.0.1 -Dquarkus.http.port="$3"
+        -Dquarkus.management.host=127.0.0.1 -Dquarkus.management.port="$4"
         -Dtracegate.tenants.file="$WORK/tenants.yaml"
         -Dtracegate.upstream.query-frontend="http://127.0.0.1:$UPSTREAM_PORT"
         -Dtracegate.upstream.distributor="http://127.0.0.1:$UPSTREAM_PORT"
-        -Dtracegate.upstream.distributor-grpc="127.0.0.1:$GRPC_UPSTREAM_PORT" -jar "$GATEWAY_JAR")
-    start_contender gateway "http://127.0.0.1:$MANAGEMENT_PORT/q/health/ready"
-fi
+        -Dtracegate.upstream.distributor-grpc="127.0.0.1:$GRPC_UPSTREAM_PORT" -jar "$2")
+    start_contender "$1" "http://127.0.0.1:$4/q/health/ready"
+}
+has gateway && start_gateway gateway "$GATEWAY_JAR" "$GATEWAY_PORT" "$MANAGEMENT_PORT" "$JAVA_OPTS"
+has baseline && start_gateway baseline "$BASELINE_JAR" "$BASELINE_PORT" "$BASELINE_MANAGEMENT_PORT" "$BASELINE_OPTS"
 if has apache; then
     fill "$BENCH_DIR/apache/httpd.conf" >"$WORK/apache/httpd.conf"
     "$APACHE" -t -f "$WORK/apache/httpd.conf" >"$WORK/apache-configtest.log" 2>&1 \
@@ -354,7 +367,7 @@ fi
 if has vertx; then
     # shellcheck disable=SC2206 # VERTX_OPTS is a list of flags
     START_CMD=("$JAVA" $VERTX_OPTS -Dport="$VERTX_PORT" -Dupstream.port="$UPSTREAM_PORT" -Dtenant="$TENANT"
-        -Dtenant.id="$TENANT_ID" -cp "$VERTX_DIR/target/classes:$VERTX_DIR/target/dependency/*" bench.BareProxy)
+        -Dtenant.id="$TENANT_ID" -Dnative=true -cp "$VERTX_DIR/target/classes:$VERTX_DIR/target/dependency/*" bench.BareProxy)
     start_contender vertx "${URL_OF[vertx]}$SEARCH_PATH"
 fi
 
@@ -380,7 +393,8 @@ path_for() { # contender path -> the path that contender is asked
     fi
 }
 header_for() { if [[ $1 == direct ]]; then echo "X-Scope-OrgID: $TENANT_ID"; else echo "$AUTH"; fi; }
-authenticates() { [[ $1 == gateway || $1 == apache ]]; }
+authenticates() { [[ $1 == gateway || $1 == baseline || $1 == apache ]]; }
+is_jvm() { [[ $1 == gateway || $1 == baseline || $1 == vertx ]]; }
 
 status_of() { curl -sS -o "$WORK/check.body" -w '%{http_code}' --max-time 10 "$@"; }
 expect() { # expected-status description curl-args...
@@ -429,7 +443,7 @@ fi
 # OTLP gRPC: nginx (grpc_pass on a port of its own), the gateway (same port, HTTP/2) and the stand-in direct. Apache
 # and the bare proxy take no gRPC here.
 declare -A GRPC_URL_OF=([nginx]=http://127.0.0.1:$GRPC_PROXY_PORT [gateway]=http://127.0.0.1:$GATEWAY_PORT
-    [direct]=http://127.0.0.1:$GRPC_UPSTREAM_PORT)
+    [baseline]=http://127.0.0.1:$BASELINE_PORT [direct]=http://127.0.0.1:$GRPC_UPSTREAM_PORT)
 GRPC_CONTENDERS=""
 for c in $CONTENDERS; do [[ -n ${GRPC_URL_OF[$c]:-} ]] && GRPC_CONTENDERS+="$c "; done
 grpc_args_for() { # contender -> GRPC_ARGS: the call's metadata (the tenant's name; the org id itself for direct)
@@ -546,8 +560,8 @@ throughput_case() { # case contenders
     local case=$1 contenders=$2 c round warm
     for c in $contenders; do
         warm=2
-        [[ $c == gateway || $c == vertx ]] && warm=5
-        [[ $c == gateway || $c == vertx ]] && [[ -z ${WARMED[$c]:-} ]] && warm=$WARMUP && WARMED[$c]=1
+        is_jvm "$c" && warm=5
+        is_jvm "$c" && [[ -z ${WARMED[$c]:-} ]] && warm=$WARMUP && WARMED[$c]=1
         (( warm > 0 )) && { log "warm-up: $case on $c, $warm s (discarded)"; wrk_run "$case" "$c" w "$warm"; }
     done
     for ((round = 1; round <= ROUNDS; round++)); do
@@ -666,8 +680,8 @@ if case_on grpc; then
     # OTLP gRPC push, closed loop like wrk: h2load over prior-knowledge HTTP/2, one stream per connection.
     for c in $GRPC_CONTENDERS; do
         warm=2
-        [[ $c == gateway ]] && warm=5
-        [[ $c == gateway ]] && [[ -z ${WARMED[$c]:-} ]] && warm=$WARMUP && WARMED[$c]=1
+        is_jvm "$c" && warm=5
+        is_jvm "$c" && [[ -z ${WARMED[$c]:-} ]] && warm=$WARMUP && WARMED[$c]=1
         (( warm > 0 )) || continue
         log "warm-up: grpc on $c, $warm s (discarded)"
         grpc_args_for "$c"
@@ -726,6 +740,7 @@ fi
 declare -A LABEL_OF=(
     [nginx]="nginx, plain proxy (no auth)"
     [gateway]="gateway (JVM), token verified"
+    [baseline]="baseline gateway (JVM, BASELINE_JAR), token verified"
     [apache]="Apache httpd + mod_auth_openidc, token verified"
     [vertx]="bare Vert.x proxy (no auth)"
     [direct]="Tempo stand-in, direct (reference)")
@@ -775,6 +790,10 @@ REPORT=$WORK/report.md
     if has gateway; then
         printf -- '- Gateway: commit %s, `%s` (built %s), %s, flags: `%s`\n' "$COMMIT" "${GATEWAY_JAR#"$REPO"/}" \
             "$(date -r "$GATEWAY_JAR" '+%F %T')" "$JAVA_VERSION" "${JAVA_OPTS:-(JVM defaults)}"
+    fi
+    if has baseline; then
+        printf -- '- Baseline gateway: commit %s, `%s` (built %s), flags: `%s`\n' "$BASELINE_COMMIT" "$BASELINE_JAR" \
+            "$(date -r "$BASELINE_JAR" '+%F %T')" "${BASELINE_OPTS:-(JVM defaults)}"
     fi
     printf -- '- %s, 1 worker; %s (event MPM) + mod_auth_openidc %s; bare proxy: Vert.x %s, flags `%s`; stand-ins: nginx, 1 worker, fixed answers (OTLP gRPC: Vert.x); issuer: mock-oauth2-server %s (RS256)\n\n' \
         "$NGINX_VERSION" "${APACHE_VERSION:-Apache}" "$OIDC_VERSION" "${VERTX_VERSION:-?}" "${VERTX_OPTS:-(JVM defaults)}" "$MOCK_OAUTH2_VERSION"

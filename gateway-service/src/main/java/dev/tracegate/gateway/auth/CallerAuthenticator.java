@@ -80,6 +80,15 @@ public class CallerAuthenticator {
         return bearerToken(rc) == null;
     }
 
+    /**
+     * The caller whose bearer token this gateway already verified for the tenant (and may still use), or
+     * {@code null}: the answer {@link #authenticate} would give at once, without quarkus-oidc.
+     */
+    public Caller alreadyVerified(RoutingContext rc, Tenant tenant) {
+        String token = bearerToken(rc);
+        return token == null ? null : verified.get(tenant, token);
+    }
+
     public void authenticate(RoutingContext rc, Tenant tenant, Callback callback) {
         String token = bearerToken(rc);
         Caller known = token == null ? null : verified.get(tenant, token);

@@ -26,6 +26,29 @@ import dev.tracegate.gateway.tenant.Tenant;
 public final class VerifiedTokenCache {
 
     private record Key(String tenant, String token) implements Comparable<Key> {
+
+        /** Characters of the token's end that go into its hash. */
+        private static final int HASHED_TAIL = 32;
+
+        /**
+         * Hashes the tenant and the token's last characters only: a JWT ends in its signature, as good as random, and
+         * the token (often over 1 KB) is a new String on every request, so a whole-token hash (String's own) was
+         * recomputed each time and cost about 3 % of the gateway's CPU. {@link #equals} still compares whole tokens.
+         */
+        @Override
+        public int hashCode() {
+            int hash = tenant.hashCode();
+            for (int i = Math.max(0, token.length() - HASHED_TAIL); i < token.length(); i++) {
+                hash = 31 * hash + token.charAt(i);
+            }
+            return hash;
+        }
+
+        @Override
+        public boolean equals(Object other) {
+            return other instanceof Key key && token.equals(key.token) && tenant.equals(key.tenant);
+        }
+
         @Override
         public int compareTo(Key other) {
             int byTenant = tenant.compareTo(other.tenant);

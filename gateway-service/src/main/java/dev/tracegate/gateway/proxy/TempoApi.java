@@ -1,8 +1,10 @@
 package dev.tracegate.gateway.proxy;
 
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.regex.Pattern;
+import java.util.stream.Collectors;
 
 /**
  * The Tempo HTTP API paths a tenant may reach through {@code /api/traces/v1/<tenant>/tempo/...}: Tempo's query API
@@ -48,8 +50,22 @@ public final class TempoApi {
     private TempoApi() {
     }
 
+    /** The endpoints without a variable segment, by path: most requests (search, tags) need no pattern matched. */
+    private static final Map<String, Endpoint> FIXED = ENDPOINTS.stream().filter(e -> !e.path().contains("<"))
+            .collect(Collectors.toUnmodifiableMap(Endpoint::path, e -> e));
+    private static final List<Endpoint> VARIABLE = ENDPOINTS.stream().filter(e -> e.path().contains("<")).toList();
+
     /** The endpoint a (normalised) Tempo path is, if it is one the gateway forwards. */
     public static Optional<Endpoint> find(String path) {
-        return ENDPOINTS.stream().filter(e -> e.regex().matcher(path).matches()).findFirst();
+        Endpoint fixed = FIXED.get(path);
+        if (fixed != null) {
+            return Optional.of(fixed);
+        }
+        for (Endpoint endpoint : VARIABLE) {
+            if (endpoint.regex().matcher(path).matches()) {
+                return Optional.of(endpoint);
+            }
+        }
+        return Optional.empty();
     }
 }

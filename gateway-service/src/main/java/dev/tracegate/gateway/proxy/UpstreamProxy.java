@@ -1,10 +1,13 @@
 package dev.tracegate.gateway.proxy;
 
 import java.net.URI;
+import java.util.Collections;
 import java.util.EnumMap;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeSet;
 import java.util.concurrent.TimeoutException;
 
 import jakarta.enterprise.context.ApplicationScoped;
@@ -42,11 +45,11 @@ import dev.tracegate.gateway.tenant.TenantRegistry;
 public class UpstreamProxy {
 
     /** Headers that belong to one connection (RFC 9110 §7.6.1) or to the client's session with the gateway. */
-    private static final Set<String> NOT_FORWARDED = Set.of("connection", "keep-alive", "proxy-authenticate",
+    private static final Set<String> NOT_FORWARDED = ignoringCase("connection", "keep-alive", "proxy-authenticate",
             "proxy-authorization", "proxy-connection", "te", "trailer", "trailers", "transfer-encoding", "upgrade",
             "host", "authorization", "cookie", "x-scope-orgid", "forwarded", "x-forwarded-for", "x-forwarded-host",
-            "x-forwarded-proto", "expect");
-    private static final Set<String> NOT_RETURNED = Set.of("connection", "keep-alive", "proxy-authenticate",
+            "x-forwarded-proto", "expect", "content-length");
+    private static final Set<String> NOT_RETURNED = ignoringCase("connection", "keep-alive", "proxy-authenticate",
             "proxy-connection", "te", "trailer", "trailers", "transfer-encoding", "upgrade");
     static final String ORG_ID = "X-Scope-OrgID";
 
@@ -156,7 +159,7 @@ public class UpstreamProxy {
         response.setStatusCode(upstream.statusCode());
         response.setStatusMessage(upstream.statusMessage());
         upstream.headers().forEach(h -> {
-            if (!NOT_RETURNED.contains(h.getKey().toLowerCase(Locale.ROOT))) {
+            if (!NOT_RETURNED.contains(h.getKey())) {
                 response.headers().add(h.getKey(), h.getValue());
             }
         });
@@ -200,13 +203,20 @@ public class UpstreamProxy {
     private static void copyRequestHeaders(HttpServerRequest request, MultiMap target) {
         String connectionTokens = request.getHeader(HttpHeaders.CONNECTION);
         request.headers().forEach(h -> {
-            String name = h.getKey().toLowerCase(Locale.ROOT);
-            if (NOT_FORWARDED.contains(name) || name.equals("content-length")
-                    || (connectionTokens != null && connectionTokens.toLowerCase(Locale.ROOT).contains(name))) {
+            String name = h.getKey();
+            if (NOT_FORWARDED.contains(name) || (connectionTokens != null
+                    && connectionTokens.toLowerCase(Locale.ROOT).contains(name.toLowerCase(Locale.ROOT)))) {
                 return;
             }
-            target.add(h.getKey(), h.getValue());
+            target.add(name, h.getValue());
         });
+    }
+
+    /** Header names compared without case and without a lower-cased copy of each name per request. */
+    private static Set<String> ignoringCase(String... names) {
+        TreeSet<String> set = new TreeSet<>(String.CASE_INSENSITIVE_ORDER);
+        set.addAll(List.of(names));
+        return Collections.unmodifiableSet(set);
     }
 
     /** The Tempo endpoint the tenants document names (the provisioner publishes spec.upstream), else the gateway's setting. */
