@@ -82,9 +82,10 @@ public class TracesApiRoute {
     void handleIfVerified(RoutingContext rc) {
         String path = rc.normalizedPath();
         String tenantName = TenantPaths.tenantOf(path);
-        Caller caller = verifiedCaller(rc, tenantName);
+        TenantConfiguration tenants = registry.current().orElse(null);
+        Caller caller = verifiedCaller(rc, tenants, tenantName);
         if (caller != null) {
-            process(rc, tenantName, classify(rc, path, tenantName), caller);
+            process(rc, tenants, tenantName, classify(rc, path, tenantName), caller);
         } else {
             rc.next();
         }
@@ -92,25 +93,25 @@ public class TracesApiRoute {
 
     void handleGrpcIfVerified(RoutingContext rc) {
         String tenantName = TenantPaths.tenantOf(rc);
-        Caller caller = verifiedCaller(rc, tenantName);
+        TenantConfiguration tenants = registry.current().orElse(null);
+        Caller caller = verifiedCaller(rc, tenants, tenantName);
         if (caller != null) {
             ErrorResponses.answerAsGrpc(rc);
-            process(rc, tenantName, ProxyRoute.otlpGrpc(), caller);
+            process(rc, tenants, tenantName, ProxyRoute.otlpGrpc(), caller);
         } else {
             rc.next();
         }
     }
 
-    private Caller verifiedCaller(RoutingContext rc, String tenantName) {
-        TenantConfiguration tenants = tenantName == null ? null : registry.current().orElse(null);
-        Tenant tenant = tenants == null ? null : tenants.tenant(tenantName).orElse(null);
+    private Caller verifiedCaller(RoutingContext rc, TenantConfiguration tenants, String tenantName) {
+        Tenant tenant = tenants == null || tenantName == null ? null : tenants.tenant(tenantName).orElse(null);
         return tenant == null ? null : authenticator.alreadyVerified(rc, tenant);
     }
 
     void handle(RoutingContext rc) {
         String path = rc.normalizedPath();
         String tenantName = TenantPaths.tenantOf(path);
-        process(rc, tenantName, classify(rc, path, tenantName), null);
+        process(rc, registry.current().orElse(null), tenantName, classify(rc, path, tenantName), null);
     }
 
     private static RouteMatch classify(RoutingContext rc, String path, String tenantName) {
@@ -122,14 +123,18 @@ public class TracesApiRoute {
     /** OTLP gRPC {@code TraceService/Export}: the tenant's name is in the {@code x-scope-orgid} metadata. */
     void handleGrpc(RoutingContext rc) {
         ErrorResponses.answerAsGrpc(rc);
-        process(rc, TenantPaths.tenantOf(rc), ProxyRoute.otlpGrpc(), null);
+        process(rc, registry.current().orElse(null), TenantPaths.tenantOf(rc), ProxyRoute.otlpGrpc(), null);
     }
 
-    /** @param verified the caller, when the fast path already found the bearer token verified; else null */
-    private void process(RoutingContext rc, String tenantName, RouteMatch match, Caller verified) {
+    /**
+     * @param tenants  the tenants configuration the request is served by, read once: a verdict of the fast path is
+     *                 used with the very configuration that reached it, even when a reload lands meanwhile
+     * @param verified the caller, when the fast path already found the bearer token verified; else null
+     */
+    private void process(RoutingContext rc, TenantConfiguration tenants, String tenantName, RouteMatch match,
+            Caller verified) {
         long started = System.nanoTime();
         String path = rc.normalizedPath();
-        TenantConfiguration tenants = registry.current().orElse(null);
         Tenant tenant = tenants == null || tenantName == null ? null : tenants.tenant(tenantName).orElse(null);
         String group = match instanceof ProxyRoute r ? r.group() : "none";
         String tenantTag = tenant == null ? GatewayMetrics.UNKNOWN_TENANT : tenant.name();
