@@ -500,6 +500,22 @@ mem_kb() { # VmRSS|VmHWM pid: summed over the process(es)
     done
     echo "$total"
 }
+rss_watch_start() { # pid file: the process's RSS (KiB) every 250 ms into file, until rss_watch_stop or either process ends
+    RSS_WATCH=
+    [[ -n ${1:-} ]] || return 0
+    local script=$$
+    ( while kill -0 "$1" 2>/dev/null && kill -0 "$script" 2>/dev/null; do mem_kb VmRSS "$1"; sleep 0.25; done ) >"$2" 9>&- &
+    RSS_WATCH=$!
+    [[ $PIN == 1 ]] && taskset -p -c "$LOAD_CORE" "$RSS_WATCH" >/dev/null
+    return 0
+}
+rss_watch_stop() { # key file: R[key.rss_max] = the highest sample
+    [[ -n ${RSS_WATCH:-} ]] || return 0
+    kill "$RSS_WATCH" 2>/dev/null || true
+    wait "$RSS_WATCH" 2>/dev/null || true
+    RSS_WATCH=
+    R[$1.rss_max]=$(numbers <"$2" | tail -1)
+}
 rotated() { # round -> the contenders in this round's order
     local -a list
     read -r -a list <<<"$1"
@@ -523,6 +539,14 @@ medians_of() { # case contenders keys...
     done
     return 0
 }
+max_of() { # case contenders key: R[case.contender.key] = the highest over rounds
+    local case=$1 contenders=$2 key=$3 c round vals
+    for c in $contenders; do
+        vals=""
+        for ((round = 1; round <= ROUNDS; round++)); do vals+="${R[$case.$c.$round.$key]:-} "; done
+        R[$case.$c.$key]=$(numbers <<<"$vals" | tail -1)
+    done
+}
 declare -A R        # R[case.contender.round.key] and R[case.contender.key] (medians)
 INVALID_RUNS=()
 LOADAVG_SAMPLES=()
@@ -538,11 +562,14 @@ wrk_run() { # case contender round seconds (round "w": warm-up)
     header=$(header_for "$c")
     local pid=${PID_OF[$c]:-} before=0 after
     [[ -n $pid ]] && before=$(cpu_ticks "$pid")
+    local k=$case.$c.$round rss=$WORK/rss-$case-$c-$round.txt
+    [[ $round == w ]] || rss_watch_start "$pid" "$rss"
     BENCH_BODY_FILE=$body BENCH_TOKENS_FILE=$tokens foreground "${ON_LOAD[@]}" \
         wrk -t"$THREADS" -c"$CONNECTIONS" -d"${seconds}s" --timeout 5s --latency -s "$BENCH_DIR/wrk/bench.lua" \
         -H "$header" "${URL_OF[$c]}$(path_for "$c" "$path")" >"$out" 2>&1 || die "wrk failed for $case/$c: $(tail -5 "$out")"
     [[ $round == w ]] && return 0
-    local line kv k=$case.$c.$round
+    rss_watch_stop "$k" "$rss"
+    local line kv
     line=$(grep '^BENCH ' "$out") || die "no result line from wrk for $case/$c: $(tail -5 "$out")"
     for kv in ${line#BENCH }; do R[$k.${kv%%=*}]=${kv#*=}; done
     if [[ -n $pid ]]; then
@@ -572,6 +599,7 @@ throughput_case() { # case contenders
         done
     done
     medians_of "$case" "$contenders" rps p50_us p99_us cpu ratio
+    max_of "$case" "$contenders" rss_max
 }
 declare -A WARMED
 
@@ -657,9 +685,11 @@ fi
 h2load_run() { # case contender round h2load-args...
     local case=$1 c=$2 round=$3 k=$1.$2.$3 n p50 p99 p999 bad
     shift 3
-    local lat=$WORK/h2load-$case-$c-$round.tsv out=$WORK/h2load-$case-$c-$round.txt
+    local lat=$WORK/h2load-$case-$c-$round.tsv out=$WORK/h2load-$case-$c-$round.txt rss=$WORK/rss-$case-$c-$round.txt
+    rss_watch_start "${PID_OF[$c]:-}" "$rss"
     foreground "${ON_LOAD[@]}" h2load -D "$DURATION" --warm-up-time=2 --log-file="$lat" "$@" >"$out" 2>&1 \
         || die "h2load failed for $case/$c: $(tail -5 "$out")"
+    rss_watch_stop "$k" "$rss"
     # Percentiles of the answered requests (a request cut off when the duration ends is logged without a status);
     # failures are what h2load itself counts: failed, errored, timed out, or not 2xx.
     read -r n p50 p99 p999 < <(awk -F'\t' '$2 >= 200 && $2 <= 299 {print $3}' "$lat" | sort -n | awk '
@@ -705,6 +735,7 @@ if case_on grpc; then
         done
     done
     medians_of grpc "$GRPC_CONTENDERS" rps p50_us p99_us cpu ratio
+    max_of grpc "$GRPC_CONTENDERS" rss_max
 fi
 
 if case_on latency; then
@@ -723,6 +754,7 @@ if case_on latency; then
         done
     done
     medians_of latency "$CONTENDERS" rps p50_us p99_us p999_us
+    max_of latency "$CONTENDERS" rss_max
 fi
 
 for c in $CONTENDERS; do
@@ -812,12 +844,12 @@ REPORT=$WORK/report.md
                     printf '### GET search, %s distinct tokens in rotation (fewer than the gateway'"'"'s token cache holds: it helps after the first pass)\n\n' "$TOKENS"
                 fi ;;
         esac
-        printf '| contender | req/s | × nginx | p50 ms | p99 ms | CPU ms / 1k req |\n|---|---:|---:|---:|---:|---:|\n'
+        printf '| contender | req/s | × nginx | p50 ms | p99 ms | CPU ms / 1k req | RSS under load, max MiB |\n|---|---:|---:|---:|---:|---:|---:|\n'
         for c in $CONTENDERS; do
             [[ -n ${R[$case.$c.rps]:-} ]] || continue
-            printf '| %s | %s | %s (%s) | %s | %s | %s |\n' "${LABEL_OF[$c]}" "$(num "${R[$case.$c.rps]}")" \
+            printf '| %s | %s | %s (%s) | %s | %s | %s | %s |\n' "${LABEL_OF[$c]}" "$(num "${R[$case.$c.rps]}")" \
                 "$(ratio2 "${R[$case.$c.ratio]}")" "${R[$case.$c.ratio_range]}" "$(ms "${R[$case.$c.p50_us]}")" \
-                "$(ms "${R[$case.$c.p99_us]}")" "$(one "${R[$case.$c.cpu]:-}")"
+                "$(ms "${R[$case.$c.p99_us]}")" "$(one "${R[$case.$c.cpu]:-}")" "$(mib "${R[$case.$c.rss_max]:-}")"
         done
         printf '\n'
     done
@@ -825,11 +857,12 @@ REPORT=$WORK/report.md
     if [[ -n $RATE ]]; then
         printf '### Open-loop latency, GET search at %s req/s (%s × nginx'"'"'s median search peak; h2load --h1, %s connections × --rps %s)\n\n' \
             "$((RATE * CONNECTIONS))" "$LATENCY_FRACTION" "$CONNECTIONS" "$RATE"
-        printf '| contender | answered req/s | p50 ms | p99 ms | p99.9 ms |\n|---|---:|---:|---:|---:|\n'
+        printf '| contender | answered req/s | p50 ms | p99 ms | p99.9 ms | RSS under load, max MiB |\n|---|---:|---:|---:|---:|---:|\n'
         for c in $CONTENDERS; do
             short=$(awk -v a="${R[latency.$c.rps]:-0}" -v t="$((RATE * CONNECTIONS))" 'BEGIN{ if (a < 0.95 * t) print " (below the rate: saturated)" }')
-            printf '| %s | %s%s | %s | %s | %s |\n' "${LABEL_OF[$c]}" "$(num "${R[latency.$c.rps]:-}")" "$short" \
-                "$(ms "${R[latency.$c.p50_us]:-}")" "$(ms "${R[latency.$c.p99_us]:-}")" "$(ms "${R[latency.$c.p999_us]:-}")"
+            printf '| %s | %s%s | %s | %s | %s | %s |\n' "${LABEL_OF[$c]}" "$(num "${R[latency.$c.rps]:-}")" "$short" \
+                "$(ms "${R[latency.$c.p50_us]:-}")" "$(ms "${R[latency.$c.p99_us]:-}")" "$(ms "${R[latency.$c.p999_us]:-}")" \
+                "$(mib "${R[latency.$c.rss_max]:-}")"
         done
         printf '\nA contender that cannot keep the rate answers at its own pace: its latencies are then those of saturation, not of the rate.\n\n'
     fi
