@@ -1,23 +1,30 @@
 package dev.tracegate.gateway.browser;
 
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.Locale;
 import java.util.function.BiConsumer;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 
+import io.netty.handler.codec.http.QueryStringDecoder;
 import io.quarkus.security.identity.SecurityIdentity;
 import io.quarkus.vertx.http.runtime.security.HttpAuthenticator;
 import io.quarkus.vertx.http.runtime.security.QuarkusHttpUser;
 import io.smallrye.mutiny.Uni;
 import io.vertx.core.Context;
 import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpHeaders;
+import io.vertx.core.http.HttpServerRequest;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 
 import dev.tracegate.gateway.auth.CallerAuthenticator;
 import dev.tracegate.gateway.auth.GatewayOrigin;
 import dev.tracegate.gateway.auth.TenantPaths;
+import dev.tracegate.gateway.http.BodyLimit;
 import dev.tracegate.gateway.http.ErrorResponses;
 import dev.tracegate.gateway.tenant.Tenant;
 import dev.tracegate.gateway.tenant.TenantRegistry;
@@ -28,12 +35,23 @@ import dev.tracegate.gateway.tenant.TenantRegistry;
  * <ul>
  * <li>{@code /oidc/<tenant>/login?redirect=/path}: to the issuer, then back to {@code redirect} (a local path);</li>
  * <li>{@code /oidc/<tenant>/callback}: the issuer's redirect; sets the session cookie;</li>
- * <li>{@code /oidc/<tenant>/logout?redirect=/path}: ends the session at the gateway (the session cookie is dropped)
- * and, when the issuer offers RP-initiated logout, at the issuer.</li>
+ * <li>{@code POST /oidc/<tenant>/logout} (form field or query parameter {@code redirect=/path}), from a page of the
+ * gateway: ends the session at the gateway (the session cookie is dropped) and, when the issuer offers RP-initiated
+ * logout, at the issuer;</li>
+ * <li>{@code GET /oidc/<tenant>/logout?redirect=/path}: only the page with the button that sends that POST. A GET
+ * that signed out would let any other site sign its visitors out (an image or a link carries the SameSite=Lax
+ * cookie).</li>
  * </ul>
  */
 @ApplicationScoped
 public class BrowserSignInRoutes {
+
+    private static final String LOGOUT = "/oidc/:tenant/logout";
+    /** The sign-out form carries one local path: a few KB are plenty. */
+    static final int MAX_FORM_BYTES = 4096;
+
+    private static final int FOUND = 302;
+    private static final int SEE_OTHER = 303;
 
     private final TenantRegistry registry;
 
@@ -45,7 +63,10 @@ public class BrowserSignInRoutes {
         router.get("/oidc/:tenant/login").handler(this::login);
         router.get("/oidc/:tenant/callback").handler(this::viaQuarkusOidc);
         router.post("/oidc/:tenant/callback").handler(this::viaQuarkusOidc);
-        router.get("/oidc/:tenant/logout").handler(this::logout);
+        router.get(LOGOUT).handler(this::signOutPage);
+        router.head(LOGOUT).handler(this::signOutPage);
+        router.post(LOGOUT).handler(this::logout);
+        router.route(LOGOUT).handler(this::logoutMethodNotAllowed);
     }
 
     void login(RoutingContext rc) {
@@ -61,7 +82,7 @@ public class BrowserSignInRoutes {
             if (id.isAnonymous()) {
                 challenge(rc);
             } else {
-                redirect(rc, safeTarget(rc.request().getParam("redirect")));
+                redirect(rc, FOUND, safeTarget(rc.request().getParam("redirect")));
             }
         });
     }
@@ -74,23 +95,61 @@ public class BrowserSignInRoutes {
         if (tenantOf(rc) == null) {
             return;
         }
-        identity(rc, id -> redirect(rc, "/"));
+        identity(rc, id -> redirect(rc, FOUND, "/"));
+    }
+
+    void signOutPage(RoutingContext rc) {
+        Tenant tenant = tenantOf(rc);
+        if (tenant != null) {
+            SignOutPage.send(rc, tenant, safeTarget(rc.request().getParam("redirect")));
+        }
+    }
+
+    /**
+     * Signs out when the request comes from a page of the gateway (same-origin {@code Origin}, or {@code Referer}),
+     * else 403 and the session stays. {@code redirect} is the form's field, else the query parameter.
+     */
+    void logout(RoutingContext rc) {
+        HttpServerRequest request = rc.request();
+        if (!request.isEnded()) {
+            // The form is read once the checks pass; chunks arriving meanwhile would be lost.
+            request.pause();
+        }
+        Tenant tenant = tenantNamedIn(rc);
+        if (tenant == null) {
+            // Answered with the body unread: the connection cannot carry another request.
+            ErrorResponses.closeConnectionAfterAnswer(rc);
+            unknownTenant(rc);
+            return;
+        }
+        if (!GatewayOrigin.isSameOrigin(tenant, request)) {
+            ErrorResponses.closeConnectionAfterAnswer(rc);
+            ErrorResponses.send(rc, 403, "cross_origin", "sign-out must come from a page of this gateway (Origin or "
+                    + "Referer); GET /oidc/" + tenant.name() + "/logout shows one");
+            return;
+        }
+        BodyLimit.readWhole(rc, MAX_FORM_BYTES, body -> {
+            String redirect;
+            try {
+                redirect = formField(request, body, "redirect");
+            } catch (IllegalArgumentException e) {
+                ErrorResponses.send(rc, 400, "bad_request", "the form is not valid application/x-www-form-urlencoded");
+                return;
+            }
+            signOut(rc, tenant, safeTarget(redirect != null ? redirect : request.getParam("redirect")));
+        });
     }
 
     /**
      * Drops the session cookie; when the tenant's issuer advertises an {@code end_session_endpoint} in its discovery
      * document (Keycloak does), the browser then signs out there too (RP-initiated logout) and comes back to
-     * {@code redirect}. An issuer without one (Dex) keeps its own session: sign-out is local.
+     * {@code target}. An issuer without one (Dex) keeps its own session: sign-out is local. 303: the browser follows
+     * with a GET, as the end_session_endpoint expects.
      */
-    void logout(RoutingContext rc) {
-        Tenant tenant = tenantOf(rc);
-        if (tenant == null) {
-            return;
-        }
-        String target = safeTarget(rc.request().getParam("redirect"));
+    private static void signOut(RoutingContext rc, Tenant tenant, String target) {
         if (!CallerAuthenticator.hasCredentials(rc, tenant) || !CallerAuthenticator.byCookieOnly(rc)) {
             dropSession(rc, tenant);
-            redirect(rc, target);
+            redirect(rc, SEE_OTHER, target);
             return;
         }
         // A session that no longer verifies ends here and now, without quarkus' default answer (a new sign-in).
@@ -101,13 +160,33 @@ public class BrowserSignInRoutes {
         identity.subscribe().with(
                 id -> context.runOnContext(v -> {
                     dropSession(rc, tenant);
-                    redirect(rc, SignOut.endSessionRedirect(id, tenant, GatewayOrigin.of(tenant, rc.request()) + target)
-                            .orElse(target));
+                    redirect(rc, SEE_OTHER, SignOut.endSessionRedirect(id, tenant,
+                            GatewayOrigin.of(tenant, rc.request()) + target).orElse(target));
                 }),
                 failure -> context.runOnContext(v -> {
                     dropSession(rc, tenant);
-                    redirect(rc, target);
+                    redirect(rc, SEE_OTHER, target);
                 }));
+    }
+
+    /** The first value of a field of an {@code application/x-www-form-urlencoded} body; {@code null} without one. */
+    private static String formField(HttpServerRequest request, Buffer body, String name) {
+        String type = request.getHeader(HttpHeaders.CONTENT_TYPE);
+        if (type == null || !type.toLowerCase(Locale.ROOT).startsWith("application/x-www-form-urlencoded")) {
+            return null;
+        }
+        List<String> values = new QueryStringDecoder(body.toString(StandardCharsets.UTF_8), StandardCharsets.UTF_8,
+                false).parameters().get(name);
+        return values == null || values.isEmpty() ? null : values.get(0);
+    }
+
+    void logoutMethodNotAllowed(RoutingContext rc) {
+        ErrorResponses.closeConnectionAfterAnswer(rc);
+        if (tenantOf(rc) != null) {
+            rc.response().putHeader(HttpHeaders.ALLOW, "GET, HEAD, POST");
+            ErrorResponses.send(rc, 405, "method_not_allowed", rc.request().method().name() + " is not allowed on "
+                    + rc.normalizedPath() + "; sign out with POST (GET shows the sign-out page)");
+        }
     }
 
     /** The session cookie, and the chunks quarkus-oidc splits a large one into. */
@@ -120,13 +199,22 @@ public class BrowserSignInRoutes {
                         .setPath("/").setMaxAge(0).setHttpOnly(true)));
     }
 
+    /** The path's tenant; when there is none, {@code null} and the 404 is sent. */
     private Tenant tenantOf(RoutingContext rc) {
-        String name = TenantPaths.tenantOf(rc.normalizedPath());
-        Tenant tenant = registry.current().flatMap(c -> c.tenant(name)).orElse(null);
+        Tenant tenant = tenantNamedIn(rc);
         if (tenant == null) {
-            ErrorResponses.notFound(rc, "no tenant named '" + name + "'");
+            unknownTenant(rc);
         }
         return tenant;
+    }
+
+    private Tenant tenantNamedIn(RoutingContext rc) {
+        String name = TenantPaths.tenantOf(rc.normalizedPath());
+        return registry.current().flatMap(c -> c.tenant(name)).orElse(null);
+    }
+
+    private static void unknownTenant(RoutingContext rc) {
+        ErrorResponses.notFound(rc, "no tenant named '" + TenantPaths.tenantOf(rc.normalizedPath()) + "'");
     }
 
     private static void identity(RoutingContext rc, java.util.function.Consumer<SecurityIdentity> then) {
@@ -153,11 +241,11 @@ public class BrowserSignInRoutes {
         }, failure -> ErrorResponses.send(rc, 503, "issuer_unavailable", "the tenant's OIDC issuer cannot be reached"));
     }
 
-    private static void redirect(RoutingContext rc, String location) {
+    private static void redirect(RoutingContext rc, int status, String location) {
         if (rc.response().ended()) {
             return;
         }
-        rc.response().setStatusCode(302).putHeader(HttpHeaders.LOCATION, location).end();
+        rc.response().setStatusCode(status).putHeader(HttpHeaders.LOCATION, location).end();
     }
 
     /**

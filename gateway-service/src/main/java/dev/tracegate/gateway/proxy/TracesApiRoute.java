@@ -18,6 +18,7 @@ import dev.tracegate.gateway.auth.CallerAuthenticator;
 import dev.tracegate.gateway.auth.GatewayOrigin;
 import dev.tracegate.gateway.auth.TenantPaths;
 import dev.tracegate.gateway.config.GatewayConfig;
+import dev.tracegate.gateway.http.BodyLimit;
 import dev.tracegate.gateway.http.ErrorResponses;
 import dev.tracegate.gateway.http.LogValues;
 import dev.tracegate.gateway.metrics.GatewayMetrics;

@@ -29,6 +29,7 @@ import io.vertx.core.http.RequestOptions;
 import io.vertx.ext.web.RoutingContext;
 
 import dev.tracegate.gateway.config.GatewayConfig;
+import dev.tracegate.gateway.http.BodyLimit;
 import dev.tracegate.gateway.http.ErrorResponses;
 import dev.tracegate.gateway.metrics.GatewayMetrics;
 import dev.tracegate.gateway.tenant.Tenant;

@@ -75,8 +75,9 @@ class IssuerCaTest {
         assertEquals(target, Browser.location(backToLogin));
         assertEquals(200, browser.get(url(target), "Accept", "application/json").statusCode(), "signed in");
 
-        HttpResponse<String> logout = browser.get(url("/oidc/team-tls/logout?redirect=/signed-out"));
-        assertEquals(302, logout.statusCode());
+        HttpResponse<String> logout = browser.postForm(url("/oidc/team-tls/logout"), "redirect=%2Fsigned-out",
+                "Origin", url(""));
+        assertEquals(303, logout.statusCode());
         assertEquals("/signed-out", Browser.location(logout), "no issuer to visit: straight back");
         assertEquals(401, browser.get(url(target), "Accept", "application/json").statusCode(), "signed out");
     }

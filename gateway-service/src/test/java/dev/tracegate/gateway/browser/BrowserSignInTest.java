@@ -21,6 +21,7 @@ import org.junit.jupiter.api.Test;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
+import io.vertx.core.json.JsonObject;
 
 import dev.tracegate.gateway.testsupport.Browser;
 import dev.tracegate.gateway.testsupport.KeycloakTestResource;
@@ -34,6 +35,8 @@ import dev.tracegate.gateway.testsupport.TempoStandInResource;
 @QuarkusTestResource(KeycloakTestResource.class)
 @QuarkusTestResource(TempoStandInResource.class)
 class BrowserSignInTest {
+
+    private static final String ECHO = "/api/traces/v1/team-a/tempo/api/echo";
 
     @TestHTTPResource("/")
     URL gateway;
@@ -94,10 +97,14 @@ class BrowserSignInTest {
                 .header("Accept", "application/json").build(), HttpResponse.BodyHandlers.ofString());
         assertEquals(401, otherTenant.statusCode());
 
-        // 6. Signing out drops the session cookie and, Keycloak advertising end_session_endpoint, ends the session
-        //    there too (RP-initiated logout), coming back to the redirect.
-        HttpResponse<String> logout = get(url("/oidc/team-a/logout?redirect=/signed-out"));
-        assertEquals(302, logout.statusCode());
+        // 6. The sign-out button (a form POST from the gateway's own page) drops the session cookie and, Keycloak
+        //    advertising end_session_endpoint, ends the session there too (RP-initiated logout), coming back to the
+        //    redirect.
+        HttpResponse<String> logout = browser.send(HttpRequest.newBuilder(URI.create(url("/oidc/team-a/logout")))
+                .header("Origin", url("")).header("Content-Type", "application/x-www-form-urlencoded")
+                .POST(HttpRequest.BodyPublishers.ofString("redirect=%2Fsigned-out")).build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertEquals(303, logout.statusCode());
         String endSession = location(logout);
         assertThat(endSession, startsWith(KeycloakTestResource.issuer("team-a") + "/protocol/openid-connect/logout?"));
         assertThat(endSession, containsString("post_logout_redirect_uri="
@@ -157,10 +164,20 @@ class BrowserSignInTest {
             for (String redirect : new String[] { "/%09/evil.example", "/%0d%0aSet-Cookie:%20forged=1",
                     "/%0aFORGED%20LOG%20LINE", "%2F%2Fevil.example", "/%5Cevil.example", "/%00", "https://evil.example",
                     "/%252F%252Fevil.example", "/api/echo?x=%250a" }) {
-                RawHttp.Response response = RawHttp.get(gateway, "/oidc/team-a/logout?redirect=" + redirect);
-                assertEquals(302, response.status(), redirect);
-                assertEquals("/", response.header("Location"), redirect);
-                assertFalse(response.headers().toString().contains("forged"), redirect);
+                String origin = "Origin: " + url("");
+                RawHttp.Response inQuery = RawHttp.exchange(gateway, "POST", "/oidc/team-a/logout?redirect=" + redirect,
+                        new String[] { origin }, new byte[0]);
+                RawHttp.Response inForm = RawHttp.exchange(gateway, "POST", "/oidc/team-a/logout", new String[] {
+                        origin, "Content-Type: application/x-www-form-urlencoded" },
+                        ("redirect=" + redirect).getBytes(StandardCharsets.ISO_8859_1));
+                for (RawHttp.Response response : List.of(inQuery, inForm)) {
+                    assertEquals(303, response.status(), redirect);
+                    assertEquals("/", response.header("Location"), redirect);
+                    assertFalse(response.headers().toString().contains("forged"), redirect);
+                }
+                RawHttp.Response page = RawHttp.get(gateway, "/oidc/team-a/logout?redirect=" + redirect);
+                assertEquals(200, page.status(), redirect);
+                assertThat(page.body(), containsString("name=\"redirect\" value=\"/\""));
             }
         } finally {
             root.removeHandler(capture);
@@ -169,6 +186,114 @@ class BrowserSignInTest {
             String line = String.valueOf(record.getMessage()) + java.util.Arrays.toString(record.getParameters());
             assertFalse(line.contains("\nFORGED") || line.contains("\rSet-Cookie"), line);
         }
+    }
+
+    /** A link, or another site's {@code <img>}, reaches the page with the button: the session stays. */
+    @Test
+    void aSignOutLinkOnlyShowsTheButtonAndTheSessionStays() throws Exception {
+        Browser alice = signedIn();
+        HttpResponse<String> page = alice.get(url("/oidc/team-a/logout?redirect=/signed-out"));
+        assertEquals(200, page.statusCode());
+        assertEquals("text/html; charset=utf-8", page.headers().firstValue("Content-Type").orElse(null));
+        String issuerOrigin = KeycloakTestResource.issuer("team-a").replaceAll("^(https?://[^/]+).*$", "$1");
+        assertEquals("default-src 'none'; form-action 'self' " + issuerOrigin,
+                page.headers().firstValue("Content-Security-Policy").orElse(null));
+        assertEquals("DENY", page.headers().firstValue("X-Frame-Options").orElse(null));
+        assertEquals("no-store", page.headers().firstValue("Cache-Control").orElse(null));
+        assertThat(page.body(), containsString("<form method=\"post\" action=\"/oidc/team-a/logout\">"));
+        assertThat(page.body(), containsString("<input type=\"hidden\" name=\"redirect\" value=\"/signed-out\">"));
+        assertThat(page.body(), containsString("<button type=\"submit\">Sign out</button>"));
+        assertFalse(page.body().contains("<script") || page.body().contains("src=") || page.body().contains("href="),
+                "nothing loaded, nothing run");
+        assertTrue(page.headers().allValues("Set-Cookie").isEmpty(), "no cookie dropped");
+        assertEquals(200, alice.get(url(ECHO), "Accept", "application/json").statusCode(), "still signed in");
+
+        // What the page writes back is escaped: a redirect that is a local path may still hold quotes and brackets.
+        RawHttp.Response hostile = RawHttp.get(gateway,
+                "/oidc/team-a/logout?redirect=/x%22%3E%3Cscript%3Ealert(1)%3C/script%3E%27%26");
+        assertThat(hostile.body(), containsString("value=\"/x&quot;&gt;&lt;script&gt;alert(1)&lt;/script&gt;&#39;&amp;\">"));
+        assertFalse(hostile.body().contains("<script"));
+        RawHttp.Response head = RawHttp.exchange(gateway, "HEAD", "/oidc/team-a/logout", new String[0], null);
+        assertEquals(200, head.status());
+        assertEquals("", head.body());
+    }
+
+    /** A form POST another site's page makes the browser send: refused, nothing dropped, the session stays. */
+    @Test
+    void signOutFromAnotherSiteOrWithoutOriginIsRefusedAndTheSessionStays() throws Exception {
+        Browser alice = signedIn();
+        String logout = url("/oidc/team-a/logout");
+        for (String[] header : new String[][] { { "Origin", "https://evil.example" }, { "Origin", "null" },
+                { "Referer", "https://evil.example/page" }, { "X-Nothing", "neither Origin nor Referer" } }) {
+            HttpResponse<String> refused = alice.postForm(logout, "redirect=%2Fsigned-out", header);
+            String what = header[0] + ": " + header[1];
+            assertEquals(403, refused.statusCode(), what);
+            assertEquals("application/json", refused.headers().firstValue("Content-Type").orElse(null), what);
+            assertEquals("cross_origin", new JsonObject(refused.body()).getString("error"), what);
+            assertTrue(refused.headers().allValues("Set-Cookie").isEmpty(), what);
+            assertEquals(200, alice.get(url(ECHO), "Accept", "application/json").statusCode(), "still signed in: " + what);
+        }
+
+        // Without Origin, a Referer on the gateway's own page will do.
+        HttpResponse<String> fromOwnPage = alice.postForm(logout, "", "Referer", logout + "?redirect=/x");
+        assertEquals(303, fromOwnPage.statusCode());
+        assertEquals(401, alice.get(url(ECHO), "Accept", "application/json").statusCode(), "signed out");
+    }
+
+    @Test
+    void signOutReadsASmallFormOnly() throws Exception {
+        String origin = "Origin: " + url("");
+        String cookie = "Cookie: q_session_team-a=kept";
+        byte[] large = ("redirect=/" + "a".repeat(BrowserSignInRoutes.MAX_FORM_BYTES)).getBytes(StandardCharsets.US_ASCII);
+        RawHttp.Response declared = RawHttp.exchange(gateway, "POST", "/oidc/team-a/logout", new String[] { origin,
+                cookie, "Content-Type: application/x-www-form-urlencoded" }, large);
+        assertEquals(413, declared.status());
+        assertEquals("payload_too_large", new JsonObject(declared.body()).getString("error"));
+        assertEquals(null, declared.header("Set-Cookie"), "nothing dropped");
+
+        // Chunked: no Content-Length to refuse up front; counted as it arrives.
+        HttpResponse<String> chunked = browser.send(HttpRequest.newBuilder(URI.create(url("/oidc/team-a/logout")))
+                .header("Origin", url("")).header("Content-Type", "application/x-www-form-urlencoded")
+                .POST(HttpRequest.BodyPublishers.ofInputStream(() -> new java.io.ByteArrayInputStream(large))).build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertEquals(413, chunked.statusCode());
+        assertEquals("payload_too_large", new JsonObject(chunked.body()).getString("error"));
+
+        RawHttp.Response malformed = RawHttp.exchange(gateway, "POST", "/oidc/team-a/logout", new String[] { origin,
+                cookie, "Content-Type: application/x-www-form-urlencoded" }, "redirect=%zz".getBytes(StandardCharsets.US_ASCII));
+        assertEquals(400, malformed.status());
+        assertEquals("bad_request", new JsonObject(malformed.body()).getString("error"));
+        assertEquals(null, malformed.header("Set-Cookie"), "nothing dropped");
+    }
+
+    @Test
+    void signOutOfAnUnknownTenantIs404AndOtherMethods405() throws Exception {
+        for (String method : new String[] { "GET", "POST" }) {
+            RawHttp.Response unknown = RawHttp.exchange(gateway, method, "/oidc/nobody/logout",
+                    new String[] { "Origin: " + url("") }, method.equals("POST") ? new byte[0] : null);
+            assertEquals(404, unknown.status(), method);
+            assertEquals("not_found", new JsonObject(unknown.body()).getString("error"), method);
+        }
+        for (String method : new String[] { "PUT", "DELETE", "PATCH" }) {
+            RawHttp.Response other = RawHttp.exchange(gateway, method, "/oidc/team-a/logout",
+                    new String[] { "Origin: " + url("") }, new byte[0]);
+            assertEquals(405, other.status(), method);
+            assertEquals("method_not_allowed", new JsonObject(other.body()).getString("error"), method);
+            assertEquals("GET, HEAD, POST", other.header("Allow"), method);
+        }
+    }
+
+    /** alice, signed in to team-a through Keycloak's code flow, in a browser of her own. */
+    private Browser signedIn() throws Exception {
+        Browser alice = new Browser();
+        HttpResponse<String> form = alice.get(Browser.location(alice.get(url("/oidc/team-a/login?redirect=" + ECHO))));
+        String action = Browser.loginFormAction(form.body());
+        assertTrue(action != null, "Keycloak shows its login form");
+        HttpResponse<String> afterCallback = alice.get(Browser.location(alice.submitLogin(action, KeycloakTestResource.ALICE)));
+        assertEquals(302, afterCallback.statusCode(), afterCallback.body());
+        assertEquals(ECHO, Browser.location(alice.get(absolute(Browser.location(afterCallback)))));
+        assertEquals(200, alice.get(url(ECHO), "Accept", "application/json").statusCode(), "signed in");
+        return alice;
     }
 
     private HttpResponse<String> get(String url) throws Exception {

@@ -95,6 +95,25 @@ class ConfiguredRedirectUrlTest {
         assertEquals(4, tempo.requests().size());
     }
 
+    /** Sign-out is a write too: its POST must come from a page at the configured origin. */
+    @Test
+    void signOutMustComeFromTheGatewaysOwnOrigin() throws Exception {
+        Browser browser = signedInAs(KeycloakTestResource.ALICE);
+        String logout = url("/oidc/team-a/logout");
+        String echo = url("/api/traces/v1/team-a/tempo/api/echo");
+
+        HttpResponse<String> fromHost = browser.postForm(logout, "redirect=%2Fsigned-out", "Origin", url(""));
+        assertEquals(403, fromHost.statusCode(), "the Host the request came to is not the gateway's origin");
+        assertEquals("cross_origin", new JsonObject(fromHost.body()).getString("error"));
+        assertEquals(200, browser.get(echo, "Accept", "application/json").statusCode(), "still signed in");
+
+        HttpResponse<String> fromPage = browser.postForm(logout, "redirect=%2Fsigned-out", "Origin", PUBLIC);
+        assertEquals(303, fromPage.statusCode());
+        assertThat(Browser.location(fromPage), containsString("post_logout_redirect_uri="
+                + URLEncoder.encode(PUBLIC + "/signed-out", StandardCharsets.UTF_8)));
+        assertEquals(401, browser.get(echo, "Accept", "application/json").statusCode(), "signed out");
+    }
+
     /** The code flow through Keycloak; the Ingress would bring the browser from PUBLIC to the gateway. */
     private Browser signedInAs(String user) throws Exception {
         Browser browser = new Browser();

@@ -180,7 +180,9 @@ class LoadIsolationTest {
                         "application/grpc"), 401, null),
                 new Case("outside the routes", HttpMethod.GET, "/api/traces/v1/../../x", none, 404, null),
                 new Case("hostile logout redirect", HttpMethod.GET, "/oidc/team-a/logout?redirect=/%09/evil.example",
-                        none, 302, null),
+                        none, 200, null),
+                new Case("cross-site sign-out", HttpMethod.POST, "/oidc/team-a/logout", Map.of("Cookie",
+                        "q_session_team-a=stolen", "Origin", "https://evil.example"), 403, null),
                 new Case("cross-site cookie write", HttpMethod.POST, A + "/v1/traces", Map.of("Cookie",
                         "q_session_team-a=stolen", "Origin", "https://evil.example", "Content-Type", "text/plain"), 403, null));
     }

@@ -31,8 +31,19 @@ public final class Browser {
 
     /** GET with {@code Accept: text/html} and any extra header pairs (name, value, name, value...). */
     public HttpResponse<String> get(String url, String... headers) throws IOException, InterruptedException {
-        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(30))
-                .header("Accept", "text/html");
+        return send(HttpRequest.newBuilder(URI.create(url)).GET(), headers);
+    }
+
+    /** POST of a form ({@code application/x-www-form-urlencoded}) with any extra header pairs, as {@link #get}. */
+    public HttpResponse<String> postForm(String url, String form, String... headers)
+            throws IOException, InterruptedException {
+        return send(HttpRequest.newBuilder(URI.create(url)).header("Content-Type", "application/x-www-form-urlencoded")
+                .POST(HttpRequest.BodyPublishers.ofString(form)), headers);
+    }
+
+    private HttpResponse<String> send(HttpRequest.Builder request, String[] headers)
+            throws IOException, InterruptedException {
+        request.timeout(Duration.ofSeconds(30)).header("Accept", "text/html");
         for (int i = 0; i < headers.length; i += 2) {
             request.setHeader(headers[i], headers[i + 1]);
         }
