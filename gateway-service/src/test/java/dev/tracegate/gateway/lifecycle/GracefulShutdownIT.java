@@ -15,6 +15,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.InputStreamReader;
 import java.io.OutputStream;
+import java.io.Reader;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
@@ -29,6 +30,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Properties;
 import java.util.Set;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
@@ -47,7 +49,8 @@ import org.junit.jupiter.api.Test;
  * it exit and refuse connections.
  */
 class GracefulShutdownIT {
-    static final Path GATEWAY_JAR = Path.of("target", "quarkus-app", "quarkus-run.jar");
+    /** What the build produced, as Quarkus records it for its own integration tests: the jar, or the executable. */
+    static final Path ARTIFACT = Path.of("target", "quarkus-artifact.properties");
     static final int HALF = 256 * 1024;
 
     Vertx vertx;
@@ -60,7 +63,7 @@ class GracefulShutdownIT {
 
     @BeforeEach
     void start() throws Exception {
-        assertTrue(Files.isRegularFile(GATEWAY_JAR), GATEWAY_JAR.toAbsolutePath() + " is missing: run mvn verify (failsafe runs after package)");
+        assertTrue(Files.isRegularFile(ARTIFACT), ARTIFACT.toAbsolutePath() + " is missing: run mvn verify (failsafe runs after package)");
         issuerStandIn = new TlsIssuerStandIn();
         issuer = issuerStandIn.start();
         vertx = Vertx.vertx();
@@ -101,12 +104,25 @@ class GracefulShutdownIT {
         httpPort = freePort();
         managementPort = freePort();
         String tempo = "http://127.0.0.1:" + tempoPort;
-        List<String> command = new ArrayList<>(List.of(ProcessHandle.current().info().command().orElse("java"),
-                "-Dquarkus.http.host=127.0.0.1", "-Dquarkus.http.port=" + httpPort,
+        List<String> settings = List.of("-Dquarkus.http.host=127.0.0.1", "-Dquarkus.http.port=" + httpPort,
                 "-Dquarkus.management.host=127.0.0.1", "-Dquarkus.management.port=" + managementPort,
                 "-Dtracegate.tenants.file=" + tenants.toAbsolutePath(),
-                "-Dtracegate.upstream.query-frontend=" + tempo, "-Dtracegate.upstream.distributor=" + tempo,
-                "-jar", GATEWAY_JAR.toString()));
+                "-Dtracegate.upstream.query-frontend=" + tempo, "-Dtracegate.upstream.distributor=" + tempo);
+        List<String> command = new ArrayList<>();
+        Properties artifact = new Properties();
+        try (Reader reader = Files.newBufferedReader(ARTIFACT)) {
+            artifact.load(reader);
+        }
+        Path built = Path.of("target").resolve(artifact.getProperty("path"));
+        if ("native".equals(artifact.getProperty("type"))) {
+            // -Dnative: the executable takes the same -D settings.
+            command.add(built.toString());
+            command.addAll(settings);
+        } else {
+            command.add(ProcessHandle.current().info().command().orElse("java"));
+            command.addAll(settings);
+            command.addAll(List.of("-jar", built.toString()));
+        }
         gateway = new ProcessBuilder(command).redirectErrorStream(true)
                 .redirectOutput(Path.of("target", "graceful-shutdown", "gateway.log").toFile()).start();
         await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(250))
