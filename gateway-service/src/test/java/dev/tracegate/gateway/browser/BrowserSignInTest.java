@@ -45,9 +45,7 @@ class BrowserSignInTest {
 
     @Test
     void signInThroughKeycloakThenQueryWithTheSessionCookie() throws Exception {
-        TempoStandIn tempo = TempoStandInResource.tempo();
-        tempo.reset();
-        tempo.clear();
+        TempoStandIn tempo = TempoStandInResource.fresh();
         String target = "/api/traces/v1/team-a/tempo/api/echo";
 
         // 1. The gateway sends the browser to team-a's issuer, with state, nonce and PKCE.

@@ -16,6 +16,8 @@ import io.restassured.http.ContentType;
 
 import dev.tracegate.gateway.testsupport.KeycloakTestResource;
 import dev.tracegate.gateway.testsupport.TempoStandInResource;
+import dev.tracegate.testsupport.LaunchedMemory;
+import dev.tracegate.testsupport.PackagedAppConfig;
 
 /**
  * The packaged gateway (the jar; the native executable with {@code -Dnative}) with its production configuration,
@@ -80,7 +82,7 @@ class PackagedGatewayIT {
 
     @Test
     void healthAndMetricsOnTheManagementPort() {
-        String management = "http://127.0.0.1:" + PackagedGatewayConfig.managementPort();
+        String management = "http://127.0.0.1:" + PackagedAppConfig.managementPort();
         given().when().get(management + "/q/health/live").then().statusCode(200).body("status", equalTo("UP"));
         given().when().get(management + "/q/health/ready").then().statusCode(200).body("status", equalTo("UP"));
         given().auth().oauth2(KeycloakTestResource.accessToken(ALICE)).when().get(TEAM_A + "/tempo/api/echo")

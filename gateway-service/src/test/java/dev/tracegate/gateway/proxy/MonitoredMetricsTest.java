@@ -6,19 +6,15 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 
 import dev.tracegate.gateway.testsupport.KeycloakTestResource;
 import dev.tracegate.gateway.testsupport.TempoStandInResource;
+import dev.tracegate.testsupport.MonitoredMetrics;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.TestProfile;
 import java.io.IOException;
 import java.net.URL;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.Set;
-import java.util.TreeSet;
-import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -30,7 +26,6 @@ import org.junit.jupiter.api.Test;
 @QuarkusTestResource(KeycloakTestResource.class)
 @QuarkusTestResource(TempoStandInResource.class)
 class MonitoredMetricsTest {
-    static final Path MONITORING = Path.of("..", "kubernetes", "components", "monitoring");
     static final Pattern METRIC = Pattern.compile("tracegate_gateway_[a-z_]+");
 
     @TestHTTPResource(value = "/metrics", management = true)
@@ -45,23 +40,9 @@ class MonitoredMetricsTest {
         given().auth().oauth2(token).contentType("application/x-protobuf").body(new byte[] { 1 })
                 .post("/api/traces/v1/team-a/v1/traces").then().statusCode(502);
 
-        Set<String> used = new TreeSet<>();
-        try (Stream<Path> files = Files.list(MONITORING)) {
-            for (Path file : files.filter(f -> !f.getFileName().toString().equals("kustomization.yaml")).toList()) {
-                Matcher m = METRIC.matcher(Files.readString(file));
-                while (m.find()) {
-                    used.add(m.group());
-                }
-            }
-        }
+        Set<String> used = MonitoredMetrics.used(METRIC);
         assertFalse(used.isEmpty(), "the monitoring component uses gateway metrics");
-        String exported = given().get(metrics).asString();
-        Set<String> missing = new TreeSet<>();
-        for (String name : used) {
-            if (!Pattern.compile("(?m)^" + name + "[{ ]").matcher(exported).find()) {
-                missing.add(name);
-            }
-        }
-        assertEquals(Set.of(), missing, "used in " + MONITORING + " but not in /q/metrics");
+        Set<String> missing = MonitoredMetrics.missing(used, given().get(metrics).asString());
+        assertEquals(Set.of(), missing, "used in " + MonitoredMetrics.MONITORING + " but not in /q/metrics");
     }
 }

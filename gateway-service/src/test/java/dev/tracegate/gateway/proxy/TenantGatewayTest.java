@@ -56,9 +56,7 @@ class TenantGatewayTest {
 
     @BeforeEach
     void freshTempo() {
-        tempo = TempoStandInResource.tempo();
-        tempo.reset();
-        tempo.clear();
+        tempo = TempoStandInResource.fresh();
     }
 
     private static String token(String user) {

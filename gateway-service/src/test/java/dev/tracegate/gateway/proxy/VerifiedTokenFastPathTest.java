@@ -38,9 +38,7 @@ class VerifiedTokenFastPathTest {
 
     @BeforeEach
     void freshTempo() {
-        tempo = TempoStandInResource.tempo();
-        tempo.reset();
-        tempo.clear();
+        tempo = TempoStandInResource.fresh();
     }
 
     private static String verifiedToken(String user) {

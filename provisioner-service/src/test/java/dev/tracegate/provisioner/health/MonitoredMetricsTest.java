@@ -9,6 +9,7 @@ import dev.tracegate.provisioner.status.Conditions;
 import dev.tracegate.provisioner.support.Cluster;
 import dev.tracegate.provisioner.support.Fixtures;
 import dev.tracegate.provisioner.support.KubernetesMockSetup;
+import dev.tracegate.testsupport.MonitoredMetrics;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
@@ -16,21 +17,15 @@ import io.quarkus.test.kubernetes.client.WithKubernetesTestServer;
 import jakarta.inject.Inject;
 import java.io.IOException;
 import java.net.URL;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Set;
-import java.util.TreeSet;
-import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 
 /** Every provisioner metric that kubernetes/components/monitoring (alerts, dashboard) uses is one /q/metrics exports. */
 @QuarkusTest
 @WithKubernetesTestServer(crud = true, setup = KubernetesMockSetup.class)
 class MonitoredMetricsTest {
-    static final Path MONITORING = Path.of("..", "kubernetes", "components", "monitoring");
     static final Pattern METRIC = Pattern.compile("tracegate_provisioner_[a-z_]+");
 
     @Inject
@@ -50,28 +45,9 @@ class MonitoredMetricsTest {
         given().header("Authorization", "Bearer not-a-service-account-token").get("/api/v1/gateways/" + namespace + "/tempo-foo/config")
                 .then().statusCode(401);
 
-        Set<String> used = used();
+        Set<String> used = MonitoredMetrics.used(METRIC);
         assertFalse(used.isEmpty(), "the monitoring component uses provisioner metrics");
-        String exported = given().get(metrics).asString();
-        Set<String> missing = new TreeSet<>();
-        for (String name : used) {
-            if (!Pattern.compile("(?m)^" + name + "[{ ]").matcher(exported).find()) {
-                missing.add(name);
-            }
-        }
-        assertEquals(Set.of(), missing, "used in " + MONITORING + " but not in /q/metrics");
-    }
-
-    static Set<String> used() throws IOException {
-        Set<String> names = new TreeSet<>();
-        try (Stream<Path> files = Files.list(MONITORING)) {
-            for (Path file : files.filter(f -> !f.getFileName().toString().equals("kustomization.yaml")).toList()) {
-                Matcher m = METRIC.matcher(Files.readString(file));
-                while (m.find()) {
-                    names.add(m.group());
-                }
-            }
-        }
-        return names;
+        Set<String> missing = MonitoredMetrics.missing(used, given().get(metrics).asString());
+        assertEquals(Set.of(), missing, "used in " + MonitoredMetrics.MONITORING + " but not in /q/metrics");
     }
 }

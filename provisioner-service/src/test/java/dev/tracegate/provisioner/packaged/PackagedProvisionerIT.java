@@ -13,6 +13,8 @@ import dev.tracegate.provisioner.support.Cluster;
 import dev.tracegate.provisioner.support.Fixtures;
 import dev.tracegate.provisioner.support.KubernetesMockSetup;
 import dev.tracegate.provisioner.support.ServiceAccountTokens;
+import dev.tracegate.testsupport.LaunchedMemory;
+import dev.tracegate.testsupport.PackagedAppConfig;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusIntegrationTest;
 import io.quarkus.test.kubernetes.client.KubernetesServer;
@@ -30,7 +32,7 @@ import org.junit.jupiter.api.Test;
  */
 @QuarkusIntegrationTest
 @WithKubernetesTestServer(crud = true, setup = KubernetesMockSetup.class)
-@QuarkusTestResource(PackagedProvisionerConfig.class)
+@QuarkusTestResource(PackagedAppConfig.class)
 class PackagedProvisionerIT {
 
     @KubernetesTestServer
@@ -42,7 +44,7 @@ class PackagedProvisionerIT {
     }
 
     private static String management(String path) {
-        return "http://127.0.0.1:" + PackagedProvisionerConfig.managementPort() + path;
+        return "http://127.0.0.1:" + PackagedAppConfig.managementPort() + path;
     }
 
     @Test

@@ -1,4 +1,4 @@
-package dev.tracegate.gateway.packaged;
+package dev.tracegate.testsupport;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -9,10 +9,10 @@ import java.util.stream.Collectors;
 
 /**
  * The resident memory of the artifact that {@code @QuarkusIntegrationTest} launched (a child of the test JVM: the jar's
- * {@code java} or the native runner), read from {@code /proc/<pid>/status} and written to
+ * {@code java} or the native runner), read from {@code /proc/<pid>/status} and written to the calling module's
  * {@code target/packaged-memory.txt} for kubernetes/README.md's table. A measurement, not an assertion.
  */
-final class LaunchedMemory {
+public final class LaunchedMemory {
 
     private LaunchedMemory() {
     }
@@ -24,7 +24,7 @@ final class LaunchedMemory {
                 || c.startsWith(target) && c.split(" ", 2)[0].endsWith("-runner")).orElse(false);
     }
 
-    static void record(String service) {
+    public static void record(String service) {
         List<ProcessHandle> launched = ProcessHandle.current().descendants()
                 .filter(LaunchedMemory::isThisModulesArtifact)
                 .collect(Collectors.toList());
