@@ -14,6 +14,7 @@ import io.quarkus.vertx.http.runtime.security.HttpAuthenticator;
 import io.quarkus.vertx.http.runtime.security.QuarkusHttpUser;
 import io.smallrye.mutiny.Uni;
 import io.vertx.core.Context;
+import io.vertx.core.Handler;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpHeaders;
@@ -46,6 +47,8 @@ import dev.tracegate.gateway.tenant.TenantRegistry;
 @ApplicationScoped
 public class BrowserSignInRoutes {
 
+    private static final String LOGIN = "/oidc/:tenant/login";
+    private static final String CALLBACK = "/oidc/:tenant/callback";
     private static final String LOGOUT = "/oidc/:tenant/logout";
     /** The sign-out form carries one local path: a few KB are plenty. */
     static final int MAX_FORM_BYTES = 4096;
@@ -60,13 +63,15 @@ public class BrowserSignInRoutes {
     }
 
     void register(@Observes Router router) {
-        router.get("/oidc/:tenant/login").handler(this::login);
-        router.get("/oidc/:tenant/callback").handler(this::viaQuarkusOidc);
-        router.post("/oidc/:tenant/callback").handler(this::viaQuarkusOidc);
+        router.get(LOGIN).handler(this::login);
+        router.route(LOGIN).handler(methodNotAllowed("GET"));
+        router.get(CALLBACK).handler(this::viaQuarkusOidc);
+        router.post(CALLBACK).handler(this::viaQuarkusOidc);
+        router.route(CALLBACK).handler(methodNotAllowed("GET, POST"));
         router.get(LOGOUT).handler(this::signOutPage);
         router.head(LOGOUT).handler(this::signOutPage);
         router.post(LOGOUT).handler(this::logout);
-        router.route(LOGOUT).handler(this::logoutMethodNotAllowed);
+        router.route(LOGOUT).handler(methodNotAllowed("GET, HEAD, POST"));
     }
 
     void login(RoutingContext rc) {
@@ -180,13 +185,17 @@ public class BrowserSignInRoutes {
         return values == null || values.isEmpty() ? null : values.get(0);
     }
 
-    void logoutMethodNotAllowed(RoutingContext rc) {
-        ErrorResponses.closeConnectionAfterAnswer(rc);
-        if (tenantOf(rc) != null) {
-            rc.response().putHeader(HttpHeaders.ALLOW, "GET, HEAD, POST");
-            ErrorResponses.send(rc, 405, "method_not_allowed", rc.request().method().name() + " is not allowed on "
-                    + rc.normalizedPath() + "; sign out with POST (GET shows the sign-out page)");
-        }
+    /** Any other method on a sign-in path: 405 naming the allowed ones (404 when the tenant is unknown). */
+    private Handler<RoutingContext> methodNotAllowed(String allowed) {
+        return rc -> {
+            // Answered with any body unread: the connection cannot carry another request.
+            ErrorResponses.closeConnectionAfterAnswer(rc);
+            if (tenantOf(rc) != null) {
+                rc.response().putHeader(HttpHeaders.ALLOW, allowed);
+                ErrorResponses.send(rc, 405, "method_not_allowed", rc.request().method().name() + " is not allowed on "
+                        + rc.normalizedPath() + "; allowed: " + allowed);
+            }
+        };
     }
 
     /** The session cookie, and the chunks quarkus-oidc splits a large one into. */

@@ -15,6 +15,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
+import java.util.Map;
 
 import org.junit.jupiter.api.Test;
 
@@ -265,20 +266,26 @@ class BrowserSignInTest {
     }
 
     @Test
-    void signOutOfAnUnknownTenantIs404AndOtherMethods405() throws Exception {
+    void unknownTenantIs404AndOtherMethods405() throws Exception {
         for (String method : new String[] { "GET", "POST" }) {
             RawHttp.Response unknown = RawHttp.exchange(gateway, method, "/oidc/nobody/logout",
                     new String[] { "Origin: " + url("") }, method.equals("POST") ? new byte[0] : null);
             assertEquals(404, unknown.status(), method);
             assertEquals("not_found", new JsonObject(unknown.body()).getString("error"), method);
         }
-        for (String method : new String[] { "PUT", "DELETE", "PATCH" }) {
-            RawHttp.Response other = RawHttp.exchange(gateway, method, "/oidc/team-a/logout",
-                    new String[] { "Origin: " + url("") }, new byte[0]);
-            assertEquals(405, other.status(), method);
-            assertEquals("method_not_allowed", new JsonObject(other.body()).getString("error"), method);
-            assertEquals("GET, HEAD, POST", other.header("Allow"), method);
+        Map<String, String> allowed = Map.of("logout", "GET, HEAD, POST", "login", "GET", "callback", "GET, POST");
+        for (Map.Entry<String, String> path : allowed.entrySet()) {
+            for (String method : new String[] { "PUT", "DELETE", "PATCH" }) {
+                String what = method + " " + path.getKey();
+                RawHttp.Response other = RawHttp.exchange(gateway, method, "/oidc/team-a/" + path.getKey(),
+                        new String[] { "Origin: " + url("") }, new byte[0]);
+                assertEquals(405, other.status(), what);
+                assertEquals("method_not_allowed", new JsonObject(other.body()).getString("error"), what);
+                assertEquals(path.getValue(), other.header("Allow"), what);
+            }
         }
+        RawHttp.Response unknownTenant = RawHttp.exchange(gateway, "PUT", "/oidc/nobody/login", new String[0], new byte[0]);
+        assertEquals(404, unknownTenant.status());
     }
 
     /** alice, signed in to team-a through Keycloak's code flow, in a browser of her own. */
