@@ -84,9 +84,10 @@ public class TracesApiRoute {
         String path = rc.normalizedPath();
         String tenantName = TenantPaths.tenantOf(path);
         TenantConfiguration tenants = registry.current().orElse(null);
-        Caller caller = verifiedCaller(rc, tenants, tenantName);
+        Tenant tenant = tenant(tenants, tenantName);
+        Caller caller = tenant == null ? null : authenticator.alreadyVerified(rc, tenant);
         if (caller != null) {
-            process(rc, tenants, tenantName, classify(rc, path, tenantName), caller);
+            process(rc, tenants, tenantName, tenant, classify(rc, path, tenantName), caller);
         } else {
             rc.next();
         }
@@ -95,24 +96,25 @@ public class TracesApiRoute {
     void handleGrpcIfVerified(RoutingContext rc) {
         String tenantName = TenantPaths.tenantOf(rc);
         TenantConfiguration tenants = registry.current().orElse(null);
-        Caller caller = verifiedCaller(rc, tenants, tenantName);
+        Tenant tenant = tenant(tenants, tenantName);
+        Caller caller = tenant == null ? null : authenticator.alreadyVerified(rc, tenant);
         if (caller != null) {
             ErrorResponses.answerAsGrpc(rc);
-            process(rc, tenants, tenantName, ProxyRoute.otlpGrpc(), caller);
+            process(rc, tenants, tenantName, tenant, ProxyRoute.otlpGrpc(), caller);
         } else {
             rc.next();
         }
     }
 
-    private Caller verifiedCaller(RoutingContext rc, TenantConfiguration tenants, String tenantName) {
-        Tenant tenant = tenants == null || tenantName == null ? null : tenants.tenant(tenantName).orElse(null);
-        return tenant == null ? null : authenticator.alreadyVerified(rc, tenant);
+    private static Tenant tenant(TenantConfiguration tenants, String tenantName) {
+        return tenants == null || tenantName == null ? null : tenants.tenant(tenantName).orElse(null);
     }
 
     void handle(RoutingContext rc) {
         String path = rc.normalizedPath();
         String tenantName = TenantPaths.tenantOf(path);
-        process(rc, registry.current().orElse(null), tenantName, classify(rc, path, tenantName), null);
+        TenantConfiguration tenants = registry.current().orElse(null);
+        process(rc, tenants, tenantName, tenant(tenants, tenantName), classify(rc, path, tenantName), null);
     }
 
     private static RouteMatch classify(RoutingContext rc, String path, String tenantName) {
@@ -124,19 +126,21 @@ public class TracesApiRoute {
     /** OTLP gRPC {@code TraceService/Export}: the tenant's name is in the {@code x-scope-orgid} metadata. */
     void handleGrpc(RoutingContext rc) {
         ErrorResponses.answerAsGrpc(rc);
-        process(rc, registry.current().orElse(null), TenantPaths.tenantOf(rc), ProxyRoute.otlpGrpc(), null);
+        String tenantName = TenantPaths.tenantOf(rc);
+        TenantConfiguration tenants = registry.current().orElse(null);
+        process(rc, tenants, tenantName, tenant(tenants, tenantName), ProxyRoute.otlpGrpc(), null);
     }
 
     /**
      * @param tenants  the tenants configuration the request is served by, read once: a verdict of the fast path is
      *                 used with the very configuration that reached it, even when a reload lands meanwhile
+     * @param tenant   the tenant named {@code tenantName} in {@code tenants}, looked up once; null when none is
      * @param verified the caller, when the fast path already found the bearer token verified; else null
      */
-    private void process(RoutingContext rc, TenantConfiguration tenants, String tenantName, RouteMatch match,
-            Caller verified) {
+    private void process(RoutingContext rc, TenantConfiguration tenants, String tenantName, Tenant tenant,
+            RouteMatch match, Caller verified) {
         long started = System.nanoTime();
         String path = rc.normalizedPath();
-        Tenant tenant = tenants == null || tenantName == null ? null : tenants.tenant(tenantName).orElse(null);
         String group = match instanceof ProxyRoute r ? r.group() : "none";
         String tenantTag = tenant == null ? GatewayMetrics.UNKNOWN_TENANT : tenant.name();
         rc.addEndHandler(v -> metrics.request(tenantTag, group, rc.request().method().name(),
