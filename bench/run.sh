@@ -500,20 +500,21 @@ mem_kb() { # VmRSS|VmHWM pid: summed over the process(es)
     done
     echo "$total"
 }
-rss_watch_start() { # pid file: the process's RSS (KiB) every 250 ms into file, until rss_watch_stop or either process ends
+rss_watch_start() { # pid file [seconds]: the process's RSS (KiB) every 0.25 s (or seconds) into file, until rss_watch_stop or either process ends
     RSS_WATCH=
     [[ -n ${1:-} ]] || return 0
-    local script=$$
-    ( while kill -0 "$1" 2>/dev/null && kill -0 "$script" 2>/dev/null; do mem_kb VmRSS "$1"; sleep 0.25; done ) >"$2" 9>&- &
+    local script=$$ every=${3:-0.25}
+    ( while kill -0 "$1" 2>/dev/null && kill -0 "$script" 2>/dev/null; do mem_kb VmRSS "$1"; sleep "$every"; done ) >"$2" 9>&- &
     RSS_WATCH=$!
     [[ $PIN == 1 ]] && taskset -p -c "$LOAD_CORE" "$RSS_WATCH" >/dev/null
     return 0
 }
-rss_watch_stop() { # key file: R[key.rss_max] = the highest sample
+rss_watch_stop() { # key file: R[key.rss_min] and R[key.rss_max] = the lowest and highest sample
     [[ -n ${RSS_WATCH:-} ]] || return 0
     kill "$RSS_WATCH" 2>/dev/null || true
     wait "$RSS_WATCH" 2>/dev/null || true
     RSS_WATCH=
+    R[$1.rss_min]=$(numbers <"$2" | head -1)
     R[$1.rss_max]=$(numbers <"$2" | tail -1)
 }
 rotated() { # round -> the contenders in this round's order
@@ -615,25 +616,13 @@ if case_on download; then
     # One 100 MB download at a time through each contender; its resident memory sampled every 100 ms meanwhile.
     for ((round = 1; round <= ROUNDS && round <= 3; round++)); do
         for c in $(rotated "$CONTENDERS" $((round - 1))); do
-            pid=${PID_OF[$c]:-}
-            samples=$WORK/rss-download-$c-$round.txt
-            : >"$samples"
-            [[ -n $pid ]] && mem_kb VmRSS "$pid" >>"$samples"
-            "${ON_LOAD[@]}" curl -sS -o /dev/null -w '%{http_code} %{size_download} %{time_total}\n' --max-time 120 \
-                -H "$(header_for "$c")" "${URL_OF[$c]}$(path_for "$c" "$DOWNLOAD_PATH")" >"$WORK/download-$c-$round.txt" 2>&1 9>&- &
-            dl=$!
-            while kill -0 "$dl" 2>/dev/null; do
-                [[ -n $pid ]] && mem_kb VmRSS "$pid" >>"$samples"
-                sleep 0.1
-            done
-            wait "$dl" || true
-            read -r code size secs <"$WORK/download-$c-$round.txt" || true
             k=download.$c.$round
+            rss_watch_start "${PID_OF[$c]:-}" "$WORK/rss-download-$c-$round.txt" 0.1
+            foreground "${ON_LOAD[@]}" curl -sS -o /dev/null -w '%{http_code} %{size_download} %{time_total}\n' --max-time 120 \
+                -H "$(header_for "$c")" "${URL_OF[$c]}$(path_for "$c" "$DOWNLOAD_PATH")" >"$WORK/download-$c-$round.txt" 2>&1 || true
+            rss_watch_stop "$k" "$WORK/rss-download-$c-$round.txt"
+            read -r code size secs <"$WORK/download-$c-$round.txt" || true
             R[$k.mbps]=$(awk -v s="${size:-0}" -v t="${secs:-0}" 'BEGIN{ if (t > 0) printf "%.0f", s / t / 1048576 }')
-            if [[ -s $samples ]]; then
-                R[$k.rss_min]=$(sort -n "$samples" | awk 'NR == 1')
-                R[$k.rss_max]=$(sort -n "$samples" | awk 'END {print}')
-            fi
             expected=$(stat -c %s "$WORK/fixtures/big-trace.json")
             if [[ ${code:-} != 200 || ${size:-0} != "$expected" ]]; then
                 INVALID_RUNS+=("download/$c/round $round: HTTP ${code:-?}, $size of $expected bytes")
