@@ -25,6 +25,7 @@
 #                      A/B in the same run, e.g. the jar of main against the jar of a branch
 #   BASELINE_COMMIT=   the commit BASELINE_JAR was built from (recorded with the result)
 #   BASELINE_OPTS=     the baseline's JVM flags (default: JAVA_OPTS); with BASELINE_JAR = GATEWAY_JAR it measures a flag
+#   BASELINE_JAVA=     the baseline's JVM (default: JAVA); with BASELINE_JAR = GATEWAY_JAR it measures a JDK
 #   BASE_PORT=18480    twelve ports from here on 127.0.0.1
 #   BENCH_WORK=/tmp/tracegate-bench   scratch directory (configs, logs, raw output); replaced on each run
 #   RECORD=1           append the result to bench/results/<date>.md and put it in bench/README.md (0: print only)
@@ -55,6 +56,7 @@ GATEWAY_JAR=${GATEWAY_JAR:-$REPO/gateway-service/target/quarkus-app/quarkus-run.
 BASELINE_JAR=${BASELINE_JAR:-}
 BASELINE_COMMIT=${BASELINE_COMMIT:-unknown}
 BASELINE_OPTS=${BASELINE_OPTS-$JAVA_OPTS}
+BASELINE_JAVA=${BASELINE_JAVA:-$JAVA}
 REBUILD=${REBUILD:-0}
 BASE_PORT=${BASE_PORT:-18480}
 WORK=${BENCH_WORK:-/tmp/tracegate-bench}
@@ -344,9 +346,9 @@ fill "$BENCH_DIR/nginx/proxy.conf" >"$WORK/proxy.conf"
 START_CMD=("$NGINX" -e "$WORK/proxy-startup.log" -p "$WORK" -c "$WORK/proxy.conf")
 start_contender nginx "${URL_OF[nginx]}$SEARCH_PATH"
 fill "$BENCH_DIR/tenants.yaml" >"$WORK/tenants.yaml"
-start_gateway() { # contender jar port management-port flags
+start_gateway() { # contender jar port management-port flags java
     # shellcheck disable=SC2206 # the flags are a list
-    START_CMD=("$JAVA" $5 -Dquarkus.http.host=127.0.0.1 -Dquarkus.http.port="$3"
+    START_CMD=("$6" $5 -Dquarkus.http.host=127.0.0.1 -Dquarkus.http.port="$3"
         -Dquarkus.management.host=127.0.0.1 -Dquarkus.management.port="$4"
         -Dtracegate.tenants.file="$WORK/tenants.yaml"
         -Dtracegate.upstream.query-frontend="http://127.0.0.1:$UPSTREAM_PORT"
@@ -354,8 +356,8 @@ start_gateway() { # contender jar port management-port flags
         -Dtracegate.upstream.distributor-grpc="127.0.0.1:$GRPC_UPSTREAM_PORT" -jar "$2")
     start_contender "$1" "http://127.0.0.1:$4/q/health/ready"
 }
-has gateway && start_gateway gateway "$GATEWAY_JAR" "$GATEWAY_PORT" "$MANAGEMENT_PORT" "$JAVA_OPTS"
-has baseline && start_gateway baseline "$BASELINE_JAR" "$BASELINE_PORT" "$BASELINE_MANAGEMENT_PORT" "$BASELINE_OPTS"
+has gateway && start_gateway gateway "$GATEWAY_JAR" "$GATEWAY_PORT" "$MANAGEMENT_PORT" "$JAVA_OPTS" "$JAVA"
+has baseline && start_gateway baseline "$BASELINE_JAR" "$BASELINE_PORT" "$BASELINE_MANAGEMENT_PORT" "$BASELINE_OPTS" "$BASELINE_JAVA"
 if has apache; then
     fill "$BENCH_DIR/apache/httpd.conf" >"$WORK/apache/httpd.conf"
     "$APACHE" -t -f "$WORK/apache/httpd.conf" >"$WORK/apache-configtest.log" 2>&1 \
@@ -774,6 +776,7 @@ ratio2() { [[ -n ${1:-} ]] && printf '%.2f' "$1" || echo -; }
 CPU_MODEL=$(awk -F': ' '/^model name/ {print $2; exit}' /proc/cpuinfo)
 MEM_TOTAL=$(awk '/^MemTotal/ {printf "%.0f GiB", $2/1048576}' /proc/meminfo)
 JAVA_VERSION=$("$JAVA" -version 2>&1 | head -1 || true)
+BASELINE_JAVA_VERSION=$("$BASELINE_JAVA" -version 2>&1 | head -1 || true)
 NGINX_VERSION=$("$NGINX" -v 2>&1 | sed 's/^nginx version: //' || true)
 APACHE_VERSION=$("$APACHE" -v 2>/dev/null | sed -n 's/^Server version: //p' || true)
 OIDC_VERSION=$(dpkg-query -W -f '${Version}' libapache2-mod-auth-openidc 2>/dev/null || echo unknown)
@@ -813,8 +816,8 @@ REPORT=$WORK/report.md
             "$(date -r "$GATEWAY_JAR" '+%F %T')" "$JAVA_VERSION" "${JAVA_OPTS:-(JVM defaults)}"
     fi
     if has baseline; then
-        printf -- '- Baseline gateway: commit %s, `%s` (built %s), flags: `%s`\n' "$BASELINE_COMMIT" "$BASELINE_JAR" \
-            "$(date -r "$BASELINE_JAR" '+%F %T')" "${BASELINE_OPTS:-(JVM defaults)}"
+        printf -- '- Baseline gateway: commit %s, `%s` (built %s), %s, flags: `%s`\n' "$BASELINE_COMMIT" "$BASELINE_JAR" \
+            "$(date -r "$BASELINE_JAR" '+%F %T')" "$BASELINE_JAVA_VERSION" "${BASELINE_OPTS:-(JVM defaults)}"
     fi
     printf -- '- %s, 1 worker; %s (event MPM) + mod_auth_openidc %s; bare proxy: Vert.x %s, flags `%s`; stand-ins: nginx, 1 worker, fixed answers (OTLP gRPC: Vert.x); issuer: mock-oauth2-server %s (RS256)\n\n' \
         "$NGINX_VERSION" "${APACHE_VERSION:-Apache}" "$OIDC_VERSION" "${VERTX_VERSION:-?}" "${VERTX_OPTS:-(JVM defaults)}" "$MOCK_OAUTH2_VERSION"
