@@ -368,8 +368,9 @@ if has apache; then
 fi
 if has vertx; then
     # shellcheck disable=SC2206 # VERTX_OPTS is a list of flags
-    START_CMD=("$JAVA" $VERTX_OPTS -Dport="$VERTX_PORT" -Dupstream.port="$UPSTREAM_PORT" -Dtenant="$TENANT"
-        -Dtenant.id="$TENANT_ID" -Dnative=true -cp "$VERTX_DIR/target/classes:$VERTX_DIR/target/dependency/*" bench.BareProxy)
+    START_CMD=("$JAVA" $VERTX_OPTS -Dport="$VERTX_PORT" -Dupstream.port="$UPSTREAM_PORT"
+        -Dgrpc.upstream.port="$GRPC_UPSTREAM_PORT" -Dtenant="$TENANT" -Dtenant.id="$TENANT_ID" -Dnative=true
+        -cp "$VERTX_DIR/target/classes:$VERTX_DIR/target/dependency/*" bench.BareProxy)
     start_contender vertx "${URL_OF[vertx]}$SEARCH_PATH"
 fi
 
@@ -442,13 +443,15 @@ if case_on tokens; then
     done
 fi
 
-# OTLP gRPC: nginx (grpc_pass on a port of its own), the gateway (same port, HTTP/2) and the stand-in direct. Apache
-# and the bare proxy take no gRPC here.
+# OTLP gRPC: nginx (grpc_pass on a port of its own), the gateway and the bare proxy (same port, HTTP/2) and the
+# stand-in direct. Apache takes no gRPC here.
 declare -A GRPC_URL_OF=([nginx]=http://127.0.0.1:$GRPC_PROXY_PORT [gateway]=http://127.0.0.1:$GATEWAY_PORT
-    [baseline]=http://127.0.0.1:$BASELINE_PORT [direct]=http://127.0.0.1:$GRPC_UPSTREAM_PORT)
+    [baseline]=http://127.0.0.1:$BASELINE_PORT [vertx]=http://127.0.0.1:$VERTX_PORT
+    [direct]=http://127.0.0.1:$GRPC_UPSTREAM_PORT)
 GRPC_CONTENDERS=""
 for c in $CONTENDERS; do [[ -n ${GRPC_URL_OF[$c]:-} ]] && GRPC_CONTENDERS+="$c "; done
-grpc_args_for() { # contender -> GRPC_ARGS: the call's metadata (the tenant's name; the org id itself for direct)
+grpc_args_for() { # contender -> GRPC_ARGS: the call's metadata (the tenant's name and the token, which nginx and the
+    # bare proxy drop, as in the HTTP cases; the org id itself for direct)
     GRPC_ARGS=(-H "content-type: application/grpc" -H "te: trailers")
     if [[ $1 == direct ]]; then
         GRPC_ARGS+=(-H "x-scope-orgid: $TENANT_ID")
@@ -474,6 +477,11 @@ if case_on grpc; then
         got=$(grpc_status "${GRPC_URL_OF[gateway]}$GRPC_PATH" -H "x-scope-orgid: $TENANT")
         [[ $got == "200 16" ]] || die "gateway, OTLP gRPC export without a token: expected grpc-status 16 (UNAUTHENTICATED), got '$got'"
         log "check: gateway, OTLP gRPC export without a token -> $got"
+    fi
+    if has vertx; then
+        got=$(grpc_status "${GRPC_URL_OF[vertx]}$GRPC_PATH" -H "x-scope-orgid: no-such-tenant")
+        [[ $got == "200 5" ]] || die "vertx, OTLP gRPC export for an unknown tenant: expected grpc-status 5 (NOT_FOUND), got '$got'"
+        log "check: vertx, OTLP gRPC export for an unknown tenant -> $got"
     fi
 fi
 
@@ -828,7 +836,7 @@ REPORT=$WORK/report.md
             search) printf '### GET search, %s B JSON answer\n\n' "$(stat -c %s "$WORK/fixtures/search.json")" ;;
             otlp10k) printf '### POST OTLP/HTTP, %s B JSON body\n\n' "$(stat -c %s "$OTLP_10K")" ;;
             otlp1m) printf '### POST OTLP/HTTP, %s B JSON body\n\n' "$(stat -c %s "$OTLP_1M")" ;;
-            grpc) printf '### OTLP gRPC TraceService/Export, %s B message (h2load, prior-knowledge HTTP/2, one stream per connection; nginx, gateway and direct only)\n\n' "$(stat -c %s "$GRPC_BODY")" ;;
+            grpc) printf '### OTLP gRPC TraceService/Export, %s B message (h2load, prior-knowledge HTTP/2, one stream per connection; Apache not run)\n\n' "$(stat -c %s "$GRPC_BODY")" ;;
             tokens)
                 if (( TOKENS > 10000 )); then
                     printf '### GET search, %s distinct tokens in rotation (each token comes back after %s others: the gateway'"'"'s cache of 10,000 cannot help)\n\n' "$TOKENS" "$TOKENS"
