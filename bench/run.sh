@@ -10,7 +10,7 @@
 #   DURATION=20        seconds of each measured load (per contender, per round)
 #   ROUNDS=5           rounds; each runs every contender once, the order rotated by one each round
 #   WARMUP=40          seconds of the first throughput case's load on each JVM contender before measuring (JIT);
-#                      later cases warm up 5 s (JVMs) / 2 s (others)
+#                      later cases warm up 5 s (JVMs) / 2 s (others), but gRPC (the first HTTP/2 load) WARMUP again
 #   CONNECTIONS=32     wrk / h2load connections    THREADS=1   wrk threads (one core for load and upstream)
 #   CASES="startup search otlp10k otlp1m tokens grpc download idle latency"   (see bench/README.md)
 #   CONTENDERS="nginx gateway apache vertx direct"   nginx is always run: it is the reference of every ratio
@@ -708,9 +708,9 @@ h2load_run() { # case contender round h2load-args...
 if case_on grpc; then
     # OTLP gRPC push, closed loop like wrk: h2load over prior-knowledge HTTP/2, one stream per connection.
     for c in $GRPC_CONTENDERS; do
+        # HTTP/2's code paths are cold in a JVM whatever ran before: 5 s left the gateway at half its warm rate.
         warm=2
-        is_jvm "$c" && warm=5
-        is_jvm "$c" && [[ -z ${WARMED[$c]:-} ]] && warm=$WARMUP && WARMED[$c]=1
+        is_jvm "$c" && warm=$WARMUP && WARMED[$c]=1
         (( warm > 0 )) || continue
         log "warm-up: grpc on $c, $warm s (discarded)"
         grpc_args_for "$c"
@@ -817,7 +817,7 @@ REPORT=$WORK/report.md
     fi
     printf -- '- Machine: %s cores (%s), %s, %s; load average before/after: %s / %s; 1-min load at the start of each round: %s\n' \
         "$(nproc)" "$CPU_MODEL" "$MEM_TOTAL" "$(uname -sr)" "$LOADAVG_BEFORE" "$LOADAVG_AFTER" "$(minmax <<<"${LOADAVG_SAMPLES[*]:-}")"
-    printf -- '- Method: %s; %s rounds of %s s per contender and case, the order rotated each round; JIT warm-up %s s (first case, JVMs), 5 s later; ratios are medians of per-round ratios to nginx (range in brackets); wrk %s, %s connections, %s thread(s)\n' \
+    printf -- '- Method: %s; %s rounds of %s s per contender and case, the order rotated each round; JIT warm-up %s s (first case and gRPC, JVMs), 5 s otherwise; ratios are medians of per-round ratios to nginx (range in brackets); wrk %s, %s connections, %s thread(s)\n' \
         "$PINNING" "$ROUNDS" "$DURATION" "$WARMUP" "$WRK_VERSION" "$CONNECTIONS" "$THREADS"
     if has gateway; then
         printf -- '- Gateway: commit %s, `%s` (built %s), %s, flags: `%s`\n' "$COMMIT" "${GATEWAY_JAR#"$REPO"/}" \
