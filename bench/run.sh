@@ -186,7 +186,7 @@ EOF
     rm -rf "$fetch"
 fi
 
-for p in $(seq "$BASE_PORT" $((BASE_PORT + 9))); do
+for p in $(seq "$BASE_PORT" $((BASE_PORT + 11))); do
     if ss -Hltn "( sport = :$p )" | grep -q .; then die "port $p is in use (set BASE_PORT)"; fi
 done
 
