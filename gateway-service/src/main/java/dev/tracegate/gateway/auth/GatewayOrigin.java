@@ -8,9 +8,9 @@ import io.vertx.core.http.HttpServerRequest;
 import dev.tracegate.gateway.tenant.Tenant;
 
 /**
- * The gateway's own origin ({@code scheme://host[:port]}) as a tenant's browsers see it: taken from the tenant's
- * configured {@code redirectURL}, never from the request's Host header, which a client chooses. A tenant without a
- * redirectURL falls back to the request's own scheme and Host.
+ * The gateway's own origin ({@code scheme://host[:port]}) as a tenant's browsers see it: the origin of the tenant's
+ * code-flow redirect_uri (its {@code redirectURL}, else {@code tracegate.public-url}'s callback), never the request's
+ * Host header, which a client chooses. Only with neither configured (a laptop) is it the request's scheme and Host.
  */
 public final class GatewayOrigin {
 
@@ -18,9 +18,10 @@ public final class GatewayOrigin {
     }
 
     public static String of(Tenant tenant, HttpServerRequest request) {
-        String redirectUrl = tenant.oidc().redirectURL();
-        if (redirectUrl != null && !redirectUrl.isBlank()) {
-            return originOf(redirectUrl);
+        // The same URL the issuer sends the browser back to (TenantOidcConfigs): the two cannot disagree.
+        String configured = originOf(tenant.oidcConfig().authentication().redirectPath().orElse(""));
+        if (configured != null) {
+            return configured;
         }
         return request.scheme() + "://" + (request.authority() == null ? "" : request.authority().toString())
                 .toLowerCase(Locale.ROOT);

@@ -15,6 +15,14 @@ import io.smallrye.config.WithName;
 @ConfigMapping(prefix = "tracegate")
 public interface GatewayConfig {
 
+    /**
+     * The gateway's external base URL as browsers and Grafana reach it, e.g. {@code https://tempo.example.com}
+     * (checked at start-up by {@link PublicUrl}). A tenant without a redirectURL signs in with
+     * {@code <public-url>/oidc/<tenant>/callback}, and cookie-authenticated writes must come from its origin. Without
+     * it the request's scheme and Host, which a client chooses, decide both: for a laptop only.
+     */
+    Optional<String> publicUrl();
+
     Tenants tenants();
 
     Upstream upstream();

@@ -24,15 +24,16 @@ public final class TenantOidcConfigs {
      * @param tlsConfigurationName name of the TLS configuration trusting the tenant's issuer CA, if it has one
      * @param sessionSecret key for session cookies and login state shared by replicas, if configured
      * @param requireAudience whether a bearer token's aud must be the client id or one of the extra audiences
+     * @param publicUrl the gateway's external base URL (tracegate.public-url, no trailing slash), if configured
      */
     public static OidcTenantConfig build(String tenantName, Oidc oidc, Optional<String> tlsConfigurationName,
-            Optional<String> sessionSecret, boolean requireAudience) {
+            Optional<String> sessionSecret, boolean requireAudience, Optional<String> publicUrl) {
         var audiences = new ArrayList<String>();
         audiences.add(oidc.clientID());
         if (oidc.audiences() != null) {
             audiences.addAll(oidc.audiences());
         }
-        boolean hasRedirectUrl = oidc.redirectURL() != null && !oidc.redirectURL().isBlank();
+        String redirectUri = redirectUri(tenantName, oidc, publicUrl);
         var builder = OidcTenantConfig.builder()
                 .tenantId(tenantName)
                 .authServerUrl(oidc.issuerURL())
@@ -46,10 +47,10 @@ public final class TenantOidcConfigs {
                     .allowOpaqueTokenIntrospection(false)
                     .end()
                 .authentication()
-                    // The configured redirectURL is the whole redirect_uri: the request's Host never decides where
-                    // the issuer sends the code, and the scheme is right behind a TLS-terminating Ingress.
-                    .redirectPath(hasRedirectUrl ? oidc.redirectURL() : Tenant.callbackPath(tenantName))
-                    .cookieForceSecure(hasRedirectUrl && oidc.redirectURL().startsWith("https:"))
+                    // An absolute redirect_uri: the request's Host never decides where the issuer sends the code,
+                    // and the scheme is right behind a TLS-terminating Ingress. A path: quarkus-oidc adds the Host.
+                    .redirectPath(redirectUri)
+                    .cookieForceSecure(redirectUri.startsWith("https:"))
                     .restorePathAfterRedirect(true)
                     .removeRedirectParameters(true)
                     .pkceRequired(true)
@@ -70,5 +71,16 @@ public final class TenantOidcConfigs {
                 .authentication().stateSecret(secret).end()
                 .tokenStateManager().encryptionSecret(secret).end());
         return builder.build();
+    }
+
+    /**
+     * The code flow's redirect_uri: the tenant's redirectURL, else {@code <public-url>/oidc/<tenant>/callback}, else
+     * only the path (a laptop, where the request's Host is the gateway's).
+     */
+    private static String redirectUri(String tenantName, Oidc oidc, Optional<String> publicUrl) {
+        if (oidc.redirectURL() != null && !oidc.redirectURL().isBlank()) {
+            return oidc.redirectURL();
+        }
+        return publicUrl.orElse("") + Tenant.callbackPath(tenantName);
     }
 }

@@ -18,8 +18,10 @@ import org.eclipse.microprofile.config.ConfigProvider;
 import org.jboss.logging.Logger;
 
 import io.micrometer.core.instrument.MeterRegistry;
+import io.quarkus.runtime.Startup;
 
 import dev.tracegate.gateway.config.GatewayConfig;
+import dev.tracegate.gateway.config.PublicUrl;
 import dev.tracegate.tenants.rbac.Authorizer;
 import dev.tracegate.tenants.InvalidTenantsException;
 import dev.tracegate.tenants.TenantsDocument;
@@ -29,9 +31,11 @@ import dev.tracegate.tenants.TenantsValidator;
 
 /**
  * Holds the tenant configuration in force. A new document replaces it only when it is valid as a whole; otherwise
- * the last good configuration keeps serving and the refusal is logged and counted.
+ * the last good configuration keeps serving and the refusal is logged and counted. Created at start-up, whatever
+ * the source of tenants, so that a bad {@code tracegate.public-url} stops the gateway there.
  */
 @ApplicationScoped
+@Startup
 public class TenantRegistry {
 
     private static final Logger LOG = Logger.getLogger(TenantRegistry.class);
@@ -41,13 +45,19 @@ public class TenantRegistry {
     private final GatewayConfig config;
     private final IssuerTrust issuerTrust;
     private final MeterRegistry meters;
+    private final Optional<String> publicUrl;
     private volatile boolean lastApplyFailed;
 
     public TenantRegistry(GatewayConfig config, IssuerTrust issuerTrust, MeterRegistry meters) {
         this.config = config;
         this.issuerTrust = issuerTrust;
         this.meters = meters;
+        this.publicUrl = config.publicUrl().map(PublicUrl::validated);
         this.parser = new TenantsParser(name -> ConfigProvider.getConfig().getOptionalValue(name, String.class));
+        if (publicUrl.isEmpty()) {
+            LOG.info("No tracegate.public-url: tenants without a redirectURL take the gateway's origin from each "
+                    + "request's Host header. Set it everywhere but on a laptop.");
+        }
         if (!config.auth().requireAudience()) {
             LOG.warn("tracegate.auth.require-audience=false: bearer tokens are accepted whatever their audience. "
                     + "Use this for the quick start only.");
@@ -111,7 +121,7 @@ public class TenantRegistry {
             }
             tenants.put(a.tenantName(), new Tenant(a.tenantName(), a.tenantId(), a.oidc(),
                     TenantOidcConfigs.build(a.tenantName(), a.oidc(), tls, config.session().secret(),
-                            config.auth().requireAudience())));
+                            config.auth().requireAudience(), publicUrl)));
         }
         var authorization = document.tenants().authorization();
         Authorizer authorizer = new Authorizer(

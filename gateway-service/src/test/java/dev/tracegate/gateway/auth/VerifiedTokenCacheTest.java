@@ -29,7 +29,8 @@ class VerifiedTokenCacheTest {
     private final Tenant tenantA = tenant("a");
 
     private static Tenant tenant(String name) {
-        return new Tenant(name, name, OIDC, TenantOidcConfigs.build(name, OIDC, Optional.empty(), Optional.empty(), true));
+        return new Tenant(name, name, OIDC,
+                TenantOidcConfigs.build(name, OIDC, Optional.empty(), Optional.empty(), true, Optional.empty()));
     }
 
     private long inSeconds(long seconds) {

@@ -33,7 +33,8 @@ import dev.tracegate.gateway.testsupport.TempoStandInResource;
 /**
  * team-a's gateway sits behind a TLS-terminating Ingress at {@code https://gateway.tracegate.test}, its configured
  * redirectURL. That URL, not the request's Host, decides the code flow's redirect_uri, the session cookie's
- * {@code Secure} flag and the origin a cookie-authenticated write must come from.
+ * {@code Secure} flag and the origin a cookie-authenticated write must come from. ({@link ConfiguredPublicUrlTest}
+ * runs the same tests with {@code tracegate.public-url} in place of the redirectURL.)
  */
 @QuarkusTest
 @TestProfile(ConfiguredRedirectUrlTest.BehindHttpsIngress.class)
@@ -41,7 +42,7 @@ import dev.tracegate.gateway.testsupport.TempoStandInResource;
 @QuarkusTestResource(TempoStandInResource.class)
 class ConfiguredRedirectUrlTest {
 
-    private static final String PUBLIC = "https://gateway.tracegate.test";
+    static final String PUBLIC = "https://gateway.tracegate.test";
     private static final String REDIRECT_URL = PUBLIC + "/oidc/team-a/callback";
 
     public static class BehindHttpsIngress implements QuarkusTestProfile {
@@ -56,13 +57,18 @@ class ConfiguredRedirectUrlTest {
 
     @Test
     void redirectUriIsTheConfiguredRedirectUrlWhateverTheHostHeader() throws Exception {
-        RawHttp.Response login = RawHttp.get(gateway, "/oidc/team-a/login?redirect=/api/echo", "Host: evil.example",
-                "Accept: text/html");
+        assertSignInCalledBackAt("team-a", REDIRECT_URL);
+    }
+
+    /** A sign-in started with a Host of an attacker's choosing still has the issuer call back at redirectUri. */
+    void assertSignInCalledBackAt(String tenant, String redirectUri) throws Exception {
+        RawHttp.Response login = RawHttp.get(gateway, "/oidc/" + tenant + "/login?redirect=/api/echo",
+                "Host: evil.example", "Accept: text/html");
         assertEquals(302, login.status());
-        assertThat(login.header("Location"), startsWith(KeycloakTestResource.authorizationEndpoint("team-a")));
+        assertThat(login.header("Location"), startsWith(KeycloakTestResource.authorizationEndpoint(tenant)));
         assertThat(login.header("Location"), containsString(
-                "redirect_uri=" + URLEncoder.encode(REDIRECT_URL, StandardCharsets.UTF_8) + "&"));
-        assertThat(login.header("Set-Cookie"), startsWith("q_auth_team-a"));
+                "redirect_uri=" + URLEncoder.encode(redirectUri, StandardCharsets.UTF_8) + "&"));
+        assertThat(login.header("Set-Cookie"), startsWith("q_auth_" + tenant));
         assertThat(login.header("Set-Cookie").toLowerCase(), containsString("secure"));
     }
 
@@ -151,7 +157,7 @@ class ConfiguredRedirectUrlTest {
         return url(publicUrl.substring(PUBLIC.length()));
     }
 
-    private String url(String path) {
+    String url(String path) {
         return gateway.toString().replaceAll("/$", "") + path;
     }
 }

@@ -1,0 +1,50 @@
+package dev.tracegate.gateway.tenant;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.Optional;
+
+import org.junit.jupiter.api.Test;
+
+import io.quarkus.oidc.OidcTenantConfig;
+
+import dev.tracegate.tenants.TenantsDocument.Oidc;
+
+/** Where the issuer sends a tenant's browsers back to: its redirectURL, else tracegate.public-url, else the Host. */
+class TenantOidcConfigsTest {
+
+    private static final Optional<String> PUBLIC_URL = Optional.of("https://tempo.example.com");
+
+    @Test
+    void aTenantsRedirectUrlWinsOverThePublicUrl() {
+        OidcTenantConfig config = build(oidc("http://team-a.example/oidc/team-a/callback"), PUBLIC_URL);
+        assertEquals(Optional.of("http://team-a.example/oidc/team-a/callback"), config.authentication().redirectPath());
+        assertFalse(config.authentication().cookieForceSecure());
+    }
+
+    @Test
+    void withoutOneThePublicUrlsCallbackIsTheRedirectUri() {
+        OidcTenantConfig config = build(oidc(null), PUBLIC_URL);
+        assertEquals(Optional.of("https://tempo.example.com/oidc/team-a/callback"),
+                config.authentication().redirectPath());
+        assertTrue(config.authentication().cookieForceSecure());
+    }
+
+    @Test
+    void withNeitherOnlyThePathIsConfiguredAndTheHostCompletesIt() {
+        OidcTenantConfig config = build(oidc(null), Optional.empty());
+        assertEquals(Optional.of("/oidc/team-a/callback"), config.authentication().redirectPath());
+        assertFalse(config.authentication().cookieForceSecure());
+    }
+
+    private static Oidc oidc(String redirectUrl) {
+        return new Oidc("http://issuer.example/realms/a", redirectUrl, "email", "groups", "tracegate-a", null, null,
+                null, null);
+    }
+
+    private static OidcTenantConfig build(Oidc oidc, Optional<String> publicUrl) {
+        return TenantOidcConfigs.build("team-a", oidc, Optional.empty(), Optional.empty(), true, publicUrl);
+    }
+}
