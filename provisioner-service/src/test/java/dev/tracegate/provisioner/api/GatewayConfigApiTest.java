@@ -180,11 +180,11 @@ class GatewayConfigApiTest {
 
     @Test
     void theServiceAccountMayLiveInAnotherNamespace() {
-        TempoGateway gateway = cluster.gateway(namespace);
-        gateway.getSpec().gateway.serviceAccount = new GatewaySpec.ServiceAccountRef();
-        gateway.getSpec().gateway.serviceAccount.name = "gw";
-        gateway.getSpec().gateway.serviceAccount.namespace = "tracing";
-        client.resource(gateway).update();
+        cluster.editGateway(namespace, g -> {
+            g.getSpec().gateway.serviceAccount = new GatewaySpec.ServiceAccountRef();
+            g.getSpec().gateway.serviceAccount.name = "gw";
+            g.getSpec().gateway.serviceAccount.namespace = "tracing";
+        });
 
         await().atMost(Duration.ofSeconds(20)).until(() ->
                 given().auth().oauth2(ServiceAccountTokens.of("tracing", "gw")).get(configPath()).statusCode() == 200);
@@ -201,10 +201,10 @@ class GatewayConfigApiTest {
     void aMissingTenantSecretKeepsTheLastDocumentServingMarkedStale() {
         String etag = asGateway().when().get(configPath()).then().statusCode(200).header(GatewayConfigResource.STALE, "false")
                 .extract().header("ETag");
-        TempoGateway gateway = cluster.gateway(namespace);
-        gateway.getSpec().tenants.authentication.add(Fixtures.tenant("dev", "oidc-dev"));
-        gateway.getSpec().secretSync.tenants = List.of(TENANT);
-        client.resource(gateway).update();
+        cluster.editGateway(namespace, g -> {
+            g.getSpec().tenants.authentication.add(Fixtures.tenant("dev", "oidc-dev"));
+            g.getSpec().secretSync.tenants = List.of(TENANT);
+        });
 
         await().atMost(Duration.ofSeconds(20)).until(() -> cluster.condition(namespace, Conditions.CONFIG_PUBLISHED)
                 .map(c -> "False".equals(c.status) && c.message.contains("oidc-dev")).orElse(false));
@@ -239,9 +239,7 @@ class GatewayConfigApiTest {
 
     @Test
     void extraAudiencesAreCarriedAndAnAbsentIssuerCaPathIsLeftOut() throws Exception {
-        TempoGateway gateway = cluster.gateway(namespace);
-        gateway.getSpec().tenants.authentication.get(0).oidc.audiences = List.of("account");
-        client.resource(gateway).update();
+        cluster.editGateway(namespace, g -> g.getSpec().tenants.authentication.get(0).oidc.audiences = List.of("account"));
 
         await().atMost(Duration.ofSeconds(20)).until(() ->
                 asGateway().get(configPath()).jsonPath().getList("tenants.authentication[0].oidc.audiences") != null);

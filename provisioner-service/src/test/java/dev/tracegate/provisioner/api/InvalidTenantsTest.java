@@ -55,9 +55,7 @@ class InvalidTenantsTest {
         String goodEtag = asGateway().get(configPath()).then().statusCode(200).header(GatewayConfigResource.STALE, "false")
                 .extract().header("ETag");
 
-        TempoGateway gateway = cluster.gateway(namespace);
-        gateway.getSpec().tenants.authentication.get(0).oidc.issuerURL = "http://dex:30556x/dex";
-        client.resource(gateway).update();
+        cluster.editGateway(namespace, g -> g.getSpec().tenants.authentication.get(0).oidc.issuerURL = "http://dex:30556x/dex");
 
         Condition published = refusedNaming(BAD_ISSUER);
         assertTrue(published.message.contains(BAD_ISSUER), published.message);
@@ -69,9 +67,7 @@ class InvalidTenantsTest {
         asGateway().header("If-None-Match", goodEtag).when().get(configPath()).then()
                 .statusCode(304).header(GatewayConfigResource.STALE, "true");
 
-        gateway = cluster.gateway(namespace);
-        gateway.getSpec().tenants.authentication.get(0).oidc.issuerURL = "http://dex:30557/dex";
-        client.resource(gateway).update();
+        cluster.editGateway(namespace, g -> g.getSpec().tenants.authentication.get(0).oidc.issuerURL = "http://dex:30557/dex");
         await().atMost(Duration.ofSeconds(20)).until(() -> cluster.conditionIs(namespace, Conditions.READY, "True"));
         await().atMost(Duration.ofSeconds(20)).until(() -> "false".equals(asGateway().get(configPath()).header(GatewayConfigResource.STALE)));
         asGateway().when().get(configPath()).then().statusCode(200)

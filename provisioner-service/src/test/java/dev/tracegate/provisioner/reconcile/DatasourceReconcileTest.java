@@ -239,9 +239,7 @@ class DatasourceReconcileTest {
         cluster.create(gateway);
         await().atMost(Duration.ofSeconds(20)).until(() -> grafana.datasource(uid("dev")).isPresent());
 
-        TempoGateway current = cluster.gateway(namespace);
-        current.getSpec().tenants.authentication.removeIf(t -> t.tenantName.equals("dev"));
-        client.resource(current).update();
+        cluster.editGateway(namespace, g -> g.getSpec().tenants.authentication.removeIf(t -> t.tenantName.equals("dev")));
 
         await().atMost(Duration.ofSeconds(20)).until(() -> grafana.datasource(uid("dev")).isEmpty());
         assertTrue(grafana.datasource(uid(TENANT)).isPresent());

@@ -74,9 +74,8 @@ class GatewayStatusTest {
         cluster.create(Fixtures.seedGateway(namespace));
         await().atMost(Duration.ofSeconds(20)).until(() -> cluster.conditionIs(namespace, Conditions.READY, "True"));
 
-        TempoGateway gateway = cluster.gateway(namespace);
-        gateway.getSpec().tenants.authentication.add(Fixtures.tenant("dev", "oidc-dev"));
-        TempoGateway updated = client.resource(gateway).update();
+        TempoGateway updated = cluster.editGateway(namespace,
+                g -> g.getSpec().tenants.authentication.add(Fixtures.tenant("dev", "oidc-dev")));
 
         await().atMost(Duration.ofSeconds(20)).until(() -> {
             TempoGateway now = cluster.gateway(namespace);

@@ -9,6 +9,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.Base64;
 import java.util.List;
 import java.util.Optional;
+import java.util.function.Consumer;
 
 /** What a person would look at with kubectl, for assertions. */
 public final class Cluster {
@@ -28,6 +29,17 @@ public final class Cluster {
 
     public TempoGateway gateway(String namespace) {
         return client.resources(TempoGateway.class).inNamespace(namespace).withName(Fixtures.GATEWAY).get();
+    }
+
+    /**
+     * Changes the gateway's spec as {@code kubectl edit} does: a patch of what changed, not a replace of the version
+     * read, which the provisioner's status writes in between would turn into a 409 conflict.
+     */
+    public TempoGateway editGateway(String namespace, Consumer<TempoGateway> change) {
+        return client.resources(TempoGateway.class).inNamespace(namespace).withName(Fixtures.GATEWAY).edit(g -> {
+            change.accept(g);
+            return g;
+        });
     }
 
     public Optional<Condition> condition(String namespace, String type) {

@@ -412,9 +412,7 @@ class TempoStackTenantsTest {
         assertEquals("1610b0c3-c509-4592-a256-a1871353dbfa", dev.secureJsonData().get("httpHeaderValue1"));
         assertEquals("IngressReady", cluster.condition(namespace, Conditions.EXPOSED).orElseThrow().reason);
 
-        TempoGateway current = cluster.gateway(namespace);
-        current.getSpec().expose = null;
-        client.resource(current).update();
+        cluster.editGateway(namespace, g -> g.getSpec().expose = null);
 
         await().atMost(Duration.ofSeconds(20)).until(() -> client.network().v1().ingresses().inNamespace(namespace)
                 .withName(GATEWAY + "-query-frontend").get() == null);
