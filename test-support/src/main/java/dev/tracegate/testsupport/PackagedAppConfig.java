@@ -1,9 +1,5 @@
 package dev.tracegate.testsupport;
 
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.util.HashMap;
 import java.util.Map;
 
@@ -21,7 +17,7 @@ public class PackagedAppConfig implements QuarkusTestResourceLifecycleManager {
 
     @Override
     public final Map<String, String> start() {
-        String managementPort = Integer.toString(freePort());
+        String managementPort = Integer.toString(LoopbackPorts.free());
         System.setProperty(MANAGEMENT_PORT_PROPERTY, managementPort);
         Map<String, String> config = new HashMap<>(more());
         config.put("quarkus.http.host", "127.0.0.1");
@@ -41,13 +37,5 @@ public class PackagedAppConfig implements QuarkusTestResourceLifecycleManager {
 
     public static int managementPort() {
         return Integer.parseInt(System.getProperty(MANAGEMENT_PORT_PROPERTY));
-    }
-
-    private static int freePort() {
-        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getByName("127.0.0.1"))) {
-            return socket.getLocalPort();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
     }
 }

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.tracegate.gateway.testsupport.TlsIssuerStandIn;
+import dev.tracegate.testsupport.LoopbackPorts;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpMethod;
@@ -17,7 +18,6 @@ import java.io.InputStreamReader;
 import java.io.OutputStream;
 import java.io.Reader;
 import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.net.Socket;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -101,8 +101,8 @@ class GracefulShutdownIT {
                     roleBindings:
                       - {name: team, roles: [rw], subjects: [{kind: group, name: team}]}
                 """.formatted(issuer.get("tls-issuer.url"), issuer.get("tls-issuer.ca")));
-        httpPort = freePort();
-        managementPort = freePort();
+        httpPort = LoopbackPorts.free();
+        managementPort = LoopbackPorts.free();
         String tempo = "http://127.0.0.1:" + tempoPort;
         List<String> settings = List.of("-Dquarkus.http.host=127.0.0.1", "-Dquarkus.http.port=" + httpPort,
                 "-Dquarkus.management.host=127.0.0.1", "-Dquarkus.management.port=" + managementPort,
@@ -274,12 +274,6 @@ class GracefulShutdownIT {
             System.arraycopy(current, position, buffer, offset, n);
             position += n;
             return n;
-        }
-    }
-
-    static int freePort() throws IOException {
-        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            return socket.getLocalPort();
         }
     }
 }

@@ -3,8 +3,6 @@ package dev.tracegate.gateway.testsupport;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.URLEncoder;
 import java.net.http.HttpClient;
@@ -36,6 +34,8 @@ import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
 import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
+
+import dev.tracegate.testsupport.LoopbackPorts;
 
 /**
  * A real Keycloak (the {@code keycloak-quarkus-dist} that the pom unpacks under {@code target/keycloak/}) for the
@@ -416,10 +416,10 @@ public class KeycloakTestResource implements QuarkusTestResourceLifecycleManager
             String adminPassword = newAdminPassword();
             IllegalStateException lastFailure = null;
             for (int attempt = 1; attempt <= 2; attempt++) {
-                int port = freePort();
-                int managementPort = freePort();
+                int port = LoopbackPorts.free();
+                int managementPort = LoopbackPorts.free();
                 while (managementPort == port) {
-                    managementPort = freePort();
+                    managementPort = LoopbackPorts.free();
                 }
                 String url = "http://127.0.0.1:" + port;
                 List<String> command = new ArrayList<>(List.of("/bin/sh", "-c", WRAPPER, "keycloak-wrapper",
@@ -715,15 +715,6 @@ public class KeycloakTestResource implements QuarkusTestResourceLifecycleManager
                 d++;
             }
             return d;
-        }
-
-        private static int freePort() {
-            try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getByName("127.0.0.1"))) {
-                s.setReuseAddress(true);
-                return s.getLocalPort();
-            } catch (IOException e) {
-                throw new UncheckedIOException(e);
-            }
         }
 
         static String tail(Path file, int lines) {

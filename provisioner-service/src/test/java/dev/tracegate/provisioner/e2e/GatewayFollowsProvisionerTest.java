@@ -8,7 +8,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.File;
 import java.io.IOException;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.URL;
 import java.net.http.HttpClient;
@@ -40,6 +39,7 @@ import dev.tracegate.provisioner.support.Cluster;
 import dev.tracegate.provisioner.support.Fixtures;
 import dev.tracegate.provisioner.support.KubernetesMockSetup;
 import dev.tracegate.provisioner.support.ServiceAccountTokens;
+import dev.tracegate.testsupport.LoopbackPorts;
 
 /**
  * The two services together: a real gateway-service (the packaged application, started as its own process) reads
@@ -81,8 +81,8 @@ class GatewayFollowsProvisionerTest {
     void aTenantAddedToTheTempoGatewayReachesTheRunningGateway() throws Exception {
         Cluster cluster = new Cluster(client);
         String namespace = Fixtures.freshNamespace();
-        int httpPort = freePort();
-        startGatewayOnTheSeed(cluster, namespace, httpPort, freePort());
+        int httpPort = LoopbackPorts.free();
+        startGatewayOnTheSeed(cluster, namespace, httpPort, LoopbackPorts.free());
         String gatewayUrl = "http://127.0.0.1:" + httpPort;
         // Known tenant: the gateway asks for a token (401). Unknown tenant: 404.
         assertEquals(401, status(gatewayUrl + "/api/traces/v1/test-oidc/tempo/api/echo"));
@@ -104,8 +104,8 @@ class GatewayFollowsProvisionerTest {
         Cluster cluster = new Cluster(client);
         String namespace = Fixtures.freshNamespace();
         String key = namespace + "/" + GATEWAY;
-        int managementPort = freePort();
-        startGatewayOnTheSeed(cluster, namespace, freePort(), managementPort);
+        int managementPort = LoopbackPorts.free();
+        startGatewayOnTheSeed(cluster, namespace, LoopbackPorts.free(), managementPort);
         String metrics = "http://127.0.0.1:" + managementPort + "/q/metrics";
         // Documents published before the gateway started are not the gateway's to apply.
         double before = published(key) - gatewayMetric(metrics, SUCCESS);
@@ -203,12 +203,6 @@ class GatewayFollowsProvisionerTest {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             return -1;
-        }
-    }
-
-    private static int freePort() throws IOException {
-        try (ServerSocket socket = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
-            return socket.getLocalPort();
         }
     }
 }
