@@ -168,7 +168,8 @@ public class TracesApiRoute {
             return;
         }
         ProxyRoute route = (ProxyRoute) match;
-        if (!CallerAuthenticator.hasCredentials(rc, tenant)) {
+        // A caller the fast path verified came with a bearer token: it has credentials, and not the cookie alone.
+        if (verified == null && !CallerAuthenticator.hasCredentials(rc, tenant)) {
             metrics.authFailure(tenant.name(), CallerAuthenticator.Failure.MISSING_CREDENTIALS.reason);
             if (wantsHtml(rc)) {
                 redirectToLogin(rc, tenant);
@@ -178,7 +179,7 @@ public class TracesApiRoute {
             }
             return;
         }
-        if (!SAFE_METHODS.contains(rc.request().method()) && CallerAuthenticator.byCookieOnly(rc)
+        if (verified == null && !SAFE_METHODS.contains(rc.request().method()) && CallerAuthenticator.byCookieOnly(rc)
                 && !GatewayOrigin.isSameOrigin(tenant, rc.request())) {
             // Another site's page can make a browser send its session cookie (a text/plain form POST): no CSRF.
             metrics.authFailure(tenant.name(), "cross_origin");

@@ -53,6 +53,8 @@ public class UpstreamProxy {
     private static final Set<String> NOT_RETURNED = ignoringCase("connection", "keep-alive", "proxy-authenticate",
             "proxy-connection", "te", "trailer", "trailers", "transfer-encoding", "upgrade");
     static final String ORG_ID = "X-Scope-OrgID";
+    /** Pieces of Tempo's answers, as quarkus.http.limits.max-chunk-size for requests: one socket read, one write. */
+    private static final int MAX_CHUNK_SIZE = 64 * 1024;
 
     private final GatewayConfig config;
     private final Vertx vertx;
@@ -249,6 +251,7 @@ public class UpstreamProxy {
                     .setKeepAliveTimeout(60)
                     .setDecompressionSupported(false)
                     .setTryUseCompression(false)
+                    .setMaxChunkSize(MAX_CHUNK_SIZE)
                     .setMaxInitialLineLength(16 * 1024)
                     .setMaxHeaderSize(64 * 1024);
             PoolOptions pool = new PoolOptions().setHttp1MaxSize(config.upstream().maxConnections());
