@@ -788,7 +788,8 @@ BASELINE_JAVA_VERSION=$("$BASELINE_JAVA" -version 2>&1 | head -1 || true)
 NGINX_VERSION=$("$NGINX" -v 2>&1 | sed 's/^nginx version: //' || true)
 APACHE_VERSION=$("$APACHE" -v 2>/dev/null | sed -n 's/^Server version: //p' || true)
 OIDC_VERSION=$(dpkg-query -W -f '${Version}' libapache2-mod-auth-openidc 2>/dev/null || echo unknown)
-VERTX_VERSION=$(find "$VERTX_DIR/target/dependency" -name 'vertx-core-*.jar' 2>/dev/null | sed 's/.*vertx-core-\(.*\)\.jar/\1/' | head -1)
+# Empty when the bare proxy was not built (not a contender of this run).
+VERTX_VERSION=$( { find "$VERTX_DIR/target/dependency" -name 'vertx-core-*.jar' 2>/dev/null || true; } | sed 's/.*vertx-core-\(.*\)\.jar/\1/' | head -1)
 WRK_VERSION=$(wrk --version 2>&1 | head -1 | awk '{print $2}' || true)   # wrk --version exits 1
 H2LOAD_VERSION=$(h2load --version 2>&1 | head -1 || true)
 if [[ -n ${GATEWAY_COMMIT:-} ]]; then
