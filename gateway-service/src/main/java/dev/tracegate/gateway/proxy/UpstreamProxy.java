@@ -12,7 +12,10 @@ import java.util.concurrent.TimeoutException;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+
 import io.netty.channel.ConnectTimeoutException;
+import io.quarkus.runtime.configuration.MemorySize;
 import io.vertx.core.MultiMap;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpClient;
@@ -53,23 +56,28 @@ public class UpstreamProxy {
     private static final Set<String> NOT_RETURNED = ignoringCase("connection", "keep-alive", "proxy-authenticate",
             "proxy-connection", "te", "trailer", "trailers", "transfer-encoding", "upgrade");
     static final String ORG_ID = "X-Scope-OrgID";
-    /** Pieces of Tempo's answers, as quarkus.http.limits.max-chunk-size for requests: one socket read, one write. */
-    private static final int MAX_CHUNK_SIZE = 64 * 1024;
 
     private final GatewayConfig config;
     private final Vertx vertx;
     private final GatewayMetrics metrics;
     private final TenantRegistry registry;
+    private final int maxChunkSize;
     private final Map<Upstream, URI> bases = new EnumMap<>(Upstream.class);
     /** One HTTP/1.1 and one HTTP/2 client per event loop: a connection stays on the loop of the requests it serves. */
     private final ThreadLocal<HttpClient> http1Clients = new ThreadLocal<>();
     private final ThreadLocal<HttpClient> http2Clients = new ThreadLocal<>();
 
-    public UpstreamProxy(GatewayConfig config, Vertx vertx, GatewayMetrics metrics, TenantRegistry registry) {
+    /**
+     * @param maxChunkSize the largest piece of a request body the server hands over: Tempo's answers come in pieces
+     *                     of the same size, so one setting sizes the copies and writes of both directions
+     */
+    public UpstreamProxy(GatewayConfig config, Vertx vertx, GatewayMetrics metrics, TenantRegistry registry,
+            @ConfigProperty(name = "quarkus.http.limits.max-chunk-size") MemorySize maxChunkSize) {
         this.config = config;
         this.vertx = vertx;
         this.metrics = metrics;
         this.registry = registry;
+        this.maxChunkSize = (int) Math.min(Integer.MAX_VALUE, maxChunkSize.asLongValue());
         bases.put(Upstream.QUERY_FRONTEND, URI.create(trimSlash(config.upstream().queryFrontend())));
         bases.put(Upstream.DISTRIBUTOR, URI.create(trimSlash(config.upstream().distributor())));
         String grpc = config.upstream().distributorGrpc();
@@ -251,7 +259,7 @@ public class UpstreamProxy {
                     .setKeepAliveTimeout(60)
                     .setDecompressionSupported(false)
                     .setTryUseCompression(false)
-                    .setMaxChunkSize(MAX_CHUNK_SIZE)
+                    .setMaxChunkSize(maxChunkSize)
                     .setMaxInitialLineLength(16 * 1024)
                     .setMaxHeaderSize(64 * 1024);
             PoolOptions pool = new PoolOptions().setHttp1MaxSize(config.upstream().maxConnections());
