@@ -214,7 +214,8 @@ public final class TenantsValidator {
         return true;
     }
 
-    private static boolean isHttpUrl(String value) {
+    /** Whether the value is an http(s) URL by {@link #HTTP_URL_PATTERN}: also the gateway's rule for its own URL settings. */
+    public static boolean isHttpUrl(String value) {
         if (!HTTP_URL.matcher(value).matches()) {
             return false;
         }

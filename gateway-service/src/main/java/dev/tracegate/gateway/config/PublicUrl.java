@@ -18,7 +18,8 @@ public final class PublicUrl {
 
     /**
      * @return the URL without its trailing slash
-     * @throws IllegalStateException naming the key and what is wrong, so that the gateway does not start
+     * @throws io.quarkus.runtime.configuration.ConfigurationException naming the key and what is wrong, so that the
+     *         gateway does not start (see {@link BadSetting})
      */
     public static String validated(String value) {
         URI uri;
@@ -38,8 +39,7 @@ public final class PublicUrl {
         return scheme + "://" + uri.getRawAuthority();
     }
 
-    private static IllegalStateException refused(String problem) {
-        // The value itself is not repeated: a URL with user info would carry a password into the log.
-        return new IllegalStateException(KEY + ": " + problem + ", e.g. https://tempo.example.com");
+    private static RuntimeException refused(String problem) {
+        return BadSetting.refused(KEY, problem + ", e.g. https://tempo.example.com");
     }
 }

@@ -15,6 +15,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 import io.netty.channel.ConnectTimeoutException;
+import io.quarkus.runtime.Startup;
 import io.quarkus.runtime.configuration.MemorySize;
 import io.vertx.core.MultiMap;
 import io.vertx.core.Vertx;
@@ -32,6 +33,7 @@ import io.vertx.core.http.RequestOptions;
 import io.vertx.ext.web.RoutingContext;
 
 import dev.tracegate.gateway.config.GatewayConfig;
+import dev.tracegate.gateway.config.HttpUrlSetting;
 import dev.tracegate.gateway.http.BodyLimit;
 import dev.tracegate.gateway.http.ErrorResponses;
 import dev.tracegate.gateway.metrics.GatewayMetrics;
@@ -44,8 +46,12 @@ import dev.tracegate.gateway.tenant.TenantRegistry;
  * <p>
  * Upstream gets {@code X-Scope-OrgID} = the tenant's id, and never the client's own {@code X-Scope-OrgID},
  * {@code Authorization} or cookies.
+ * <p>
+ * Created at start-up, so that a bad {@code tracegate.upstream.*} URL stops the gateway there rather than failing
+ * every request.
  */
 @ApplicationScoped
+@Startup
 public class UpstreamProxy {
 
     /** Headers that belong to one connection (RFC 9110 §7.6.1) or to the client's session with the gateway. */
@@ -78,10 +84,12 @@ public class UpstreamProxy {
         this.metrics = metrics;
         this.registry = registry;
         this.maxChunkSize = (int) Math.min(Integer.MAX_VALUE, maxChunkSize.asLongValue());
-        bases.put(Upstream.QUERY_FRONTEND, URI.create(trimSlash(config.upstream().queryFrontend())));
-        bases.put(Upstream.DISTRIBUTOR, URI.create(trimSlash(config.upstream().distributor())));
-        String grpc = config.upstream().distributorGrpc();
-        bases.put(Upstream.DISTRIBUTOR_GRPC, URI.create(trimSlash(grpc.contains("://") ? grpc : "http://" + grpc)));
+        bases.put(Upstream.QUERY_FRONTEND,
+                HttpUrlSetting.validated("tracegate.upstream.query-frontend", config.upstream().queryFrontend()));
+        bases.put(Upstream.DISTRIBUTOR,
+                HttpUrlSetting.validated("tracegate.upstream.distributor", config.upstream().distributor()));
+        bases.put(Upstream.DISTRIBUTOR_GRPC, HttpUrlSetting.validatedAddress("tracegate.upstream.distributor-grpc",
+                config.upstream().distributorGrpc()));
     }
 
     /** Forwards the (paused) request; answers the client in every case, with 413, 502 or 504 on failure. */
@@ -276,9 +284,5 @@ public class UpstreamProxy {
 
     private static int port(URI base) {
         return base.getPort() != -1 ? base.getPort() : "https".equalsIgnoreCase(base.getScheme()) ? 443 : 80;
-    }
-
-    private static String trimSlash(String url) {
-        return url.endsWith("/") ? url.substring(0, url.length() - 1) : url;
     }
 }

@@ -19,7 +19,9 @@ import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 import io.vertx.core.Vertx;
 
+import dev.tracegate.gateway.config.BadSetting;
 import dev.tracegate.gateway.config.GatewayConfig;
+import dev.tracegate.gateway.config.HttpUrlSetting;
 import dev.tracegate.tenants.InvalidTenantsException;
 
 /**
@@ -31,6 +33,8 @@ import dev.tracegate.tenants.InvalidTenantsException;
 public class ProvisionerSource {
 
     private static final Logger LOG = Logger.getLogger(ProvisionerSource.class);
+    private static final String URL_KEY = "tracegate.tenants.provisioner.url";
+    private static final String GATEWAY_KEY = "tracegate.tenants.provisioner.gateway";
 
     private final GatewayConfig config;
     private final TenantRegistry registry;
@@ -56,20 +60,19 @@ public class ProvisionerSource {
             return;
         }
         if (config.tenants().file().isPresent()) {
-            throw new IllegalStateException("tracegate.tenants.file and tracegate.tenants.provisioner.url are both "
-                    + "set: choose one source of tenants");
+            throw BadSetting.refused(URL_KEY, "set together with tracegate.tenants.file: choose one source of tenants");
         }
-        String gateway = p.gateway().orElseThrow(() -> new IllegalStateException(
-                "tracegate.tenants.provisioner.gateway: required with the provisioner URL (namespace/name)"));
+        URI url = HttpUrlSetting.validated(URL_KEY, p.url().get());
+        String gateway = p.gateway().orElseThrow(
+                () -> BadSetting.refused(GATEWAY_KEY, "required with the provisioner URL (namespace/name)"));
         String[] parts = gateway.split("/");
         if (parts.length != 2 || parts[0].isBlank() || parts[1].isBlank()) {
-            throw new IllegalStateException("tracegate.tenants.provisioner.gateway: must be namespace/name, got '"
-                    + gateway + "'");
+            throw BadSetting.refused(GATEWAY_KEY, "must be namespace/name, the TempoGateway this gateway serves");
         }
         namespace = parts[0];
         name = parts[1];
         api = QuarkusRestClientBuilder.newBuilder()
-                .baseUri(URI.create(p.url().get()))
+                .baseUri(url)
                 .connectTimeout(5, TimeUnit.SECONDS)
                 // A long poll answers after up to `wait`; allow that plus time for the answer itself.
                 .readTimeout(p.longPoll().plusSeconds(15).toMillis(), TimeUnit.MILLISECONDS)

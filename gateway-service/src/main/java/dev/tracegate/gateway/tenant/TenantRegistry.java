@@ -13,6 +13,7 @@ import java.util.Optional;
 import java.util.concurrent.atomic.AtomicReference;
 
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.inject.spi.ObserverMethod;
 
 import org.eclipse.microprofile.config.ConfigProvider;
 import org.jboss.logging.Logger;
@@ -32,10 +33,11 @@ import dev.tracegate.tenants.TenantsValidator;
 /**
  * Holds the tenant configuration in force. A new document replaces it only when it is valid as a whole; otherwise
  * the last good configuration keeps serving and the refusal is logged and counted. Created at start-up, whatever
- * the source of tenants, so that a bad {@code tracegate.public-url} stops the gateway there.
+ * the source of tenants, so that a bad {@code tracegate.public-url} stops the gateway there: before the sources start,
+ * which would otherwise create it first and report the refusal as a tenants document they could not apply.
  */
 @ApplicationScoped
-@Startup
+@Startup(ObserverMethod.DEFAULT_PRIORITY - 1)
 public class TenantRegistry {
 
     private static final Logger LOG = Logger.getLogger(TenantRegistry.class);

@@ -6,9 +6,16 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
+import java.util.Set;
+
 import org.junit.jupiter.api.Test;
 
-/** tracegate.public-url is checked once at start-up (TenantRegistry): a bad value stops the gateway, naming the key. */
+import io.quarkus.runtime.configuration.ConfigurationException;
+
+/**
+ * tracegate.public-url is checked once at start-up (TenantRegistry): a bad value stops the gateway, naming the key
+ * (BadConfigurationIT shows it on the packaged gateway).
+ */
 class PublicUrlTest {
 
     @Test
@@ -23,9 +30,10 @@ class PublicUrlTest {
         for (String bad : new String[] { "tempo.example.com", "/oidc", "ftp://tempo.example.com", "https://",
                 "https:tempo.example.com", "https://tempo.example.com/tempo", "https://tempo.example.com/?a=b",
                 "https://tempo.example.com#top", "https://tempo example.com", "https://admin:hunter2@tempo.example.com" }) {
-            IllegalStateException refused = assertThrows(IllegalStateException.class, () -> PublicUrl.validated(bad),
+            ConfigurationException refused = assertThrows(ConfigurationException.class, () -> PublicUrl.validated(bad),
                     bad);
             assertThat(bad, refused.getMessage(), startsWith("tracegate.public-url: "));
+            assertEquals(Set.of("tracegate.public-url"), refused.getConfigKeys());
             assertFalse(refused.getMessage().contains("hunter2"), "the value, which may carry a password, is not logged");
         }
     }

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.tracegate.gateway.packaged.PackagedGateway;
 import dev.tracegate.gateway.testsupport.TlsIssuerStandIn;
 import dev.tracegate.testsupport.LoopbackPorts;
 import io.vertx.core.Vertx;
@@ -16,7 +17,6 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.InputStreamReader;
 import java.io.OutputStream;
-import java.io.Reader;
 import java.net.InetAddress;
 import java.net.Socket;
 import java.net.URI;
@@ -27,10 +27,8 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Properties;
 import java.util.Set;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
@@ -49,8 +47,6 @@ import org.junit.jupiter.api.Test;
  * it exit and refuse connections.
  */
 class GracefulShutdownIT {
-    /** What the build produced, as Quarkus records it for its own integration tests: the jar, or the executable. */
-    static final Path ARTIFACT = Path.of("target", "quarkus-artifact.properties");
     static final int HALF = 256 * 1024;
 
     Vertx vertx;
@@ -63,7 +59,6 @@ class GracefulShutdownIT {
 
     @BeforeEach
     void start() throws Exception {
-        assertTrue(Files.isRegularFile(ARTIFACT), ARTIFACT.toAbsolutePath() + " is missing: run mvn verify (failsafe runs after package)");
         issuerStandIn = new TlsIssuerStandIn();
         issuer = issuerStandIn.start();
         vertx = Vertx.vertx();
@@ -108,22 +103,7 @@ class GracefulShutdownIT {
                 "-Dquarkus.management.host=127.0.0.1", "-Dquarkus.management.port=" + managementPort,
                 "-Dtracegate.tenants.file=" + tenants.toAbsolutePath(),
                 "-Dtracegate.upstream.query-frontend=" + tempo, "-Dtracegate.upstream.distributor=" + tempo);
-        List<String> command = new ArrayList<>();
-        Properties artifact = new Properties();
-        try (Reader reader = Files.newBufferedReader(ARTIFACT)) {
-            artifact.load(reader);
-        }
-        Path built = Path.of("target").resolve(artifact.getProperty("path"));
-        if ("native".equals(artifact.getProperty("type"))) {
-            // -Dnative: the executable takes the same -D settings.
-            command.add(built.toString());
-            command.addAll(settings);
-        } else {
-            command.add(ProcessHandle.current().info().command().orElse("java"));
-            command.addAll(settings);
-            command.addAll(List.of("-jar", built.toString()));
-        }
-        gateway = new ProcessBuilder(command).redirectErrorStream(true)
+        gateway = new ProcessBuilder(PackagedGateway.command(settings)).redirectErrorStream(true)
                 .redirectOutput(Path.of("target", "graceful-shutdown", "gateway.log").toFile()).start();
         await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(250))
                 .until(() -> probe(managementPort, "/q/health/ready").status() == 200);

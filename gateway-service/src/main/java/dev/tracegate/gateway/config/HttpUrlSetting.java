@@ -1,0 +1,37 @@
+package dev.tracegate.gateway.config;
+
+import java.net.URI;
+
+import dev.tracegate.tenants.TenantsValidator;
+
+/**
+ * Checks a setting that names an HTTP server the gateway calls (Tempo, the provisioner) by the rule the tenants
+ * document's {@code upstream} URLs follow, so that a typo stops the start-up instead of failing every request.
+ */
+public final class HttpUrlSetting {
+
+    private HttpUrlSetting() {
+    }
+
+    /**
+     * @return the URL without its trailing slash
+     * @throws io.quarkus.runtime.configuration.ConfigurationException naming the key (see {@link BadSetting})
+     */
+    public static URI validated(String key, String value) {
+        return checked(key, value.trim(), "must be an http(s) URL");
+    }
+
+    /** An HTTP/2 server given as {@code host:port} (or as a URL): the distributor's OTLP gRPC port. */
+    public static URI validatedAddress(String key, String value) {
+        String trimmed = value.trim();
+        return checked(key, trimmed.contains("://") ? trimmed : "http://" + trimmed,
+                "must be host:port or an http(s) URL");
+    }
+
+    private static URI checked(String key, String url, String problem) {
+        if (!TenantsValidator.isHttpUrl(url)) {
+            throw BadSetting.refused(key, problem);
+        }
+        return URI.create(url.endsWith("/") ? url.substring(0, url.length() - 1) : url);
+    }
+}
