@@ -76,16 +76,16 @@ public final class BareProxy extends AbstractVerticle {
 
     @Override
     public void start(Promise<Void> started) {
-        // Pieces of up to 64 KiB both ways, as the gateway (quarkus.http.limits.max-chunk-size, UpstreamProxy).
+        // Pieces of up to 32 KiB both ways, as the gateway (quarkus.http.limits.max-chunk-size, UpstreamProxy).
         client = vertx.createHttpClient(new HttpClientOptions().setKeepAlive(true).setKeepAliveTimeout(60)
-                .setMaxChunkSize(64 * 1024).setDefaultHost("127.0.0.1").setDefaultPort(upstreamPort),
+                .setMaxChunkSize(32 * 1024).setDefaultHost("127.0.0.1").setDefaultPort(upstreamPort),
                 new PoolOptions().setHttp1MaxSize(64));
         // As the gateway: HTTP/2 with prior knowledge, a few multiplexed connections per event loop (64 / 16).
         grpcClient = vertx.createHttpClient(new HttpClientOptions().setProtocolVersion(HttpVersion.HTTP_2)
                 .setHttp2ClearTextUpgrade(false).setKeepAlive(true).setDefaultHost("127.0.0.1")
                 .setDefaultPort(grpcUpstreamPort), new PoolOptions().setHttp2MaxSize(4));
         // Cleartext HTTP/2 with prior knowledge is on by default (HttpServerOptions.DEFAULT_HTTP2_CLEAR_TEXT_ENABLED).
-        vertx.createHttpServer(new HttpServerOptions().setHost("127.0.0.1").setPort(port).setMaxChunkSize(64 * 1024))
+        vertx.createHttpServer(new HttpServerOptions().setHost("127.0.0.1").setPort(port).setMaxChunkSize(32 * 1024))
                 .requestHandler(this::handle)
                 .listen()
                 .<Void>mapEmpty()
