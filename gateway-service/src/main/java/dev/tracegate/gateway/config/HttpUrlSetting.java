@@ -32,6 +32,14 @@ public final class HttpUrlSetting {
         if (!TenantsValidator.isHttpUrl(url)) {
             throw BadSetting.refused(key, problem);
         }
+        return baseUri(url);
+    }
+
+    /**
+     * An http(s) URL already checked by the tenants document's rule as the base the gateway appends paths to: without
+     * its trailing slash. For these settings and the tenants document's {@code upstream} alike.
+     */
+    public static URI baseUri(String url) {
         return URI.create(url.endsWith("/") ? url.substring(0, url.length() - 1) : url);
     }
 }

@@ -22,6 +22,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.runtime.Startup;
 
 import dev.tracegate.gateway.config.GatewayConfig;
+import dev.tracegate.gateway.config.HttpUrlSetting;
 import dev.tracegate.gateway.config.PublicUrl;
 import dev.tracegate.tenants.rbac.Authorizer;
 import dev.tracegate.tenants.InvalidTenantsException;
@@ -136,7 +137,7 @@ public class TenantRegistry {
     }
 
     private static URI baseUri(String url) {
-        return url == null ? null : URI.create(url.endsWith("/") ? url.substring(0, url.length() - 1) : url);
+        return url == null ? null : HttpUrlSetting.baseUri(url);
     }
 
     /** A short content hash: the same document always has the same version, in logs and metrics. */
