@@ -88,10 +88,7 @@ class GatewayFollowsProvisionerTest {
         assertEquals(401, status(gatewayUrl + "/api/traces/v1/test-oidc/tempo/api/echo"));
         assertEquals(404, status(gatewayUrl + "/api/traces/v1/second/tempo/api/echo"));
 
-        client.resources(TempoGateway.class).inNamespace(namespace).withName(GATEWAY).edit(g -> {
-            g.getSpec().tenants.authentication.add(Fixtures.tenant("second", "oidc-second"));
-            return g;
-        });
+        cluster.editGateway(namespace, g -> g.getSpec().tenants.authentication.add(Fixtures.tenant("second", "oidc-second")));
 
         await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(250))
                 .until(() -> status(gatewayUrl + "/api/traces/v1/second/tempo/api/echo") == 401);
@@ -122,10 +119,7 @@ class GatewayFollowsProvisionerTest {
                 g -> g.getSpec().tenants.authentication.get(0).oidc.issuerURL = "https://dex.example:8443/dex");
         for (Consumer<TempoGateway> change : changes) {
             double published = published(key);
-            client.resources(TempoGateway.class).inNamespace(namespace).withName(GATEWAY).edit(g -> {
-                change.accept(g);
-                return g;
-            });
+            cluster.editGateway(namespace, change);
             await().atMost(Duration.ofSeconds(20)).until(() -> published(key) > published
                     || cluster.condition(namespace, Conditions.CONFIG_PUBLISHED).map(c -> "InvalidTenants".equals(c.reason)).orElse(false));
             awaitGatewayApplied(metrics, key, before);

@@ -88,10 +88,8 @@ class TenantSecretSyncTest {
         cluster.create(Fixtures.seedGateway(namespace));
         await().atMost(Duration.ofSeconds(20)).until(() -> cluster.conditionIs(namespace, Conditions.SECRETS_SYNCED, "True"));
 
-        client.secrets().inNamespace(namespace).withName(TENANT_SECRET).edit(s -> {
-            s.getData().put("clientSecret", Base64.getEncoder().encodeToString("tampered".getBytes(StandardCharsets.UTF_8)));
-            return s;
-        });
+        cluster.editSecret(namespace, TENANT_SECRET,
+                s -> s.getData().put("clientSecret", Base64.getEncoder().encodeToString("tampered".getBytes(StandardCharsets.UTF_8))));
 
         await().atMost(Duration.ofSeconds(20)).until(() -> "grafana-client-secret".equals(cluster.secretValue(namespace, TENANT_SECRET, "clientSecret")));
     }
@@ -180,10 +178,7 @@ class TenantSecretSyncTest {
         cluster.create(Fixtures.seedGateway(namespace));
         await().atMost(Duration.ofSeconds(20)).until(() -> watch.namedSecrets().contains(namespace + "/" + SOURCE_SECRET));
 
-        client.resources(TempoGateway.class).inNamespace(namespace).withName(GATEWAY).edit(g -> {
-            g.getSpec().secretSync.sourceSecret = "other-source";
-            return g;
-        });
+        cluster.editGateway(namespace, g -> g.getSpec().secretSync.sourceSecret = "other-source");
 
         await().atMost(Duration.ofSeconds(20)).until(() -> !watch.namedSecrets().contains(namespace + "/" + SOURCE_SECRET)
                 && watch.namedSecrets().contains(namespace + "/other-source"));

@@ -5,14 +5,19 @@ import dev.tracegate.provisioner.crd.TempoGateway;
 import io.fabric8.kubernetes.api.model.Event;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientException;
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
 import java.util.List;
 import java.util.Optional;
 import java.util.function.Consumer;
+import java.util.function.Supplier;
 
 /** What a person would look at with kubectl, for assertions. */
 public final class Cluster {
+    private static final int HTTP_CONFLICT = 409;
+    private static final int EDIT_ATTEMPTS = 5;
+
     private final KubernetesClient client;
 
     public Cluster(KubernetesClient client) {
@@ -31,15 +36,38 @@ public final class Cluster {
         return client.resources(TempoGateway.class).inNamespace(namespace).withName(Fixtures.GATEWAY).get();
     }
 
-    /**
-     * Changes the gateway's spec as {@code kubectl edit} does: a patch of what changed, not a replace of the version
-     * read, which the provisioner's status writes in between would turn into a 409 conflict.
-     */
+    /** Changes the gateway's spec as {@code kubectl edit} does. */
     public TempoGateway editGateway(String namespace, Consumer<TempoGateway> change) {
-        return client.resources(TempoGateway.class).inNamespace(namespace).withName(Fixtures.GATEWAY).edit(g -> {
-            change.accept(g);
-            return g;
-        });
+        return retryOnConflict(() -> client.resources(TempoGateway.class).inNamespace(namespace).withName(Fixtures.GATEWAY)
+                .edit(g -> {
+                    change.accept(g);
+                    return g;
+                }));
+    }
+
+    /** Changes a Secret by hand, as {@code kubectl edit} does. */
+    public Secret editSecret(String namespace, String name, Consumer<Secret> change) {
+        return retryOnConflict(() -> client.secrets().inNamespace(namespace).withName(name).edit(s -> {
+            change.accept(s);
+            return s;
+        }));
+    }
+
+    /**
+     * fabric8's edit sends the resourceVersion it read, so a write of the provisioner in between (a status update)
+     * answers 409 Conflict, as a real API server does. Like client-go's {@code RetryOnConflict}: read again and make
+     * the same change on the fresh version.
+     */
+    private static <T> T retryOnConflict(Supplier<T> edit) {
+        for (int attempt = 1;; attempt++) {
+            try {
+                return edit.get();
+            } catch (KubernetesClientException e) {
+                if (e.getCode() != HTTP_CONFLICT || attempt == EDIT_ATTEMPTS) {
+                    throw e;
+                }
+            }
+        }
     }
 
     public Optional<Condition> condition(String namespace, String type) {
