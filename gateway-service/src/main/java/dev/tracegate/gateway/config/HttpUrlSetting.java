@@ -32,7 +32,12 @@ public final class HttpUrlSetting {
         if (!TenantsValidator.isHttpUrl(url)) {
             throw BadSetting.refused(key, problem);
         }
-        return baseUri(url);
+        URI base = baseUri(url);
+        if (base.getRawUserInfo() != null) {
+            // The gateway sends no credentials taken from a URL: they would be dropped, and logged with it.
+            throw BadSetting.refused(key, "must not carry a user or password");
+        }
+        return base;
     }
 
     /**

@@ -24,6 +24,7 @@ import io.quarkus.runtime.Startup;
 import dev.tracegate.gateway.config.GatewayConfig;
 import dev.tracegate.gateway.config.HttpUrlSetting;
 import dev.tracegate.gateway.config.PublicUrl;
+import dev.tracegate.gateway.config.SessionSecret;
 import dev.tracegate.tenants.rbac.Authorizer;
 import dev.tracegate.tenants.InvalidTenantsException;
 import dev.tracegate.tenants.TenantsDocument;
@@ -34,8 +35,9 @@ import dev.tracegate.tenants.TenantsValidator;
 /**
  * Holds the tenant configuration in force. A new document replaces it only when it is valid as a whole; otherwise
  * the last good configuration keeps serving and the refusal is logged and counted. Created at start-up, whatever
- * the source of tenants, so that a bad {@code tracegate.public-url} stops the gateway there: before the sources start,
- * which would otherwise create it first and report the refusal as a tenants document they could not apply.
+ * the source of tenants, so that a bad {@code tracegate.public-url} or {@code tracegate.session.secret} stops the
+ * gateway there: before the sources start, which would otherwise create it first and report the refusal as a tenants
+ * document they could not apply.
  */
 @ApplicationScoped
 @Startup(ObserverMethod.DEFAULT_PRIORITY - 1)
@@ -49,6 +51,7 @@ public class TenantRegistry {
     private final IssuerTrust issuerTrust;
     private final MeterRegistry meters;
     private final Optional<String> publicUrl;
+    private final Optional<String> sessionSecret;
     private volatile boolean lastApplyFailed;
 
     public TenantRegistry(GatewayConfig config, IssuerTrust issuerTrust, MeterRegistry meters) {
@@ -56,6 +59,7 @@ public class TenantRegistry {
         this.issuerTrust = issuerTrust;
         this.meters = meters;
         this.publicUrl = config.publicUrl().map(PublicUrl::validated);
+        this.sessionSecret = SessionSecret.validated(config.session().secret());
         this.parser = new TenantsParser(name -> ConfigProvider.getConfig().getOptionalValue(name, String.class));
         if (publicUrl.isEmpty()) {
             LOG.info("No tracegate.public-url: tenants without a redirectURL take the gateway's origin from each "
@@ -123,7 +127,7 @@ public class TenantRegistry {
                         "tenants.authentication[" + i + "].oidc.issuerCAPath: " + e.getMessage());
             }
             tenants.put(a.tenantName(), new Tenant(a.tenantName(), a.tenantId(), a.oidc(),
-                    TenantOidcConfigs.build(a.tenantName(), a.oidc(), tls, config.session().secret(),
+                    TenantOidcConfigs.build(a.tenantName(), a.oidc(), tls, sessionSecret,
                             config.auth().requireAudience(), publicUrl)));
         }
         var authorization = document.tenants().authorization();

@@ -37,6 +37,17 @@ class HttpUrlSettingTest {
     }
 
     @Test
+    void aUserOrPasswordInTheUrlIsRefusedNotDroppedInSilence() {
+        for (String bad : new String[] { "http://admin:hunter2@tempo:3200", "https://hunter2@tempo.example.com/prefix" }) {
+            ConfigurationException refused = assertThrows(ConfigurationException.class,
+                    () -> HttpUrlSetting.validated(KEY, bad), bad);
+            assertEquals(KEY + ": must not carry a user or password", refused.getMessage(), bad);
+        }
+        assertThrows(ConfigurationException.class,
+                () -> HttpUrlSetting.validatedAddress("tracegate.upstream.distributor-grpc", "hunter2@tempo:4317"));
+    }
+
+    @Test
     void theGrpcDistributorIsHostAndPortOrAUrl() {
         String key = "tracegate.upstream.distributor-grpc";
         assertEquals(URI.create("http://tempo:4317"), HttpUrlSetting.validatedAddress(key, "tempo:4317"));

@@ -62,6 +62,13 @@ class BadConfigurationIT {
                 "TRACEGATE_TENANTS_PROVISIONER_GATEWAY", "observability/" + MARKER + "/tempo")));
     }
 
+    @Test
+    void aShortSessionSecretStopsTheStart(TestInfo test) throws Exception {
+        assertRefused("tracegate.session.secret", start(test, Map.of(
+                "TRACEGATE_TENANTS_FILE", TENANTS_FILE,
+                "TRACEGATE_SESSION_SECRET", MARKER)));
+    }
+
     /** How the launched gateway ended: its exit code and everything it wrote to stdout and stderr. */
     record Ended(int exitCode, String output) {
     }
