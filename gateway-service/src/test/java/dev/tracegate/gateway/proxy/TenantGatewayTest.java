@@ -265,8 +265,11 @@ class TenantGatewayTest {
 
     @Test
     void readinessNamesEachTenantAndItsIssuer() {
+        // Each tenant's issuer is probed on its own: wait for both verdicts.
         org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(10)).until(() -> "reachable".equals(
-                given().get(ready).then().extract().path("checks.find { it.name == 'tenants' }.data.'tenant.team-a.issuer'")));
+                given().get(ready).then().extract().path("checks.find { it.name == 'tenants' }.data.'tenant.team-a.issuer'"))
+                && "reachable".equals(
+                given().get(ready).then().extract().path("checks.find { it.name == 'tenants' }.data.'tenant.team-b.issuer'")));
         given().when().get(ready).then().statusCode(200)
                 .body("status", equalTo("UP"))
                 .body("checks.find { it.name == 'tenants' }.name", equalTo("tenants"))

@@ -65,6 +65,8 @@ class PackagedProvisionerIT {
 
     @Test
     void clientErrorsAreShortJson() {
+        // Until its caches are synced every gateway is answered 503 starting: wait for ready, as a Service does.
+        await().atMost(Duration.ofSeconds(30)).until(() -> given().get(management("/q/health/ready")).statusCode() == 200);
         String namespace = Fixtures.freshNamespace();
         String unknown = "/api/v1/gateways/" + namespace + "/no-such-gateway/config";
         given().when().get(unknown).then()

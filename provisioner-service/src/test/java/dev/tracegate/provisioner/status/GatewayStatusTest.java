@@ -23,6 +23,8 @@ import io.quarkus.test.kubernetes.client.WithKubernetesTestServer;
 import jakarta.inject.Inject;
 import java.time.Duration;
 import java.util.List;
+import java.util.Set;
+import java.util.stream.Collectors;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
@@ -107,6 +109,11 @@ class GatewayStatusTest {
         cluster.create(Fixtures.seedGateway(namespace));
         await().atMost(Duration.ofSeconds(20)).until(() -> cluster.conditionIs(namespace, Conditions.READY, "True"));
         await().atMost(Duration.ofSeconds(20)).until(() -> reconciler.reconcile(namespace + "/" + GATEWAY) == ReconcileResult.READY);
+        // Transition Events follow the status write: wait until each condition's last transition has its Event.
+        await().atMost(Duration.ofSeconds(20)).until(() -> {
+            Set<String> reasons = cluster.events(namespace).stream().map(Event::getReason).collect(Collectors.toSet());
+            return cluster.gateway(namespace).getStatus().conditions.stream().allMatch(c -> reasons.contains(c.reason));
+        });
         String gatewayVersion = cluster.gateway(namespace).getMetadata().getResourceVersion();
         String secretVersion = cluster.secret(namespace, TENANT_SECRET).getMetadata().getResourceVersion();
         int events = cluster.events(namespace).size();

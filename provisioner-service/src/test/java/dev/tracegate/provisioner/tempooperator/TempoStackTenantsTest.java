@@ -127,8 +127,9 @@ class TempoStackTenantsTest {
         assertEquals("FromTempoResource", tenants.reason);
         assertTrue(tenants.message.contains("2 tenant(s) from TempoStack simplest (mode static)"), tenants.message);
         assertEquals("OperatorGateway", cluster.condition(namespace, Conditions.CONFIG_PUBLISHED).orElseThrow().reason);
-        assertTrue(cluster.events(namespace).stream().anyMatch(e -> GATEWAY.equals(e.getInvolvedObject().getName())
-                && e.getMessage().contains("TempoStack simplest")), "an Event on the TempoGateway names the TempoStack");
+        // Posted after the status write that made it Ready.
+        await().atMost(Duration.ofSeconds(20)).until(() -> cluster.events(namespace).stream().anyMatch(
+                e -> GATEWAY.equals(e.getInvolvedObject().getName()) && e.getMessage().contains("TempoStack simplest")));
         // Read, never written: not its spec, not its status.
         GenericKubernetesResource after = client.genericKubernetesResources(TempoResourceKind.TEMPO_STACK.context())
                 .inNamespace(namespace).withName(STACK).get();
