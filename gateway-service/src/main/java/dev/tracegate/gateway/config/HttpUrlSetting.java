@@ -6,7 +6,8 @@ import dev.tracegate.tenants.TenantsValidator;
 
 /**
  * Checks a setting that names an HTTP server the gateway calls (Tempo, the provisioner) by the rule the tenants
- * document's {@code upstream} URLs follow, so that a typo stops the start-up instead of failing every request.
+ * document's {@code upstream} URLs follow, so that a typo stops the start-up instead of failing every request; and
+ * refuses a user or password in it, which that rule lets through.
  */
 public final class HttpUrlSetting {
 
