@@ -75,11 +75,19 @@ public final class TenantsValidator {
         if (upstream == null) {
             return;
         }
-        if (upstream.queryFrontend() != null && !isHttpUrl(upstream.queryFrontend())) {
-            problems.add("upstream.queryFrontend: must be an http(s) URL");
+        checkUpstreamUrl("upstream.queryFrontend", upstream.queryFrontend());
+        checkUpstreamUrl("upstream.distributor", upstream.distributor());
+    }
+
+    private void checkUpstreamUrl(String at, String url) {
+        if (url == null) {
+            return;
         }
-        if (upstream.distributor() != null && !isHttpUrl(upstream.distributor())) {
-            problems.add("upstream.distributor: must be an http(s) URL");
+        if (!isHttpUrl(url)) {
+            problems.add(at + ": must be an http(s) URL");
+        } else if (URI.create(url).getRawUserInfo() != null) {
+            // The gateway sends Tempo no credentials from a URL: they would be dropped without a word.
+            problems.add(at + ": must not carry a user or password");
         }
     }
 

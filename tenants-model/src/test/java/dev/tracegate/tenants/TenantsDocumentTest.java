@@ -81,6 +81,18 @@ class TenantsDocumentTest {
     }
 
     @Test
+    void refusesTempoUrlsThatAreNotHttpOrCarryAUser() {
+        var e = refused(VALID + """
+                upstream:
+                  queryFrontend: tempo:3200
+                  distributor: http://admin:hunter2@tempo-distributor:4318
+                """);
+        assertEquals(java.util.List.of("upstream.queryFrontend: must be an http(s) URL",
+                "upstream.distributor: must not carry a user or password"), e.problems());
+        assertTrue(!e.getMessage().contains("hunter2"), e.getMessage());
+    }
+
+    @Test
     void namesTheMissingFieldOfTheSecondTenant() {
         String twoTenants = withSecondTenant("""
                     - tenantName: other

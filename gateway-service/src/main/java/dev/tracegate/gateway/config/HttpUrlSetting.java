@@ -6,8 +6,8 @@ import dev.tracegate.tenants.TenantsValidator;
 
 /**
  * Checks a setting that names an HTTP server the gateway calls (Tempo, the provisioner) by the rule the tenants
- * document's {@code upstream} URLs follow, so that a typo stops the start-up instead of failing every request; and
- * refuses a user or password in it, which that rule lets through.
+ * document's {@code upstream} URLs follow (an http(s) URL without a user or password), so that a typo stops the
+ * start-up instead of failing every request.
  */
 public final class HttpUrlSetting {
 

@@ -77,6 +77,8 @@ class AdmissionMatchesValidatorTest {
             new Row("no spec", g -> g.setSpec(null), "tenants: required", "spec: required"),
             new Row("neither tenants nor tenantsFrom", g -> g.getSpec().tenants = null,
                     "tenants: required", "spec.tenants or spec.tenantsFrom is required"),
+            new Row("a Tempo URL with a user and password", g -> g.getSpec().upstream.distributor = "http://admin:pw@tempo:4318",
+                    "upstream.distributor: must not carry a user or password", "distributor"),
             new Row("no upstream and no tenantsFrom", g -> g.getSpec().upstream = null,
                     null, "spec.upstream is required without spec.tenantsFrom"),
             new Row("exposed by an Ingress and a Route at once", g -> {
