@@ -46,6 +46,7 @@ public class GatewayReconciler {
     private static final Logger LOG = Logger.getLogger(GatewayReconciler.class);
     /** Secret names listed in one Event before "and N more". */
     private static final int EVENT_NAMES = 20;
+    private static final int HTTP_CONFLICT = 409;
 
     private final GatewayWatch watch;
     private final Finalizers finalizers;
@@ -97,7 +98,12 @@ public class GatewayReconciler {
             }
             return bringUpToDate(finalizers.ensure(gateway));
         } catch (KubernetesClientException e) {
-            // Conflicts (someone wrote in between) and API server hiccups: the backoff retry sees the new state.
+            // The backoff retry sees the new state. A conflict is routine (a user or the provisioner's own earlier
+            // write changed the object since the informer's copy): no warning for it.
+            if (e.getCode() == HTTP_CONFLICT) {
+                LOG.debugf("Reconcile of TempoGateway %s met a newer version: retrying", key);
+                return ReconcileResult.CONFLICT;
+            }
             LOG.warnf("Reconcile of TempoGateway %s failed at the API server: %d %s", key, e.getCode(), e.getMessage());
             return ReconcileResult.FAILED;
         }

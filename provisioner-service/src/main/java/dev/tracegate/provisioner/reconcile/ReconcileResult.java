@@ -6,8 +6,13 @@ public enum ReconcileResult {
     READY,
     /** Waiting for the user (a Secret is missing, a foreign object is in the way): the next change retries. */
     NOT_READY,
-    /** Failed on something that may pass (Grafana down, API conflict): retried with backoff. */
+    /** Failed on something that may pass (Grafana down, the API server failing): retried with backoff. */
     FAILED,
+    /**
+     * Someone wrote the TempoGateway (or a Secret) between the read and the write (409 Conflict): optimistic
+     * concurrency at work, not a failure. Retried with backoff, on the version the write brings.
+     */
+    CONFLICT,
     /** Deleted: cleanup done, finalizer removed. */
     CLEANED_UP,
     /** The TempoGateway is gone: nothing to do. */
@@ -16,7 +21,7 @@ public enum ReconcileResult {
     SKIPPED;
 
     public boolean retry() {
-        return this == FAILED;
+        return this == FAILED || this == CONFLICT;
     }
 
     public String tag() {
