@@ -23,8 +23,9 @@ import org.jboss.logging.Logger;
  * published one keeps being served, marked stale, so running gateways keep working.</li>
  * <li>Changes are coalesced: a new document is published once its inputs have been quiet for
  * {@code tracegate.provisioner.publish.quiet-period} (at the latest after {@code max-delay}), so a source-Secret
- * rotation that rewrites N tenant Secrets within {@code max-delay} gives gateways one new document, not N. When the reconcile that wrote
- * them says which it wrote ({@link #awaitWrites}), the document is published as soon as the caches hold them all.</li>
+ * rotation that rewrites N tenant Secrets within {@code max-delay} gives gateways one new document, not N. When
+ * the reconcile that wrote them says which it wrote ({@link #awaitWrites}), the document is published as soon as
+ * the caches hold them all.</li>
  * </ul>
  */
 @ApplicationScoped

@@ -10,7 +10,7 @@ public enum ReconcileResult {
     FAILED,
     /**
      * Someone wrote the TempoGateway (or a Secret) between the read and the write (409 Conflict): optimistic
-     * concurrency at work, not a failure. Retried with backoff, on the version the write brings.
+     * concurrency at work, not a failure. Retried with backoff; the retry reads the newer version.
      */
     CONFLICT,
     /** Deleted: cleanup done, finalizer removed. */
