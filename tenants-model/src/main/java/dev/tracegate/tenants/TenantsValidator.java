@@ -33,6 +33,9 @@ public final class TenantsValidator {
     public static final String HTTP_URL_PATTERN = "^https?://([^\\s/?#@]+@)?(\\[[0-9A-Fa-f:.]+\\]|[A-Za-z0-9]([A-Za-z0-9.-]*[A-Za-z0-9])?)"
             + "(:[0-9]{1,5})?([/?#]\\S*)?$";
 
+    /** {@link #serverUrlProblem}'s answer for anything but an http(s) URL. */
+    public static final String NOT_HTTP_URL = "must be an http(s) URL";
+
     private static final Pattern TENANT_NAME = Pattern.compile(TENANT_NAME_PATTERN);
     private static final Pattern TENANT_ID = Pattern.compile(TENANT_ID_PATTERN);
     private static final Pattern HTTP_URL = Pattern.compile(HTTP_URL_PATTERN);
@@ -80,14 +83,9 @@ public final class TenantsValidator {
     }
 
     private void checkUpstreamUrl(String at, String url) {
-        if (url == null) {
-            return;
-        }
-        if (!isHttpUrl(url)) {
-            problems.add(at + ": must be an http(s) URL");
-        } else if (URI.create(url).getRawUserInfo() != null) {
-            // The gateway sends Tempo no credentials from a URL: they would be dropped without a word.
-            problems.add(at + ": must not carry a user or password");
+        String problem = url == null ? null : serverUrlProblem(url);
+        if (problem != null) {
+            problems.add(at + ": " + problem);
         }
     }
 
@@ -222,8 +220,20 @@ public final class TenantsValidator {
         return true;
     }
 
-    /** Whether the value is an http(s) URL by {@link #HTTP_URL_PATTERN}: also the gateway's rule for its own URL settings. */
-    public static boolean isHttpUrl(String value) {
+    /**
+     * What is wrong with the URL of a server the gateway calls (Tempo, the provisioner), or {@code null}: the rule of
+     * the document's {@code upstream} and of the gateway's own URL settings alike. Either {@link #NOT_HTTP_URL}, or a
+     * user or password in it: the gateway sends no credentials taken from a URL, so they would be dropped unseen.
+     */
+    public static String serverUrlProblem(String url) {
+        if (!isHttpUrl(url)) {
+            return NOT_HTTP_URL;
+        }
+        return URI.create(url).getRawUserInfo() != null ? "must not carry a user or password" : null;
+    }
+
+    /** Whether the value is an http(s) URL by {@link #HTTP_URL_PATTERN}. */
+    private static boolean isHttpUrl(String value) {
         if (!HTTP_URL.matcher(value).matches()) {
             return false;
         }

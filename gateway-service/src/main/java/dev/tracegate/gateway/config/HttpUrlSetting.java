@@ -19,7 +19,7 @@ public final class HttpUrlSetting {
      * @throws io.quarkus.runtime.configuration.ConfigurationException naming the key (see {@link BadSetting})
      */
     public static URI validated(String key, String value) {
-        return checked(key, value.trim(), "must be an http(s) URL");
+        return checked(key, value.trim(), TenantsValidator.NOT_HTTP_URL);
     }
 
     /** An HTTP/2 server given as {@code host:port} (or as a URL): the distributor's OTLP gRPC port. */
@@ -29,16 +29,13 @@ public final class HttpUrlSetting {
                 "must be host:port or an http(s) URL");
     }
 
-    private static URI checked(String key, String url, String problem) {
-        if (!TenantsValidator.isHttpUrl(url)) {
-            throw BadSetting.refused(key, problem);
+    /** @param notHttp what to say when it is no http(s) URL at all, in the words of the setting's own form */
+    private static URI checked(String key, String url, String notHttp) {
+        String problem = TenantsValidator.serverUrlProblem(url);
+        if (problem != null) {
+            throw BadSetting.refused(key, problem.equals(TenantsValidator.NOT_HTTP_URL) ? notHttp : problem);
         }
-        URI base = baseUri(url);
-        if (base.getRawUserInfo() != null) {
-            // The gateway sends no credentials taken from a URL: they would be dropped, and logged with it.
-            throw BadSetting.refused(key, "must not carry a user or password");
-        }
-        return base;
+        return baseUri(url);
     }
 
     /**
