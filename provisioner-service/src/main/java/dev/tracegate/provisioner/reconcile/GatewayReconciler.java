@@ -25,6 +25,7 @@ import dev.tracegate.provisioner.tempooperator.TenantsSource;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import jakarta.enterprise.context.ApplicationScoped;
+import java.net.HttpURLConnection;
 import java.util.ArrayList;
 import java.time.Duration;
 import java.time.Instant;
@@ -46,7 +47,6 @@ public class GatewayReconciler {
     private static final Logger LOG = Logger.getLogger(GatewayReconciler.class);
     /** Secret names listed in one Event before "and N more". */
     private static final int EVENT_NAMES = 20;
-    private static final int HTTP_CONFLICT = 409;
 
     private final GatewayWatch watch;
     private final Finalizers finalizers;
@@ -100,7 +100,7 @@ public class GatewayReconciler {
         } catch (KubernetesClientException e) {
             // The backoff retry sees the new state. A conflict is routine (a user or the provisioner's own earlier
             // write changed the object since the informer's copy): no warning for it.
-            if (e.getCode() == HTTP_CONFLICT) {
+            if (e.getCode() == HttpURLConnection.HTTP_CONFLICT) {
                 LOG.debugf("Reconcile of TempoGateway %s met a newer version: retrying", key);
                 return ReconcileResult.CONFLICT;
             }

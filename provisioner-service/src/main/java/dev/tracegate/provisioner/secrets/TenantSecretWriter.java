@@ -9,6 +9,7 @@ import io.fabric8.kubernetes.api.model.SecretBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import jakarta.enterprise.context.ApplicationScoped;
+import java.net.HttpURLConnection;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -25,7 +26,6 @@ import org.jboss.logging.Logger;
 @ApplicationScoped
 public class TenantSecretWriter {
     private static final Logger LOG = Logger.getLogger(TenantSecretWriter.class);
-    private static final int HTTP_CONFLICT = 409;
 
     private final KubernetesClient client;
     private final WrittenSecrets written;
@@ -47,7 +47,7 @@ public class TenantSecretWriter {
         try {
             return cached.isPresent() ? applyTo(gateway, desired, cached.get()) : create(gateway, desired);
         } catch (KubernetesClientException e) {
-            if (e.getCode() != HTTP_CONFLICT) {
+            if (e.getCode() != HttpURLConnection.HTTP_CONFLICT) {
                 throw e;
             }
             LOG.debugf("Secret %s/%s changed since the cache saw it: reading it again", gateway.getMetadata().getNamespace(), desired.name());

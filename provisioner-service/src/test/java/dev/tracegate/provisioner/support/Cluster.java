@@ -6,6 +6,7 @@ import io.fabric8.kubernetes.api.model.Event;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
+import java.net.HttpURLConnection;
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
 import java.util.List;
@@ -15,7 +16,6 @@ import java.util.function.Supplier;
 
 /** What a person would look at with kubectl, for assertions. */
 public final class Cluster {
-    private static final int HTTP_CONFLICT = 409;
     private static final int EDIT_ATTEMPTS = 5;
 
     private final KubernetesClient client;
@@ -63,7 +63,7 @@ public final class Cluster {
             try {
                 return edit.get();
             } catch (KubernetesClientException e) {
-                if (e.getCode() != HTTP_CONFLICT || attempt == EDIT_ATTEMPTS) {
+                if (e.getCode() != HttpURLConnection.HTTP_CONFLICT || attempt == EDIT_ATTEMPTS) {
                     throw e;
                 }
             }
