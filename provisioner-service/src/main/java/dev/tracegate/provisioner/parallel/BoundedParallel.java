@@ -27,13 +27,6 @@ public class BoundedParallel {
      * @param failure the first exception a call threw, or null; items not started by then were not run
      */
     public record Results<R>(List<R> done, RuntimeException failure) {
-        /** The results, or the failure thrown. */
-        public List<R> orThrow() {
-            if (failure != null) {
-                throw failure;
-            }
-            return done;
-        }
     }
 
     private final int limit;

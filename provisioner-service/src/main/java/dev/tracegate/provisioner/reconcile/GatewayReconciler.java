@@ -134,6 +134,8 @@ public class GatewayReconciler {
         TenantSecretSync.Report secretReport = secretSync.sync(effective, secrets, watch.cachedSecrets());
         configs.awaitWrites(gateway.key(), written(gateway, secretReport.writes()));
         recordWrites(gateway, secretReport.writes());
+        // Told above even when another write failed: the retry finds those Secrets in sync and writes no Event.
+        secretReport.throwIfFailed();
         // Secrets just written are newer than the cache: build the configuration from them.
         SecretLookup current = secrets.overlaidWith(secretReport.written());
         ConfigResolution config = fromOperator != null && !tracegateGateway
@@ -227,12 +229,13 @@ public class GatewayReconciler {
                     + ": the datasources of " + gateway.key() + " are left in Grafana " + gateway.getSpec().grafana.url
                     + " (delete them there by hand); last error: " + cleanup.message());
         }
+        // First the finalizer: a removal that conflicts is retried, and the Event must not be told twice.
+        finalizers.remove(gateway);
         if (cleanup.complete()) {
             events.record(gateway, GatewayEventRecorder.NORMAL, "CleanedUp", cleanup.message());
         } else {
             events.record(gateway, GatewayEventRecorder.WARNING, "CleanupAbandoned", cleanup.message());
         }
-        finalizers.remove(gateway);
         lastWorkingGrafana.forget(gateway.key());
         forgetUnnamedTempoResources();
         LOG.infof("TempoGateway %s deleted: %s", gateway.key(), cleanup.message());

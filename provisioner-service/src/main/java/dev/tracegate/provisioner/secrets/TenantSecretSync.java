@@ -22,10 +22,19 @@ public class TenantSecretSync {
     }
 
     /**
-     * @param plan   what was wanted
-     * @param writes one entry per desired Secret, then the deleted stale ones
+     * @param plan    what was wanted
+     * @param writes  one entry per desired Secret written, then the deleted stale ones
+     * @param failure the first write that threw, or null; then {@code writes} holds the writes that succeeded
+     *                before it and no Secret was deleted
      */
-    public record Report(SecretSyncPlan plan, List<SecretWrite> writes) {
+    public record Report(SecretSyncPlan plan, List<SecretWrite> writes, RuntimeException failure) {
+        /** Throws the failed write's exception, if one failed: call it once the writes that did succeed are told. */
+        public void throwIfFailed() {
+            if (failure != null) {
+                throw failure;
+            }
+        }
+
         /** The Secrets as they are after the writes: fresher than the informer cache for the rest of this reconcile. */
         public List<Secret> written() {
             return writes.stream().map(SecretWrite::secret).filter(Objects::nonNull).toList();
@@ -44,9 +53,12 @@ public class TenantSecretSync {
         SecretSyncPlan plan = SecretSyncPlanner.plan(gateway, secrets);
         String namespace = gateway.getMetadata().getNamespace();
         // A few at a time: a rotation rewrites every tenant's Secret, and one after the other each waits a round trip.
-        List<SecretWrite> writes = new ArrayList<>(parallel.map(plan.desired(),
-                desired -> writer.apply(gateway, desired, cached.find(namespace, desired.name()))).orThrow());
-        writes.addAll(writer.deleteStale(gateway, plan.referencedNames()));
-        return new Report(plan, writes);
+        BoundedParallel.Results<SecretWrite> applied = parallel.map(plan.desired(),
+                desired -> writer.apply(gateway, desired, cached.find(namespace, desired.name())));
+        List<SecretWrite> writes = new ArrayList<>(applied.done());
+        if (applied.failure() == null) {
+            writes.addAll(writer.deleteStale(gateway, plan.referencedNames()));
+        }
+        return new Report(plan, writes, applied.failure());
     }
 }

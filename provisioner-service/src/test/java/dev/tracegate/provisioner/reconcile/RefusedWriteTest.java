@@ -1,0 +1,128 @@
+package dev.tracegate.provisioner.reconcile;
+
+import static dev.tracegate.provisioner.support.Fixtures.GATEWAY;
+import static dev.tracegate.provisioner.support.Fixtures.TENANT_SECRET;
+import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.tracegate.provisioner.crd.TempoGateway;
+import dev.tracegate.provisioner.status.Conditions;
+import dev.tracegate.provisioner.support.Cluster;
+import dev.tracegate.provisioner.support.Fixtures;
+import dev.tracegate.provisioner.support.KubernetesMockSetup;
+import io.fabric8.kubernetes.api.model.Event;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.quarkus.test.junit.QuarkusTest;
+import io.quarkus.test.kubernetes.client.KubernetesServer;
+import io.quarkus.test.kubernetes.client.KubernetesTestServer;
+import io.quarkus.test.kubernetes.client.WithKubernetesTestServer;
+import jakarta.inject.Inject;
+import java.time.Duration;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Writes the API server refuses are retried, and what the provisioner tells about its writes loses nothing and says
+ * nothing twice. A 409 Conflict (the object changed since the informer's copy: a user's edit, a GitOps sync) is
+ * routine: counted as a conflict, not as a failure that the TracegateProvisionerDatasourcesNotSynced alert counts.
+ */
+@QuarkusTest
+@WithKubernetesTestServer(crud = true, setup = KubernetesMockSetup.class)
+class RefusedWriteTest {
+    /** What the API server answers to a write that carries an outdated resourceVersion. */
+    static final String CONFLICT = """
+            {"kind": "Status", "apiVersion": "v1", "status": "Failure", "reason": "Conflict", "code": 409,
+             "message": "Operation cannot be fulfilled on tempogateways.tracegate.dev \\"tempo-foo\\": the object has been modified; please apply your changes to the latest version and try again"}
+            """;
+    /**
+     * What the API server answers when an admission webhook denies a write (the client retries a 5xx by itself, so
+     * a refusal that reaches the provisioner is a 4xx like this one).
+     */
+    static final String DENIED = """
+            {"kind": "Status", "apiVersion": "v1", "status": "Failure", "reason": "Forbidden", "code": 403,
+             "message": "admission webhook \\"secrets.policy.example\\" denied the request: Secret writes are frozen"}
+            """;
+
+    @KubernetesTestServer
+    KubernetesServer mockServer;
+
+    @Inject
+    KubernetesClient client;
+
+    @Inject
+    MeterRegistry meters;
+
+    double reconciles(String result) {
+        return meters.counter("tracegate.provisioner.reconciles", "result", result).count();
+    }
+
+    @Test
+    void aConflictingStatusWriteIsRetriedAndCountedAsAConflict() {
+        Cluster cluster = new Cluster(client);
+        String namespace = Fixtures.freshNamespace();
+        cluster.apply(Fixtures.grafanaOAuthSecret(namespace, "grafana", "s3cret"));
+        mockServer.expect().put()
+                .withPath("/apis/tracegate.dev/v1alpha1/namespaces/" + namespace + "/tempogateways/" + GATEWAY + "/status")
+                .andReturn(409, CONFLICT).once();
+        double conflicts = reconciles("conflict");
+
+        cluster.create(Fixtures.seedGateway(namespace));
+
+        await().atMost(Duration.ofSeconds(20)).until(() -> cluster.conditionIs(namespace, Conditions.READY, "True"));
+        // At least: another TempoGateway of this application may meet a conflict of its own meanwhile.
+        assertTrue(reconciles("conflict") >= conflicts + 1, "the refused status write, counted as a conflict");
+    }
+
+    @Test
+    void aConflictingFinalizerRemovalIsRetriedAndTheCleanupToldOnce() {
+        Cluster cluster = new Cluster(client);
+        String namespace = Fixtures.freshNamespace();
+        cluster.apply(Fixtures.grafanaOAuthSecret(namespace, "grafana", "s3cret"));
+        cluster.create(Fixtures.seedGateway(namespace));
+        await().atMost(Duration.ofSeconds(20)).until(() -> cluster.conditionIs(namespace, Conditions.READY, "True"));
+        // The finalizer is in by now: the next patch of the TempoGateway itself is its removal.
+        mockServer.expect().patch()
+                .withPath("/apis/tracegate.dev/v1alpha1/namespaces/" + namespace + "/tempogateways/" + GATEWAY)
+                .andReturn(409, CONFLICT).once();
+
+        client.resources(TempoGateway.class).inNamespace(namespace).withName(GATEWAY).delete();
+
+        await().atMost(Duration.ofSeconds(20)).until(() -> cluster.gateway(namespace) == null
+                && !eventsOf(cluster, namespace, "CleanedUp").isEmpty());
+        assertEquals(1, eventsOf(cluster, namespace, "CleanedUp").size(), () -> eventsOf(cluster, namespace, "CleanedUp").toString());
+    }
+
+    @Test
+    void whenOneTenantSecretCannotBeWrittenTheOthersWrittenMeanwhileAreStillTold() {
+        Cluster cluster = new Cluster(client);
+        String namespace = Fixtures.freshNamespace();
+        TempoGateway gateway = Fixtures.seedGateway(namespace);
+        gateway.getSpec().tenants.authentication.add(Fixtures.tenant("dev", "oidc-dev"));
+        gateway.getSpec().tenants.authentication.add(Fixtures.tenant("ops", "oidc-ops"));
+        cluster.apply(Fixtures.grafanaOAuthSecret(namespace, "grafana", "first-secret"));
+        cluster.create(gateway);
+        await().atMost(Duration.ofSeconds(20)).until(() -> cluster.conditionIs(namespace, Conditions.READY, "True"));
+        // The last Secret of the plan: the other two are written (or on their way) before its write fails.
+        mockServer.expect().put().withPath("/api/v1/namespaces/" + namespace + "/secrets/oidc-ops")
+                .andReturn(403, DENIED).once();
+
+        cluster.apply(Fixtures.grafanaOAuthSecret(namespace, "grafana", "second-secret"));
+
+        List<String> secrets = List.of(TENANT_SECRET, "oidc-dev", "oidc-ops");
+        await().atMost(Duration.ofSeconds(20)).until(() -> secrets.stream()
+                .allMatch(name -> "second-secret".equals(cluster.secretValue(namespace, name, "clientSecret"))));
+        await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> {
+            List<String> told = eventsOf(cluster, namespace, "SecretUpdated").stream().map(Event::getMessage).toList();
+            for (String name : secrets) {
+                assertEquals(1, told.stream().filter(message -> message.matches(".*\\b" + name + "\\b.*")).count(),
+                        name + " named in exactly one of " + told);
+            }
+        });
+    }
+
+    private static List<Event> eventsOf(Cluster cluster, String namespace, String reason) {
+        return cluster.events(namespace).stream().filter(e -> reason.equals(e.getReason())).toList();
+    }
+}
