@@ -14,7 +14,7 @@
 #   CONNECTIONS=32     wrk / h2load connections    THREADS=1   wrk threads (one core for load and upstream)
 #   CASES="startup search otlp10k otlp1m tokens grpc download idle latency"   (see bench/README.md)
 #   CONTENDERS="nginx gateway apache vertx direct"   nginx is always run: it is the reference of every ratio
-#   TOKENS=12000       distinct tokens of the tokens case (more than the gateway's token cache holds: 10,000)
+#   TOKENS=12000       distinct tokens of the tokens case (more than the gateway's token cache holds: 2,000 by default)
 #   IDLE_CONNECTIONS=200   LATENCY_FRACTION=0.5 (open-loop rate, fraction of nginx's search peak)
 #   PROXY_CORE=0  LOAD_CORE=1   cores for the contender and for everything else (PIN=0: no pinning, shares cores)
 #   JAVA=java          JVM of the gateway and the bare proxy    JAVA_OPTS=""   the gateway's flags (JVM defaults)
@@ -839,8 +839,8 @@ REPORT=$WORK/report.md
             otlp1m) printf '### POST OTLP/HTTP, %s B JSON body\n\n' "$(stat -c %s "$OTLP_1M")" ;;
             grpc) printf '### OTLP gRPC TraceService/Export, %s B message (h2load, prior-knowledge HTTP/2, one stream per connection; Apache not run)\n\n' "$(stat -c %s "$GRPC_BODY")" ;;
             tokens)
-                if (( TOKENS > 10000 )); then
-                    printf '### GET search, %s distinct tokens in rotation (each token comes back after %s others: the gateway'"'"'s cache of 10,000 cannot help)\n\n' "$TOKENS" "$TOKENS"
+                if (( TOKENS > 2000 )); then
+                    printf '### GET search, %s distinct tokens in rotation (each token comes back after %s others: the gateway'"'"'s cache of 2,000 cannot help)\n\n' "$TOKENS" "$TOKENS"
                 else
                     printf '### GET search, %s distinct tokens in rotation (fewer than the gateway'"'"'s token cache holds: it helps after the first pass)\n\n' "$TOKENS"
                 fi ;;

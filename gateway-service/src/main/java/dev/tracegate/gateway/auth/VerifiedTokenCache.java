@@ -59,7 +59,10 @@ public final class VerifiedTokenCache {
     private record Entry(OidcTenantConfig config, Caller caller, long expiresAtMillis) {
     }
 
-    /** All cached tokens together: 8 MiB (about 6,000 typical 1.3 KB tokens, a Keycloak access token's size). */
+    /**
+     * All cached tokens together: 8 MiB, so that even 2,000 (the default size) unusually large tokens of 4 KB fit;
+     * typical tokens (a Keycloak access token is about 1.3 KB) reach the entry limit long before this one.
+     */
     static final long MAX_TOKEN_CHARS = 8L << 20;
 
     private final ConcurrentHashMap<Key, Entry> entries = new ConcurrentHashMap<>();

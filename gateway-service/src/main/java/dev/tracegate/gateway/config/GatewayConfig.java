@@ -115,8 +115,13 @@ public interface GatewayConfig {
         @WithDefault("true")
         boolean requireAudience();
 
-        /** How many verified bearer tokens are remembered until they expire; 0 verifies every request. */
-        @WithDefault("10000")
+        /**
+         * How many verified bearer tokens are remembered until they expire; 0 verifies every request. Each costs its
+         * length and more in heap, twice over while the cache turns over (Serial GC keeps the old copies until a full
+         * collection): 10,000 held the gateway 15-20 MiB above 2,000 after a load of many tokens (bench/README.md).
+         * 2,000 distinct callers' tokens within {@code token-cache-max-age} is more than a replica usually sees.
+         */
+        @WithDefault("2000")
         int tokenCacheSize();
 
         /** The longest a verified token is remembered, even if it expires later. */
