@@ -130,7 +130,7 @@ public class GatewayReconciler {
         }
         boolean tracegateGateway = throughGateway && (fromOperator == null || !fromOperator.operatorGateway());
 
-        SecretLookup secrets = watch.secrets();
+        SecretLookup secrets = watch.secretsFor(gateway.key());
         TenantSecretSync.Report secretReport = secretSync.sync(effective, secrets, watch.cachedSecrets());
         configs.awaitWrites(gateway.key(), written(gateway, secretReport.writes()));
         recordWrites(gateway, secretReport.writes());

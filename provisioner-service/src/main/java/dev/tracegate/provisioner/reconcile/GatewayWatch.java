@@ -18,6 +18,8 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.BiConsumer;
+import java.util.function.BooleanSupplier;
 import java.util.function.Consumer;
 import org.jboss.logging.Logger;
 
@@ -40,6 +42,8 @@ public class GatewayWatch {
     };
     private volatile Consumer<String> onOwnWrite = key -> {
     };
+    private volatile BiConsumer<String, BooleanSupplier> onSecretChange = (key, seen) -> {
+    };
 
     public GatewayWatch(KubernetesClient client, ProvisionerConfig config, WrittenSecrets written) {
         this.client = client;
@@ -49,11 +53,15 @@ public class GatewayWatch {
 
     /**
      * Starts the informers; {@code onChange} receives the key of each affected gateway (also at every resync),
+     * {@code onSecretChange} the key of each gateway that names a Secret someone changed, with whether the gateway's
+     * last reconcile read that very version already (ask when deciding: a reconcile running now may still read it),
      * {@code onOwnWrite} the key of each gateway whose Secret the provisioner's own write changed (the caches
      * changed, nothing else did).
      */
-    public void start(Consumer<String> onChange, Consumer<String> onOwnWrite) {
+    public void start(Consumer<String> onChange, BiConsumer<String, BooleanSupplier> onSecretChange,
+                      Consumer<String> onOwnWrite) {
         this.onChange = onChange;
+        this.onSecretChange = onSecretChange;
         this.onOwnWrite = onOwnWrite;
         long resyncMillis = config.resyncInterval().toMillis();
         for (Optional<String> namespace : namespaces()) {
@@ -111,6 +119,14 @@ public class GatewayWatch {
         return secrets.lookup();
     }
 
+    /**
+     * As {@link #secrets()}, for the reconcile of this TempoGateway: a later change event of a Secret it names
+     * reconciles it only if it brings a version this reconcile did not read.
+     */
+    public SecretLookup secretsFor(String gatewayKey) {
+        return secrets.lookupFor(gatewayKey);
+    }
+
     /** The Secrets as the informers hold them, without asking the API server for the others. */
     public SecretLookup cachedSecrets() {
         return secrets.cached();
@@ -155,7 +171,11 @@ public class GatewayWatch {
             LOG.debugf("Secret %s/%s changed (resourceVersion %s): reconciling %s", secret.getMetadata().getNamespace(),
                     secret.getMetadata().getName(), secret.getMetadata().getResourceVersion(), gateways);
         }
-        gateways.forEach(ownWrite ? onOwnWrite : onChange);
+        if (ownWrite) {
+            gateways.forEach(onOwnWrite);
+            return;
+        }
+        gateways.forEach(g -> onSecretChange.accept(g, () -> secrets.alreadyRead(g, secret)));
     }
 
     /** Gateway events, less the ones our own status writes cause. */
@@ -192,6 +212,7 @@ public class GatewayWatch {
 
         @Override
         public void onDelete(TempoGateway gateway, boolean deletedFinalStateUnknown) {
+            secrets.forget(gateway.key());
             followNamedSecrets();
             onChange.accept(gateway.key());
         }

@@ -44,6 +44,9 @@ public class ProvisionerLifecycle {
         watch.start(key -> {
             configs.changed(key);
             queue.enqueue(key);
+        }, (key, seen) -> {
+            configs.changed(key);
+            queue.enqueueUnlessSeen(key, seen);
         }, configs::changed);
         leadership.start(() -> watch.gatewayKeys().forEach(queue::enqueue));
         LOG.info("Provisioner started");

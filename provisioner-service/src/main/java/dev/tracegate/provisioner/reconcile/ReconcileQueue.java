@@ -4,14 +4,17 @@ import dev.tracegate.provisioner.config.ProvisionerConfig;
 import io.micrometer.core.instrument.MeterRegistry;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.BooleanSupplier;
 import java.util.function.Function;
 import org.jboss.logging.Logger;
 
@@ -31,6 +34,8 @@ public class ReconcileQueue {
     private final Set<String> queued = new HashSet<>();
     private final Set<String> running = new HashSet<>();
     private final Set<String> again = new HashSet<>();
+    /** News that came while a key ran, each saying whether that run has seen it: the key runs again if one has not. */
+    private final Map<String, List<BooleanSupplier>> againUnlessSeen = new HashMap<>();
     private final Map<String, Integer> failures = new HashMap<>();
     private volatile Function<String, ReconcileResult> reconciler = key -> ReconcileResult.SKIPPED;
 
@@ -66,6 +71,18 @@ public class ReconcileQueue {
         }
     }
 
+    /**
+     * As {@link #enqueue}, for news that the key's last reconcile may have taken in already (a Secret it read, a new
+     * watch listing it): {@code seen} is asked when the key is idle, or once the run in progress ends.
+     */
+    public synchronized void enqueueUnlessSeen(String key, BooleanSupplier seen) {
+        if (running.contains(key)) {
+            againUnlessSeen.computeIfAbsent(key, k -> new ArrayList<>()).add(seen);
+        } else if (!queued.contains(key) && !seen.getAsBoolean()) {
+            enqueue(key);
+        }
+    }
+
     private void run(String key) {
         synchronized (this) {
             queued.remove(key);
@@ -94,7 +111,9 @@ public class ReconcileQueue {
             } else {
                 failures.remove(key);
             }
-            if (again.remove(key)) {
+            boolean asked = again.remove(key);
+            List<BooleanSupplier> news = againUnlessSeen.remove(key);
+            if (asked || news != null && news.stream().anyMatch(seen -> !seen.getAsBoolean())) {
                 enqueue(key);
             }
         }

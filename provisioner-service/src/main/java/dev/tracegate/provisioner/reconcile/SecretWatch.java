@@ -32,6 +32,13 @@ final class SecretWatch {
     private final WrittenSecrets written;
     private final List<SharedIndexInformer<Secret>> owned = new CopyOnWriteArrayList<>();
     private final Map<String, SharedIndexInformer<Secret>> named = new ConcurrentHashMap<>();
+    /**
+     * Per TempoGateway ("namespace/name"), the resourceVersion of each Secret watched by name that its last reconcile
+     * read ({@link #ABSENT} when there was none), so that the watch's news of that very version does not reconcile
+     * it once more: a new watch lists its Secret as added just as the TempoGateway that started it reads it.
+     */
+    private final Map<String, Map<String, String>> readBy = new ConcurrentHashMap<>();
+    private static final String ABSENT = "";
 
     /**
      * {@code onChange} receives every Secret watched that was added, changed or deleted, and whether that was the
@@ -88,6 +95,31 @@ final class SecretWatch {
                 .or(() -> Optional.ofNullable(client.secrets().inNamespace(namespace).withName(name).get()));
     }
 
+    /** As {@link #lookup()}, remembering which version of each Secret watched by name this TempoGateway read. */
+    SecretLookup lookupFor(String gatewayKey) {
+        SecretLookup all = lookup();
+        return (namespace, name) -> {
+            Optional<Secret> found = all.find(namespace, name);
+            String key = namespace + "/" + name;
+            if (named.containsKey(key)) {
+                readBy.computeIfAbsent(gatewayKey, g -> new ConcurrentHashMap<>())
+                        .put(key, found.map(s -> s.getMetadata().getResourceVersion()).orElse(ABSENT));
+            }
+            return found;
+        };
+    }
+
+    /** Whether this TempoGateway's reconcile read this very version of the Secret (never true of a deletion). */
+    boolean alreadyRead(String gatewayKey, Secret secret) {
+        Map<String, String> read = readBy.get(gatewayKey);
+        String key = secret.getMetadata().getNamespace() + "/" + secret.getMetadata().getName();
+        return read != null && Objects.equals(read.get(key), secret.getMetadata().getResourceVersion());
+    }
+
+    void forget(String gatewayKey) {
+        readBy.remove(gatewayKey);
+    }
+
     /** From the caches only: empty when no cache holds the Secret (it may still exist). */
     SecretLookup cached() {
         return (namespace, name) -> {
@@ -136,6 +168,8 @@ final class SecretWatch {
 
         @Override
         public void onDelete(Secret secret, boolean deletedFinalStateUnknown) {
+            String key = secret.getMetadata().getNamespace() + "/" + secret.getMetadata().getName();
+            readBy.values().forEach(read -> read.remove(key));
             written.forget(secret);
             onChange.accept(secret, false);
         }

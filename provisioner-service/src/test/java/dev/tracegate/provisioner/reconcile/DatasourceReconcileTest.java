@@ -170,6 +170,18 @@ class DatasourceReconcileTest {
     }
 
     @Test
+    void aNewGatewayIsReconciledOnceNotAgainWhenTheWatchesOfItsSecretsStart() {
+        cluster.create(withGrafana());
+        await().atMost(Duration.ofSeconds(20)).until(() -> cluster.conditionIs(namespace, Conditions.READY, "True"));
+
+        // The watches of the Secrets it names start with it, and list what its reconcile has read already: each
+        // reconcile asks Grafana for the datasources once, so a second one would show as a second list here.
+        await().during(Duration.ofSeconds(2)).atMost(Duration.ofSeconds(5)).untilAsserted(() -> assertEquals(1,
+                grafana.requests().stream().filter(r -> r.method().equals("GET") && r.path().equals("/api/datasources")).count(),
+                () -> grafana.requests().stream().map(r -> r.method() + " " + r.path()).toList().toString()));
+    }
+
+    @Test
     void aDatasourceDeletedInGrafanaComesBackAtTheNextResyncOrChange() {
         cluster.create(withGrafana());
         await().atMost(Duration.ofSeconds(20)).until(() -> grafana.datasource(uid(TENANT)).isPresent());

@@ -98,11 +98,8 @@ class RefusedWriteTest {
     void whenOneTenantSecretCannotBeWrittenTheOthersWrittenMeanwhileAreStillTold() {
         Cluster cluster = new Cluster(client);
         String namespace = Fixtures.freshNamespace();
-        TempoGateway gateway = Fixtures.seedGateway(namespace);
-        gateway.getSpec().tenants.authentication.add(Fixtures.tenant("dev", "oidc-dev"));
-        gateway.getSpec().tenants.authentication.add(Fixtures.tenant("ops", "oidc-ops"));
         cluster.apply(Fixtures.grafanaOAuthSecret(namespace, "grafana", "first-secret"));
-        cluster.create(gateway);
+        cluster.create(Fixtures.seedGatewayWith(namespace, "dev", "ops"));
         await().atMost(Duration.ofSeconds(20)).until(() -> cluster.conditionIs(namespace, Conditions.READY, "True"));
         // The last Secret of the plan: the other two are written (or on their way) before its write fails.
         mockServer.expect().put().withPath("/api/v1/namespaces/" + namespace + "/secrets/oidc-ops")

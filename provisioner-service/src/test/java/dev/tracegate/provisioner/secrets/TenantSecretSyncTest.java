@@ -109,11 +109,8 @@ class TenantSecretSyncTest {
 
     @Test
     void aRotationReachingManyTenantsIsOneEventNamingTheirSecrets() {
-        TempoGateway gateway = Fixtures.seedGateway(namespace);
-        gateway.getSpec().tenants.authentication.add(Fixtures.tenant("dev", "oidc-dev"));
-        gateway.getSpec().tenants.authentication.add(Fixtures.tenant("ops", "oidc-ops"));
         cluster.apply(Fixtures.grafanaOAuthSecret(namespace, "grafana", "first-secret"));
-        cluster.create(gateway);
+        cluster.create(Fixtures.seedGatewayWith(namespace, "dev", "ops"));
         await().atMost(Duration.ofSeconds(20)).until(() -> cluster.conditionIs(namespace, Conditions.READY, "True"));
 
         cluster.apply(Fixtures.grafanaOAuthSecret(namespace, "grafana", "second-secret"));

@@ -75,6 +75,15 @@ public final class Fixtures {
         return gateway;
     }
 
+    /** The seed's gateway with more tenants, each reading its own Secret {@code oidc-<tenant>}. */
+    public static TempoGateway seedGatewayWith(String namespace, String... tenants) {
+        TempoGateway gateway = seedGateway(namespace);
+        for (String name : tenants) {
+            gateway.getSpec().tenants.authentication.add(tenant(name, "oidc-" + name));
+        }
+        return gateway;
+    }
+
     public static TenantAuthentication tenant(String name, String secret) {
         TenantAuthentication tenant = new TenantAuthentication();
         tenant.tenantName = name;
