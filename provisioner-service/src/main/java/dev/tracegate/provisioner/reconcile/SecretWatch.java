@@ -26,6 +26,7 @@ import org.jboss.logging.Logger;
  */
 final class SecretWatch {
     private static final Logger LOG = Logger.getLogger(SecretWatch.class);
+    private static final String ABSENT = "";
 
     private final KubernetesClient client;
     private final BiConsumer<Secret, Boolean> onChange;
@@ -38,7 +39,6 @@ final class SecretWatch {
      * it once more: a new watch lists its Secret as added just as the TempoGateway that started it reads it.
      */
     private final Map<String, Map<String, String>> readBy = new ConcurrentHashMap<>();
-    private static final String ABSENT = "";
 
     /**
      * {@code onChange} receives every Secret watched that was added, changed or deleted, and whether that was the
