@@ -1,0 +1,46 @@
+package dev.tracegate.testsupport;
+
+import java.lang.reflect.Method;
+import java.lang.reflect.Modifier;
+import java.util.Locale;
+import java.util.Map;
+import java.util.TreeMap;
+
+import io.smallrye.config.ConfigMapping;
+import io.smallrye.config.WithDefault;
+import io.smallrye.config.WithName;
+
+/** The keys of a {@code @ConfigMapping} interface as an operator writes them, each with its {@code @WithDefault}. */
+public final class ConfigKeys {
+
+    private ConfigKeys() {
+    }
+
+    /** Key to default (null when it has none), in key order; groups (nested interfaces of the mapping) walked into. */
+    public static Map<String, String> of(Class<?> mapping) {
+        Map<String, String> keys = new TreeMap<>();
+        collect(mapping.getAnnotation(ConfigMapping.class).prefix(), mapping, mapping, keys);
+        return keys;
+    }
+
+    private static void collect(String prefix, Class<?> group, Class<?> mapping, Map<String, String> keys) {
+        for (Method method : group.getDeclaredMethods()) {
+            if (method.isSynthetic() || method.isDefault() || Modifier.isStatic(method.getModifiers())) {
+                continue;
+            }
+            WithName named = method.getAnnotation(WithName.class);
+            String key = prefix + "." + (named != null ? named.value() : kebab(method.getName()));
+            Class<?> type = method.getReturnType();
+            if (type.isInterface() && type.getEnclosingClass() == mapping) {
+                collect(key, type, mapping, keys);
+            } else {
+                WithDefault fallback = method.getAnnotation(WithDefault.class);
+                keys.put(key, fallback == null ? null : fallback.value());
+            }
+        }
+    }
+
+    private static String kebab(String name) {
+        return name.replaceAll("([a-z0-9])([A-Z])", "$1-$2").toLowerCase(Locale.ROOT);
+    }
+}
