@@ -2,9 +2,12 @@ package dev.tracegate.testsupport;
 
 import java.lang.reflect.Method;
 import java.lang.reflect.Modifier;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.function.Function;
 
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
@@ -21,6 +24,23 @@ public final class ConfigKeys {
         Map<String, String> keys = new TreeMap<>();
         collect(mapping.getAnnotation(ConfigMapping.class).prefix(), mapping, mapping, keys);
         return keys;
+    }
+
+    /**
+     * What a document of these keys gets wrong: a key that none of its rows names, or whose rows do not state the
+     * key's default.
+     */
+    public static List<String> undocumented(Map<String, String> keys, Function<String, List<String>> rowsNaming) {
+        List<String> problems = new ArrayList<>();
+        keys.forEach((key, fallback) -> {
+            List<String> rows = rowsNaming.apply(key);
+            if (rows.isEmpty()) {
+                problems.add(key + ": no row names it");
+            } else if (fallback != null && rows.stream().noneMatch(row -> row.contains(fallback))) {
+                problems.add(key + ": its row does not state the default " + fallback);
+            }
+        });
+        return problems;
     }
 
     private static void collect(String prefix, Class<?> group, Class<?> mapping, Map<String, String> keys) {
