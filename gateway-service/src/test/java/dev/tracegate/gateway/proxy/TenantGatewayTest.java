@@ -25,6 +25,7 @@ import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.http.ContentType;
+import io.restassured.path.json.JsonPath;
 
 import dev.tracegate.gateway.testsupport.KeycloakTestResource;
 import dev.tracegate.gateway.testsupport.RecordedRequest;
@@ -266,10 +267,11 @@ class TenantGatewayTest {
     @Test
     void readinessNamesEachTenantAndItsIssuer() {
         // Each tenant's issuer is probed on its own: wait for both verdicts.
-        org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(10)).until(() -> "reachable".equals(
-                given().get(ready).then().extract().path("checks.find { it.name == 'tenants' }.data.'tenant.team-a.issuer'"))
-                && "reachable".equals(
-                given().get(ready).then().extract().path("checks.find { it.name == 'tenants' }.data.'tenant.team-b.issuer'")));
+        org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(10)).until(() -> {
+            JsonPath readiness = given().get(ready).then().extract().jsonPath();
+            return "reachable".equals(readiness.getString("checks.find { it.name == 'tenants' }.data.'tenant.team-a.issuer'"))
+                    && "reachable".equals(readiness.getString("checks.find { it.name == 'tenants' }.data.'tenant.team-b.issuer'"));
+        });
         given().when().get(ready).then().statusCode(200)
                 .body("status", equalTo("UP"))
                 .body("checks.find { it.name == 'tenants' }.name", equalTo("tenants"))

@@ -19,6 +19,7 @@ import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.QuarkusTestProfile;
 import io.quarkus.test.junit.TestProfile;
 import io.restassured.http.ContentType;
+import io.restassured.path.json.JsonPath;
 
 import dev.tracegate.gateway.testsupport.KeycloakTestResource;
 import dev.tracegate.gateway.testsupport.TempoStandInResource;
@@ -82,8 +83,9 @@ class UpstreamFailureTest {
                 .then().statusCode(200);
         // Each tenant's issuer is probed on its own: wait for both verdicts.
         await().atMost(Duration.ofSeconds(10)).until(() -> {
-            String gone = given().get(ready).then().extract().path("checks.find { it.name == 'tenants' }.data.'tenant.team-gone.issuer'");
-            String up = given().get(ready).then().extract().path("checks.find { it.name == 'tenants' }.data.'tenant.team-a.issuer'");
+            JsonPath readiness = given().get(ready).then().extract().jsonPath();
+            String gone = readiness.getString("checks.find { it.name == 'tenants' }.data.'tenant.team-gone.issuer'");
+            String up = readiness.getString("checks.find { it.name == 'tenants' }.data.'tenant.team-a.issuer'");
             return gone != null && gone.startsWith("unreachable") && "reachable".equals(up);
         });
         given().get(ready).then().statusCode(200);
