@@ -4,7 +4,6 @@ import java.net.URI;
 import java.util.Collections;
 import java.util.EnumMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
@@ -115,13 +114,28 @@ public class UpstreamProxy {
                 .setConnectTimeout(config.upstream().connectTimeout().toMillis())
                 .setIdleTimeout(config.upstream().timeout().toMillis());
 
+        if (rc.response().closed()) {
+            return; // the client left while it was being authenticated: its close and exception events are past
+        }
+        // Set before the wait for a pooled connection, so that a client leaving during that wait is seen.
+        HttpClientRequest[] started = new HttpClientRequest[1];
+        rc.response().closeHandler(v -> {
+            if (started[0] != null) {
+                started[0].reset();
+            }
+        });
         client(route.upstream()).request(options).onComplete(ar -> {
             if (ar.failed()) {
                 upstreamFailed(rc, route, ar.cause());
                 return;
             }
             HttpClientRequest upstream = ar.result();
-            rc.response().closeHandler(v -> upstream.reset());
+            if (rc.response().closed()) {
+                // Nobody to answer: give the connection back rather than send Tempo half a request it waits out.
+                upstream.reset();
+                return;
+            }
+            started[0] = upstream;
             upstream.response().onComplete(res -> {
                 if (res.succeeded()) {
                     streamResponse(rc, route, res.result());
@@ -143,9 +157,18 @@ public class UpstreamProxy {
             upstream.setChunked(true);
         }
         long limit = config.limits().maxBodySize().asLongValue();
+        boolean takesBody = !(request.method() == HttpMethod.GET || request.method() == HttpMethod.HEAD);
         long[] received = {0};
         request.handler(chunk -> {
             received[0] += chunk.length();
+            if (!takesBody && received[0] > 0) {
+                // Tempo's read API takes no body; a body it is not told the length of cannot be sent anyway.
+                request.handler(null);
+                ErrorResponses.closeConnectionAfterAnswer(rc);
+                ErrorResponses.send(rc, 400, "bad_request", request.method().name() + " requests take no body");
+                upstream.reset();
+                return;
+            }
             if (received[0] > limit) {
                 request.handler(null);
                 // Answer first: resetting the upstream request fails its response at once, and that failure
@@ -161,7 +184,7 @@ public class UpstreamProxy {
             }
         });
         request.endHandler(v -> {
-            if (received[0] <= limit) {
+            if (received[0] <= limit && (takesBody || received[0] == 0)) {
                 upstream.end();
             }
         });
@@ -210,6 +233,8 @@ public class UpstreamProxy {
         if (rc.response().ended() || rc.response().closed()) {
             return;
         }
+        // The request's body, if any, was never read: the connection cannot carry another request after this answer.
+        ErrorResponses.closeConnectionAfterAnswer(rc);
         if (cause instanceof TimeoutException || cause instanceof ConnectTimeoutException) {
             metrics.upstreamError(name, "timeout");
             ErrorResponses.send(rc, 504, "upstream_timeout", component + " did not answer in time");
@@ -220,15 +245,33 @@ public class UpstreamProxy {
     }
 
     private static void copyRequestHeaders(HttpServerRequest request, MultiMap target) {
-        String connectionTokens = request.getHeader(HttpHeaders.CONNECTION);
+        Set<String> connectionOptions = connectionOptions(request);
         request.headers().forEach(h -> {
             String name = h.getKey();
-            if (NOT_FORWARDED.contains(name) || (connectionTokens != null
-                    && connectionTokens.toLowerCase(Locale.ROOT).contains(name.toLowerCase(Locale.ROOT)))) {
+            if (NOT_FORWARDED.contains(name) || connectionOptions.contains(name)) {
                 return;
             }
             target.add(name, h.getValue());
         });
+    }
+
+    /**
+     * The header names the client's {@code Connection} headers list (RFC 9110 §7.6.1): those headers are for this
+     * hop only. Every {@code Connection} line counts, and each comma-separated name is matched whole.
+     */
+    private static Set<String> connectionOptions(HttpServerRequest request) {
+        if (request.getHeader(HttpHeaders.CONNECTION) == null) {
+            return Set.of();
+        }
+        TreeSet<String> names = new TreeSet<>(String.CASE_INSENSITIVE_ORDER);
+        for (String value : request.headers().getAll(HttpHeaders.CONNECTION)) {
+            for (String name : value.split(",")) {
+                if (!name.isBlank()) {
+                    names.add(name.trim());
+                }
+            }
+        }
+        return names;
     }
 
     /** Header names compared without case and without a lower-cased copy of each name per request. */

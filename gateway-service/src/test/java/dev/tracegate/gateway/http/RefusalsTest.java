@@ -121,6 +121,25 @@ class RefusalsTest {
         assertEquals(413, h2.status, h2.body);
     }
 
+    /** Tempo's read API takes no body: one sent with a GET or HEAD is refused, however it is framed. */
+    @Test
+    void aBodyOnAReadIs400NotAnErrorOfTheGateway() throws Exception {
+        String auth = "Authorization: Bearer " + token();
+        RawHttp.Response chunked = RawHttp.chunked(gateway, "GET", ECHO, "{\"q\":1}", auth);
+        assertEquals(400, chunked.status(), chunked.body());
+        assertEquals("GET requests take no body", new JsonObject(chunked.body()).getString("message"));
+        RawHttp.Response sized = RawHttp.exchange(gateway, "GET", ECHO, new String[] { auth }, new byte[] { 'a' });
+        assertEquals(400, sized.status(), sized.body());
+        assertEquals("bad_request", new JsonObject(sized.body()).getString("error"));
+        MultiMap headers = MultiMap.caseInsensitiveMultiMap().add("authorization", "Bearer " + token());
+        Answer h2 = h2(HttpMethod.GET, ECHO, headers, new byte[] { 'a' });
+        assertEquals(400, h2.status, h2.body);
+        assertEquals(0, tempo.requests().size(), () -> "Tempo saw " + tempo.requests());
+
+        RawHttp.Response empty = RawHttp.exchange(gateway, "GET", ECHO, new String[] { auth }, new byte[0]);
+        assertEquals(200, empty.status(), "Content-Length: 0 is no body");
+    }
+
     @Test
     void pathsOutsideTheGatewaysRoutesAreJson404() throws Exception {
         for (String target : new String[] { "/anything", "/api/traces/v1/../../x", "/api/traces/v1/team-a/../../../x",

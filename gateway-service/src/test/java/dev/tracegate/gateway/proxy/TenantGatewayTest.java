@@ -28,6 +28,7 @@ import io.restassured.http.ContentType;
 import io.restassured.path.json.JsonPath;
 
 import dev.tracegate.gateway.testsupport.KeycloakTestResource;
+import dev.tracegate.gateway.testsupport.RawHttp;
 import dev.tracegate.gateway.testsupport.RecordedRequest;
 import dev.tracegate.gateway.testsupport.TempoStandIn;
 import dev.tracegate.gateway.testsupport.TempoStandInResource;
@@ -103,6 +104,20 @@ class TenantGatewayTest {
         assertFalse(seen.hasHeader("Authorization"));
         assertFalse(seen.hasHeader("Cookie"));
         assertEquals("1", seen.header("X-Grafana-Org-Id"), "other headers pass through");
+    }
+
+    /** Headers a Connection header names are for this hop only; the names are matched whole, on every line. */
+    @Test
+    void headersTheConnectionHeaderNamesStayWithTheGateway() throws Exception {
+        RawHttp.Response answer = RawHttp.get(gateway, TEAM_A + "/tempo/api/echo", "Authorization: Bearer " + token(ALICE),
+                "Connection: keep-alive, X-Accept-Range", "Connection: X-Hop", "X-Hop: 1", "X-Accept-Range: 2",
+                "Accept: application/protobuf", "X-Range: 3");
+        assertEquals(200, answer.status(), answer.body());
+        RecordedRequest seen = tempo.lastRequest();
+        assertFalse(seen.hasHeader("X-Hop"), "named on the second Connection line");
+        assertFalse(seen.hasHeader("X-Accept-Range"));
+        assertEquals("application/protobuf", seen.header("Accept"), "a part of a listed name is not that name");
+        assertEquals("3", seen.header("X-Range"));
     }
 
     @Test
@@ -266,8 +281,9 @@ class TenantGatewayTest {
 
     @Test
     void readinessNamesEachTenantAndItsIssuer() {
-        // Each tenant's issuer is probed on its own: wait for both verdicts.
-        org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(10)).until(() -> {
+        // Each tenant's issuer is probed on its own: wait for both verdicts. Probes run every 30 s; on a busy machine
+        // one may time out (5 s) and the verdict wait for the next.
+        org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(45)).until(() -> {
             JsonPath readiness = given().get(ready).then().extract().jsonPath();
             return "reachable".equals(readiness.getString("checks.find { it.name == 'tenants' }.data.'tenant.team-a.issuer'"))
                     && "reachable".equals(readiness.getString("checks.find { it.name == 'tenants' }.data.'tenant.team-b.issuer'"));

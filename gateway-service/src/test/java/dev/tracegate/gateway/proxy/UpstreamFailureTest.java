@@ -3,11 +3,19 @@ package dev.tracegate.gateway.proxy;
 import static io.restassured.RestAssured.given;
 import static org.awaitility.Awaitility.await;
 import static org.hamcrest.Matchers.equalTo;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.io.BufferedReader;
 import java.io.IOException;
+import java.io.InputStreamReader;
+import java.io.OutputStream;
 import java.net.ServerSocket;
+import java.net.Socket;
 import java.net.URL;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.Locale;
 import java.util.Map;
 
 import org.junit.jupiter.api.AfterEach;
@@ -47,6 +55,9 @@ class UpstreamFailureTest {
     @TestHTTPResource(value = "/health/ready", management = true)
     URL ready;
 
+    @TestHTTPResource("/")
+    URL gateway;
+
     @AfterEach
     void calmTempo() {
         TempoStandInResource.tempo().reset();
@@ -72,6 +83,34 @@ class UpstreamFailureTest {
                 .body("message", equalTo("Tempo distributor could not be reached"));
     }
 
+    /**
+     * The body of a push Tempo could not take is never read: the answer tells the client that its connection cannot
+     * carry another request (a client reusing it would wait behind the unread body).
+     */
+    @Test
+    void aPushWhoseBodyWasNotReadIsAnswered502WithConnectionClose() throws IOException {
+        try (Socket socket = new Socket(gateway.getHost(), gateway.getPort())) {
+            socket.setSoTimeout(20_000);
+            OutputStream out = socket.getOutputStream();
+            out.write(("POST /api/traces/v1/team-a/v1/traces HTTP/1.1\r\nHost: " + gateway.getHost()
+                    + "\r\nAuthorization: Bearer " + KeycloakTestResource.accessToken(KeycloakTestResource.ALICE)
+                    + "\r\nContent-Type: application/x-protobuf\r\nContent-Length: 1000000\r\n\r\n")
+                    .getBytes(StandardCharsets.ISO_8859_1));
+            out.write(new byte[10_000]);
+            out.flush();
+            BufferedReader in = new BufferedReader(new InputStreamReader(socket.getInputStream(), StandardCharsets.ISO_8859_1));
+            assertTrue(in.readLine().startsWith("HTTP/1.1 502 "));
+            Map<String, String> headers = new java.util.HashMap<>();
+            for (String line = in.readLine(); !line.isEmpty(); line = in.readLine()) {
+                headers.put(line.substring(0, line.indexOf(':')).toLowerCase(Locale.ROOT), line.substring(line.indexOf(':') + 1).trim());
+            }
+            assertEquals("close", headers.get("connection"), headers::toString);
+            char[] body = new char[Integer.parseInt(headers.get("content-length"))];
+            assertEquals(body.length, in.read(body));
+            assertEquals("upstream_unavailable", new io.vertx.core.json.JsonObject(new String(body)).getString("error"));
+        }
+    }
+
     @Test
     void aTenantWhoseIssuerIsDownGets503AndTheOthersWorkOn() {
         given().auth().oauth2(KeycloakTestResource.accessToken(KeycloakTestResource.ALICE))
@@ -81,8 +120,9 @@ class UpstreamFailureTest {
         given().auth().oauth2(KeycloakTestResource.accessToken(KeycloakTestResource.ALICE))
                 .when().get("/api/traces/v1/team-a/tempo/api/echo")
                 .then().statusCode(200);
-        // Each tenant's issuer is probed on its own: wait for both verdicts.
-        await().atMost(Duration.ofSeconds(10)).until(() -> {
+        // Each tenant's issuer is probed on its own: wait for both verdicts. Probes run every 30 s; on a busy machine
+        // one may time out (5 s) and the verdict wait for the next.
+        await().atMost(Duration.ofSeconds(45)).until(() -> {
             JsonPath readiness = given().get(ready).then().extract().jsonPath();
             String gone = readiness.getString("checks.find { it.name == 'tenants' }.data.'tenant.team-gone.issuer'");
             String up = readiness.getString("checks.find { it.name == 'tenants' }.data.'tenant.team-a.issuer'");

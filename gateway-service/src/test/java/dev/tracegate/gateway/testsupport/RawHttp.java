@@ -34,6 +34,20 @@ public final class RawHttp {
 
     public static Response exchange(URL server, String method, String target, String[] headerLines, byte[] body)
             throws IOException {
+        return send(server, method, target, headerLines,
+                body == null ? null : "Content-Length: " + body.length, body);
+    }
+
+    /** {@code method target} with {@code body} as one chunk ({@code Transfer-Encoding: chunked}, no length). */
+    public static Response chunked(URL server, String method, String target, String body, String... headerLines)
+            throws IOException {
+        String chunked = Integer.toHexString(body.length()) + "\r\n" + body + "\r\n0\r\n\r\n";
+        return send(server, method, target, headerLines, "Transfer-Encoding: chunked",
+                chunked.getBytes(StandardCharsets.ISO_8859_1));
+    }
+
+    private static Response send(URL server, String method, String target, String[] headerLines, String framing,
+            byte[] body) throws IOException {
         StringBuilder head = new StringBuilder(method + " " + target + " HTTP/1.1\r\n");
         boolean hostGiven = false;
         for (String line : headerLines) {
@@ -43,8 +57,8 @@ public final class RawHttp {
         if (!hostGiven) {
             head.append("Host: ").append(server.getHost()).append(':').append(server.getPort()).append("\r\n");
         }
-        if (body != null) {
-            head.append("Content-Length: ").append(body.length).append("\r\n");
+        if (framing != null) {
+            head.append(framing).append("\r\n");
         }
         head.append("Connection: close\r\n\r\n");
         try (Socket socket = new Socket(server.getHost(), server.getPort())) {

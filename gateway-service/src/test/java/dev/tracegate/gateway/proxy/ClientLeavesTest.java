@@ -1,0 +1,92 @@
+package dev.tracegate.gateway.proxy;
+
+import static io.restassured.RestAssured.given;
+import static org.awaitility.Awaitility.await;
+
+import java.io.OutputStream;
+import java.net.Socket;
+import java.net.URL;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+
+import org.junit.jupiter.api.Test;
+
+import io.quarkus.test.common.QuarkusTestResource;
+import io.quarkus.test.common.http.TestHTTPResource;
+import io.quarkus.test.junit.QuarkusTest;
+import io.quarkus.test.junit.QuarkusTestProfile;
+import io.quarkus.test.junit.TestProfile;
+
+import dev.tracegate.gateway.testsupport.KeycloakTestResource;
+import dev.tracegate.gateway.testsupport.TempoStandIn;
+import dev.tracegate.gateway.testsupport.TempoStandInResource;
+
+/**
+ * A client that goes away while its request waits for a connection to Tempo leaves nothing behind: Tempo is not sent
+ * half a request that holds a pooled connection until the upstream timeout, so the next client is served.
+ */
+@QuarkusTest
+@TestProfile(ClientLeavesTest.OneConnectionToTempo.class)
+@QuarkusTestResource(KeycloakTestResource.class)
+@QuarkusTestResource(TempoStandInResource.class)
+class ClientLeavesTest {
+
+    /** One event loop with one pooled connection to Tempo, so that a second request has to wait for the first. */
+    public static class OneConnectionToTempo implements QuarkusTestProfile {
+        @Override
+        public Map<String, String> getConfigOverrides() {
+            return Map.of("quarkus.vertx.event-loops-pool-size", "1",
+                    "tracegate.upstream.max-connections", "1",
+                    "tracegate.upstream.connect-timeout", "3s");
+        }
+    }
+
+    private static final String PUSH = "/api/traces/v1/team-a/v1/traces";
+
+    @TestHTTPResource("/")
+    URL gateway;
+
+    @TestHTTPResource(value = "/metrics", management = true)
+    URL metrics;
+
+    @Test
+    void aClientThatLeavesWhileWaitingForTempoHoldsNoConnectionToIt() throws Exception {
+        TempoStandIn tempo = TempoStandInResource.fresh();
+        String token = KeycloakTestResource.accessToken(KeycloakTestResource.ALICE);
+        tempo.hang();
+        CompletableFuture<Integer> holder = CompletableFuture.supplyAsync(() -> given().auth().oauth2(token)
+                .when().get("/api/traces/v1/team-a/tempo/api/search").statusCode());
+        tempo.awaitRequests(1); // the one connection to Tempo is now taken
+
+        double pushesEnded = endedPushes();
+        try (Socket socket = new Socket(gateway.getHost(), gateway.getPort())) {
+            OutputStream out = socket.getOutputStream();
+            out.write(("POST " + PUSH + " HTTP/1.1\r\nHost: " + gateway.getHost() + "\r\nAuthorization: Bearer " + token
+                    + "\r\nContent-Type: application/x-protobuf\r\nContent-Length: 100000\r\n\r\n")
+                    .getBytes(StandardCharsets.ISO_8859_1));
+            out.write(new byte[1000]);
+            out.flush();
+        }
+        // The gateway took the push (it waits for the connection) and saw its client leave.
+        await().atMost(Duration.ofSeconds(20)).until(() -> endedPushes() > pushesEnded);
+
+        tempo.reset(); // frees the connection: the search ends, and the waiting push would get the connection now
+        holder.get(20, TimeUnit.SECONDS);
+        // Were the push sent on, Tempo would wait for the rest of its body (60 s) on the only connection: 504 here.
+        given().auth().oauth2(token).when().get("/api/traces/v1/team-a/tempo/api/echo").then().statusCode(200);
+        await().atMost(Duration.ofSeconds(20)).until(() -> tempo.requestsInFlight() == 0);
+    }
+
+    /** Pushes the gateway counted as ended, whatever their status (a client that left ends its request too). */
+    private double endedPushes() {
+        String scrape = given().when().get(metrics).then().statusCode(200).extract().asString();
+        return scrape.lines()
+                .filter(line -> line.startsWith("tracegate_gateway_requests_seconds_count{")
+                        && line.contains("route=\"otlp\""))
+                .mapToDouble(line -> Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1)))
+                .sum();
+    }
+}
