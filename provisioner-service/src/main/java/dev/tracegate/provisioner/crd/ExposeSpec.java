@@ -52,7 +52,7 @@ public class ExposeSpec {
         public String host;
 
         @Pattern(Patterns.OBJECT_NAME)
-        @JsonPropertyDescription("IngressClass name (spec.ingressClassName); the cluster's default class when absent.")
+        @JsonPropertyDescription("IngressClass name (spec.ingressClassName). When absent, the API server assigns the cluster's default class on create and the provisioner keeps whatever class the Ingress has, also after className is removed.")
         public String className;
 
         @Pattern(Patterns.OBJECT_NAME)

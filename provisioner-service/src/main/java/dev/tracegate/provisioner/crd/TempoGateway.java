@@ -19,6 +19,7 @@ import io.fabric8.kubernetes.model.annotation.Version;
 @Kind("TempoGateway")
 @ShortNames("tgw")
 @ValidationRule(value = "has(self.spec)", message = "spec: required")
+@ValidationRule(value = "self.metadata.name.size() <= " + TempoGateway.MAX_NAME_LENGTH, message = TempoGateway.NAME_LENGTH_MESSAGE)
 @Categories("tracegate")
 // kubectl shows the columns in the CRD's order, and the generator sorts them by jsonPath (which the API server
 // wants to start with "."): the recursive ".." forms (only .status has conditions) put them in the order
@@ -31,6 +32,13 @@ public class TempoGateway extends CustomResource<TempoGatewaySpec, TempoGatewayS
     public static final String VERSION = "v1alpha1";
     /** Kept until the Grafana datasources of a deleted gateway are gone. */
     public static final String CLEANUP_FINALIZER = "tracegate.dev/cleanup";
+    /**
+     * The name is the value of the label tracegate.dev/gateway on what the provisioner makes for the gateway, and a
+     * label value has at most 63 characters (a name up to 253).
+     */
+    public static final int MAX_NAME_LENGTH = 63;
+    public static final String NAME_LENGTH_MESSAGE = "metadata.name: at most " + MAX_NAME_LENGTH
+            + " characters, as it is used as the value of the label tracegate.dev/gateway";
 
     /** "namespace/name": the key of work queues, indexes and Grafana ownership. */
     public String key() {

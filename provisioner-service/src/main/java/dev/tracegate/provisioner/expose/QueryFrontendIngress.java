@@ -71,12 +71,8 @@ public class QueryFrontendIngress {
         } else if (!Ownership.isManagedFor(existing, gateway)) {
             return new Result(Conditions.of(Conditions.EXPOSED, false, "ForeignIngress", "Ingress " + name + " exists and is not managed by Tracegate ("
                     + Ownership.foreignReason(existing) + "): left unchanged"), null, WriteResult.REFUSED_FOREIGN, name);
-        } else if (!Objects.equals(existing.getSpec(), spec)) {
-            Ingress updated = new IngressBuilder(existing).withSpec(spec).build();
-            client.network().v1().ingresses().inNamespace(namespace).resource(updated).update();
-            write = WriteResult.UPDATED;
         } else {
-            write = WriteResult.UNCHANGED;
+            write = update(existing, spec, wanted.className == null);
         }
         if (write.changed()) {
             LOG.infof("%s Ingress %s/%s for TempoGateway %s", write == WriteResult.CREATED ? "Created" : "Updated", namespace, name, gateway.key());
@@ -84,6 +80,21 @@ public class QueryFrontendIngress {
         String url = (wanted.tlsSecret != null ? "https" : "http") + "://" + wanted.host;
         return new Result(Conditions.of(Conditions.EXPOSED, true, "IngressReady", "Ingress " + name + " serves " + url + " for Service "
                 + backend.service() + ":" + backend.port()), url, write, name);
+    }
+
+    /** @param keepClass true when spec.expose.ingress.className is unset: the Ingress keeps the class it has */
+    private WriteResult update(Ingress existing, IngressSpec spec, boolean keepClass) {
+        if (keepClass && existing.getSpec() != null) {
+            // The API server's DefaultIngressClass admission fills the class in on create only: putting the spec
+            // back without it would leave a classless Ingress, which controllers such as ingress-nginx ignore.
+            spec.setIngressClassName(existing.getSpec().getIngressClassName());
+        }
+        if (Objects.equals(existing.getSpec(), spec)) {
+            return WriteResult.UNCHANGED;
+        }
+        Ingress updated = new IngressBuilder(existing).withSpec(spec).build();
+        client.network().v1().ingresses().inNamespace(existing.getMetadata().getNamespace()).resource(updated).update();
+        return WriteResult.UPDATED;
     }
 
     /** The Service behind the query-frontend URL: its first DNS label, when it is a Service of this namespace. */

@@ -45,6 +45,8 @@ import org.jboss.logging.Logger;
 @ApplicationScoped
 public class GatewayReconciler {
     private static final Logger LOG = Logger.getLogger(GatewayReconciler.class);
+    /** Ready's reason for a TempoGateway created before the CRD limited the name's length. */
+    public static final String NAME_TOO_LONG = "NameTooLong";
     /** Secret names listed in one Event before "and N more". */
     private static final int EVENT_NAMES = 20;
 
@@ -110,9 +112,16 @@ public class GatewayReconciler {
     }
 
     private ReconcileResult bringUpToDate(TempoGateway gateway) {
+        if (gateway.getMetadata().getName().length() > TempoGateway.MAX_NAME_LENGTH) {
+            // The CRD refuses such a name now; one admitted before it did would fail every labelled list and write.
+            refuse(gateway, List.of(nameTooLong(gateway)));
+            return ReconcileResult.NOT_READY;
+        }
         TenantsResolution tenants = tenantsSource.resolve(gateway);
         if (tenants instanceof TenantsResolution.Refused refused) {
-            return refuse(gateway, refused);
+            Condition condition = TenantsSourceConditions.refused(refused);
+            refuse(gateway, List.of(Conditions.ready(List.of(condition), ""), condition));
+            return refused.retry() ? ReconcileResult.FAILED : ReconcileResult.NOT_READY;
         }
         TenantsResolution.FromOperator fromOperator = tenants instanceof TenantsResolution.FromOperator f ? f : null;
         // The spec to act on: the operator's tenants and services filled in, the Ingress's URL if one serves.
@@ -179,17 +188,19 @@ public class GatewayReconciler {
         return Conditions.isTrue(ready) ? ReconcileResult.READY : ReconcileResult.NOT_READY;
     }
 
-    /** The tenants cannot be had: say why, on the TempoGateway only, and touch nothing else. */
-    private ReconcileResult refuse(TempoGateway gateway, TenantsResolution.Refused refused) {
-        Condition tenants = TenantsSourceConditions.refused(refused);
-        Condition ready = Conditions.ready(List.of(tenants), "");
+    /** Nothing can be done with this TempoGateway as it is: say why, on it only, and touch nothing else. */
+    private void refuse(TempoGateway gateway, List<Condition> conditions) {
         TempoGatewayStatus status = new TempoGatewayStatus();
         status.observedGeneration = gateway.getMetadata().getGeneration();
         List<Condition> before = gateway.getStatus() == null ? List.of() : gateway.getStatus().conditions;
-        status.conditions = Conditions.stamp(before, List.of(ready, tenants), status.observedGeneration, Instant.now());
+        status.conditions = Conditions.stamp(before, conditions, status.observedGeneration, Instant.now());
         statusWriter.write(gateway, status);
         events.transitions(gateway, before, status.conditions);
-        return refused.retry() ? ReconcileResult.FAILED : ReconcileResult.NOT_READY;
+    }
+
+    private static Condition nameTooLong(TempoGateway gateway) {
+        return Conditions.of(Conditions.READY, false, NAME_TOO_LONG, TempoGateway.NAME_LENGTH_MESSAGE + " (it has "
+                + gateway.getMetadata().getName().length() + "): nothing is made for it; recreate the TempoGateway under a shorter name");
     }
 
     private TempoGateway withQueryFrontend(TempoGateway effective, String url) {

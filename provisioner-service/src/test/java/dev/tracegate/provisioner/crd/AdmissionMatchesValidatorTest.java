@@ -26,8 +26,8 @@ import org.junit.jupiter.api.Test;
  * The CRD's admission rules and the gateways' validator cannot drift: one table of bad TempoGateways goes to both,
  * and each must be refused by both (the CRD by its OpenAPI schema or a CEL rule, the validator naming the field).
  * Every CEL rule of the CRD must refuse at least one row, so a rule added without its validator twin (or the
- * other way round) fails here. The one rule the validator cannot have (secretSync is not in the tenants document)
- * is listed as such.
+ * other way round) fails here. The rules the validator cannot have (on what is not in the tenants document:
+ * upstream, expose, secretSync, the TempoGateway's name) are listed as such.
  */
 class AdmissionMatchesValidatorTest {
     static final String NS = "observability";
@@ -89,7 +89,9 @@ class AdmissionMatchesValidatorTest {
                 g.getSpec().expose.route.host = "tempo.example.com";
             }, null, "expose: ingress or route, not both"),
             new Row("secretSync naming an unknown tenant", g -> g.getSpec().secretSync.tenants = List.of("nobody"),
-                    null, "secretSync.tenants: must name tenants"));
+                    null, "secretSync.tenants: must name tenants"),
+            new Row("a name over 63 characters", g -> g.getMetadata().setName("g".repeat(64)),
+                    null, "metadata.name: at most 63 characters, as it is used as the value of the label tracegate.dev/gateway"));
 
     @BeforeAll
     static void loadCrd() throws Exception {
@@ -101,6 +103,13 @@ class AdmissionMatchesValidatorTest {
         TempoGateway seed = Fixtures.seedGateway(NS);
         assertEquals(List.of(), admission.check(seed));
         assertEquals(List.of(), validatorSays(seed));
+    }
+
+    @Test
+    void aNameOf63CharactersIsAdmitted() throws Exception {
+        TempoGateway gateway = Fixtures.seedGateway(NS);
+        gateway.getMetadata().setName("g".repeat(63));
+        assertEquals(List.of(), admission.check(gateway));
     }
 
     @Test

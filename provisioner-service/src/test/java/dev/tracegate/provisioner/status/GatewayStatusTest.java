@@ -6,6 +6,7 @@ import static dev.tracegate.provisioner.support.Fixtures.TENANT_SECRET;
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.tracegate.provisioner.crd.Condition;
@@ -136,6 +137,28 @@ class GatewayStatusTest {
 
         await().atMost(Duration.ofSeconds(20)).until(() -> cluster.gateway(namespace) == null);
         assertTrue(cluster.events(namespace).stream().anyMatch(e -> "CleanedUp".equals(e.getReason())), reasons(cluster.events(namespace)));
+    }
+
+    @Test
+    void aGatewayNamedBeyondTheLengthOfALabelValueIsRefusedAndNothingIsMade() {
+        // Admission refuses such a name now; the mock API server, like a cluster with an older CRD, does not.
+        String name = "g".repeat(64);
+        cluster.apply(Fixtures.grafanaOAuthSecret(namespace, "grafana", "s3cret"));
+        TempoGateway gateway = Fixtures.seedGateway(namespace);
+        gateway.getMetadata().setName(name);
+        cluster.create(gateway);
+
+        await().atMost(Duration.ofSeconds(20)).until(() -> condition(name, Conditions.READY) != null);
+        Condition ready = condition(name, Conditions.READY);
+        assertEquals("False", ready.status);
+        assertEquals(GatewayReconciler.NAME_TOO_LONG, ready.reason);
+        assertTrue(ready.message.startsWith("metadata.name: at most 63 characters"), ready.message);
+        assertNull(cluster.secret(namespace, TENANT_SECRET), "no Secret is made for it");
+    }
+
+    private Condition condition(String gateway, String type) {
+        TempoGateway current = client.resources(TempoGateway.class).inNamespace(namespace).withName(gateway).get();
+        return current.getStatus() == null ? null : Conditions.find(current.getStatus().conditions, type).orElse(null);
     }
 
     private static String reasons(List<Event> events) {
