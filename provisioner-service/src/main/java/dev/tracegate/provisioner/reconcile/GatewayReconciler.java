@@ -224,7 +224,9 @@ public class GatewayReconciler {
         if (!gateway.hasFinalizer(TempoGateway.CLEANUP_FINALIZER)) {
             return ReconcileResult.GONE;
         }
-        DatasourceSync.CleanupResult cleanup = datasourceSync.deleteAll(gateway, watch.secrets());
+        // A credentials Secret the provisioner may no longer read is as gone as a deleted one: the last Grafana
+        // connection that worked is used then.
+        DatasourceSync.CleanupResult cleanup = datasourceSync.deleteAll(gateway, watch.secrets().refusedAsAbsent());
         if (!cleanup.done()) {
             Instant deadline = deletedAt(gateway).plus(cleanupTimeout);
             if (Instant.now().isBefore(deadline)) {
