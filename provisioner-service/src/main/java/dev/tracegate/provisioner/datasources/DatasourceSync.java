@@ -19,23 +19,30 @@ import java.util.stream.Collectors;
 /**
  * Keeps a TempoGateway's Grafana datasources in sync and says how it went, as the DatasourcesSynced condition.
  * Without spec.grafana the condition is True with reason NotConfigured: nothing is asked, so nothing is missing.
+ * When spec.grafana stops naming the Grafana (or org) that last worked for the gateway, the datasources there are
+ * deleted first ({@link PreviousGrafanaCleanup}).
  */
 @ApplicationScoped
 public class DatasourceSync {
     private final GrafanaDatasources grafana;
     private final LastWorkingGrafana lastWorking;
+    private final PreviousGrafanaCleanup previousGrafanaCleanup;
 
-    public DatasourceSync(GrafanaDatasources grafana, LastWorkingGrafana lastWorking) {
+    public DatasourceSync(GrafanaDatasources grafana, LastWorkingGrafana lastWorking, PreviousGrafanaCleanup previousGrafanaCleanup) {
         this.grafana = grafana;
         this.lastWorking = lastWorking;
+        this.previousGrafanaCleanup = previousGrafanaCleanup;
     }
 
     /**
      * @param condition DatasourcesSynced
      * @param retry     true when trying again later may help (Grafana unreachable or a write failed)
      * @param tenants   what Grafana said for each current tenant, by tenant name (empty without Grafana)
+     * @param previousGrafana what became of the datasources in the Grafana the spec no longer names, when it just
+     *                        stopped naming it (to be told once)
      */
-    public record Result(Condition condition, boolean retry, Map<String, TenantDatasourceStatus> tenants) {
+    public record Result(Condition condition, boolean retry, Map<String, TenantDatasourceStatus> tenants,
+                         Optional<PreviousGrafanaCleanup.Report> previousGrafana) {
     }
 
     public Result sync(TempoGateway gateway, SecretLookup secrets) {
@@ -45,18 +52,28 @@ public class DatasourceSync {
     /** @param datasourceCaPem CA Grafana trusts for the datasource URL when spec.grafana.datasource.caSecret names none */
     public Result sync(TempoGateway gateway, SecretLookup secrets, String datasourceCaPem) {
         if (gateway.getSpec().grafana == null) {
-            return new Result(Conditions.of(Conditions.DATASOURCES_SYNCED, true, "NotConfigured",
-                    "spec.grafana is not set: no datasources are managed"), false, Map.of());
+            Optional<PreviousGrafanaCleanup.Report> previous = previousGrafanaCleanup.leaveIfMoved(gateway.key(), null);
+            return new Result(withNote(Conditions.of(Conditions.DATASOURCES_SYNCED, true, "NotConfigured",
+                    "spec.grafana is not set: no datasources are managed"), previous), false, Map.of(), previous);
         }
         GrafanaTarget target = GrafanaTargetResolver.resolve(gateway, secrets).withDatasourceCa(datasourceCaPem);
         if (!target.resolved()) {
-            return new Result(Conditions.of(Conditions.DATASOURCES_SYNCED, false, target.reason(), target.problem()), false, Map.of());
+            // Where the datasources belong cannot be told yet: those of the previous Grafana wait.
+            return new Result(Conditions.of(Conditions.DATASOURCES_SYNCED, false, target.reason(), target.problem()), false, Map.of(), Optional.empty());
         }
+        // Before the sync: were both the same Grafana after all (another host name for it), the sync recreates them.
+        Optional<PreviousGrafanaCleanup.Report> previous = previousGrafanaCleanup.leaveIfMoved(gateway.key(), target.connection());
         SyncReport report = grafana.sync(target.connection(), target.request());
         if (report.grafanaReachable()) {
             lastWorking.remember(gateway.key(), target.connection());
         }
-        return new Result(condition(report, target), retry(report), byTenant(report));
+        return new Result(withNote(condition(report, target), previous), retry(report), byTenant(report), previous);
+    }
+
+    /** The condition of this reconcile tells it too; the Event and the log line keep it. */
+    private static Condition withNote(Condition condition, Optional<PreviousGrafanaCleanup.Report> previous) {
+        return previous.map(p -> new Condition(condition.type, condition.status, condition.reason, condition.message + "; " + p.message(), null, null))
+                .orElse(condition);
     }
 
     private static Condition condition(SyncReport report, GrafanaTarget target) {
@@ -96,13 +113,14 @@ public class DatasourceSync {
 
     /** Deletes every datasource of a deleted gateway; false when Grafana could not be reached (try again). */
     public CleanupResult deleteAll(TempoGateway gateway, SecretLookup secrets) {
-        if (gateway.getSpec() == null || gateway.getSpec().grafana == null) {
+        boolean configured = gateway.getSpec() != null && gateway.getSpec().grafana != null;
+        GrafanaTarget target = configured ? GrafanaTargetResolver.connection(gateway, secrets) : null;
+        // Deleted with its namespace, the credentials Secret may be gone first: the last connection that worked
+        // still reaches Grafana. So it does when spec.grafana was removed just before the deletion, unreconciled.
+        Optional<GrafanaConnection> connection = configured && target.resolved() ? Optional.of(target.connection()) : lastWorking.of(gateway.key());
+        if (connection.isEmpty() && !configured) {
             return new CleanupResult(true, true, "no Grafana configured");
         }
-        GrafanaTarget target = GrafanaTargetResolver.connection(gateway, secrets);
-        // Deleted with its namespace, the credentials Secret may be gone first: the last connection that worked
-        // still reaches Grafana.
-        Optional<GrafanaConnection> connection = target.resolved() ? Optional.of(target.connection()) : lastWorking.of(gateway.key());
         if (connection.isEmpty()) {
             // Nothing can be reached without credentials; holding the deletion forever would help no one.
             return new CleanupResult(true, false, "Grafana datasources left in Grafana " + gateway.getSpec().grafana.url

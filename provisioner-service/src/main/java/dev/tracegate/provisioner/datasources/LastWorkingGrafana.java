@@ -9,8 +9,10 @@ import java.util.concurrent.ConcurrentHashMap;
 /**
  * The last Grafana connection (URL, credentials, CA) that worked for each TempoGateway, in memory. Deleting a
  * namespace deletes the Grafana credentials Secret together with the TempoGateway; the finalizer's cleanup then
- * uses this to delete the datasources all the same. The leader fills it at its first sync of each gateway (it
- * syncs every gateway when it takes the lead), so only a cleanup that races a change of leader can miss it.
+ * uses this to delete the datasources all the same. It is also where the datasources are when spec.grafana moves
+ * to another Grafana or org, or goes ({@link PreviousGrafanaCleanup}). The leader fills it at its first sync of each
+ * gateway (it syncs every gateway when it takes the lead), so only a cleanup that races a change of leader can miss
+ * it; and a change of spec.grafana made while no provisioner ran is not seen as a move after a restart.
  */
 @ApplicationScoped
 public class LastWorkingGrafana {

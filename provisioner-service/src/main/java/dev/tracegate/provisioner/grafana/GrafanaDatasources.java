@@ -9,6 +9,7 @@ import org.jboss.logging.Logger;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 import java.util.stream.Collectors;
 
@@ -74,6 +75,24 @@ public class GrafanaDatasources {
         } catch (GrafanaUnavailableException | IllegalArgumentException e) {
             LOG.warnf("Grafana cleanup for %s stopped: %s", owner, e.getMessage());
             return new SyncReport(false, e.getMessage(), List.of());
+        }
+    }
+
+    /**
+     * The org the connection works in: its orgId when set, else the org Grafana says its credentials belong to;
+     * empty when Grafana cannot say (unreachable, or the credentials are refused).
+     */
+    public Optional<Long> orgOf(GrafanaConnection grafana) {
+        if (grafana.orgId() != null) {
+            return Optional.of(grafana.orgId());
+        }
+        try {
+            GrafanaResponse org = http(grafana, SecretScrubber.of(grafana, null)).currentOrg();
+            JsonNode id = org.body().path("id");
+            return org.ok() && id.isIntegralNumber() ? Optional.of(id.asLong()) : Optional.empty();
+        } catch (GrafanaUnavailableException | IllegalArgumentException e) {
+            LOG.debugf("Grafana %s cannot say which org its credentials work in: %s", grafana.url(), e.getMessage());
+            return Optional.empty();
         }
     }
 

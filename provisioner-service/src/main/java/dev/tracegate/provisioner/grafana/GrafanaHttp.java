@@ -54,6 +54,10 @@ final class GrafanaHttp {
         return call("GET", "health", () -> api.health(uid), true);
     }
 
+    GrafanaResponse currentOrg() {
+        return call("GET", "org", api::currentOrg, false);
+    }
+
     SecretScrubber scrubber() {
         return scrubber;
     }

@@ -7,6 +7,7 @@ import dev.tracegate.provisioner.crd.GatewaySpec;
 import dev.tracegate.provisioner.crd.TempoGatewayStatus;
 import dev.tracegate.provisioner.datasources.DatasourceSync;
 import dev.tracegate.provisioner.datasources.LastWorkingGrafana;
+import dev.tracegate.provisioner.datasources.PreviousGrafanaCleanup;
 import dev.tracegate.provisioner.expose.QueryFrontendIngress;
 import dev.tracegate.provisioner.expose.QueryFrontendRoute;
 import dev.tracegate.provisioner.gatewayconfig.PublishedConfigs;
@@ -151,6 +152,7 @@ public class GatewayReconciler {
                 ? new ConfigResolution.Unresolved("NotNeeded", "no Tracegate gateway", Map.of())
                 : GatewayConfigResolver.resolve(effective, current);
         DatasourceSync.Result datasources = datasourceSync.sync(effective, current, fromOperator == null ? null : fromOperator.gatewayCaPem());
+        datasources.previousGrafana().ifPresent(previous -> recordPreviousGrafana(gateway, previous));
 
         List<Condition> parts = new ArrayList<>();
         if (fromOperator != null) {
@@ -220,6 +222,15 @@ public class GatewayReconciler {
         }
     }
 
+    /** Told once: the datasources of a Grafana the spec no longer names are deleted, or left there for good. */
+    private void recordPreviousGrafana(TempoGateway gateway, PreviousGrafanaCleanup.Report previous) {
+        if (previous.allDeleted()) {
+            events.record(gateway, GatewayEventRecorder.NORMAL, "DatasourcesDeleted", previous.message());
+        } else {
+            events.record(gateway, GatewayEventRecorder.WARNING, "DatasourcesLeftBehind", previous.message());
+        }
+    }
+
     private ReconcileResult cleanUp(TempoGateway gateway) {
         if (!gateway.hasFinalizer(TempoGateway.CLEANUP_FINALIZER)) {
             return ReconcileResult.GONE;
@@ -238,9 +249,10 @@ public class GatewayReconciler {
                 return ReconcileResult.FAILED;
             }
             // Grafana stayed away past tracegate.provisioner.cleanup-timeout: let the deletion finish.
+            // The last error names the Grafana (spec.grafana may be gone: the last connection that worked was tried).
             cleanup = new DatasourceSync.CleanupResult(true, false, "gave up after " + cleanupTimeout
-                    + ": the datasources of " + gateway.key() + " are left in Grafana " + gateway.getSpec().grafana.url
-                    + " (delete them there by hand); last error: " + cleanup.message());
+                    + ": the datasources of " + gateway.key() + " are left in Grafana (delete them there by hand); last error: "
+                    + cleanup.message());
         }
         // First the finalizer: a removal that conflicts is retried, and the Event must not be told twice.
         finalizers.remove(gateway);

@@ -38,7 +38,8 @@ import javax.net.ssl.SSLContext;
  *   <li>{@code PUT} replaces the datasource (jsonData whole), merges secureJsonData as Grafana does, and answers 409
  *       when its {@code version} is older than the stored one; every write increments the version;</li>
  *   <li>answers never contain secureJsonData, only {@code secureJsonFields: {key: true}};</li>
- *   <li>each datasource lives in the org named by {@code X-Grafana-Org-Id} (1 when absent);</li>
+ *   <li>each datasource lives in the org named by {@code X-Grafana-Org-Id} (1 when absent), and {@code GET /api/org}
+ *       answers that org;</li>
  *   <li>401 unless the request carries {@code Authorization: Bearer }{@link #TOKEN} or basic auth
  *       {@link #USER}/{@link #PASSWORD} (see {@link #setCredentials}).</li>
  * </ul>
@@ -278,6 +279,9 @@ public final class GrafanaStandIn implements AutoCloseable {
     }
 
     private Answer route(String method, List<String> path, long orgId, String body) {
+        if (path.equals(List.of("api", "org")) && method.equals("GET")) {
+            return new Answer(200, MAPPER.createObjectNode().put("id", orgId).put("name", orgId == DEFAULT_ORG ? "Main Org." : "Org " + orgId));
+        }
         if (path.size() < 2 || !path.get(0).equals("api") || !path.get(1).equals("datasources")) {
             return message(404, "Not found");
         }

@@ -22,12 +22,15 @@ import dev.tracegate.provisioner.status.Conditions;
 import dev.tracegate.provisioner.support.Cluster;
 import dev.tracegate.provisioner.support.Fixtures;
 import dev.tracegate.provisioner.support.KubernetesMockSetup;
+import io.fabric8.kubernetes.api.model.Event;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.kubernetes.client.WithKubernetesTestServer;
 import jakarta.inject.Inject;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -257,5 +260,115 @@ class DatasourceReconcileTest {
         assertTrue(grafana.datasource(uid(TENANT)).isPresent());
         // Its Secret, made by the provisioner and read by no tenant now, goes too.
         await().atMost(Duration.ofSeconds(20)).until(() -> cluster.secret(namespace, "oidc-dev") == null);
+    }
+
+    @Test
+    void movingToAnotherGrafanaTakesTheDatasourcesAwayFromTheFirst() {
+        try (GrafanaStandIn first = GrafanaStandIn.start()) {
+            TempoGateway gateway = withGrafana();
+            gateway.getSpec().grafana.url = first.url().toString();
+            cluster.create(gateway);
+            await().atMost(Duration.ofSeconds(20)).until(() -> first.datasource(uid(TENANT)).isPresent());
+
+            cluster.editGateway(namespace, g -> g.getSpec().grafana.url = grafana.url().toString());
+
+            await().atMost(Duration.ofSeconds(20)).until(() -> grafana.datasource(uid(TENANT)).isPresent());
+            assertEquals(List.of(), first.datasources(), "deleted from the Grafana the spec no longer names");
+            Condition synced = await().atMost(Duration.ofSeconds(20)).until(() -> syncedIn(grafana), Objects::nonNull);
+            assertEquals("True", synced.status);
+            assertTrue(synced.message.contains("deleted 1 datasource(s) from Grafana " + first.url()), synced.message);
+            assertTrue(cluster.conditionIs(namespace, Conditions.READY, "True"));
+            String told = eventMessage("DatasourcesDeleted");
+            assertTrue(told != null && told.contains("deleted 1 datasource(s) from Grafana " + first.url()), told);
+        }
+    }
+
+    @Test
+    void movingToAnotherOrgTakesTheDatasourcesAwayFromTheFirst() {
+        cluster.create(withGrafana()); // no orgId: the credentials' own org, 1 in the stand-in
+        await().atMost(Duration.ofSeconds(20)).until(() -> grafana.datasource(GrafanaStandIn.DEFAULT_ORG, uid(TENANT)).isPresent());
+
+        cluster.editGateway(namespace, g -> g.getSpec().grafana.orgId = 2L);
+
+        await().atMost(Duration.ofSeconds(20)).until(() -> grafana.datasource(2, uid(TENANT)).isPresent());
+        assertTrue(grafana.datasource(GrafanaStandIn.DEFAULT_ORG, uid(TENANT)).isEmpty(), "deleted from the org the spec no longer names");
+        String told = await().atMost(Duration.ofSeconds(20)).until(() -> eventMessage("DatasourcesDeleted"), Objects::nonNull);
+        assertTrue(told.contains("spec.grafana now names Grafana " + grafana.url() + " org 2"), told);
+    }
+
+    @Test
+    void newCredentialsForTheSameGrafanaAndOrgDeleteNothing() {
+        cluster.apply(Fixtures.secret(namespace, GRAFANA_CREDENTIALS, Map.of("admin-user", GrafanaStandIn.USER, "admin-password", GrafanaStandIn.PASSWORD)));
+        cluster.create(withGrafana());
+        await().atMost(Duration.ofSeconds(20)).until(() -> grafana.datasource(uid(TENANT)).isPresent());
+        long id = grafana.datasource(uid(TENANT)).orElseThrow().json().path("id").asLong();
+
+        // A service-account token instead of the admin's password: same Grafana, same org.
+        cluster.apply(Fixtures.secret(namespace, GRAFANA_CREDENTIALS, Map.of("token", GrafanaStandIn.TOKEN)));
+
+        // A move would be cleaned up before the sync lists the datasources with the new token.
+        await().atMost(Duration.ofSeconds(20)).until(() -> grafana.requests().stream().anyMatch(r -> r.path().equals("/api/datasources")
+                && ("Bearer " + GrafanaStandIn.TOKEN).equals(r.headers().get("authorization"))));
+        assertEquals(List.of(), grafana.writes().stream().filter(r -> r.method().equals("DELETE")).toList());
+        assertEquals(id, grafana.datasource(uid(TENANT)).orElseThrow().json().path("id").asLong(), "the same datasource, not a new one");
+    }
+
+    @Test
+    void removingSpecGrafanaDeletesTheDatasources() {
+        cluster.create(withGrafana());
+        await().atMost(Duration.ofSeconds(20)).until(() -> grafana.datasource(uid(TENANT)).isPresent());
+
+        cluster.editGateway(namespace, g -> g.getSpec().grafana = null);
+
+        Condition synced = await().atMost(Duration.ofSeconds(20)).until(() -> cluster.condition(namespace, Conditions.DATASOURCES_SYNCED)
+                .filter(c -> c.reason.equals("NotConfigured")).orElse(null), Objects::nonNull);
+        assertTrue(synced.message.contains("deleted 1 datasource(s) from Grafana " + grafana.url()), synced.message);
+        assertEquals(List.of(), grafana.datasources());
+        assertTrue(eventMessage("DatasourcesDeleted") != null);
+    }
+
+    @Test
+    void aPreviousGrafanaThatIsGoneHoldsNothingUpAndWhatIsLeftThereIsTold() {
+        GrafanaStandIn decommissioned = GrafanaStandIn.start();
+        TempoGateway gateway = withGrafana();
+        gateway.getSpec().grafana.url = decommissioned.url().toString();
+        cluster.create(gateway);
+        await().atMost(Duration.ofSeconds(20)).until(() -> decommissioned.datasource(uid(TENANT)).isPresent());
+        decommissioned.close();
+
+        cluster.editGateway(namespace, g -> g.getSpec().grafana.url = grafana.url().toString());
+
+        // The new Grafana is synced all the same, and the gateway is Ready.
+        Condition synced = await().atMost(Duration.ofSeconds(20)).until(() -> syncedIn(grafana), Objects::nonNull);
+        assertEquals("True", synced.status);
+        assertTrue(cluster.conditionIs(namespace, Conditions.READY, "True"));
+        assertTrue(grafana.datasource(uid(TENANT)).isPresent());
+        assertTrue(synced.message.contains("left in Grafana " + decommissioned.url()), synced.message);
+        List<Event> leftBehind = events("DatasourcesLeftBehind");
+        assertEquals(1, leftBehind.size());
+        String told = leftBehind.get(0).getMessage();
+        assertEquals("Warning", leftBehind.get(0).getType());
+        assertTrue(told.contains("left in Grafana " + decommissioned.url()) && told.contains("delete them there by hand"), told);
+        assertFalse(told.contains(GrafanaStandIn.TOKEN) || synced.message.contains(GrafanaStandIn.TOKEN));
+
+        // Said once: the next reconcile (any change to a Secret it names) neither tries nor tells it again.
+        cluster.apply(Fixtures.secret(namespace, GRAFANA_CREDENTIALS, Map.of("token", GrafanaStandIn.TOKEN, "touched", "1")));
+        await().atMost(Duration.ofSeconds(20)).until(() -> cluster.condition(namespace, Conditions.DATASOURCES_SYNCED)
+                .map(c -> !c.message.contains("left in")).orElse(false));
+        assertEquals(1, events("DatasourcesLeftBehind").size());
+    }
+
+    /** DatasourcesSynced once it speaks of this Grafana, else null. */
+    Condition syncedIn(GrafanaStandIn where) {
+        return cluster.condition(namespace, Conditions.DATASOURCES_SYNCED)
+                .filter(c -> c.message.contains("in sync in Grafana " + where.url())).orElse(null);
+    }
+
+    String eventMessage(String reason) {
+        return events(reason).stream().map(Event::getMessage).findFirst().orElse(null);
+    }
+
+    List<Event> events(String reason) {
+        return cluster.events(namespace).stream().filter(e -> reason.equals(e.getReason())).toList();
     }
 }
