@@ -36,6 +36,11 @@ public record TenantsDocument(Tenants tenants, Upstream upstream) {
         return "/oidc/" + tenantName + "/callback";
     }
 
+    /**
+     * A tenant's issuer and client. {@code audiences} and {@code scopes} are Tracegate's extensions of TempoStack's
+     * shape: the audiences a bearer token may carry besides the client id, and the scopes the browser's code flow
+     * asks for besides {@code openid} (absent: {@code profile email}).
+     */
     public record Oidc(
             @JsonProperty("issuerURL") String issuerURL,
             @JsonProperty("redirectURL") String redirectURL,
@@ -45,6 +50,7 @@ public record TenantsDocument(Tenants tenants, Upstream upstream) {
             String clientSecret,
             @JsonProperty("issuerCAPath") String issuerCAPath,
             List<String> audiences,
+            List<String> scopes,
             SecretReference secret) {
 
         /** Never prints the client secret. */

@@ -33,12 +33,16 @@ public final class TenantsValidator {
     public static final String HTTP_URL_PATTERN = "^https?://([^\\s/?#@]+@)?(\\[[0-9A-Fa-f:.]+\\]|[A-Za-z0-9]([A-Za-z0-9.-]*[A-Za-z0-9])?)"
             + "(:[0-9]{1,5})?([/?#]\\S*)?$";
 
+    /** One OAuth scope: no whitespace, which separates scopes in the request (RFC 6749 3.3). */
+    public static final String SCOPE_PATTERN = "^\\S+$";
+
     /** {@link #serverUrlProblem}'s answer for anything but an http(s) URL. */
     public static final String NOT_HTTP_URL = "must be an http(s) URL";
 
     private static final Pattern TENANT_NAME = Pattern.compile(TENANT_NAME_PATTERN);
     private static final Pattern TENANT_ID = Pattern.compile(TENANT_ID_PATTERN);
     private static final Pattern HTTP_URL = Pattern.compile(HTTP_URL_PATTERN);
+    private static final Pattern SCOPE = Pattern.compile(SCOPE_PATTERN);
 
     private final List<String> problems = new ArrayList<>();
 
@@ -140,6 +144,17 @@ public final class TenantsValidator {
             for (int i = 0; i < oidc.audiences().size(); i++) {
                 if (isBlank(oidc.audiences().get(i))) {
                     problems.add(at + ".audiences[" + i + "]: must not be empty");
+                }
+            }
+        }
+        if (oidc.scopes() != null) {
+            for (int i = 0; i < oidc.scopes().size(); i++) {
+                String scope = oidc.scopes().get(i);
+                if (isBlank(scope)) {
+                    problems.add(at + ".scopes[" + i + "]: must not be empty");
+                } else if (!SCOPE.matcher(scope).matches()) {
+                    problems.add(at + ".scopes[" + i + "]: must be one scope without whitespace"
+                            + " (list each scope as an entry of its own)");
                 }
             }
         }

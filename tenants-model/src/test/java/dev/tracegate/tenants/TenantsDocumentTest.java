@@ -156,6 +156,22 @@ class TenantsDocumentTest {
     }
 
     @Test
+    void readsTheScopesOfTheBrowserSignIn() throws Exception {
+        assertEquals(null, read(VALID).tenants().authentication().get(0).oidc().scopes(), "absent: the gateway's default");
+        var document = read(VALID.replace("audiences: [account]", "audiences: [account]\n        scopes: [profile, email, groups]"));
+        assertEquals(java.util.List.of("profile", "email", "groups"), document.tenants().authentication().get(0).oidc().scopes());
+    }
+
+    @Test
+    void refusesAnEmptyScopeAndTwoScopesInOneEntry() {
+        var e = refused(VALID.replace("audiences: [account]", "audiences: [account]\n        scopes: [profile, '', 'email groups', \" \"]"));
+        assertEquals(java.util.List.of(
+                "tenants.authentication[0].oidc.scopes[1]: must not be empty",
+                "tenants.authentication[0].oidc.scopes[2]: must be one scope without whitespace (list each scope as an entry of its own)",
+                "tenants.authentication[0].oidc.scopes[3]: must not be empty"), e.problems());
+    }
+
+    @Test
     void tellsThatTheGatewayDoesNotReadKubernetesSecrets() {
         var e = refused(VALID.replace("clientID: grafana", "secret: {name: oidc-test}"));
         assertEquals("tenants.authentication[0].oidc.clientID: required "

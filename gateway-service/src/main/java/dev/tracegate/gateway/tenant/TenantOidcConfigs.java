@@ -17,6 +17,9 @@ import dev.tracegate.tenants.TenantsDocument.Oidc;
  */
 public final class TenantOidcConfigs {
 
+    /** What the code flow asks for besides {@code openid} when the tenant names no {@code oidc.scopes}. */
+    public static final List<String> DEFAULT_SCOPES = List.of("profile", "email");
+
     private TenantOidcConfigs() {
     }
 
@@ -57,7 +60,7 @@ public final class TenantOidcConfigs {
                     .nonceRequired(true)
                     .cookiePath("/")
                     .cookieSameSite(CookieSameSite.LAX)
-                    .scopes("profile", "email")
+                    .scopes(codeFlowScopes(oidc))
                     .javaScriptAutoRedirect(false)
                     .end();
         // No logout path here: quarkus-oidc then requires the issuer to advertise end_session_endpoint, which Dex
@@ -71,6 +74,18 @@ public final class TenantOidcConfigs {
                 .authentication().stateSecret(secret).end()
                 .tokenStateManager().encryptionSecret(secret).end());
         return builder.build();
+    }
+
+    /**
+     * The scopes the code flow asks for besides {@code openid}, which quarkus-oidc always adds (and would send twice
+     * if the list named it too). Per tenant: Dex puts groups in the ID token only when asked for the groups scope,
+     * and Keycloak refuses a scope that is not one of the client's.
+     */
+    private static List<String> codeFlowScopes(Oidc oidc) {
+        if (oidc.scopes() == null) {
+            return DEFAULT_SCOPES;
+        }
+        return oidc.scopes().stream().filter(scope -> !scope.equals("openid")).distinct().toList();
     }
 
     /**

@@ -21,7 +21,7 @@ import dev.tracegate.tenants.TenantsDocument.Oidc;
 class VerifiedTokenCacheTest {
 
     private static final Oidc OIDC = new Oidc("http://issuer.example/realms/a", null, "email", "groups", "client",
-            null, null, null, null);
+            null, null, null, null, null);
     private static final Caller ALICE = new Caller("alice@example.com", Set.of("readers"));
 
     private final MutableClock clock = new MutableClock();

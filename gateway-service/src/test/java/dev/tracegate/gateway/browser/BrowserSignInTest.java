@@ -49,7 +49,7 @@ class BrowserSignInTest {
         TempoStandIn tempo = TempoStandInResource.fresh();
         String target = "/api/traces/v1/team-a/tempo/api/echo";
 
-        // 1. The gateway sends the browser to team-a's issuer, with state, nonce and PKCE.
+        // 1. The gateway sends the browser to team-a's issuer, with state, nonce and PKCE, asking for the default scopes.
         HttpResponse<String> toIssuer = get(url("/oidc/team-a/login?redirect=" + URLEncoder.encode(target,
                 StandardCharsets.UTF_8)));
         assertEquals(302, toIssuer.statusCode());
@@ -59,6 +59,7 @@ class BrowserSignInTest {
         assertThat(authorize, containsString("code_challenge_method=S256"));
         assertThat(authorize, containsString("nonce="));
         assertThat(authorize, containsString("state="));
+        assertEquals("openid profile email", Browser.queryParameter(authorize, "scope"), "a tenant without oidc.scopes");
 
         // 2. Keycloak's login form, filled in as alice.
         HttpResponse<String> form = get(authorize);

@@ -4,7 +4,9 @@ import static dev.tracegate.gateway.testsupport.KeycloakTestResource.ALICE;
 import static dev.tracegate.gateway.testsupport.KeycloakTestResource.BOB;
 import static io.restassured.RestAssured.given;
 import static org.awaitility.Awaitility.await;
+import static org.hamcrest.MatcherAssert.assertThat;
 import static org.hamcrest.Matchers.equalTo;
+import static org.hamcrest.Matchers.startsWith;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import java.io.IOException;
@@ -28,6 +30,7 @@ import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.QuarkusTestProfile;
 import io.quarkus.test.junit.TestProfile;
 
+import dev.tracegate.gateway.testsupport.Browser;
 import dev.tracegate.gateway.testsupport.KeycloakTestResource;
 import dev.tracegate.gateway.testsupport.TempoStandInResource;
 
@@ -98,6 +101,37 @@ class TenantsReloadTest {
         write(FILE, both);
         await().atMost(Duration.ofSeconds(10))
                 .until(() -> given().auth().oauth2(alice).get("/api/traces/v1/team-a/tempo/api/echo").statusCode() == 200);
+    }
+
+    /** Dex puts groups in the ID token only when the sign-in asks for the groups scope; a tenant's scopes say so. */
+    @Test
+    void aTenantsScopesAreWhatItsNextSignInAsksTheIssuerFor() {
+        String both = resource("test-tenants.yaml");
+        String withGroups = both.replace("clientID: tracegate-b\n",
+                "clientID: tracegate-b\n        scopes: [profile, email, groups]\n");
+        double reloadsBefore = successfulReloads();
+        write(FILE, withGroups);
+        await().atMost(Duration.ofSeconds(10)).until(() -> successfulReloads() > reloadsBefore);
+        assertEquals("openid profile email groups", scopeOfSignIn("team-b"));
+        assertEquals("openid profile email", scopeOfSignIn("team-a"), "a tenant without scopes keeps the default");
+
+        double reloadsAfter = successfulReloads();
+        write(FILE, both);
+        await().atMost(Duration.ofSeconds(10)).until(() -> successfulReloads() > reloadsAfter);
+        assertEquals("openid profile email", scopeOfSignIn("team-b"));
+    }
+
+    /** The scope parameter of the authorization request that /oidc/<tenant>/login sends a browser to. */
+    private static String scopeOfSignIn(String tenant) {
+        String authorize = given().redirects().follow(false).accept("text/html")
+                .get("/oidc/" + tenant + "/login?redirect=/")
+                .then().statusCode(302).extract().header("Location");
+        assertThat(authorize, startsWith(KeycloakTestResource.authorizationEndpoint(tenant)));
+        return Browser.queryParameter(authorize, "scope");
+    }
+
+    private double successfulReloads() {
+        return gauge("tracegate_gateway_config_reloads_total\\{result=\"success\"}");
     }
 
     private double refusedReloads() {

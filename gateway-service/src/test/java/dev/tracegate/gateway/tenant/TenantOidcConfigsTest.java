@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.util.List;
 import java.util.Optional;
 
 import org.junit.jupiter.api.Test;
@@ -12,7 +13,10 @@ import io.quarkus.oidc.OidcTenantConfig;
 
 import dev.tracegate.tenants.TenantsDocument.Oidc;
 
-/** Where the issuer sends a tenant's browsers back to: its redirectURL, else tracegate.public-url, else the Host. */
+/**
+ * Where the issuer sends a tenant's browsers back to (its redirectURL, else tracegate.public-url, else the Host), and
+ * which scopes the sign-in asks it for.
+ */
 class TenantOidcConfigsTest {
 
     private static final Optional<String> PUBLIC_URL = Optional.of("https://tempo.example.com");
@@ -39,9 +43,26 @@ class TenantOidcConfigsTest {
         assertFalse(config.authentication().cookieForceSecure());
     }
 
+    @Test
+    void withoutScopesTheSignInAsksForProfileAndEmail() {
+        OidcTenantConfig config = build(oidc(null), PUBLIC_URL);
+        assertEquals(Optional.of(List.of("profile", "email")), config.authentication().scopes());
+    }
+
+    @Test
+    void aTenantsScopesReplaceTheDefaultAndOpenidIsNotAskedForTwice() {
+        OidcTenantConfig config = build(oidc(null, List.of("openid", "profile", "email", "groups", "groups")), PUBLIC_URL);
+        assertEquals(Optional.of(List.of("profile", "email", "groups")), config.authentication().scopes(),
+                "quarkus-oidc adds openid itself");
+    }
+
     private static Oidc oidc(String redirectUrl) {
+        return oidc(redirectUrl, null);
+    }
+
+    private static Oidc oidc(String redirectUrl, List<String> scopes) {
         return new Oidc("http://issuer.example/realms/a", redirectUrl, "email", "groups", "tracegate-a", null, null,
-                null, null);
+                null, scopes, null);
     }
 
     private static OidcTenantConfig build(Oidc oidc, Optional<String> publicUrl) {

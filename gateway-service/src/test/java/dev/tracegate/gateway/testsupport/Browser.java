@@ -5,9 +5,11 @@ import java.net.CookieHandler;
 import java.net.CookieManager;
 import java.net.CookiePolicy;
 import java.net.URI;
+import java.net.URLDecoder;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
@@ -63,6 +65,18 @@ public final class Browser {
                 .POST(HttpRequest.BodyPublishers.ofString("username=" + username + "&password="
                         + KeycloakTestResource.password(username) + "&credentialId="))
                 .build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    /** The decoded value of a query parameter of the URL, e.g. the {@code scope} a sign-in asks the issuer for. */
+    public static String queryParameter(String url, String name) {
+        String query = URI.create(url).getRawQuery();
+        for (String pair : query == null ? new String[0] : query.split("&")) {
+            int eq = pair.indexOf('=');
+            if (eq > 0 && URLDecoder.decode(pair.substring(0, eq), StandardCharsets.UTF_8).equals(name)) {
+                return URLDecoder.decode(pair.substring(eq + 1), StandardCharsets.UTF_8);
+            }
+        }
+        return null;
     }
 
     public static String location(HttpResponse<?> response) {

@@ -34,4 +34,9 @@ public class OidcSpec {
 
     @JsonPropertyDescription("Audiences accepted in tokens besides the client id (Grafana forwards access tokens issued for other clients).")
     public List<String> audiences;
+
+    @JsonPropertyDescription("Scopes the browser sign-in asks the issuer for besides openid (profile and email when absent),"
+            + " each one the issuer offers this client: add groups for Dex, whose ID tokens carry groups only when asked."
+            + " Bearer tokens are not affected.")
+    public List<@Pattern(TenantsValidator.SCOPE_PATTERN) String> scopes;
 }

@@ -60,6 +60,8 @@ public final class GatewayConfigResolver {
                             SecretData.get(secret.get(), CLIENT_SECRET).orElse(null),
                             SecretData.get(secret.get(), ISSUER_CA_PATH).filter(v -> !v.isBlank()).orElse(null),
                             oidc.audiences == null || oidc.audiences.isEmpty() ? null : List.copyOf(oidc.audiences),
+                            // Absent is the gateway's default; an empty list asks for openid alone.
+                            oidc.scopes == null ? null : List.copyOf(oidc.scopes),
                             null)));
         }
         if (!missing.isEmpty()) {

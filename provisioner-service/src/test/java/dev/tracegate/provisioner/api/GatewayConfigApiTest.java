@@ -248,4 +248,17 @@ class GatewayConfigApiTest {
         assertEquals("account", oidc.path("audiences").get(0).asText());
         assertTrue(oidc.path("issuerCAPath").isMissingNode());
     }
+
+    @Test
+    void aTenantsScopesAreCarriedAndAbsentOnesLeftToTheGatewaysDefault() throws Exception {
+        JsonNode before = new ObjectMapper().readTree(asGateway().get(configPath()).asString()).at("/tenants/authentication/0/oidc");
+        assertTrue(before.path("scopes").isMissingNode());
+
+        cluster.editGateway(namespace, g -> g.getSpec().tenants.authentication.get(0).oidc.scopes = List.of("profile", "email", "groups"));
+
+        await().atMost(Duration.ofSeconds(20)).until(() ->
+                asGateway().get(configPath()).jsonPath().getList("tenants.authentication[0].oidc.scopes") != null);
+        JsonNode oidc = new ObjectMapper().readTree(asGateway().get(configPath()).asString()).at("/tenants/authentication/0/oidc");
+        assertEquals("[\"profile\",\"email\",\"groups\"]", oidc.path("scopes").toString());
+    }
 }

@@ -59,6 +59,10 @@ class AdmissionMatchesValidatorTest {
                 first(g).oidc.redirectURL = "http://gw:8080/oidc/teamXa/callback";
                 g.getSpec().tenants.authorization.roles.get(0).tenants = List.of("team.a");
             }, "tenants.authentication[0].oidc.redirectURL: its path must be /oidc/team.a/callback", "redirectURL: its path"),
+            new Row("an empty scope", g -> first(g).oidc.scopes = List.of("profile", ""),
+                    "tenants.authentication[0].oidc.scopes[1]: must not be empty", "scopes/1"),
+            new Row("two scopes in one entry", g -> first(g).oidc.scopes = List.of("profile email", "groups"),
+                    "tenants.authentication[0].oidc.scopes[0]: must be one scope", "scopes/0"),
             new Row("no tenants", g -> g.getSpec().tenants.authentication.clear(),
                     "tenants.authentication: at least one tenant is required", "authentication"),
             new Row("no authorization", g -> g.getSpec().tenants.authorization = null,
@@ -157,6 +161,7 @@ class AdmissionMatchesValidatorTest {
         assertEquals(TenantsValidator.TENANT_ID_MAX_LENGTH, tenant.at("/tenantId/maxLength").asInt());
         assertEquals(TenantsValidator.HTTP_URL_PATTERN, tenant.at("/oidc/properties/issuerURL/pattern").asText());
         assertEquals(TenantsValidator.HTTP_URL_PATTERN, tenant.at("/oidc/properties/redirectURL/pattern").asText());
+        assertEquals(TenantsValidator.SCOPE_PATTERN, tenant.at("/oidc/properties/scopes/items/pattern").asText());
         assertTrue(admission.schema().at("/properties/spec/properties/tenants/required").toString().contains("authorization"));
         assertFalse(admission.rules().isEmpty());
     }
