@@ -13,8 +13,8 @@ public class GatewaySpec {
     @JsonPropertyDescription("Whether Grafana reaches Tempo through the gateway (true) or directly at the query-frontend with X-Scope-OrgID (false).")
     public Boolean enabled;
 
-    @Pattern(Patterns.HTTP_URL)
-    @JsonPropertyDescription("Base URL of the gateway as Grafana's server reaches it, e.g. http://tracegate-gateway:8080.")
+    @Pattern(Patterns.HTTP_URL_WITHOUT_USER)
+    @JsonPropertyDescription("Base URL of the gateway as Grafana's server reaches it, e.g. http://tracegate-gateway:8080; no user or password in it.")
     public String url;
 
     @JsonPropertyDescription("The Kubernetes service account allowed to fetch this gateway's resolved configuration from the provisioner.")

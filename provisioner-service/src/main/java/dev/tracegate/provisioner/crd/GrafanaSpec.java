@@ -10,8 +10,8 @@ import io.fabric8.generator.annotation.Required;
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public class GrafanaSpec {
     @Required
-    @Pattern(Patterns.HTTP_URL)
-    @JsonPropertyDescription("Base URL of Grafana's HTTP API as the provisioner reaches it, e.g. http://grafana:3000.")
+    @Pattern(Patterns.HTTP_URL_WITHOUT_USER)
+    @JsonPropertyDescription("Base URL of Grafana's HTTP API as the provisioner reaches it, e.g. http://grafana:3000; no user or password in it (they go in credentialsSecret).")
     public String url;
 
     @Required

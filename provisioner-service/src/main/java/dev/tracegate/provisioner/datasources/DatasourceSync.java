@@ -123,7 +123,7 @@ public class DatasourceSync {
         }
         if (connection.isEmpty()) {
             // Nothing can be reached without credentials; holding the deletion forever would help no one.
-            return new CleanupResult(true, false, "Grafana datasources left in Grafana " + gateway.getSpec().grafana.url
+            return new CleanupResult(true, false, "Grafana datasources left in Grafana " + GrafanaTargetResolver.printable(gateway.getSpec().grafana.url)
                     + ", not deleted: " + target.problem());
         }
         SyncReport report = grafana.deleteAll(connection.get(), gateway.key());

@@ -11,6 +11,7 @@ import dev.tracegate.provisioner.grafana.DatasourceRequest;
 import dev.tracegate.provisioner.grafana.GrafanaConnection;
 import dev.tracegate.provisioner.kube.SecretData;
 import dev.tracegate.provisioner.kube.SecretLookup;
+import dev.tracegate.tenants.TenantsValidator;
 import io.fabric8.kubernetes.api.model.Secret;
 import java.net.URI;
 import java.util.Optional;
@@ -35,6 +36,10 @@ public final class GrafanaTargetResolver {
         boolean throughGateway = gw == null || gw.routesThroughGateway();
         if (throughGateway && (gw == null || gw.url == null)) {
             return GrafanaTarget.missing(INVALID_SPEC, "spec.gateway.url is required for datasources through the gateway (or set spec.gateway.enabled: false)");
+        }
+        String gatewayUrlProblem = throughGateway ? TenantsValidator.serverUrlProblem(gw.url) : null;
+        if (gatewayUrlProblem != null) {
+            return GrafanaTarget.missing(INVALID_SPEC, "spec.gateway.url: " + gatewayUrlProblem);
         }
         DatasourceSpec ds = grafana.datasource == null ? new DatasourceSpec() : grafana.datasource;
         AuthMode mode = ds.authentication == DatasourceSpec.Authentication.BEARER_TOKEN ? AuthMode.BEARER_TOKEN : AuthMode.FORWARD_OAUTH_IDENTITY;
@@ -68,6 +73,11 @@ public final class GrafanaTargetResolver {
     public static GrafanaTarget connection(TempoGateway gateway, SecretLookup secrets) {
         GrafanaSpec grafana = gateway.getSpec().grafana;
         String namespace = gateway.getMetadata().getNamespace();
+        // A user or password (admitted by a CRD before it refused them) would show in every message naming Grafana.
+        String grafanaUrlProblem = TenantsValidator.serverUrlProblem(grafana.url);
+        if (grafanaUrlProblem != null) {
+            return GrafanaTarget.missing(INVALID_SPEC, "spec.grafana.url: " + grafanaUrlProblem);
+        }
         GrafanaCredentials credentials = grafana.credentialsSecret;
         Optional<Secret> secret = secrets.find(namespace, credentials.name);
         if (secret.isEmpty()) {
@@ -94,6 +104,11 @@ public final class GrafanaTargetResolver {
         GrafanaConnection connection = new GrafanaConnection(URI.create(grafana.url), token.orElse(null),
                 token.isPresent() ? null : user.get(), token.isPresent() ? null : password.get(), grafana.orgId, grafanaCa);
         return new GrafanaTarget(connection, null, null, null);
+    }
+
+    /** The URL without a user or password, for a message. */
+    public static String printable(String url) {
+        return url == null ? null : url.replaceFirst("^([A-Za-z][A-Za-z0-9+.-]*://)[^/?#]*@", "$1");
     }
 
     private static Optional<String> value(String namespace, SecretKeyRef ref, SecretLookup secrets) {

@@ -196,6 +196,25 @@ class DatasourceReconcileTest {
         await().atMost(Duration.ofSeconds(20)).until(() -> grafana.datasource(uid(TENANT)).isPresent());
     }
 
+    /** A TempoGateway admitted by a CRD from before the URL's user and password were refused (no schema here). */
+    @Test
+    void aGrafanaUrlWithAPasswordIsRefusedAndThePasswordShownNowhere() {
+        TempoGateway gateway = withGrafana();
+        gateway.getSpec().grafana.url = "http://admin:hunter2@" + grafana.url().getAuthority();
+        cluster.create(gateway);
+
+        await().atMost(Duration.ofSeconds(20)).until(() -> cluster.condition(namespace, Conditions.DATASOURCES_SYNCED)
+                .map(c -> c.reason.equals("InvalidSpec")).orElse(false));
+        Condition refused = cluster.condition(namespace, Conditions.DATASOURCES_SYNCED).orElseThrow();
+        assertEquals("spec.grafana.url: must not carry a user or password", refused.message);
+        assertTrue(grafana.requests().isEmpty(), "Grafana is not called with credentials from the URL");
+
+        client.resources(TempoGateway.class).inNamespace(namespace).withName(GATEWAY).delete();
+        await().atMost(Duration.ofSeconds(20)).until(() -> cluster.gateway(namespace) == null);
+        assertTrue(cluster.events(namespace).stream().noneMatch(e -> e.getMessage().contains("hunter2")),
+                () -> cluster.events(namespace).stream().map(e -> e.getMessage()).toList().toString());
+    }
+
     @Test
     void deletingTheGatewayDeletesItsDatasources() {
         cluster.create(withGrafana());
