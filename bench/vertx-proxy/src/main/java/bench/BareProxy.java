@@ -28,8 +28,8 @@ import java.util.Set;
  * the tenant's name in the {@code x-scope-orgid} metadata, forwarded over HTTP/2 with the trailers back.
  *
  * <p>System properties: {@code port}, {@code upstream.port}, {@code grpc.upstream.port}, {@code tenant} (path
- * segment and gRPC tenant name), {@code tenant.id} (the org id sent upstream), {@code event-loops} (default: Vert.x's,
- * twice the available processors), {@code native} (prefer Netty's native transport, default false as in Quarkus).
+ * segment and gRPC tenant name), {@code tenant.id} (the org id sent upstream), {@code event-loops} (default: one per
+ * available processor, as the gateway runs them; Vert.x's own default is two), {@code native} (prefer Netty's native transport, default false as in Quarkus).
  */
 public final class BareProxy extends AbstractVerticle {
 
@@ -61,7 +61,7 @@ public final class BareProxy extends AbstractVerticle {
         int grpcUpstreamPort = Integer.getInteger("grpc.upstream.port", 18488);
         String tenant = System.getProperty("tenant", "bench");
         String tenantId = System.getProperty("tenant.id", "bench-org");
-        int eventLoops = Integer.getInteger("event-loops", VertxOptions.DEFAULT_EVENT_LOOP_POOL_SIZE);
+        int eventLoops = Integer.getInteger("event-loops", Runtime.getRuntime().availableProcessors());
         Vertx vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(eventLoops)
                 .setPreferNativeTransport(Boolean.getBoolean("native")));
         vertx.deployVerticle(() -> new BareProxy(port, upstreamPort, grpcUpstreamPort, tenant, tenantId),

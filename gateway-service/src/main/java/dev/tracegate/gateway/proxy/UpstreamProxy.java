@@ -130,6 +130,10 @@ public class UpstreamProxy {
                 return;
             }
             HttpClientRequest upstream = ar.result();
+            // A failure reaches upstream.response() too, handled there; without this Vert.x would also log each of
+            // our own resets (client gone, body refused) at ERROR.
+            upstream.exceptionHandler(failure -> {
+            });
             if (rc.response().closed()) {
                 // Nobody to answer: give the connection back rather than send Tempo half a request it waits out.
                 upstream.reset();

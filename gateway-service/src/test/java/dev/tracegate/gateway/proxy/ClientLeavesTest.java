@@ -2,6 +2,7 @@ package dev.tracegate.gateway.proxy;
 
 import static io.restassured.RestAssured.given;
 import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import java.io.OutputStream;
 import java.net.Socket;
@@ -12,6 +13,8 @@ import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
+import jakarta.inject.Inject;
+
 import org.junit.jupiter.api.Test;
 
 import io.quarkus.test.common.QuarkusTestResource;
@@ -19,7 +22,9 @@ import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.QuarkusTestProfile;
 import io.quarkus.test.junit.TestProfile;
+import io.vertx.core.Vertx;
 
+import dev.tracegate.gateway.testsupport.EventLoops;
 import dev.tracegate.gateway.testsupport.KeycloakTestResource;
 import dev.tracegate.gateway.testsupport.TempoStandIn;
 import dev.tracegate.gateway.testsupport.TempoStandInResource;
@@ -52,8 +57,12 @@ class ClientLeavesTest {
     @TestHTTPResource(value = "/metrics", management = true)
     URL metrics;
 
+    @Inject
+    Vertx vertx;
+
     @Test
     void aClientThatLeavesWhileWaitingForTempoHoldsNoConnectionToIt() throws Exception {
+        assertEquals(1, EventLoops.of(vertx), "a setting wins over the gateway's one loop per core");
         TempoStandIn tempo = TempoStandInResource.fresh();
         String token = KeycloakTestResource.accessToken(KeycloakTestResource.ALICE);
         tempo.hang();
