@@ -153,15 +153,15 @@ public class UpstreamProxy {
 
     private void streamRequestBody(RoutingContext rc, HttpClientRequest upstream) {
         HttpServerRequest request = rc.request();
+        boolean takesBody = !(request.method() == HttpMethod.GET || request.method() == HttpMethod.HEAD);
         String length = request.getHeader(HttpHeaders.CONTENT_LENGTH);
         if (length != null) {
             upstream.putHeader(HttpHeaders.CONTENT_LENGTH, length);
-        } else if (!(request.method() == HttpMethod.GET || request.method() == HttpMethod.HEAD)) {
+        } else if (takesBody) {
             // A body of unknown length (chunked HTTP/1.1, or HTTP/2 without content-length) streams as it comes.
             upstream.setChunked(true);
         }
         long limit = config.limits().maxBodySize().asLongValue();
-        boolean takesBody = !(request.method() == HttpMethod.GET || request.method() == HttpMethod.HEAD);
         long[] received = {0};
         request.handler(chunk -> {
             received[0] += chunk.length();
