@@ -19,8 +19,6 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.util.Map;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 import org.junit.jupiter.api.Test;
 
@@ -32,6 +30,7 @@ import io.quarkus.test.junit.TestProfile;
 
 import dev.tracegate.gateway.testsupport.Browser;
 import dev.tracegate.gateway.testsupport.KeycloakTestResource;
+import dev.tracegate.gateway.testsupport.Scrape;
 import dev.tracegate.gateway.testsupport.TempoStandInResource;
 
 /** The tenants file is re-read while the gateway runs; a bad version is refused and the last good one serves on. */
@@ -77,12 +76,12 @@ class TenantsReloadTest {
                 .then().statusCode(404).body("message", equalTo("no tenant named 'team-b'"));
         given().auth().oauth2(alice).get("/api/traces/v1/team-a/tempo/api/echo").then().statusCode(200);
         given().get(ready).then().statusCode(200).body("checks.find { it.name == 'tenants' }.status", equalTo("UP"));
-        assertEquals(0.0, gauge("tracegate_gateway_config_last_reload_successful"));
+        assertEquals(0.0, Scrape.sum(metrics, "tracegate_gateway_config_last_reload_successful"::equals));
 
         write(FILE, both);
         await().atMost(Duration.ofSeconds(10))
                 .until(() -> given().auth().oauth2(bob).get("/api/traces/v1/team-b/tempo/api/echo").statusCode() == 200);
-        assertEquals(1.0, gauge("tracegate_gateway_config_last_reload_successful"));
+        assertEquals(1.0, Scrape.sum(metrics, "tracegate_gateway_config_last_reload_successful"::equals));
     }
 
     @Test
@@ -131,17 +130,11 @@ class TenantsReloadTest {
     }
 
     private double successfulReloads() {
-        return gauge("tracegate_gateway_config_reloads_total\\{result=\"success\"}");
+        return Scrape.sum(metrics, "tracegate_gateway_config_reloads_total{result=\"success\"}"::equals);
     }
 
     private double refusedReloads() {
-        return gauge("tracegate_gateway_config_reloads_total\\{result=\"failure\"}");
-    }
-
-    private double gauge(String series) {
-        String scrape = given().get(metrics).then().statusCode(200).extract().asString();
-        Matcher m = Pattern.compile("(?m)^" + series + " ([0-9.Ee+-]+)$").matcher(scrape);
-        return m.find() ? Double.parseDouble(m.group(1)) : 0.0;
+        return Scrape.sum(metrics, "tracegate_gateway_config_reloads_total{result=\"failure\"}"::equals);
     }
 
     static String resource(String name) {

@@ -26,6 +26,7 @@ import io.vertx.core.Vertx;
 
 import dev.tracegate.gateway.testsupport.EventLoops;
 import dev.tracegate.gateway.testsupport.KeycloakTestResource;
+import dev.tracegate.gateway.testsupport.Scrape;
 import dev.tracegate.gateway.testsupport.TempoStandIn;
 import dev.tracegate.gateway.testsupport.TempoStandInResource;
 
@@ -91,11 +92,7 @@ class ClientLeavesTest {
 
     /** Pushes the gateway counted as ended, whatever their status (a client that left ends its request too). */
     private double endedPushes() {
-        String scrape = given().when().get(metrics).then().statusCode(200).extract().asString();
-        return scrape.lines()
-                .filter(line -> line.startsWith("tracegate_gateway_requests_seconds_count{")
-                        && line.contains("route=\"otlp\""))
-                .mapToDouble(line -> Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1)))
-                .sum();
+        return Scrape.sum(metrics, series -> series.startsWith("tracegate_gateway_requests_seconds_count{")
+                && series.contains("route=\"otlp\""));
     }
 }
