@@ -8,11 +8,10 @@ import java.util.function.LongSupplier;
  * without a byte either way (the client's body going up, Tempo's answer coming back) is reset. Before Tempo's
  * headers that answers 504; after them it cuts the client's connection.
  * <p>
- * Why not Vert.x's own per-request timeout: it scheduled and cancelled a timer for every request, through a map
- * shared by all event loops (3-4 % of a search's CPU, bench/README.md), and it stopped at Tempo's headers, so a Tempo
- * that stalled in the middle of a trace held the client and a pooled connection for good. Here every deadline is
- * "last byte + timeout", so the exchanges stay in deadline order in a linked list (one that moves goes to the tail)
- * and one periodic sweep per event loop resets those at the head whose time is up: a few field writes per request.
+ * Why not Vert.x's own per-request timeout: it stops at Tempo's headers, so a Tempo that stalled in the middle of a
+ * trace held the client and a pooled connection for good. Here every deadline is "last byte + timeout", so the
+ * exchanges stay in deadline order in a linked list (one that moves goes to the tail), and one periodic sweep per
+ * event loop resets those at the head whose time is up: no timer per request, a few field writes per piece of body.
  * <p>
  * Not thread-safe: one instance per event loop, used from that loop only.
  */

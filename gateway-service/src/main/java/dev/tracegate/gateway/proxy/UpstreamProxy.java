@@ -30,7 +30,6 @@ import io.vertx.core.http.HttpServerResponse;
 import io.vertx.core.http.HttpVersion;
 import io.vertx.core.http.PoolOptions;
 import io.vertx.core.http.RequestOptions;
-import io.vertx.core.net.SocketAddress;
 import io.vertx.ext.web.RoutingContext;
 
 import dev.tracegate.gateway.config.GatewayConfig;
@@ -314,17 +313,10 @@ public class UpstreamProxy {
 
     private static void addForwardedHeaders(HttpServerRequest request, MultiMap target) {
         String forwardedFor = request.getHeader("X-Forwarded-For");
-        // From the connection, which keeps its peer's address: the request's own remoteAddress(), scheme() and
-        // authority() have Vert.x Web work out all of them, and an absolute URI, for every request.
-        SocketAddress peer = request.connection().remoteAddress();
-        String client = peer == null ? "unknown" : peer.hostAddress();
+        String client = request.remoteAddress() == null ? "unknown" : request.remoteAddress().hostAddress();
         target.set("X-Forwarded-For", forwardedFor == null ? client : forwardedFor + ", " + client);
-        target.set("X-Forwarded-Proto", request.connection().isSsl() ? "https" : "http");
-        // HTTP/1.1 names the authority in Host; HTTP/2 in its :authority pseudo-header, which authority() reads.
-        String host = request.version() == HttpVersion.HTTP_2 ? null : request.getHeader(HttpHeaders.HOST);
-        if (host != null) {
-            target.set("X-Forwarded-Host", host);
-        } else if (request.authority() != null) {
+        target.set("X-Forwarded-Proto", request.scheme());
+        if (request.authority() != null) {
             target.set("X-Forwarded-Host", request.authority().toString());
         }
     }
