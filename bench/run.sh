@@ -590,8 +590,9 @@ wrk_run() { # case contender round seconds (round "w": warm-up)
     local errs=$(( R[$k.non2xx] + R[$k.connect_err] + R[$k.read_err] + R[$k.write_err] + R[$k.timeouts] ))
     R[$k.errors]=$errs
     (( errs == 0 && R[$k.requests] > 0 )) || INVALID_RUNS+=("$case/$c/round $round: $errs errors (see $out)")
-    log "$(printf '%-8s %-8s round %s %9.0f req/s  p50 %6.2f ms  p99 %6.2f ms  errors %d' "$case" "$c" "$round" \
-        "${R[$k.rps]}" "$(awk -v u="${R[$k.p50_us]}" 'BEGIN{print u/1000}')" "$(awk -v u="${R[$k.p99_us]}" 'BEGIN{print u/1000}')" "$errs")"
+    log "$(printf '%-8s %-8s round %s %9.0f req/s  p50 %6.2f ms  p99 %6.2f ms  errors %d  CPU %s ms/1k' "$case" "$c" "$round" \
+        "${R[$k.rps]}" "$(awk -v u="${R[$k.p50_us]}" 'BEGIN{print u/1000}')" "$(awk -v u="${R[$k.p99_us]}" 'BEGIN{print u/1000}')" "$errs" \
+        "${R[$k.cpu]:--}")"
 }
 
 throughput_case() { # case contenders

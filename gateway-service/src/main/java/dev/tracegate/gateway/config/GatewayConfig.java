@@ -79,7 +79,10 @@ public interface GatewayConfig {
         @WithDefault("localhost:4317")
         String distributorGrpc();
 
-        /** Longest wait for the next byte from Tempo before answering 504. */
+        /**
+         * Longest time an exchange with Tempo may go without a byte either way: 504 before Tempo's headers, the
+         * client's connection cut after them (proxy.UpstreamDeadlines).
+         */
         @WithDefault("60s")
         Duration timeout();
 

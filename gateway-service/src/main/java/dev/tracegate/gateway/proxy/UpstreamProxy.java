@@ -1,6 +1,7 @@
 package dev.tracegate.gateway.proxy;
 
 import java.net.URI;
+import java.time.Duration;
 import java.util.Collections;
 import java.util.EnumMap;
 import java.util.List;
@@ -71,6 +72,8 @@ public class UpstreamProxy {
     /** One HTTP/1.1 and one HTTP/2 client per event loop: a connection stays on the loop of the requests it serves. */
     private final ThreadLocal<HttpClient> http1Clients = new ThreadLocal<>();
     private final ThreadLocal<HttpClient> http2Clients = new ThreadLocal<>();
+    /** The upstream timeout of each event loop's exchanges, swept by a periodic timer on that loop. */
+    private final ThreadLocal<UpstreamDeadlines> deadlines = new ThreadLocal<>();
 
     /**
      * @param maxChunkSize the largest piece of a request body the server hands over: Tempo's answers come in pieces
@@ -111,8 +114,7 @@ public class UpstreamProxy {
                 .setHost(base.getHost())
                 .setPort(port(base))
                 .setURI(base.getRawPath() + route.upstreamPath() + (query == null ? "" : "?" + query))
-                .setConnectTimeout(config.upstream().connectTimeout().toMillis())
-                .setIdleTimeout(config.upstream().timeout().toMillis());
+                .setConnectTimeout(config.upstream().connectTimeout().toMillis());
 
         if (rc.response().closed()) {
             return; // the client left while it was being authenticated: its close and exception events are past
@@ -140,18 +142,21 @@ public class UpstreamProxy {
                 return;
             }
             started[0] = upstream;
+            UpstreamDeadlines.Exchange exchange = deadlines().start(upstream::reset);
             upstream.response().onComplete(res -> {
                 if (res.succeeded()) {
-                    streamResponse(rc, route, res.result());
+                    streamResponse(rc, route, res.result(), exchange);
                 } else {
-                    upstreamFailed(rc, route, res.cause());
+                    exchange.finish();
+                    upstreamFailed(rc, route, exchange.timedOut()
+                            ? new TimeoutException("no byte from Tempo in " + config.upstream().timeout()) : res.cause());
                 }
             });
-            streamRequestBody(rc, upstream);
+            streamRequestBody(rc, upstream, exchange);
         });
     }
 
-    private void streamRequestBody(RoutingContext rc, HttpClientRequest upstream) {
+    private void streamRequestBody(RoutingContext rc, HttpClientRequest upstream, UpstreamDeadlines.Exchange exchange) {
         HttpServerRequest request = rc.request();
         boolean takesBody = !(request.method() == HttpMethod.GET || request.method() == HttpMethod.HEAD);
         String length = request.getHeader(HttpHeaders.CONTENT_LENGTH);
@@ -182,6 +187,7 @@ public class UpstreamProxy {
                 return;
             }
             upstream.write(chunk);
+            exchange.touch();
             if (upstream.writeQueueFull()) {
                 request.pause();
                 upstream.drainHandler(v -> request.resume());
@@ -196,12 +202,15 @@ public class UpstreamProxy {
         request.resume();
     }
 
-    private void streamResponse(RoutingContext rc, ProxyRoute route, HttpClientResponse upstream) {
+    private void streamResponse(RoutingContext rc, ProxyRoute route, HttpClientResponse upstream,
+            UpstreamDeadlines.Exchange exchange) {
         HttpServerResponse response = rc.response();
         if (response.ended() || response.closed()) {
+            exchange.finish();
             upstream.request().reset();
             return;
         }
+        exchange.touch();
         response.setStatusCode(upstream.statusCode());
         response.setStatusMessage(upstream.statusMessage());
         upstream.headers().forEach(h -> {
@@ -214,19 +223,26 @@ public class UpstreamProxy {
         }
         upstream.handler(chunk -> {
             response.write(chunk);
+            exchange.touch();
             if (response.writeQueueFull()) {
                 upstream.pause();
-                response.drainHandler(v -> upstream.resume());
+                exchange.hold();
+                response.drainHandler(v -> {
+                    exchange.touch();
+                    upstream.resume();
+                });
             }
         });
         upstream.endHandler(v -> {
+            exchange.finish();
             // gRPC's status travels in trailers; HTTP/1.1 carries them only on chunked answers.
             response.trailers().addAll(upstream.trailers());
             response.end();
         });
         upstream.exceptionHandler(t -> {
+            exchange.finish();
             // Headers are out: cut the connection so the client cannot take a truncated body for a whole one.
-            metrics.upstreamError(route.upstream().metricName, t instanceof TimeoutException ? "timeout" : "broken");
+            metrics.upstreamError(route.upstream().metricName, exchange.timedOut() ? "timeout" : "broken");
             response.reset();
         });
     }
@@ -303,6 +319,20 @@ public class UpstreamProxy {
         if (request.authority() != null) {
             target.set("X-Forwarded-Host", request.authority().toString());
         }
+    }
+
+    /** This event loop's deadlines; the first call on a loop starts the loop's sweep. */
+    private UpstreamDeadlines deadlines() {
+        UpstreamDeadlines loopDeadlines = deadlines.get();
+        if (loopDeadlines == null) {
+            Duration timeout = config.upstream().timeout();
+            UpstreamDeadlines created = new UpstreamDeadlines(timeout, System::nanoTime);
+            // Called on the event loop: the periodic timer runs on this same loop, as the exchanges do.
+            vertx.setPeriodic(UpstreamDeadlines.sweepPeriodMillis(timeout), id -> created.sweep());
+            deadlines.set(created);
+            loopDeadlines = created;
+        }
+        return loopDeadlines;
     }
 
     private HttpClient client(Upstream upstream) {

@@ -16,6 +16,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 
 import java.net.URL;
+import java.util.List;
 import java.util.Random;
 
 import org.junit.jupiter.api.BeforeEach;
@@ -104,6 +105,21 @@ class TenantGatewayTest {
         assertFalse(seen.hasHeader("Authorization"));
         assertFalse(seen.hasHeader("Cookie"));
         assertEquals("1", seen.header("X-Grafana-Org-Id"), "other headers pass through");
+    }
+
+    /**
+     * Tempo learns who asked through the X-Forwarded-* headers: the client's address appended to what earlier
+     * proxies said, and the scheme and host the client used; a client's own claim of host or scheme is dropped.
+     */
+    @Test
+    void tempoSeesTheClientThroughXForwardedHeaders() throws Exception {
+        RawHttp.Response answer = RawHttp.get(gateway, TEAM_A + "/tempo/api/echo", "Authorization: Bearer " + token(ALICE),
+                "X-Forwarded-For: 203.0.113.7", "X-Forwarded-Host: evil.example", "X-Forwarded-Proto: https");
+        assertEquals(200, answer.status(), answer.body());
+        RecordedRequest seen = tempo.lastRequest();
+        assertEquals(List.of("203.0.113.7, 127.0.0.1"), seen.headerValues("X-Forwarded-For"));
+        assertEquals(List.of("http"), seen.headerValues("X-Forwarded-Proto"));
+        assertEquals(List.of(gateway.getHost() + ":" + gateway.getPort()), seen.headerValues("X-Forwarded-Host"));
     }
 
     /** Headers a Connection header names are for this hop only; the names are matched whole, on every line. */

@@ -8,15 +8,22 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.BufferedReader;
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.InputStreamReader;
 import java.io.OutputStream;
 import java.net.ServerSocket;
 import java.net.Socket;
+import java.net.URI;
 import java.net.URL;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Locale;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -30,6 +37,8 @@ import io.restassured.http.ContentType;
 import io.restassured.path.json.JsonPath;
 
 import dev.tracegate.gateway.testsupport.KeycloakTestResource;
+import dev.tracegate.gateway.testsupport.Scrape;
+import dev.tracegate.gateway.testsupport.TempoStandIn;
 import dev.tracegate.gateway.testsupport.TempoStandInResource;
 
 /**
@@ -41,6 +50,8 @@ import dev.tracegate.gateway.testsupport.TempoStandInResource;
 @QuarkusTestResource(KeycloakTestResource.class)
 @QuarkusTestResource(TempoStandInResource.class)
 class UpstreamFailureTest {
+
+    private static final long MIB = 1L << 20;
 
     /** A one-second upstream timeout, a distributor address where nothing listens, and a tenant whose issuer is gone. */
     public static class ShortTimeoutNoDistributor implements QuarkusTestProfile {
@@ -58,6 +69,9 @@ class UpstreamFailureTest {
     @TestHTTPResource("/")
     URL gateway;
 
+    @TestHTTPResource(value = "/metrics", management = true)
+    URL metrics;
+
     @AfterEach
     void calmTempo() {
         TempoStandInResource.tempo().reset();
@@ -71,6 +85,53 @@ class UpstreamFailureTest {
                 .then().statusCode(504).contentType(ContentType.JSON)
                 .body("error", equalTo("upstream_timeout"))
                 .body("message", equalTo("Tempo query-frontend did not answer in time"));
+    }
+
+    /**
+     * The timeout counts from Tempo's last byte, not only until its answer begins: a Tempo that stops in the middle of
+     * a trace does not hold the client, and a connection of the pool, for good. The headers are out, so the client
+     * sees its connection cut, never a short body it could take for a whole one.
+     */
+    @Test
+    void aTempoThatStopsInTheMiddleOfATraceIsCutOffAfterTheTimeout() throws Exception {
+        TempoStandIn tempo = TempoStandInResource.tempo();
+        CompletableFuture<Void> never = new CompletableFuture<>();
+        tempo.streamLargeBody(4 * MIB, MIB, never);
+        try {
+            HttpResponse<InputStream> response = HttpClient.newHttpClient().send(
+                    HttpRequest.newBuilder(URI.create(gateway + "api/traces/v1/team-a/tempo/api/traces/0af7651916cd43dd8448eb211c80319c"))
+                            .header("Authorization", "Bearer " + KeycloakTestResource.accessToken(KeycloakTestResource.ALICE))
+                            .build(),
+                    HttpResponse.BodyHandlers.ofInputStream());
+            assertEquals(200, response.statusCode());
+            CompletableFuture<Long> read = CompletableFuture.supplyAsync(() -> readUntilCut(response.body()));
+            // One second of silence, then at most a tenth of it to notice: 20 s leaves room for a busy machine.
+            assertEquals(-1L, read.get(20, TimeUnit.SECONDS), "the client's connection is cut");
+            assertEquals(MIB, tempo.streamProgress().done().get(20, TimeUnit.SECONDS),
+                    "the gateway let go of Tempo's connection");
+            await().atMost(Duration.ofSeconds(10)).until(() -> upstreamTimeouts("query-frontend") >= 1);
+        } finally {
+            never.complete(null);
+        }
+    }
+
+    /** Reads the body to its end; -1 if the connection was cut before it, else the bytes read. */
+    private static long readUntilCut(InputStream body) {
+        long total = 0;
+        byte[] buffer = new byte[64 * 1024];
+        try (body) {
+            for (int n = body.read(buffer); n >= 0; n = body.read(buffer)) {
+                total += n;
+            }
+            return total;
+        } catch (IOException cut) {
+            return -1;
+        }
+    }
+
+    private double upstreamTimeouts(String upstream) {
+        return Scrape.sum(metrics, series -> series.startsWith("tracegate_gateway_upstream_errors_total{")
+                && series.contains("upstream=\"" + upstream + "\"") && series.contains("kind=\"timeout\""));
     }
 
     @Test
