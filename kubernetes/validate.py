@@ -194,8 +194,7 @@ def main():
     crds = glob.glob(os.path.join(HERE, "crds", "*.yml")) + glob.glob(os.path.join(HERE, "crds", "*.yaml"))
     schema = None
     for f in crds:
-        # UTF-8 whatever the locale: the audiences pattern names non-ASCII whitespace as itself
-        for d in yaml.safe_load_all(open(f, encoding="utf-8")):
+        for d in yaml.safe_load_all(open(f)):
             if d and d.get("kind") == "CustomResourceDefinition" and d["spec"]["group"] == "tracegate.dev":
                 version = next(v for v in d["spec"]["versions"] if v["name"] == "v1alpha1")
                 schema = version["schema"]["openAPIV3Schema"]

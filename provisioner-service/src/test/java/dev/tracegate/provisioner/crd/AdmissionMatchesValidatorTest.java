@@ -61,7 +61,7 @@ class AdmissionMatchesValidatorTest {
             }, "tenants.authentication[0].oidc.redirectURL: its path must be /oidc/team.a/callback", "redirectURL: its path"),
             new Row("an empty audience", g -> first(g).oidc.audiences = List.of("account", ""),
                     "tenants.authentication[0].oidc.audiences[1]: must not be empty", "audiences/1"),
-            new Row("an audience of whitespace only", g -> first(g).oidc.audiences = List.of(" \t\u3000", "account"),
+            new Row("an audience of whitespace only", g -> first(g).oidc.audiences = List.of(" \t", "account"),
                     "tenants.authentication[0].oidc.audiences[0]: must not be empty", "audiences/0"),
             new Row("an empty scope", g -> first(g).oidc.scopes = List.of("profile", ""),
                     "tenants.authentication[0].oidc.scopes[1]: must not be empty", "scopes/1"),
