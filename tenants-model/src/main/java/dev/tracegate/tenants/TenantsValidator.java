@@ -35,6 +35,12 @@ public final class TenantsValidator {
 
     /** One OAuth scope: no whitespace, which separates scopes in the request (RFC 6749 3.3). */
     public static final String SCOPE_PATTERN = "^\\S+$";
+    /**
+     * Not blank: somewhere a character other than ASCII whitespace. Unanchored: it is found, not matched, as a CRD
+     * pattern is. Spelled out rather than {@code \S}, which Java, ECMA-262 and the API server's Go regexp each read
+     * differently; the validator uses the same pattern, so the two cannot disagree.
+     */
+    public static final String NOT_BLANK_PATTERN = "[^\\t\\n\\x0B\\f\\r\\x1C-\\x1F ]";
 
     /** {@link #serverUrlProblem}'s answer for anything but an http(s) URL. */
     public static final String NOT_HTTP_URL = "must be an http(s) URL";
@@ -43,6 +49,7 @@ public final class TenantsValidator {
     private static final Pattern TENANT_ID = Pattern.compile(TENANT_ID_PATTERN);
     private static final Pattern HTTP_URL = Pattern.compile(HTTP_URL_PATTERN);
     private static final Pattern SCOPE = Pattern.compile(SCOPE_PATTERN);
+    private static final Pattern NOT_BLANK = Pattern.compile(NOT_BLANK_PATTERN);
 
     private final List<String> problems = new ArrayList<>();
 
@@ -142,7 +149,8 @@ public final class TenantsValidator {
         }
         if (oidc.audiences() != null) {
             for (int i = 0; i < oidc.audiences().size(); i++) {
-                if (isBlank(oidc.audiences().get(i))) {
+                String audience = oidc.audiences().get(i);
+                if (audience == null || !NOT_BLANK.matcher(audience).find()) {
                     problems.add(at + ".audiences[" + i + "]: must not be empty");
                 }
             }

@@ -172,6 +172,14 @@ class TenantsDocumentTest {
     }
 
     @Test
+    void refusesABlankAudience() {
+        var e = refused(VALID.replace("audiences: [account]", "audiences: [account, '', \" \\t\"]"));
+        assertEquals(java.util.List.of(
+                "tenants.authentication[0].oidc.audiences[1]: must not be empty",
+                "tenants.authentication[0].oidc.audiences[2]: must not be empty"), e.problems());
+    }
+
+    @Test
     void tellsThatTheGatewayDoesNotReadKubernetesSecrets() {
         var e = refused(VALID.replace("clientID: grafana", "secret: {name: oidc-test}"));
         assertEquals("tenants.authentication[0].oidc.clientID: required "

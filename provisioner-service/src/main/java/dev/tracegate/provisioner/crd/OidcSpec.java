@@ -33,7 +33,7 @@ public class OidcSpec {
     public SecretName secret;
 
     @JsonPropertyDescription("Audiences accepted in tokens besides the client id (Grafana forwards access tokens issued for other clients).")
-    public List<String> audiences;
+    public List<@Pattern(TenantsValidator.NOT_BLANK_PATTERN) String> audiences;
 
     @JsonPropertyDescription("Scopes the browser sign-in asks the issuer for besides openid (profile and email when absent),"
             + " each one the issuer offers this client: add groups for Dex, whose ID tokens carry groups only when asked."

@@ -59,6 +59,10 @@ class AdmissionMatchesValidatorTest {
                 first(g).oidc.redirectURL = "http://gw:8080/oidc/teamXa/callback";
                 g.getSpec().tenants.authorization.roles.get(0).tenants = List.of("team.a");
             }, "tenants.authentication[0].oidc.redirectURL: its path must be /oidc/team.a/callback", "redirectURL: its path"),
+            new Row("an empty audience", g -> first(g).oidc.audiences = List.of("account", ""),
+                    "tenants.authentication[0].oidc.audiences[1]: must not be empty", "audiences/1"),
+            new Row("an audience of whitespace only", g -> first(g).oidc.audiences = List.of(" \t", "account"),
+                    "tenants.authentication[0].oidc.audiences[0]: must not be empty", "audiences/0"),
             new Row("an empty scope", g -> first(g).oidc.scopes = List.of("profile", ""),
                     "tenants.authentication[0].oidc.scopes[1]: must not be empty", "scopes/1"),
             new Row("two scopes in one entry", g -> first(g).oidc.scopes = List.of("profile email", "groups"),
@@ -170,6 +174,7 @@ class AdmissionMatchesValidatorTest {
         assertEquals(TenantsValidator.HTTP_URL_PATTERN, tenant.at("/oidc/properties/issuerURL/pattern").asText());
         assertEquals(TenantsValidator.HTTP_URL_PATTERN, tenant.at("/oidc/properties/redirectURL/pattern").asText());
         assertEquals(TenantsValidator.SCOPE_PATTERN, tenant.at("/oidc/properties/scopes/items/pattern").asText());
+        assertEquals(TenantsValidator.NOT_BLANK_PATTERN, tenant.at("/oidc/properties/audiences/items/pattern").asText());
         assertTrue(admission.schema().at("/properties/spec/properties/tenants/required").toString().contains("authorization"));
         assertFalse(admission.rules().isEmpty());
     }
