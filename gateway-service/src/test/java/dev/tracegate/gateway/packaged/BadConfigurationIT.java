@@ -69,6 +69,14 @@ class BadConfigurationIT {
                 "TRACEGATE_SESSION_SECRET", MARKER)));
     }
 
+    /** An upstream timeout of 0 would time out every exchange with Tempo (SettingRanges checks every such number). */
+    @Test
+    void anUpstreamTimeoutOfZeroStopsTheStart(TestInfo test) throws Exception {
+        assertRefused("tracegate.upstream.timeout", start(test, Map.of(
+                "TRACEGATE_TENANTS_FILE", TENANTS_FILE,
+                "TRACEGATE_UPSTREAM_TIMEOUT", "0s")));
+    }
+
     /** How the launched gateway ended: its exit code and everything it wrote to stdout and stderr. */
     record Ended(int exitCode, String output) {
     }
