@@ -88,7 +88,7 @@ public class GatewayReconciler {
     }
 
     public ReconcileResult reconcile(String key) {
-        Optional<TempoGateway> cached = watch.gateway(key);
+        Optional<TempoGateway> cached = watch.gatewayFor(key);
         if (cached.isEmpty()) {
             lastWorkingGrafana.forget(key);
             forgetUnnamedTempoResources();
@@ -140,7 +140,7 @@ public class GatewayReconciler {
         }
         boolean tracegateGateway = throughGateway && (fromOperator == null || !fromOperator.operatorGateway());
 
-        SecretLookup secrets = watch.secretsFor(gateway.key());
+        SecretLookup secrets = watch.secretsFor(gateway);
         TenantSecretSync.Report secretReport = secretSync.sync(effective, secrets, watch.cachedSecrets());
         configs.awaitWrites(gateway.key(), written(gateway, secretReport.writes()));
         recordWrites(gateway, secretReport.writes());

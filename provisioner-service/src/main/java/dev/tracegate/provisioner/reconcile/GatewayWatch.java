@@ -17,6 +17,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.BiConsumer;
 import java.util.function.BooleanSupplier;
@@ -42,8 +43,14 @@ public class GatewayWatch {
     };
     private volatile Consumer<String> onOwnWrite = key -> {
     };
-    private volatile BiConsumer<String, BooleanSupplier> onSecretChange = (key, seen) -> {
+    private volatile BiConsumer<String, BooleanSupplier> onChangeUnlessSeen = (key, seen) -> {
     };
+    /**
+     * Per TempoGateway ("namespace/name"), the resourceVersion its last reconcile started from, so that the news of
+     * that very version does not reconcile it once more: a watch its add event just started may report a Secret,
+     * and so start its reconcile, before that add event has queued it.
+     */
+    private final Map<String, String> reconciledFrom = new ConcurrentHashMap<>();
 
     public GatewayWatch(KubernetesClient client, ProvisionerConfig config, WrittenSecrets written) {
         this.client = client;
@@ -52,16 +59,16 @@ public class GatewayWatch {
     }
 
     /**
-     * Starts the informers; {@code onChange} receives the key of each affected gateway (also at every resync),
-     * {@code onSecretChange} the key of each gateway that names a Secret someone changed, with whether the gateway's
-     * last reconcile read that very version already (ask when deciding: a reconcile running now may still read it),
-     * {@code onOwnWrite} the key of each gateway whose Secret the provisioner's own write changed (the caches
-     * changed, nothing else did).
+     * Starts the informers; {@code onChange} receives the key of each gateway to reconcile whatever it has seen (a
+     * resync, a deletion), {@code onChangeUnlessSeen} the key of each gateway that was added or changed or names a
+     * Secret someone changed, with whether the gateway's last reconcile read that very version already (ask when
+     * deciding: a reconcile running now may still read it), {@code onOwnWrite} the key of each gateway whose Secret
+     * the provisioner's own write changed (the caches changed, nothing else did).
      */
-    public void start(Consumer<String> onChange, BiConsumer<String, BooleanSupplier> onSecretChange,
+    public void start(Consumer<String> onChange, BiConsumer<String, BooleanSupplier> onChangeUnlessSeen,
                       Consumer<String> onOwnWrite) {
         this.onChange = onChange;
-        this.onSecretChange = onSecretChange;
+        this.onChangeUnlessSeen = onChangeUnlessSeen;
         this.onOwnWrite = onOwnWrite;
         long resyncMillis = config.resyncInterval().toMillis();
         for (Optional<String> namespace : namespaces()) {
@@ -109,6 +116,21 @@ public class GatewayWatch {
         return gatewayInformers.stream().map(i -> i.getStore().getByKey(key)).filter(Objects::nonNull).findFirst();
     }
 
+    /**
+     * As {@link #gateway}, for a reconcile of it: the version returned is remembered, and the news of that very
+     * version (its add event, a change) does not reconcile it again.
+     */
+    public Optional<TempoGateway> gatewayFor(String key) {
+        Optional<TempoGateway> found = gateway(key);
+        String version = found.map(g -> g.getMetadata().getResourceVersion()).orElse(null);
+        if (version == null) {
+            reconciledFrom.remove(key);
+        } else {
+            reconciledFrom.put(key, version);
+        }
+        return found;
+    }
+
     public List<String> gatewayKeys() {
         List<String> keys = new ArrayList<>();
         gatewayInformers.forEach(i -> keys.addAll(i.getStore().listKeys()));
@@ -123,8 +145,8 @@ public class GatewayWatch {
      * As {@link #secrets()}, for the reconcile of this TempoGateway: a later change event of a Secret it names
      * reconciles it only if it brings a version this reconcile did not read.
      */
-    public SecretLookup secretsFor(String gatewayKey) {
-        return secrets.lookupFor(gatewayKey);
+    public SecretLookup secretsFor(TempoGateway gateway) {
+        return secrets.lookupFor(gateway);
     }
 
     /** The Secrets as the informers hold them, without asking the API server for the others. */
@@ -175,7 +197,12 @@ public class GatewayWatch {
             gateways.forEach(onOwnWrite);
             return;
         }
-        gateways.forEach(g -> onSecretChange.accept(g, () -> secrets.alreadyRead(g, secret)));
+        gateways.forEach(g -> onChangeUnlessSeen.accept(g, () -> secrets.alreadyRead(g, secret)));
+    }
+
+    /** Whether the last reconcile of this TempoGateway started from this very version of it. */
+    private boolean alreadyReconciled(TempoGateway gateway) {
+        return Objects.equals(reconciledFrom.get(gateway.key()), gateway.getMetadata().getResourceVersion());
     }
 
     /** Gateway events, less the ones our own status writes cause. */
@@ -183,7 +210,9 @@ public class GatewayWatch {
         @Override
         public void onAdd(TempoGateway gateway) {
             followNamedSecrets();
-            onChange.accept(gateway.key());
+            // The watches just started may have reconciled it already (their Secrets' news can be handled before
+            // this line is reached): from this very version, which is then no news.
+            onChangeUnlessSeen.accept(gateway.key(), () -> alreadyReconciled(gateway));
         }
 
         @Override
@@ -196,8 +225,11 @@ public class GatewayWatch {
                 followNamedSecrets();
             }
             // The cleanup finalizer appearing is the reconcile's own first write: it goes on with the new object.
-            if (resync || !(statusOnly || sameSpec && onlyCleanupFinalizerAdded(old, now))) {
+            if (resync) {
                 onChange.accept(now.key());
+            } else if (!(statusOnly || sameSpec && onlyCleanupFinalizerAdded(old, now))) {
+                // As in onAdd: a watch of a Secret the new spec names may have started the reconcile already.
+                onChangeUnlessSeen.accept(now.key(), () -> alreadyReconciled(now));
             }
         }
 
@@ -213,6 +245,7 @@ public class GatewayWatch {
         @Override
         public void onDelete(TempoGateway gateway, boolean deletedFinalStateUnknown) {
             secrets.forget(gateway.key());
+            reconciledFrom.remove(gateway.key());
             followNamedSecrets();
             onChange.accept(gateway.key());
         }

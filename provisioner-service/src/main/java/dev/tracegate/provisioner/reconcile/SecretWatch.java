@@ -1,5 +1,6 @@
 package dev.tracegate.provisioner.reconcile;
 
+import dev.tracegate.provisioner.crd.TempoGateway;
 import dev.tracegate.provisioner.kube.SecretLookup;
 import dev.tracegate.provisioner.secrets.Ownership;
 import dev.tracegate.provisioner.secrets.WrittenSecrets;
@@ -15,6 +16,7 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.BiConsumer;
+import java.util.stream.Collectors;
 import org.jboss.logging.Logger;
 
 /**
@@ -34,9 +36,9 @@ final class SecretWatch {
     private final List<SharedIndexInformer<Secret>> owned = new CopyOnWriteArrayList<>();
     private final Map<String, SharedIndexInformer<Secret>> named = new ConcurrentHashMap<>();
     /**
-     * Per TempoGateway ("namespace/name"), the resourceVersion of each Secret watched by name that its last reconcile
-     * read ({@link #ABSENT} when there was none), so that the watch's news of that very version does not reconcile
-     * it once more: a new watch lists its Secret as added just as the TempoGateway that started it reads it.
+     * Per TempoGateway ("namespace/name"), the resourceVersion of each Secret it watches by name that its last
+     * reconcile read ({@link #ABSENT} when there was none), so that the watch's news of that very version does not
+     * reconcile it once more: a new watch lists its Secret as added just as the TempoGateway that started it reads it.
      */
     private final Map<String, Map<String, String>> readBy = new ConcurrentHashMap<>();
 
@@ -95,13 +97,18 @@ final class SecretWatch {
                 .or(() -> Optional.ofNullable(client.secrets().inNamespace(namespace).withName(name).get()));
     }
 
-    /** As {@link #lookup()}, remembering which version of each Secret watched by name this TempoGateway read. */
-    SecretLookup lookupFor(String gatewayKey) {
+    /** As {@link #lookup()}, remembering which version of each Secret it watches by name this TempoGateway read. */
+    SecretLookup lookupFor(TempoGateway gateway) {
         SecretLookup all = lookup();
+        String gatewayKey = gateway.key();
+        // What its spec names, not the watches running now: another watch's news may start the reconcile before
+        // this Secret's watch has started, and that watch then lists the version read here.
+        Set<String> byName = ReferencedSecrets.watchedByName(gateway).stream()
+                .map(name -> gateway.getMetadata().getNamespace() + "/" + name).collect(Collectors.toSet());
         return (namespace, name) -> {
             Optional<Secret> found = all.find(namespace, name);
             String key = namespace + "/" + name;
-            if (named.containsKey(key)) {
+            if (byName.contains(key)) {
                 readBy.computeIfAbsent(gatewayKey, g -> new ConcurrentHashMap<>())
                         .put(key, found.map(s -> s.getMetadata().getResourceVersion()).orElse(ABSENT));
             }

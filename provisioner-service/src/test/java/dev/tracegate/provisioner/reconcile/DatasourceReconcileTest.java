@@ -22,6 +22,7 @@ import dev.tracegate.provisioner.status.Conditions;
 import dev.tracegate.provisioner.support.Cluster;
 import dev.tracegate.provisioner.support.Fixtures;
 import dev.tracegate.provisioner.support.KubernetesMockSetup;
+import dev.tracegate.provisioner.support.StalledRequests;
 import io.fabric8.kubernetes.api.model.Event;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.quarkus.test.junit.QuarkusTest;
@@ -44,6 +45,9 @@ class DatasourceReconcileTest {
     @Inject
     KubernetesClient client;
 
+    @Inject
+    GatewayWatch watch;
+
     Cluster cluster;
     String namespace;
     GrafanaStandIn grafana;
@@ -59,6 +63,7 @@ class DatasourceReconcileTest {
 
     @AfterEach
     void stop() {
+        StalledRequests.reset();
         // Delete while Grafana is still there: the finalizer's cleanup needs it, and nothing is left retrying.
         client.resources(TempoGateway.class).inNamespace(namespace).withName(GATEWAY).delete();
         grafana.failNext(0, 500);
@@ -78,6 +83,12 @@ class DatasourceReconcileTest {
 
     String uid(String tenant) {
         return DatasourceUid.of(namespace + "/" + GATEWAY, tenant);
+    }
+
+    /** Each list of a Secret by name (a new watch's first) waits a second, on the thread that starts the watch. */
+    void stallListsOfSecretsByName() {
+        StalledRequests.stall(r -> r.verb().equals("list") && r.resource().equals("secrets")
+                && r.namespace().equals(namespace) && !r.name().isEmpty(), Duration.ofSeconds(1));
     }
 
     @Test
@@ -180,6 +191,48 @@ class DatasourceReconcileTest {
         // The watches of the Secrets it names start with it, and list what its reconcile has read already: each
         // reconcile asks Grafana for the datasources once, so a second one would show as a second list here.
         await().during(Duration.ofSeconds(2)).atMost(Duration.ofSeconds(5)).untilAsserted(() -> assertEquals(1,
+                grafana.requests().stream().filter(r -> r.method().equals("GET") && r.path().equals("/api/datasources")).count(),
+                () -> grafana.requests().stream().map(r -> r.method() + " " + r.path()).toList().toString()));
+    }
+
+    @Test
+    void aNewGatewayIsReconciledOnceAlsoWhenAWatchOfItsSecretsReportsBeforeItIsQueued() {
+        // Its add event starts one watch per Secret it names, then queues it. On a loaded machine the first watch's
+        // list can be handled in between, and its news starts the reconcile: the add event must not start a second
+        // one, nor the later watch's list of a Secret that reconcile read from the API server. The stall makes this
+        // happen every time.
+        stallListsOfSecretsByName();
+        cluster.create(withGrafana());
+        await().atMost(Duration.ofSeconds(20)).until(() -> cluster.conditionIs(namespace, Conditions.READY, "True")
+                && watch.namedSecrets().containsAll(List.of(namespace + "/" + Fixtures.SOURCE_SECRET,
+                        namespace + "/" + GRAFANA_CREDENTIALS)));
+
+        await().during(Duration.ofSeconds(2)).atMost(Duration.ofSeconds(5)).untilAsserted(() -> assertEquals(1,
+                grafana.requests().stream().filter(r -> r.method().equals("GET") && r.path().equals("/api/datasources")).count(),
+                () -> grafana.requests().stream().map(r -> r.method() + " " + r.path()).toList().toString()));
+    }
+
+    @Test
+    void aChangedGatewayIsReconciledOnceAlsoWhenTheWatchesOfTheSecretsItNowNamesReportFirst() {
+        cluster.apply(Fixtures.secret(namespace, "gateway-reader", Map.of("token", "first-bearer")));
+        cluster.apply(Fixtures.secret(namespace, "gateway-ca", Map.of("ca.crt", "a CA")));
+        cluster.create(withGrafana());
+        await().atMost(Duration.ofSeconds(20)).until(() -> cluster.conditionIs(namespace, Conditions.READY, "True"));
+
+        // As above, for a change that names two more Secrets: the first new watch's list starts the reconcile.
+        stallListsOfSecretsByName();
+        cluster.editGateway(namespace, g -> {
+            g.getSpec().grafana.datasource = new DatasourceSpec();
+            g.getSpec().grafana.datasource.authentication = DatasourceSpec.Authentication.BEARER_TOKEN;
+            g.getSpec().grafana.datasource.tokenSecret = new SecretKeyRef("gateway-reader", "token");
+            g.getSpec().grafana.datasource.caSecret = new SecretKeyRef("gateway-ca", "ca.crt");
+        });
+        await().atMost(Duration.ofSeconds(20)).until(() -> "Bearer first-bearer".equals(grafana.datasource(uid(TENANT))
+                .map(d -> d.secureJsonData().get("httpHeaderValue1")).orElse(null))
+                && watch.namedSecrets().containsAll(List.of(namespace + "/gateway-reader", namespace + "/gateway-ca")));
+
+        // One reconcile for the creation, one for the change.
+        await().during(Duration.ofSeconds(2)).atMost(Duration.ofSeconds(5)).untilAsserted(() -> assertEquals(2,
                 grafana.requests().stream().filter(r -> r.method().equals("GET") && r.path().equals("/api/datasources")).count(),
                 () -> grafana.requests().stream().map(r -> r.method() + " " + r.path()).toList().toString()));
     }

@@ -14,8 +14,9 @@ import java.util.regex.Pattern;
 
 /**
  * The application's Kubernetes client in tests, as Quarkus builds it, plus an interceptor that writes every
- * request the provisioner makes to {@link ApiRequestLog}. Requests a test makes itself through the same client
- * (creating fixtures, reading status) are told apart by a test class on the calling stack, and left out.
+ * request the provisioner makes to {@link ApiRequestLog} (and holds back those a test names to
+ * {@link StalledRequests}). Requests a test makes itself through the same client (creating fixtures, reading
+ * status) are told apart by a test class on the calling stack, and left out.
  */
 @Singleton
 public class RecordingKubernetesClientProducer {
@@ -33,6 +34,7 @@ public class RecordingKubernetesClientProducer {
                     ApiRequestLog.ApiRequest described = ApiRequestLog.describe(request.method(), request.uri(), ownNamespace);
                     if (described != null) {
                         ApiRequestLog.append(described);
+                        StalledRequests.before(described);
                     }
                 }
             }
