@@ -91,7 +91,6 @@ final class UpstreamDeadlines {
         private long deadline;
         private Exchange previous;
         private Exchange next;
-        private boolean linked;
         private boolean finished;
         private boolean timedOut;
 
@@ -108,11 +107,10 @@ final class UpstreamDeadlines {
             if (tail == this) {
                 return;
             }
-            if (linked) {
+            if (linked()) {
                 unlink(this);
             }
             append(this);
-            linked = true;
         }
 
         /**
@@ -120,9 +118,8 @@ final class UpstreamDeadlines {
          * A slow reader is the client's matter, bounded by the server's idle timeout, not Tempo's.
          */
         void hold() {
-            if (linked) {
+            if (linked()) {
                 unlink(this);
-                linked = false;
             }
         }
 
@@ -130,6 +127,11 @@ final class UpstreamDeadlines {
         void finish() {
             finished = true;
             hold();
+        }
+
+        /** In the list, so under a deadline: unlink clears both links, and only the head has no previous. */
+        private boolean linked() {
+            return previous != null || head == this;
         }
 
         /** True when this exchange was reset because its time was up. */
