@@ -11,7 +11,8 @@ import io.quarkus.runtime.Startup;
  * The numeric {@code tracegate.*} settings, checked at start-up against the range where they mean what their
  * documentation says. Out of it they would fail later and elsewhere (a timer of 0 ms, a pool of no connection, at
  * the first request) or mean something else (an upstream timeout of 0 would time out every exchange); so a 0 or a
- * negative value stops the gateway with the key's name instead (see {@link BadSetting}).
+ * negative value stops the gateway with the key's name instead (see {@link BadSetting}). Durations are counted
+ * in whole milliseconds, as the timers and clients take them: under 1ms is 0.
  */
 @ApplicationScoped
 @Startup(ObserverMethod.DEFAULT_PRIORITY - 100) // before the beans and observers that use these settings
@@ -19,6 +20,7 @@ public class SettingRanges {
 
     static final String MORE_THAN_ZERO = "must be more than 0";
     static final String NOT_NEGATIVE = "must not be negative";
+    static final String WHOLE_SECONDS = "must be at least 1s (the provisioner is asked to wait whole seconds)";
 
     SettingRanges(GatewayConfig config) {
         check(config);
@@ -27,7 +29,10 @@ public class SettingRanges {
     /** @throws io.quarkus.runtime.configuration.ConfigurationException naming the first key out of its range */
     static void check(GatewayConfig config) {
         moreThanZero("tracegate.tenants.file-check-interval", config.tenants().fileCheckInterval());
-        moreThanZero("tracegate.tenants.provisioner.wait", config.tenants().provisioner().longPoll());
+        // Sent as ?wait=<seconds>s: under a second it would be 0s, answered at once, and asked again at once.
+        if (config.tenants().provisioner().longPoll().toSeconds() < 1) {
+            throw BadSetting.refused("tracegate.tenants.provisioner.wait", WHOLE_SECONDS);
+        }
         moreThanZero("tracegate.tenants.provisioner.retry-interval", config.tenants().provisioner().retryInterval());
         moreThanZero("tracegate.upstream.timeout", config.upstream().timeout());
         moreThanZero("tracegate.upstream.connect-timeout", config.upstream().connectTimeout());
@@ -44,7 +49,7 @@ public class SettingRanges {
     }
 
     private static void moreThanZero(String key, Duration value) {
-        if (value.isNegative() || value.isZero()) {
+        if (value.toMillis() < 1) {
             throw BadSetting.refused(key, MORE_THAN_ZERO);
         }
     }
