@@ -26,6 +26,13 @@ import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.QuarkusTestProfile;
 import io.quarkus.test.junit.TestProfile;
 import io.restassured.http.ContentType;
+import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpClient;
+import io.vertx.core.http.HttpClientOptions;
+import io.vertx.core.http.HttpClientRequest;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.http.HttpVersion;
+import io.vertx.core.http.RequestOptions;
 
 import dev.tracegate.gateway.testsupport.KeycloakTestResource;
 import dev.tracegate.gateway.testsupport.RawHttp;
@@ -125,6 +132,35 @@ class ConcurrencyLimitTest {
             resume.complete(null);
         }
         tempo.reset();
+        given().auth().oauth2(alice).get(SEARCH_A).then().statusCode(200);
+    }
+
+    @Test
+    void http2StreamsResetByTheClientGiveTheirSlotsBack() throws Exception {
+        TempoStandIn tempo = TempoStandInResource.fresh();
+        tempo.hang();
+        String alice = KeycloakTestResource.accessToken(KeycloakTestResource.ALICE);
+        Vertx vertx = Vertx.vertx();
+        try {
+            HttpClient http2 = vertx.createHttpClient(new HttpClientOptions()
+                    .setProtocolVersion(HttpVersion.HTTP_2).setHttp2ClearTextUpgrade(false));
+            List<HttpClientRequest> streams = new ArrayList<>();
+            for (int i = 0; i < 2; i++) {
+                HttpClientRequest stream = http2.request(new RequestOptions().setMethod(HttpMethod.GET)
+                        .setHost(gateway.getHost()).setPort(gateway.getPort()).setURI(SEARCH_A)
+                        .putHeader("Authorization", "Bearer " + alice))
+                        .toCompletionStage().toCompletableFuture().get(20, TimeUnit.SECONDS);
+                stream.end();
+                streams.add(stream);
+            }
+            tempo.awaitRequests(2);
+            await().atMost(Duration.ofSeconds(20)).until(() -> inFlight("team-a") == 2);
+            streams.forEach(HttpClientRequest::reset); // RST_STREAM while Tempo has not answered
+            await().atMost(Duration.ofSeconds(20)).until(() -> inFlight("team-a") == 0);
+        } finally {
+            vertx.close().toCompletionStage().toCompletableFuture().get(20, TimeUnit.SECONDS);
+            tempo.reset();
+        }
         given().auth().oauth2(alice).get(SEARCH_A).then().statusCode(200);
     }
 
