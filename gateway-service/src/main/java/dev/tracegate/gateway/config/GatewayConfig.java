@@ -107,6 +107,14 @@ public interface GatewayConfig {
         /** Requests a tenant may make at once above the rate; 0: the rate rounded up. */
         @WithDefault("0")
         int burst();
+
+        /**
+         * Requests each tenant may have in flight at once through one gateway replica, from authorization to the
+         * end of the answer (429 beyond); 0: no limit. Below {@code upstream.max-connections} times the event loops,
+         * no one tenant can take every pooled connection to Tempo.
+         */
+        @WithDefault("0")
+        int concurrentRequests();
     }
 
     interface Auth {

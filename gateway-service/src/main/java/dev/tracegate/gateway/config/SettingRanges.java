@@ -41,6 +41,7 @@ public class SettingRanges {
         // 0 means "no limit" and "the rate rounded up": documented values, not mistakes.
         atLeast("tracegate.limits.requests-per-second", config.limits().requestsPerSecond(), 0, NOT_NEGATIVE);
         atLeast("tracegate.limits.burst", config.limits().burst(), 0, NOT_NEGATIVE);
+        atLeast("tracegate.limits.concurrent-requests", config.limits().concurrentRequests(), 0, NOT_NEGATIVE);
         // 0 turns the cache of verified tokens off.
         atLeast("tracegate.auth.token-cache-size", config.auth().tokenCacheSize(), 0, NOT_NEGATIVE);
         if (config.auth().tokenCacheMaxAge().isNegative()) {

@@ -2,10 +2,12 @@ package dev.tracegate.gateway.metrics;
 
 import java.time.Duration;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
 import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 
@@ -66,6 +68,24 @@ public class GatewayMetrics {
                 .tags("tenant", tenant)
                 .register(registry)
                 .increment();
+    }
+
+    /** A request refused because its tenant already had tracegate.limits.concurrent-requests in flight. */
+    public void concurrencyLimited(String tenant) {
+        Counter.builder("tracegate_gateway_concurrency_limited")
+                .description("Requests refused with 429 by the per-tenant limit of requests in flight")
+                .tags("tenant", tenant)
+                .register(registry)
+                .increment();
+    }
+
+    /** The tenant's requests in flight through this replica, as the concurrency limit counts them in {@code count}. */
+    public void requestsInFlight(String tenant, AtomicInteger count) {
+        Gauge.builder("tracegate_gateway_requests_in_flight", count, AtomicInteger::get)
+                .description("Requests of the tenant in flight through this replica, from authorization to the end of"
+                        + " the answer (counted when tracegate.limits.concurrent-requests is set)")
+                .tags("tenant", tenant)
+                .register(registry);
     }
 
     /**

@@ -31,7 +31,7 @@ import dev.tracegate.gateway.tenant.TenantRegistry;
  * {@code /api/traces/v1/<tenant>/...}: finds the tenant, authenticates and authorizes the caller, then hands the
  * request to {@link UpstreamProxy}. Checks run cheapest first: unknown tenant 404, unknown path 404, wrong method
  * 405, no credentials 401 (or a redirect to sign in for a browser), bad token 401, not allowed 403, over the
- * tenant's rate 429, body too large 413. A write authenticated by the session cookie from another origin is 403.
+ * tenant's rate 429, body too large 413, the tenant's limit of requests in flight reached 429. A write authenticated by the session cookie from another origin is 403.
  */
 @ApplicationScoped
 public class TracesApiRoute {
@@ -46,6 +46,7 @@ public class TracesApiRoute {
     private final GatewayMetrics metrics;
     private final GatewayConfig config;
     private final TenantRateLimiter rateLimiter;
+    private final TenantConcurrencyLimit concurrencyLimit;
 
     public TracesApiRoute(TenantRegistry registry, CallerAuthenticator authenticator, UpstreamProxy proxy,
             GatewayMetrics metrics, GatewayConfig config) {
@@ -56,6 +57,8 @@ public class TracesApiRoute {
         this.config = config;
         this.rateLimiter = new TenantRateLimiter(config.limits().requestsPerSecond(), config.limits().burst(),
                 System::nanoTime);
+        this.concurrencyLimit = new TenantConcurrencyLimit(config.limits().concurrentRequests(),
+                metrics::requestsInFlight);
     }
 
     /**
@@ -245,7 +248,34 @@ public class TracesApiRoute {
             BodyLimit.refuse(rc, limit);
             return;
         }
+        if (concurrencyLimit.enabled() && !holdSlot(rc, tenant)) {
+            return;
+        }
         proxy.forward(rc, tenant, route);
+    }
+
+    /**
+     * Takes one of the tenant's slots for requests in flight until the answer ends or the client leaves; answers 429
+     * when none is free.
+     *
+     * @return whether the request may go on to Tempo
+     */
+    private boolean holdSlot(RoutingContext rc, Tenant tenant) {
+        if (rc.response().ended() || rc.response().closed()) {
+            // Past its end: the end handler that gives the slot back would never run. The proxy sees it too.
+            return true;
+        }
+        if (!concurrencyLimit.tryAcquire(tenant.name())) {
+            metrics.concurrencyLimited(tenant.name());
+            ErrorResponses.closeConnectionAfterAnswer(rc);
+            rc.response().putHeader(HttpHeaders.RETRY_AFTER, "1");
+            ErrorResponses.send(rc, 429, "concurrency_limited", "tenant '" + tenant.name() + "' has "
+                    + concurrencyLimit.limit() + " requests in flight, its limit; retry when one has ended");
+            return false;
+        }
+        // Vert.x Web calls end handlers once: at the response's end, or at the connection's close before it.
+        rc.addEndHandler(v -> concurrencyLimit.release(tenant.name()));
+        return true;
     }
 
     private static boolean wantsHtml(RoutingContext rc) {

@@ -37,6 +37,7 @@ class SettingRangesTest {
         assertDoesNotThrow(() -> SettingRanges.check(config(Map.of(
                 "tracegate.limits.requests-per-second", "0",
                 "tracegate.limits.burst", "0",
+                "tracegate.limits.concurrent-requests", "0",
                 "tracegate.limits.max-body-size", "0",
                 "tracegate.auth.token-cache-size", "0",
                 "tracegate.auth.token-cache-max-age", "0s"))));
@@ -57,6 +58,7 @@ class SettingRangesTest {
             "tracegate.limits.requests-per-second, -1, must not be negative",
             "tracegate.limits.requests-per-second, NaN, must not be negative",
             "tracegate.limits.burst, -1, must not be negative",
+            "tracegate.limits.concurrent-requests, -1, must not be negative",
             "tracegate.auth.token-cache-size, -1, must not be negative",
             "tracegate.auth.token-cache-max-age, -1m, must not be negative",
     })
