@@ -43,6 +43,11 @@ public final class DesiredDatasources {
         boolean checkable;
         if (request.throughGateway()) {
             url = stripTrailingSlash(request.gatewayUrl()) + TRACES_PATH + tenant.tenantName() + "/tempo";
+            // Grafana's streaming client dials the URL's host and port over gRPC and drops its path (the tenant),
+            // and it sends no forwarded OAuth identity: through the gateway, search and metrics go over HTTP.
+            ObjectNode streaming = jsonData.putObject("streamingEnabled");
+            streaming.put("search", false);
+            streaming.put("metrics", false);
             if (request.authMode() == AuthMode.BEARER_TOKEN) {
                 jsonData.put("httpHeaderName1", "Authorization");
                 secure.put("httpHeaderValue1", "Bearer " + request.bearerToken());

@@ -82,6 +82,26 @@ class DesiredDatasourcesTest {
     }
 
     @Test
+    void throughTheGatewayGrafanaDoesNotStreamWhateverExtraJsonDataAsks() {
+        DatasourceRequest request = new DatasourceRequest(OWNER, true, "https://gw", null, AuthMode.BEARER_TOKEN, "t", null,
+                Map.of("streamingEnabled", Map.of("search", true, "metrics", true)), null, List.of(TEST_OIDC));
+        DesiredDatasource ds = only(request);
+
+        assertFalse(ds.jsonData().path("streamingEnabled").path("search").asBoolean(true));
+        assertFalse(ds.jsonData().path("streamingEnabled").path("metrics").asBoolean(true));
+    }
+
+    @Test
+    void withoutTheGatewayStreamingIsTheUsersChoice() {
+        DatasourceRequest request = new DatasourceRequest(OWNER, false, null, "http://tempo-query-frontend:3200", null, null, null,
+                Map.of("streamingEnabled", Map.of("search", true)), null, List.of(new Tenant("team-a", "a-id")));
+
+        assertTrue(only(request).jsonData().path("streamingEnabled").path("search").asBoolean());
+        assertFalse(only(new DatasourceRequest(OWNER, false, null, "http://tempo-query-frontend:3200", null, null, null,
+                null, null, List.of(new Tenant("team-a", "a-id")))).jsonData().has("streamingEnabled"));
+    }
+
+    @Test
     void uidsAreDeterministicValidForGrafanaAndDifferPerOwnerAndTenant() {
         String uid = DatasourceUid.of(OWNER, "test-oidc");
 
