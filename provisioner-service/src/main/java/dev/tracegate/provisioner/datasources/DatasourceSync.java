@@ -131,6 +131,12 @@ public class DatasourceSync {
             return new CleanupResult(false, false, "Grafana " + connection.get().url() + ": " + report.error());
         }
         long deleted = report.tenants().stream().filter(t -> t.outcome() == Outcome.DELETED).count();
+        List<TenantDatasourceStatus> failed = report.tenants().stream().filter(t -> t.outcome() == Outcome.FAILED).toList();
+        if (!failed.isEmpty()) {
+            // Refused one by one (a 403 on one datasource): held like an unreachable Grafana, until the cleanup timeout.
+            return new CleanupResult(false, false, deleted + " datasource(s) deleted from Grafana " + connection.get().url() + ", "
+                    + failed.size() + " not: " + failed.stream().map(t -> quoted(t.name()) + ": " + t.message()).collect(Collectors.joining("; ")));
+        }
         return new CleanupResult(true, true, deleted + " datasource(s) deleted from Grafana " + connection.get().url());
     }
 

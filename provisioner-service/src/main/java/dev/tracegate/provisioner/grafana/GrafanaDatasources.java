@@ -119,8 +119,9 @@ public class GrafanaDatasources {
                 LOG.infof("deleted Grafana datasource %s (%s) of %s", uid, name, owner);
                 deleted.add(new TenantDatasourceStatus(tenant, uid, name, Outcome.DELETED, null, null));
             } else {
-                deleted.add(new TenantDatasourceStatus(tenant, uid, name, Outcome.FAILED,
-                        "deleting failed: " + http.scrubber().scrub(answer.message()), null));
+                String why = answer.forbidden() ? answer.denied("deleting datasource " + uid) : "deleting failed: " + answer.message();
+                LOG.warnf("Grafana datasource %s (%s) of %s not deleted: %s", uid, name, owner, http.scrubber().scrub(why));
+                deleted.add(new TenantDatasourceStatus(tenant, uid, name, Outcome.FAILED, http.scrubber().scrub(why), null));
             }
         }
         return deleted;

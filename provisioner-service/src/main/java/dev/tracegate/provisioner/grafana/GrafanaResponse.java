@@ -13,8 +13,18 @@ record GrafanaResponse(int status, JsonNode body) {
         return status == 404;
     }
 
+    /** Refused to these credentials: for one datasource, its permissions or the role's scopes in Grafana. */
+    boolean forbidden() {
+        return status == 403;
+    }
+
     boolean conflict() {
         return status == 409;
+    }
+
+    /** A 403 about one datasource, said with Grafana's words: they name the permission it wants. */
+    String denied(String what) {
+        return "Grafana denied the provisioner's credentials " + what + " (" + message() + ")";
     }
 
     /** Grafana's own explanation ({@code message}), or the status alone. */

@@ -28,6 +28,8 @@ final class TenantDatasourceSync {
             status = create(desired);
         } else if (current.ok()) {
             status = updateIfDrifted(desired, current.body(), true);
+        } else if (current.forbidden()) {
+            status = failed(desired, current.denied("reading datasource " + desired.uid()));
         } else {
             status = failed(desired, "reading the datasource failed: " + current.message());
         }
@@ -48,6 +50,9 @@ final class TenantDatasourceSync {
             }
             return failed(desired, "Grafana refused to create it: " + created.message());
         }
+        if (created.forbidden()) {
+            return failed(desired, created.denied("creating datasource \"" + desired.name() + "\""));
+        }
         return failed(desired, "Grafana refused to create it: " + created.message());
     }
 
@@ -64,6 +69,9 @@ final class TenantDatasourceSync {
             LOG.infof("updated Grafana datasource %s (%s) for %s: %s", desired.uid(), desired.name(), owner, drift);
             return status(desired, Outcome.UPDATED, "updated " + String.join(", ", drift));
         }
+        if (updated.forbidden()) {
+            return failed(desired, updated.denied("updating datasource " + desired.uid()));
+        }
         if (updated.conflict() && mayRetry) {
             // Someone wrote it between our read and our write (stale version): read again, decide again, once.
             GrafanaResponse reread = grafana.getByUid(desired.uid());
@@ -72,6 +80,9 @@ final class TenantDatasourceSync {
             }
             if (reread.ok()) {
                 return updateIfDrifted(desired, reread.body(), false);
+            }
+            if (reread.forbidden()) {
+                return failed(desired, reread.denied("re-reading datasource " + desired.uid() + " after a conflict"));
             }
             return failed(desired, "re-reading after a conflict failed: " + reread.message());
         }
@@ -93,9 +104,15 @@ final class TenantDatasourceSync {
             return status;
         }
         GrafanaResponse health = grafana.health(desired.uid());
-        String text = health.ok() && "OK".equalsIgnoreCase(health.body().path("status").asText("OK"))
-                ? "OK"
-                : "ERROR: " + grafana.scrubber().scrub(healthMessage(health));
+        String text;
+        if (health.ok() && "OK".equalsIgnoreCase(health.body().path("status").asText("OK"))) {
+            text = "OK";
+        } else if (health.forbidden()) {
+            // The datasource is in place and synced; only its check was refused, so it is not FAILED.
+            text = "ERROR: " + grafana.scrubber().scrub(health.denied("the health check of datasource " + desired.uid()));
+        } else {
+            text = "ERROR: " + grafana.scrubber().scrub(healthMessage(health));
+        }
         return new TenantDatasourceStatus(status.tenantName(), status.uid(), status.name(), status.outcome(), status.message(), text);
     }
 

@@ -55,7 +55,7 @@ public class GatewayWatch {
     public GatewayWatch(KubernetesClient client, ProvisionerConfig config, WrittenSecrets written) {
         this.client = client;
         this.config = config;
-        this.secrets = new SecretWatch(client, written, this::secretChanged);
+        this.secrets = new SecretWatch(client, written, this::secretChanged, key -> gateway(key).isPresent());
     }
 
     /**
@@ -127,6 +127,11 @@ public class GatewayWatch {
             reconciledFrom.remove(key);
         } else {
             reconciledFrom.put(key, version);
+            // Deleted since it was read: its delete handler may have cleared this already (then only a later
+            // reconcile of the key, run by the leader alone, would).
+            if (gateway(key).isEmpty()) {
+                reconciledFrom.remove(key);
+            }
         }
         return found;
     }

@@ -16,6 +16,7 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.BiConsumer;
+import java.util.function.Predicate;
 import java.util.stream.Collectors;
 import org.jboss.logging.Logger;
 
@@ -33,6 +34,7 @@ final class SecretWatch {
     private final KubernetesClient client;
     private final BiConsumer<Secret, Boolean> onChange;
     private final WrittenSecrets written;
+    private final Predicate<String> gatewayKnown;
     private final List<SharedIndexInformer<Secret>> owned = new CopyOnWriteArrayList<>();
     private final Map<String, SharedIndexInformer<Secret>> named = new ConcurrentHashMap<>();
     /**
@@ -44,12 +46,14 @@ final class SecretWatch {
 
     /**
      * {@code onChange} receives every Secret watched that was added, changed or deleted, and whether that was the
-     * provisioner's own write coming back: the Secret exactly as it wants it (see {@link WrittenSecrets}).
+     * provisioner's own write coming back: the Secret exactly as it wants it (see {@link WrittenSecrets});
+     * {@code gatewayKnown} says whether a TempoGateway ("namespace/name") is still in the informer's cache.
      */
-    SecretWatch(KubernetesClient client, WrittenSecrets written, BiConsumer<Secret, Boolean> onChange) {
+    SecretWatch(KubernetesClient client, WrittenSecrets written, BiConsumer<Secret, Boolean> onChange, Predicate<String> gatewayKnown) {
         this.client = client;
         this.written = written;
         this.onChange = onChange;
+        this.gatewayKnown = gatewayKnown;
     }
 
     void watchOwned(Optional<String> namespace) {
@@ -111,6 +115,11 @@ final class SecretWatch {
             if (byName.contains(key)) {
                 readBy.computeIfAbsent(gatewayKey, g -> new ConcurrentHashMap<>())
                         .put(key, found.map(s -> s.getMetadata().getResourceVersion()).orElse(ABSENT));
+                // A reconcile still running when its TempoGateway was deleted would keep this after forget() for
+                // good. Checked after the write: the cache drops the gateway before its delete handler forgets it.
+                if (!gatewayKnown.test(gatewayKey)) {
+                    readBy.remove(gatewayKey);
+                }
             }
             return found;
         };

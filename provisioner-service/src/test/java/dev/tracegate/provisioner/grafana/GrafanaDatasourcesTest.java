@@ -33,6 +33,7 @@ class GrafanaDatasourcesTest {
     static final String QUERY_FRONTEND = "http://tempo-foo-query-frontend.observability.svc:3200";
     static final Tenant TEST_OIDC = new Tenant("test-oidc", "test-oidc");
     static final Tenant DEV = new Tenant("dev", "dev-id");
+    static final Tenant OPS = new Tenant("ops", "ops-id");
     static final String BEARER = "gateway-bearer-token-one";
 
     @Inject
@@ -315,6 +316,106 @@ class GrafanaDatasourcesTest {
     }
 
     @Test
+    void aListGrafanaRefusesStillStopsTheWholeSync() {
+        grafana.failNext(1, 403); // the first call of a sync lists the datasources
+
+        SyncReport report = sync(bearer(BEARER, TEST_OIDC, DEV));
+
+        assertFalse(report.grafanaReachable());
+        assertTrue(report.error().contains("refused the credentials") && report.error().contains("403"), report.error());
+        assertTrue(grafana.datasources().isEmpty());
+    }
+
+    // ---- one datasource refused (datasource permissions, RBAC scoped by uid) ----------------------------------
+
+    @Test
+    void anUpdateGrafanaRefusesFailsOnlyThatTenantAndTheOthersAreUpdated() {
+        SyncReport first = sync(bearer(BEARER, TEST_OIDC, DEV, OPS));
+        String devUid = byTenant(first, "dev").uid();
+        first.tenants().forEach(t -> grafana.drift(t.uid(), json -> json.put("url", "http://elsewhere")));
+        grafana.deny(devUid, GrafanaStandIn.WRITE);
+
+        SyncReport report = sync(bearer(BEARER, TEST_OIDC, DEV, OPS));
+
+        assertTrue(report.grafanaReachable(), report.toString());
+        TenantDatasourceStatus dev = byTenant(report, "dev");
+        assertEquals(Outcome.FAILED, dev.outcome());
+        assertEquals("Grafana denied the provisioner's credentials updating datasource " + devUid + " (HTTP 403: You'll need"
+                + " additional permissions to perform this action. Permissions needed: datasources:write)", dev.message());
+        assertEquals("http://elsewhere", grafana.datasource(devUid).orElseThrow().url());
+        for (String other : List.of("test-oidc", "ops")) {
+            assertEquals(Outcome.UPDATED, byTenant(report, other).outcome());
+            assertEquals(GATEWAY + "/api/traces/v1/" + other + "/tempo", grafana.datasource(byTenant(report, other).uid()).orElseThrow().url());
+        }
+    }
+
+    @Test
+    void aDatasourceGrafanaWillNotShowFailsOnlyThatTenant() {
+        String devUid = DatasourceUid.of(OWNER, DEV.tenantName());
+        grafana.deny(devUid, GrafanaStandIn.READ);
+
+        SyncReport report = sync(forwardOAuth(TEST_OIDC, DEV));
+
+        assertTrue(report.grafanaReachable());
+        assertEquals(Outcome.CREATED, byTenant(report, "test-oidc").outcome());
+        assertEquals(Outcome.FAILED, byTenant(report, "dev").outcome());
+        assertTrue(byTenant(report, "dev").message().contains("reading datasource " + devUid)
+                && byTenant(report, "dev").message().contains("Permissions needed: datasources:read"), byTenant(report, "dev").message());
+        assertTrue(grafana.datasource(devUid).isEmpty(), "not created blindly over what cannot be read");
+    }
+
+    @Test
+    void aRefusedCreateFailsOnlyTheNewTenantAndTheOthersAreStillUpdated() {
+        String uid = only(sync(forwardOAuth(TEST_OIDC))).uid();
+        grafana.drift(uid, json -> json.put("url", "http://elsewhere"));
+        grafana.denyCreate();
+
+        SyncReport report = sync(forwardOAuth(TEST_OIDC, DEV));
+
+        assertEquals(Outcome.UPDATED, byTenant(report, "test-oidc").outcome());
+        TenantDatasourceStatus dev = byTenant(report, "dev");
+        assertEquals(Outcome.FAILED, dev.outcome());
+        assertTrue(dev.message().contains("creating datasource \"Tempo (dev)\"") && dev.message().contains("datasources:create"), dev.message());
+        assertTrue(grafana.datasource(dev.uid()).isEmpty());
+    }
+
+    @Test
+    void aRefusedHealthCheckIsToldInThatDatasourcesHealthOnly() {
+        String devUid = DatasourceUid.of(OWNER, DEV.tenantName());
+        grafana.deny(devUid, GrafanaStandIn.QUERY);
+
+        SyncReport report = sync(bearer(BEARER, TEST_OIDC, DEV));
+
+        assertTrue(report.allSynced(), "the datasources are in place: " + report);
+        assertEquals("OK", byTenant(report, "test-oidc").health());
+        assertEquals("ERROR: Grafana denied the provisioner's credentials the health check of datasource " + devUid
+                + " (HTTP 403: Access denied to datasource)", byTenant(report, "dev").health());
+    }
+
+    @Test
+    void aRefusedDeletionFailsOnlyThatDatasourceAndTheOthersAreDeleted() {
+        SyncReport first = sync(forwardOAuth(TEST_OIDC, DEV, OPS));
+        String devUid = byTenant(first, "dev").uid();
+        String opsUid = byTenant(first, "ops").uid();
+        grafana.deny(devUid, GrafanaStandIn.DELETE);
+
+        SyncReport report = sync(forwardOAuth(TEST_OIDC));
+
+        assertTrue(report.grafanaReachable());
+        assertEquals(Outcome.UNCHANGED, byTenant(report, "test-oidc").outcome());
+        assertEquals(Outcome.DELETED, byTenant(report, "ops").outcome());
+        assertEquals(Outcome.FAILED, byTenant(report, "dev").outcome());
+        assertTrue(byTenant(report, "dev").message().contains("deleting datasource " + devUid + " (HTTP 403"), byTenant(report, "dev").message());
+        assertTrue(grafana.datasource(opsUid).isEmpty());
+        assertTrue(grafana.datasource(devUid).isPresent());
+
+        SyncReport cleanup = datasources.deleteAll(grafana.tokenConnection(), OWNER);
+        assertTrue(cleanup.grafanaReachable());
+        assertEquals(Outcome.FAILED, byTenant(cleanup, "dev").outcome());
+        assertEquals(List.of("Tempo (dev)"), grafana.datasources().stream().map(Datasource::name).toList());
+    }
+
+    @Test
     void unhealthyDatasourceReportsGrafanasMessage() {
         String uid = DatasourceUid.of(OWNER, TEST_OIDC.tenantName());
         grafana.setHealth(uid, false, "failed to reach the gateway: 502");
@@ -396,6 +497,11 @@ class GrafanaDatasourcesTest {
 
     static DatasourceRequest bearer(String token, Tenant... tenants) {
         return new DatasourceRequest(OWNER, true, GATEWAY, null, AuthMode.BEARER_TOKEN, token, null, null, null, List.of(tenants));
+    }
+
+    static TenantDatasourceStatus byTenant(SyncReport report, String tenant) {
+        return report.tenants().stream().filter(t -> tenant.equals(t.tenantName())).findFirst()
+                .orElseThrow(() -> new AssertionError("no status for " + tenant + " in " + report));
     }
 
     static TenantDatasourceStatus only(SyncReport report) {

@@ -19,11 +19,13 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.function.Consumer;
 
 import javax.net.ssl.SSLContext;
@@ -41,9 +43,14 @@ import javax.net.ssl.SSLContext;
  *   <li>each datasource lives in the org named by {@code X-Grafana-Org-Id} (1 when absent), and {@code GET /api/org}
  *       answers that org;</li>
  *   <li>401 unless the request carries {@code Authorization: Bearer }{@link #TOKEN} or basic auth
- *       {@link #USER}/{@link #PASSWORD} (see {@link #setCredentials}).</li>
+ *       {@link #USER}/{@link #PASSWORD} (see {@link #setCredentials});</li>
+ *   <li>403 where the credentials lack a permission ({@link #deny}, {@link #denyCreate}), as Grafana's RBAC and
+ *       datasource permissions answer: checked before the datasource is looked up, with Grafana's body
+ *       {@code {"title": "Access denied", "message": "... Permissions needed: datasources:write", "accessErrorId": "ACE..."}};
+ *       the list leaves out the datasources the credentials may not read; the health check of one they may not
+ *       query answers {@code {"message": "Access denied to datasource"}}.</li>
  * </ul>
- * Tests can make it fail ({@link #failNext}, {@link #setDown}), change datasources behind the provisioner's back
+ * Tests can make it fail ({@link #failNext}, {@link #setDown}), refuse one datasource ({@link #deny}), change datasources behind the provisioner's back
  * ({@link #drift}, {@link #remove}, {@link #addForeign}, {@link #writeConcurrentlyBeforeNextUpdates}) and read what
  * it stores ({@link #datasource}, including the secret values it received) and the requests it got ({@link #requests}).
  * Thread-safe; start one per test class or per test, and close it.
@@ -58,6 +65,12 @@ public final class GrafanaStandIn implements AutoCloseable {
     public static final String PASSWORD = "stand-in-admin-password";
     /** The org a request without {@code X-Grafana-Org-Id} works in. */
     public static final long DEFAULT_ORG = 1;
+    /** Grafana's RBAC actions on datasources (scope {@code datasources:uid:<uid>}, or none for create). */
+    public static final String READ = "datasources:read";
+    public static final String WRITE = "datasources:write";
+    public static final String DELETE = "datasources:delete";
+    public static final String QUERY = "datasources:query";
+    public static final String CREATE = "datasources:create";
 
     private static final ObjectMapper MAPPER = new ObjectMapper();
 
@@ -84,6 +97,9 @@ public final class GrafanaStandIn implements AutoCloseable {
     private final Map<String, Boolean> healthOk = new HashMap<>();
     private final Map<String, String> healthMessage = new HashMap<>();
     private final Map<String, Integer> concurrentWrites = new HashMap<>();
+    private final Map<String, Set<String>> deniedByUid = new HashMap<>();
+    private boolean createDenied;
+    private long nextAccessErrorId = 3_392_348_646L;
     private final List<Request> requests = new ArrayList<>();
     private long nextId = 1;
     private int failuresLeft;
@@ -205,6 +221,28 @@ public final class GrafanaStandIn implements AutoCloseable {
         concurrentWrites.put(uid, times);
     }
 
+    // ---- permissions ------------------------------------------------------------------------------------------
+
+    /**
+     * The credentials lose these actions ({@link #READ}, {@link #WRITE}, {@link #DELETE}, {@link #QUERY}) on the
+     * datasource with this uid (in every org), whether it exists yet or not, as a scoped RBAC role or the datasource's
+     * permissions would take them; reading it by name is refused with its uid.
+     */
+    public synchronized void deny(String uid, String... actions) {
+        deniedByUid.computeIfAbsent(uid, u -> new HashSet<>()).addAll(List.of(actions));
+    }
+
+    /** The credentials lose {@link #CREATE} (Grafana scopes it to nothing: every create is refused). */
+    public synchronized void denyCreate() {
+        createDenied = true;
+    }
+
+    /** Every permission back. */
+    public synchronized void allowAll() {
+        deniedByUid.clear();
+        createDenied = false;
+    }
+
     // ---- failures and health ----------------------------------------------------------------------------------
 
     /** The next {@code count} requests (any) answer {@code status} with a JSON message and change nothing. */
@@ -288,22 +326,43 @@ public final class GrafanaStandIn implements AutoCloseable {
         List<String> rest = path.subList(2, path.size());
         if (rest.isEmpty()) {
             return switch (method) {
-                case "GET" -> new Answer(200, MAPPER.valueToTree(org(orgId).values().stream().map(s -> shown(s)).toList()));
-                case "POST" -> create(orgId, parse(body));
+                // Grafana filters the list by read permission rather than refusing it.
+                case "GET" -> new Answer(200, MAPPER.valueToTree(org(orgId).values().stream()
+                        .filter(s -> !denied(s.json.path("uid").asText(), READ)).map(s -> shown(s)).toList()));
+                case "POST" -> createDenied ? accessDenied(CREATE) : create(orgId, parse(body));
                 default -> message(405, "Method not allowed");
             };
         }
         if (rest.size() == 2 && rest.get(0).equals("name") && method.equals("GET")) {
-            return org(orgId).values().stream().filter(s -> s.json.path("name").asText().equals(rest.get(1))).findFirst()
-                    .map(s -> new Answer(200, shown(s))).orElse(message(404, "Data source not found"));
+            Optional<Stored> named = org(orgId).values().stream().filter(s -> s.json.path("name").asText().equals(rest.get(1))).findFirst();
+            // The name scope resolves to the datasource's uid scope.
+            if (named.isPresent() && denied(named.get().json.path("uid").asText(), READ)) {
+                return accessDenied(READ);
+            }
+            return named.map(s -> new Answer(200, shown(s))).orElse(message(404, "Data source not found"));
         }
         if (rest.size() >= 2 && rest.get(0).equals("uid")) {
-            Stored stored = org(orgId).get(rest.get(1));
+            String uid = rest.get(1);
+            boolean isHealth = rest.size() == 3 && rest.get(2).equals("health") && method.equals("GET");
+            // RBAC checks the uid's scope before anything is looked up; health is checked by the handler, after.
+            String action = rest.size() != 2 ? null : switch (method) {
+                case "GET" -> READ;
+                case "PUT" -> WRITE;
+                case "DELETE" -> DELETE;
+                default -> null;
+            };
+            if (action != null && denied(uid, action)) {
+                return accessDenied(action);
+            }
+            Stored stored = org(orgId).get(uid);
             if (stored == null) {
                 return message(404, "Data source not found");
             }
-            if (rest.size() == 3 && rest.get(2).equals("health") && method.equals("GET")) {
-                return health(rest.get(1));
+            if (isHealth && denied(uid, QUERY)) {
+                return message(403, "Access denied to datasource");
+            }
+            if (isHealth) {
+                return health(uid);
             }
             if (rest.size() == 2) {
                 return switch (method) {
@@ -490,6 +549,19 @@ public final class GrafanaStandIn implements AutoCloseable {
 
     private static String read(InputStream in) throws IOException {
         return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+    }
+
+    private boolean denied(String uid, String action) {
+        return deniedByUid.getOrDefault(uid, Set.of()).contains(action);
+    }
+
+    /** Grafana's answer when RBAC refuses an action: its message names the action, the id points to its log. */
+    private Answer accessDenied(String action) {
+        ObjectNode body = MAPPER.createObjectNode();
+        body.put("accessErrorId", "ACE" + nextAccessErrorId++);
+        body.put("message", "You'll need additional permissions to perform this action. Permissions needed: " + action);
+        body.put("title", "Access denied");
+        return new Answer(403, body);
     }
 
     private static Answer message(int status, String message) {

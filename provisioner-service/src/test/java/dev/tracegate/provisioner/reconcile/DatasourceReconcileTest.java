@@ -184,6 +184,69 @@ class DatasourceReconcileTest {
     }
 
     @Test
+    void aDatasourceGrafanaRefusesFailsOnlyItsTenantAndTheOthersAreStillSynced() {
+        TempoGateway gateway = withGrafana();
+        gateway.getSpec().tenants.authentication.add(Fixtures.tenant("dev", "oidc-dev"));
+        cluster.create(gateway);
+        await().atMost(Duration.ofSeconds(20)).until(() -> cluster.conditionIs(namespace, Conditions.READY, "True"));
+        // Grafana's datasource permissions (or an RBAC role scoped by uid) take the write on dev's datasource only.
+        grafana.deny(uid("dev"), GrafanaStandIn.WRITE);
+
+        cluster.editGateway(namespace, g -> {
+            g.getSpec().grafana.datasource = new DatasourceSpec();
+            g.getSpec().grafana.datasource.nameTemplate = "Traces ({tenant})";
+        });
+
+        Condition synced = await().atMost(Duration.ofSeconds(20)).until(() -> cluster.condition(namespace, Conditions.DATASOURCES_SYNCED)
+                .filter(c -> c.reason.equals("DatasourceSyncFailed")).orElse(null), Objects::nonNull);
+        assertEquals("False", synced.status);
+        assertEquals("tenant dev: Grafana denied the provisioner's credentials updating datasource " + uid("dev") + " (HTTP 403:"
+                + " You'll need additional permissions to perform this action. Permissions needed: datasources:write) (retrying)", synced.message);
+        assertEquals("Traces (test-oidc)", grafana.datasource(uid(TENANT)).orElseThrow().name(), "the other tenant's datasource is updated");
+        assertEquals("Tempo (dev)", grafana.datasource(uid("dev")).orElseThrow().name(), "refused, left as it was");
+        Condition ready = cluster.condition(namespace, Conditions.READY).orElseThrow();
+        assertEquals("False", ready.status);
+        assertEquals("DatasourceSyncFailed", ready.reason);
+        List<TenantStatus> tenants = await().atMost(Duration.ofSeconds(20)).until(() -> cluster.gateway(namespace).getStatus().tenants,
+                t -> t.size() == 2 && "Traces (test-oidc)".equals(t.get(0).datasourceName));
+        assertEquals(null, tenants.get(0).lastError);
+        assertEquals("dev", tenants.get(1).tenantName);
+        assertEquals(uid("dev"), tenants.get(1).datasourceUid);
+        assertTrue(tenants.get(1).lastError.contains("updating datasource " + uid("dev")) && tenants.get(1).lastError.contains("datasources:write"),
+                tenants.get(1).lastError);
+        assertTrue(cluster.events(namespace).stream().noneMatch(e -> e.getMessage().contains(GrafanaStandIn.TOKEN)));
+
+        // Granted again: the retry syncs it, no change to the TempoGateway needed.
+        grafana.allowAll();
+        await().atMost(Duration.ofSeconds(30)).until(() -> cluster.conditionIs(namespace, Conditions.READY, "True"));
+        assertEquals("Traces (dev)", grafana.datasource(uid("dev")).orElseThrow().name());
+    }
+
+    @Test
+    void aDatasourceGrafanaWillNotLetBeDeletedHoldsTheDeletionUntilTheTimeoutAndIsNamed() {
+        TempoGateway gateway = withGrafana();
+        gateway.getSpec().tenants.authentication.add(Fixtures.tenant("dev", "oidc-dev"));
+        cluster.create(gateway);
+        await().atMost(Duration.ofSeconds(20)).until(() -> cluster.conditionIs(namespace, Conditions.READY, "True"));
+        grafana.deny(uid("dev"), GrafanaStandIn.DELETE);
+
+        client.resources(TempoGateway.class).inNamespace(namespace).withName(GATEWAY).delete();
+
+        Condition failed = await().atMost(Duration.ofSeconds(20)).until(() -> cluster.condition(namespace, Conditions.DATASOURCES_SYNCED)
+                .filter(c -> c.reason.equals("CleanupFailed")).orElse(null), Objects::nonNull);
+        assertTrue(failed.message.contains("1 datasource(s) deleted") && failed.message.contains("\"Tempo (dev)\"")
+                && failed.message.contains("datasources:delete"), failed.message);
+        assertTrue(grafana.datasource(uid(TENANT)).isEmpty(), "the other tenant's datasource is deleted");
+
+        // tracegate.provisioner.cleanup-timeout is 6s in tests: then it lets go and says what is left.
+        await().atMost(Duration.ofSeconds(30)).until(() -> cluster.gateway(namespace) == null);
+        String abandoned = eventMessage("CleanupAbandoned");
+        assertTrue(abandoned != null && abandoned.contains("\"Tempo (dev)\"") && abandoned.contains("datasources:delete"), abandoned);
+        assertEquals(null, eventMessage("CleanedUp"));
+        assertTrue(grafana.datasource(uid("dev")).isPresent(), "what the Event says is left behind");
+    }
+
+    @Test
     void aNewGatewayIsReconciledOnceNotAgainWhenTheWatchesOfItsSecretsStart() {
         cluster.create(withGrafana());
         await().atMost(Duration.ofSeconds(20)).until(() -> cluster.conditionIs(namespace, Conditions.READY, "True"));
