@@ -33,8 +33,12 @@ public final class TenantsValidator {
     public static final String HTTP_URL_PATTERN = "^https?://([^\\s/?#@]+@)?(\\[[0-9A-Fa-f:.]+\\]|[A-Za-z0-9]([A-Za-z0-9.-]*[A-Za-z0-9])?)"
             + "(:[0-9]{1,5})?([/?#]\\S*)?$";
 
-    /** One OAuth scope: no whitespace, which separates scopes in the request (RFC 6749 3.3). */
-    public static final String SCOPE_PATTERN = "^\\S+$";
+    /**
+     * One OAuth scope, RFC 6749 3.3's scope-token: printable ASCII but space (which separates scopes in the
+     * request), {@code "} and {@code \}. Spelled as ASCII ranges rather than {@code \S}, which Java, ECMA-262 and
+     * the API server's Go regexp each read differently (U+3000, for one); these ranges all three read alike.
+     */
+    public static final String SCOPE_PATTERN = "^[\\x21\\x23-\\x5B\\x5D-\\x7E]+$";
     /**
      * Not blank: somewhere a character other than ASCII whitespace. Unanchored: it is found, not matched, as a CRD
      * pattern is. Spelled out rather than {@code \S}, which Java, ECMA-262 and the API server's Go regexp each read
@@ -161,8 +165,8 @@ public final class TenantsValidator {
                 if (isBlank(scope)) {
                     problems.add(at + ".scopes[" + i + "]: must not be empty");
                 } else if (!SCOPE.matcher(scope).matches()) {
-                    problems.add(at + ".scopes[" + i + "]: must be one scope without whitespace"
-                            + " (list each scope as an entry of its own)");
+                    problems.add(at + ".scopes[" + i + "]: must be one scope of printable ASCII characters other than"
+                            + " space, \" and \\ (list each scope as an entry of its own)");
                 }
             }
         }

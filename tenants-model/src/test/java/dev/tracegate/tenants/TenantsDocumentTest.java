@@ -167,8 +167,45 @@ class TenantsDocumentTest {
         var e = refused(VALID.replace("audiences: [account]", "audiences: [account]\n        scopes: [profile, '', 'email groups', \" \"]"));
         assertEquals(java.util.List.of(
                 "tenants.authentication[0].oidc.scopes[1]: must not be empty",
-                "tenants.authentication[0].oidc.scopes[2]: must be one scope without whitespace (list each scope as an entry of its own)",
+                "tenants.authentication[0].oidc.scopes[2]: must be one scope of printable ASCII characters other than space, \" and \\"
+                        + " (list each scope as an entry of its own)",
                 "tenants.authentication[0].oidc.scopes[3]: must not be empty"), e.problems());
+    }
+
+    @Test
+    void readsScopesMadeOfRfc6749sCharacters() throws Exception {
+        var document = read(VALID.replace("audiences: [account]",
+                "audiences: [account]\n        scopes: [openid, groups, 'api://tempo/read', offline_access]"));
+        assertEquals(java.util.List.of("openid", "groups", "api://tempo/read", "offline_access"),
+                document.tenants().authentication().get(0).oidc().scopes());
+    }
+
+    @Test
+    void refusesAScopeWithAQuoteABackslashOrAnythingButAscii() {
+        var e = refused(VALID.replace("audiences: [account]",
+                "audiences: [account]\n        scopes: ['a\"b', 'a\\b', 'profil\u00e9', 'openid\u3000profile']"));
+        String problem = ": must be one scope of printable ASCII characters other than space, \" and \\"
+                + " (list each scope as an entry of its own)";
+        assertEquals(java.util.List.of(
+                "tenants.authentication[0].oidc.scopes[0]" + problem,
+                "tenants.authentication[0].oidc.scopes[1]" + problem,
+                "tenants.authentication[0].oidc.scopes[2]" + problem,
+                "tenants.authentication[0].oidc.scopes[3]" + problem), e.problems());
+    }
+
+    /** RFC 6749 3.3: scope-token = 1*( %x21 / %x23-5B / %x5D-7E ). The CRD states the same pattern. */
+    @Test
+    void theScopePatternIsRfc6749sScopeToken() {
+        var scope = java.util.regex.Pattern.compile(TenantsValidator.SCOPE_PATTERN);
+        for (int c = 0; c <= Character.MAX_CODE_POINT; c++) {
+            boolean scopeChar = c == 0x21 || (c >= 0x23 && c <= 0x5B) || (c >= 0x5D && c <= 0x7E);
+            String at = "U+" + Integer.toHexString(c);
+            assertEquals(scopeChar, scope.matcher(Character.toString(c)).matches(), at);
+            assertEquals(scopeChar, scope.matcher("read" + Character.toString(c) + "write").matches(), at + " inside a scope");
+        }
+        assertEquals(false, scope.matcher("").matches());
+        // Plain ASCII, so that Java, ECMA-262 and the API server's Go regexp read the same pattern.
+        assertTrue(TenantsValidator.SCOPE_PATTERN.chars().allMatch(c -> c >= 0x21 && c <= 0x7E), TenantsValidator.SCOPE_PATTERN);
     }
 
     @Test

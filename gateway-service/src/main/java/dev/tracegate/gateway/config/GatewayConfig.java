@@ -56,7 +56,10 @@ public interface GatewayConfig {
         @WithDefault("/var/run/secrets/kubernetes.io/serviceaccount/token")
         String tokenFile();
 
-        /** How long one long-poll for a changed document waits at the provisioner. */
+        /**
+         * How long one long-poll for a changed document waits at the provisioner (sent in whole milliseconds; the
+         * provisioner cuts it to its {@code api.max-wait}).
+         */
         @WithName("wait")
         @WithDefault("30s")
         Duration longPoll();

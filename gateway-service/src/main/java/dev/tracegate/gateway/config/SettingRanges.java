@@ -20,7 +20,6 @@ public class SettingRanges {
 
     static final String MORE_THAN_ZERO = "must be more than 0";
     static final String NOT_NEGATIVE = "must not be negative";
-    static final String WHOLE_SECONDS = "must be at least 1s (the provisioner is asked to wait whole seconds)";
 
     SettingRanges(GatewayConfig config) {
         check(config);
@@ -29,10 +28,8 @@ public class SettingRanges {
     /** @throws io.quarkus.runtime.configuration.ConfigurationException naming the first key out of its range */
     static void check(GatewayConfig config) {
         moreThanZero("tracegate.tenants.file-check-interval", config.tenants().fileCheckInterval());
-        // Sent as ?wait=<seconds>s: under a second it would be 0s, answered at once, and asked again at once.
-        if (config.tenants().provisioner().longPoll().toSeconds() < 1) {
-            throw BadSetting.refused("tracegate.tenants.provisioner.wait", WHOLE_SECONDS);
-        }
+        // Sent as ?wait=<milliseconds>ms: under 1ms it would be 0ms, answered at once, and asked again at once.
+        moreThanZero("tracegate.tenants.provisioner.wait", config.tenants().provisioner().longPoll());
         moreThanZero("tracegate.tenants.provisioner.retry-interval", config.tenants().provisioner().retryInterval());
         moreThanZero("tracegate.upstream.timeout", config.upstream().timeout());
         moreThanZero("tracegate.upstream.connect-timeout", config.upstream().connectTimeout());

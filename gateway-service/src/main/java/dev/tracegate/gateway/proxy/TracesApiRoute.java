@@ -215,6 +215,11 @@ public class TracesApiRoute {
                 if (failure == CallerAuthenticator.Failure.ISSUER_UNAVAILABLE) {
                     ErrorResponses.send(rc, 503, "issuer_unavailable",
                             "the OIDC issuer of tenant '" + tenant.name() + "' cannot be reached; try again later");
+                } else if (failure == CallerAuthenticator.Failure.MISSING_CREDENTIALS) {
+                    // Nothing quarkus-oidc could use (say, Authorization: Basic beside the session cookie): as with
+                    // no credentials at all, the challenge carries no error code (RFC 6750 3.1).
+                    ErrorResponses.unauthorized(rc, tenant.name(), null,
+                            "send a bearer token of tenant '" + tenant.name() + "' in the Authorization header");
                 } else {
                     ErrorResponses.unauthorized(rc, tenant.name(), "invalid_token", "the token is not valid for tenant '"
                             + tenant.name() + "' (checked: signature, issuer, expiry, audience)");

@@ -98,8 +98,9 @@ public class ProvisionerSource {
             retryLater();
             return;
         }
-        // Long-poll only once we hold a document: the first one should come at once.
-        String wait = etag == null ? null : p.longPoll().toSeconds() + "s";
+        // Long-poll only once we hold a document: the first one should come at once. In whole milliseconds, as
+        // SettingRanges counts it; every provisioner reads "<n>ms" (and caps it at its api.max-wait).
+        String wait = etag == null ? null : p.longPoll().toMillis() + "ms";
         api.config(namespace, name, wait, authorization, etag).subscribe().with(this::onAnswer, failure -> {
             if (failure instanceof WebApplicationException web) {
                 onAnswer(web.getResponse());

@@ -43,6 +43,13 @@ class SettingRangesTest {
                 "tracegate.auth.token-cache-max-age", "0s"))));
     }
 
+    /** The long poll's wait is sent in milliseconds: any whole millisecond is a wait the provisioner honours. */
+    @ParameterizedTest
+    @CsvSource({ "1ms", "500ms", "1500ms", "30s" })
+    void aWaitOfWholeMillisecondsPasses(String wait) {
+        assertDoesNotThrow(() -> SettingRanges.check(config(Map.of("tracegate.tenants.provisioner.wait", wait))));
+    }
+
     @ParameterizedTest
     @CsvSource({
             "tracegate.upstream.timeout, 0s, must be more than 0",
@@ -52,8 +59,9 @@ class SettingRangesTest {
             "tracegate.tenants.file-check-interval, 0s, must be more than 0",
             "tracegate.upstream.connect-timeout, PT0.0005S, must be more than 0",
             "tracegate.tenants.file-check-interval, PT0.0009S, must be more than 0",
-            "tracegate.tenants.provisioner.wait, 0s, must be at least 1s (the provisioner is asked to wait whole seconds)",
-            "tracegate.tenants.provisioner.wait, 500ms, must be at least 1s (the provisioner is asked to wait whole seconds)",
+            "tracegate.tenants.provisioner.wait, 0s, must be more than 0",
+            "tracegate.tenants.provisioner.wait, PT0.0005S, must be more than 0",
+            "tracegate.tenants.provisioner.wait, -1s, must be more than 0",
             "tracegate.tenants.provisioner.retry-interval, -1s, must be more than 0",
             "tracegate.limits.requests-per-second, -1, must not be negative",
             "tracegate.limits.requests-per-second, NaN, must not be negative",

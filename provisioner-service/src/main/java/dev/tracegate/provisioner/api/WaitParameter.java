@@ -3,7 +3,11 @@ package dev.tracegate.provisioner.api;
 import io.quarkus.runtime.configuration.DurationConverter;
 import java.time.Duration;
 
-/** ?wait= of a long poll: a duration such as 30s, 1m, 500ms or PT30S (plain numbers are seconds), capped. */
+/**
+ * ?wait= of a long poll: a duration such as 1500ms, 30s, 1m or PT30S (plain numbers are seconds), capped. Gateways
+ * send whole milliseconds ({@code 1500ms}); older ones sent whole seconds ({@code 30s}): both stay readable, so that
+ * either side can be upgraded first.
+ */
 final class WaitParameter {
     private WaitParameter() {
     }

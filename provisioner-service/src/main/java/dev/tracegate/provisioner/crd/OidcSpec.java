@@ -37,6 +37,6 @@ public class OidcSpec {
 
     @JsonPropertyDescription("Scopes the browser sign-in asks the issuer for besides openid (profile and email when absent),"
             + " each one the issuer offers this client: add groups for Dex, whose ID tokens carry groups only when asked."
-            + " Bearer tokens are not affected.")
+            + " Bearer tokens are not affected. A scope is printable ASCII but space, \" and \\ (RFC 6749 3.3).")
     public List<@Pattern(TenantsValidator.SCOPE_PATTERN) String> scopes;
 }

@@ -146,6 +146,18 @@ class GatewayConfigApiTest {
                 .statusCode(304).header("ETag", equalTo(etag));
     }
 
+    /** Gateways send their wait in milliseconds: it is held that long, not answered at once nor cut to whole seconds. */
+    @Test
+    void aLongPollOfMillisecondsIsHeldThatLong() {
+        String etag = asGateway().when().get(configPath()).then().statusCode(200).extract().header("ETag");
+
+        long start = System.nanoTime();
+        asGateway().header("If-None-Match", etag).queryParam("wait", "1500ms").when().get(configPath()).then()
+                .statusCode(304).header("ETag", equalTo(etag));
+        long heldMillis = Duration.ofNanos(System.nanoTime() - start).toMillis();
+        assertTrue(heldMillis >= 1400, "held " + heldMillis + " ms"); // 1s if cut to whole seconds, 0 if not read
+    }
+
     @Test
     void anUnreadableWaitIsABadRequest() {
         asGateway().queryParam("wait", "soon").when().get(configPath()).then()

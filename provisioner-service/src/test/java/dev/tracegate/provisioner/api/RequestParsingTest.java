@@ -37,6 +37,10 @@ class RequestParsingTest {
         assertEquals(Duration.ofSeconds(30), WaitParameter.parse("30s", MAX));
         assertEquals(Duration.ofSeconds(30), WaitParameter.parse("30", MAX));
         assertEquals(Duration.ofMillis(500), WaitParameter.parse("500ms", MAX));
+        // What gateways send (whole milliseconds) and what older ones sent (whole seconds): both read alike.
+        assertEquals(Duration.ofMillis(1500), WaitParameter.parse("1500ms", MAX));
+        assertEquals(Duration.ofSeconds(30), WaitParameter.parse("30000ms", MAX));
+        assertEquals(MAX, WaitParameter.parse("600000ms", MAX));
         assertEquals(MAX, WaitParameter.parse("10m", MAX));
         assertThrows(IllegalArgumentException.class, () -> WaitParameter.parse("soon", MAX));
         assertThrows(IllegalArgumentException.class, () -> WaitParameter.parse("-5s", MAX));

@@ -67,6 +67,15 @@ class AdmissionMatchesValidatorTest {
                     "tenants.authentication[0].oidc.scopes[1]: must not be empty", "scopes/1"),
             new Row("two scopes in one entry", g -> first(g).oidc.scopes = List.of("profile email", "groups"),
                     "tenants.authentication[0].oidc.scopes[0]: must be one scope", "scopes/0"),
+            // RFC 6749 3.3's scope-token: printable ASCII but space, '"' and '\\'.
+            new Row("a scope with a double quote", g -> first(g).oidc.scopes = List.of("openid", "a\"b"),
+                    "tenants.authentication[0].oidc.scopes[1]: must be one scope", "scopes/1"),
+            new Row("a scope with a backslash", g -> first(g).oidc.scopes = List.of("a\\b"),
+                    "tenants.authentication[0].oidc.scopes[0]: must be one scope", "scopes/0"),
+            new Row("a scope with a letter outside ASCII", g -> first(g).oidc.scopes = List.of("profil\u00e9"),
+                    "tenants.authentication[0].oidc.scopes[0]: must be one scope", "scopes/0"),
+            new Row("two scopes joined by an ideographic space (U+3000)", g -> first(g).oidc.scopes = List.of("openid\u3000profile"),
+                    "tenants.authentication[0].oidc.scopes[0]: must be one scope", "scopes/0"),
             new Row("no tenants", g -> g.getSpec().tenants.authentication.clear(),
                     "tenants.authentication: at least one tenant is required", "authentication"),
             new Row("no authorization", g -> g.getSpec().tenants.authorization = null,
@@ -126,6 +135,14 @@ class AdmissionMatchesValidatorTest {
         TempoGateway gateway = Fixtures.seedGateway(NS);
         gateway.getMetadata().setName("g".repeat(63));
         assertEquals(List.of(), admission.check(gateway));
+    }
+
+    @Test
+    void scopesOfRfc6749sCharactersAreAdmittedAndValid() throws Exception {
+        TempoGateway gateway = Fixtures.seedGateway(NS);
+        first(gateway).oidc.scopes = List.of("openid", "groups", "api://tempo/read", "offline_access");
+        assertEquals(List.of(), admission.check(gateway));
+        assertEquals(List.of(), validatorSays(gateway));
     }
 
     @Test

@@ -1,0 +1,97 @@
+package dev.tracegate.gateway.testsupport;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+
+import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
+import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpServerRequest;
+
+/**
+ * The provisioner's config endpoint as a gateway sees it, for {@code @QuarkusTest}s: {@code GET
+ * /api/v1/gateways/observability/tempo-foo/config} answers {@link #DOCUMENT} with {@link #ETAG}, or, when
+ * {@code If-None-Match} names it, 304 after the {@code wait} asked for (as the provisioner would with no change; at
+ * most 2 s, so that a test ends quickly). Every request is recorded ({@link #polls()}). Config:
+ * {@code tracegate.tenants.provisioner.url}, {@code .gateway} and {@code .token-file} (a file holding
+ * {@link #TOKEN}); the test profile unsets {@code tracegate.tenants.file}.
+ */
+public class ProvisionerStandIn implements QuarkusTestResourceLifecycleManager {
+
+    public static final String ETAG = "\"v1\"";
+    public static final String TOKEN = "stand-in-service-account-token";
+    /** One tenant, team-a, whose issuer is never contacted by the tests that use this stand-in. */
+    public static final String DOCUMENT = """
+            {"tenants": {"mode": "static",
+              "authentication": [{"tenantName": "team-a", "tenantId": "team-a-org",
+                "oidc": {"issuerURL": "http://127.0.0.1:9/realms/team-a", "clientID": "tracegate-a"}}],
+              "authorization": {
+                "roles": [{"name": "read", "resources": ["traces"], "tenants": ["team-a"], "permissions": ["read"]}],
+                "roleBindings": [{"name": "team", "roles": ["read"], "subjects": [{"kind": "group", "name": "team-a"}]}]}}}
+            """;
+    private static final String PATH = "/api/v1/gateways/observability/tempo-foo/config";
+    private static final long LONGEST_HOLD_MS = 2000;
+
+    /** One request of the gateway: its raw {@code wait} query parameter, its If-None-Match, whether it sent the token. */
+    public record Poll(String waitParameter, String ifNoneMatch, boolean withToken) {
+    }
+
+    private static final List<Poll> POLLS = new CopyOnWriteArrayList<>();
+
+    private Vertx vertx;
+
+    /** The requests the gateway made, in order. */
+    public static List<Poll> polls() {
+        return List.copyOf(POLLS);
+    }
+
+    @Override
+    public Map<String, String> start() {
+        POLLS.clear();
+        try {
+            Path token = Files.createDirectories(Path.of("target", "provisioner-stand-in")).resolve("token");
+            Files.writeString(token, TOKEN + "\n");
+            vertx = Vertx.vertx();
+            int port = vertx.createHttpServer().requestHandler(ProvisionerStandIn::answer)
+                    .listen(0, "127.0.0.1").toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS)
+                    .actualPort();
+            return Map.of("tracegate.tenants.provisioner.url", "http://127.0.0.1:" + port,
+                    "tracegate.tenants.provisioner.gateway", "observability/tempo-foo",
+                    "tracegate.tenants.provisioner.token-file", token.toString());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (Exception e) {
+            throw new IllegalStateException("the provisioner stand-in did not start", e);
+        }
+    }
+
+    private static void answer(HttpServerRequest request) {
+        if (!request.path().equals(PATH)) {
+            request.response().setStatusCode(404).end();
+            return;
+        }
+        String wait = request.getParam("wait");
+        String ifNoneMatch = request.getHeader("If-None-Match");
+        POLLS.add(new Poll(wait, ifNoneMatch, ("Bearer " + TOKEN).equals(request.getHeader("Authorization"))));
+        if (!ETAG.equals(ifNoneMatch)) {
+            request.response().putHeader("Content-Type", "application/json").putHeader("ETag", ETAG).end(DOCUMENT);
+            return;
+        }
+        long hold = wait != null && wait.matches("[0-9]+ms") ? Math.min(Long.parseLong(wait.replace("ms", "")), LONGEST_HOLD_MS)
+                : LONGEST_HOLD_MS;
+        Vertx.currentContext().owner().setTimer(Math.max(1, hold),
+                id -> request.response().setStatusCode(304).putHeader("ETag", ETAG).end());
+    }
+
+    @Override
+    public void stop() {
+        if (vertx != null) {
+            vertx.close().toCompletionStage().toCompletableFuture().orTimeout(10, TimeUnit.SECONDS).join();
+        }
+    }
+}
