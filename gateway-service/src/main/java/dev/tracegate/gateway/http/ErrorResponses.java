@@ -1,5 +1,6 @@
 package dev.tracegate.gateway.http;
 
+import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpServerResponse;
 import io.vertx.core.json.JsonObject;
@@ -14,6 +15,34 @@ public final class ErrorResponses {
     private static final String GRPC_ROUTE = ErrorResponses.class.getName() + ".grpc";
 
     private ErrorResponses() {
+    }
+
+    /** How long a connection answered by {@link #sendAndClose} stays open for the client to read the answer. */
+    static final long LINGER_MILLIS = 2000;
+
+    /**
+     * An HTTP/1.x answer after which nothing more on the connection is served: the answer is written whole and the
+     * connection closed, without ending the response in Vert.x' sense. Ending it would let Vert.x go on to the next
+     * request it decodes on the connection (even with {@code Connection: close} on the answer), and when the request's
+     * framing itself is in doubt, the next "request" may be its body. The close waits a moment, as nginx's lingering
+     * close does: closed at once with the client's bytes still unread, the connection is reset, and a reset can
+     * destroy the answer before the client has read it.
+     */
+    public static void sendAndClose(RoutingContext rc, int status, String error, String message) {
+        HttpServerResponse response = rc.response();
+        if (response.headWritten() || response.closed()) {
+            response.reset();
+            return;
+        }
+        Buffer body = Buffer.buffer(new JsonObject().put("error", error).put("message", message).encode());
+        response.setStatusCode(status)
+                .putHeader(HttpHeaders.CONTENT_TYPE, "application/json")
+                .putHeader(HttpHeaders.CACHE_CONTROL, "no-store")
+                .putHeader(HttpHeaders.CONNECTION, "close")
+                .putHeader(HttpHeaders.CONTENT_LENGTH, Integer.toString(body.length()))
+                .write(body);
+        // Closed by the client once it has the answer; if not, closed here (after the write is flushed).
+        rc.vertx().setTimer(LINGER_MILLIS, id -> response.close());
     }
 
     public static void send(RoutingContext rc, int status, String error, String message) {

@@ -1,5 +1,6 @@
 package dev.tracegate.gateway.http;
 
+import java.util.List;
 import java.util.Map;
 
 import jakarta.enterprise.context.ApplicationScoped;
@@ -10,6 +11,7 @@ import org.jboss.logging.Logger;
 import io.vertx.core.Context;
 import io.vertx.core.Handler;
 import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpVersion;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
@@ -19,6 +21,10 @@ import io.vertx.ext.web.RoutingContext;
  * <ul>
  * <li>first, HTTP/2 header values with CR, LF or NUL are refused with 400 (HTTP/1.1's parser already refuses them;
  * forwarded to an HTTP/1.1 upstream they would split or fold headers);</li>
+ * <li>an HTTP/1.1 {@code Transfer-Encoding} other than exactly {@code chunked} is refused with 501 and the connection
+ * closed (RFC 9112 §6.1). Netty frames a body only by {@code chunked} and takes any other coding for no body at all,
+ * so the bytes of a body sent as {@code xchunked} or {@code gzip} would be read as the next request: a proxy in front
+ * that framed them otherwise would have a request smuggled past it;</li>
  * <li>a path no route serves is a JSON 404, not Vert.x' HTML page;</li>
  * <li>an exception, thrown by a handler or later by a callback on the request's event loop, ends in a JSON 400/500
  * (or a reset stream, once an answer has started) instead of a request left open.</li>
@@ -53,7 +59,18 @@ public class RouterSafetyNet {
             ErrorResponses.send(rc, 400, "bad_request", "a header value contains CR, LF or NUL");
             return;
         }
+        if (rc.request().version() != HttpVersion.HTTP_2 && !chunkedOrNone(rc.request().headers().getAll(
+                HttpHeaders.TRANSFER_ENCODING))) {
+            ErrorResponses.sendAndClose(rc, 501, "not_implemented", "Transfer-Encoding must be chunked or absent");
+            return;
+        }
         rc.next();
+    }
+
+    /** An allow-list: no Transfer-Encoding, or one that is exactly {@code chunked}. */
+    private static boolean chunkedOrNone(List<String> transferEncodings) {
+        return transferEncodings.isEmpty()
+                || transferEncodings.size() == 1 && "chunked".equalsIgnoreCase(transferEncodings.get(0).trim());
     }
 
     private static boolean hasLineBreakInHeaderValue(RoutingContext rc) {

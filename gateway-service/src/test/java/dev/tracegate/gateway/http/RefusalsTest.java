@@ -3,14 +3,19 @@ package dev.tracegate.gateway.http;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.ByteArrayInputStream;
+import java.io.InputStream;
+import java.net.Socket;
 import java.net.URI;
 import java.net.URL;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 import org.junit.jupiter.api.AfterAll;
@@ -138,6 +143,51 @@ class RefusalsTest {
 
         RawHttp.Response empty = RawHttp.exchange(gateway, "GET", ECHO, new String[] { auth }, new byte[0]);
         assertEquals(200, empty.status(), "Content-Length: 0 is no body");
+    }
+
+    /**
+     * A body framed by a coding the gateway does not frame by would otherwise be read as the next request on the
+     * connection: here a complete, authorized request, which must not reach Tempo.
+     */
+    @Test
+    void transferCodingsOtherThanChunkedAre501AndTheBodyIsNeverReadAsARequest() throws Exception {
+        // A whole request hidden in the body: a proxy in front that framed the body otherwise would pass it on.
+        String hidden = "GET " + ECHO + " HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer " + token() + "\r\n\r\n";
+        String chunk = Integer.toHexString(hidden.length()) + "\r\n" + hidden + "\r\n0\r\n\r\n";
+        // Netty takes the first two for "no body" (the hidden request would be the next one), the last two for chunked.
+        Map<String, String> bodies = Map.of("xchunked", hidden, "identity", hidden, "gzip, chunked", chunk,
+                "chunked, chunked", chunk);
+        for (String coding : bodies.keySet()) {
+            String body = bodies.get(coding);
+            String head = "POST /api/traces/v1/team-a/v1/traces HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer " + token()
+                    + "\r\nContent-Type: application/json\r\nTransfer-Encoding: " + coding + "\r\n\r\n";
+            try (Socket socket = new Socket(gateway.getHost(), gateway.getPort())) {
+                socket.setSoTimeout(20_000);
+                socket.getOutputStream().write((head + body).getBytes(StandardCharsets.ISO_8859_1));
+                socket.getOutputStream().flush();
+                InputStream in = socket.getInputStream();
+                RawHttp.Response answer = RawHttp.readResponse(in);
+                assertEquals(501, answer.status(), coding);
+                assertEquals("close", answer.header("connection"), coding);
+                assertEquals("not_implemented", new JsonObject(answer.body()).getString("error"), coding);
+                assertEquals(-1, nextByteOrEnd(in), coding + ": nothing after the answer, the connection closed");
+            }
+        }
+        assertEquals(0, tempo.requests().size(), "neither the push nor the request in its body reached Tempo");
+        // chunked itself, in any case, still works.
+        RawHttp.Response chunked = RawHttp.send(gateway, "POST", "/api/traces/v1/team-a/v1/traces", new String[] {
+                "Authorization: Bearer " + token(), "Content-Type: application/json" }, "Transfer-Encoding: Chunked",
+                "2\r\n{}\r\n0\r\n\r\n".getBytes(StandardCharsets.ISO_8859_1));
+        assertEquals(200, chunked.status(), chunked.body());
+    }
+
+    /** The next byte the gateway sends, or -1 once it closed the connection (a reset counts as closed). */
+    private static int nextByteOrEnd(InputStream in) throws java.io.IOException {
+        try {
+            return in.read();
+        } catch (java.net.SocketException reset) {
+            return -1;
+        }
     }
 
     @Test

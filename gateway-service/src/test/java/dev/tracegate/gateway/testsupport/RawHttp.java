@@ -46,7 +46,8 @@ public final class RawHttp {
                 chunked.getBytes(StandardCharsets.ISO_8859_1));
     }
 
-    private static Response send(URL server, String method, String target, String[] headerLines, String framing,
+    /** {@code method target} with the given framing header line (or null) and body bytes sent as they are. */
+    public static Response send(URL server, String method, String target, String[] headerLines, String framing,
             byte[] body) throws IOException {
         StringBuilder head = new StringBuilder(method + " " + target + " HTTP/1.1\r\n");
         boolean hostGiven = false;
@@ -70,6 +71,25 @@ public final class RawHttp {
             socket.getOutputStream().flush();
             return parse(socket.getInputStream());
         }
+    }
+
+    /**
+     * One response read from a connection that may stay open: the head, then a body of its Content-Length (chunked
+     * answers are not read here). Nothing beyond it is read.
+     */
+    public static Response readResponse(InputStream in) throws IOException {
+        ByteArrayOutputStream head = new ByteArrayOutputStream();
+        while (!head.toString(StandardCharsets.ISO_8859_1).endsWith("\r\n\r\n")) {
+            int b = in.read();
+            if (b < 0) {
+                throw new IOException("connection closed in the response head: " + head.toString(StandardCharsets.ISO_8859_1));
+            }
+            head.write(b);
+        }
+        Response headOnly = parse(new java.io.ByteArrayInputStream(head.toByteArray()));
+        String length = headOnly.header("content-length");
+        byte[] body = in.readNBytes(length == null ? 0 : Integer.parseInt(length));
+        return new Response(headOnly.status(), headOnly.headers(), new String(body, StandardCharsets.ISO_8859_1));
     }
 
     private static Response parse(InputStream in) throws IOException {
