@@ -59,18 +59,17 @@ public class RouterSafetyNet {
             ErrorResponses.send(rc, 400, "bad_request", "a header value contains CR, LF or NUL");
             return;
         }
-        if (rc.request().version() != HttpVersion.HTTP_2 && !chunkedOrNone(rc.request().headers().getAll(
-                HttpHeaders.TRANSFER_ENCODING))) {
+        if (rc.request().version() != HttpVersion.HTTP_2 && rc.request().headers().contains(HttpHeaders.TRANSFER_ENCODING)
+                && !chunkedOnly(rc.request().headers().getAll(HttpHeaders.TRANSFER_ENCODING))) {
             ErrorResponses.sendAndClose(rc, 501, "not_implemented", "Transfer-Encoding must be chunked or absent");
             return;
         }
         rc.next();
     }
 
-    /** An allow-list: no Transfer-Encoding, or one that is exactly {@code chunked}. */
-    private static boolean chunkedOrNone(List<String> transferEncodings) {
-        return transferEncodings.isEmpty()
-                || transferEncodings.size() == 1 && "chunked".equalsIgnoreCase(transferEncodings.get(0).trim());
+    /** An allow-list: one Transfer-Encoding, exactly {@code chunked}. */
+    private static boolean chunkedOnly(List<String> transferEncodings) {
+        return transferEncodings.size() == 1 && "chunked".equalsIgnoreCase(transferEncodings.get(0).trim());
     }
 
     private static boolean hasLineBreakInHeaderValue(RoutingContext rc) {
