@@ -64,8 +64,10 @@ public final class ErrorResponses {
     }
 
     /**
-     * For an answer given before the request's body was read: an HTTP/1.1 connection cannot carry the next request
-     * after it, so it is closed (HTTP/2 streams end on their own and forbid the header).
+     * For an answer given before the request's body was read: the client is told to close the HTTP/1.1 connection
+     * rather than send its next request after a body nobody reads (HTTP/2 streams end on their own and forbid the
+     * header). Vert.x itself does not close on this header; the body stays paused until the client goes. Where the
+     * body's framing is in doubt, {@link #sendAndClose} closes the connection itself.
      */
     public static void closeConnectionAfterAnswer(RoutingContext rc) {
         if (!rc.request().isEnded() && rc.request().version() != io.vertx.core.http.HttpVersion.HTTP_2
