@@ -1,6 +1,7 @@
 package dev.tracegate.gateway.http;
 
 import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpConnection;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpServerResponse;
 import io.vertx.core.json.JsonObject;
@@ -64,15 +65,18 @@ public final class ErrorResponses {
     }
 
     /**
-     * For an answer given before the request's body was read: the client is told to close the HTTP/1.1 connection
-     * rather than send its next request after a body nobody reads (HTTP/2 streams end on their own and forbid the
-     * header). Vert.x itself does not close on this header; the body stays paused until the client goes. Where the
-     * body's framing is in doubt, {@link #sendAndClose} closes the connection itself.
+     * For an answer given before the request's body was read: an HTTP/1.1 connection cannot carry the next request
+     * after a body nobody reads, so the client is told to close it, and it is closed {@link #LINGER_MILLIS} after the
+     * answer if the client has not (Vert.x does not close on the header: a client that ignored it would hold the
+     * connection, its body paused, until the idle timeout). HTTP/2 streams end on their own and forbid the header.
+     * Where the body's framing itself is in doubt, {@link #sendAndClose}.
      */
     public static void closeConnectionAfterAnswer(RoutingContext rc) {
         if (!rc.request().isEnded() && rc.request().version() != io.vertx.core.http.HttpVersion.HTTP_2
                 && !rc.response().headWritten()) {
             rc.response().putHeader(HttpHeaders.CONNECTION, "close");
+            HttpConnection connection = rc.request().connection();
+            rc.addEndHandler(ended -> rc.vertx().setTimer(LINGER_MILLIS, id -> connection.close()));
         }
     }
 

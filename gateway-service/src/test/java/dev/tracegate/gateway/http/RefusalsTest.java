@@ -181,6 +181,25 @@ class RefusalsTest {
         assertEquals(200, chunked.status(), chunked.body());
     }
 
+    /** Told to close after a refusal that left its body unread, a client that does not is disconnected. */
+    @Test
+    void aClientThatIgnoresConnectionCloseAfterARefusalIsDisconnected() throws Exception {
+        String head = "POST /api/traces/v1/team-a/v1/traces HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer forged"
+                + "\r\nContent-Type: application/json\r\nContent-Length: 100000\r\n\r\n";
+        try (Socket socket = new Socket(gateway.getHost(), gateway.getPort())) {
+            socket.setSoTimeout(20_000);
+            socket.getOutputStream().write((head + "{").getBytes(StandardCharsets.ISO_8859_1));
+            socket.getOutputStream().flush();
+            InputStream in = socket.getInputStream();
+            RawHttp.Response answer = RawHttp.readResponse(in);
+            assertEquals(401, answer.status());
+            assertEquals("close", answer.header("connection"));
+            // The client neither closes nor sends the rest of its body.
+            assertEquals(-1, nextByteOrEnd(in), "the gateway closes the connection");
+        }
+        assertEquals(0, tempo.requests().size());
+    }
+
     /** The next byte the gateway sends, or -1 once it closed the connection (a reset counts as closed). */
     private static int nextByteOrEnd(InputStream in) throws java.io.IOException {
         try {
