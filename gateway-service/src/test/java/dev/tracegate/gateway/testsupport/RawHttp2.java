@@ -35,8 +35,17 @@ public final class RawHttp2 {
     }
 
     public static Response get(URL server, String path, Map<String, String> headers) throws Exception {
+        return exchange(server, "GET", path, headers, null);
+    }
+
+    /**
+     * {@code method path} with {@code body} in one DATA frame (none when null), whatever the headers say of it: a
+     * {@code content-length} that does not match goes out as given.
+     */
+    public static Response exchange(URL server, String method, String path, Map<String, String> headers, byte[] body)
+            throws Exception {
         Http2Headers h = new DefaultHttp2Headers(false);
-        h.method("GET").scheme("http").path(path).authority(server.getHost() + ":" + server.getPort());
+        h.method(method).scheme("http").path(path).authority(server.getHost() + ":" + server.getPort());
         headers.forEach(h::add);
         ByteBuf block = Unpooled.buffer();
         new DefaultHttp2HeadersEncoder(Http2HeadersEncoder.NEVER_SENSITIVE, false).encodeHeaders(1, h, block);
@@ -48,7 +57,10 @@ public final class RawHttp2 {
             OutputStream out = socket.getOutputStream();
             out.write(PREFACE);
             frame(out, SETTINGS, 0, 0, new byte[0]);
-            frame(out, HEADERS, END_STREAM | END_HEADERS, 1, encoded);
+            frame(out, HEADERS, (body == null ? END_STREAM : 0) | END_HEADERS, 1, encoded);
+            if (body != null) {
+                frame(out, DATA, END_STREAM, 1, body);
+            }
             out.flush();
             return read(new DataInputStream(socket.getInputStream()), out);
         }
