@@ -181,6 +181,18 @@ class RefusalsTest {
         assertEquals(200, chunked.status(), chunked.body());
     }
 
+    /** Header names are HTTP tokens on Tempo's HTTP/1.1 side: an HTTP/2 name that is not one never gets there. */
+    @Test
+    void http2HeaderNamesThatAreNotTokensNeverReachTempo() throws Exception {
+        for (String name : new String[] { "x-evil\r\nx-scope-orgid", "x-evil: 1\r\nx-scope-orgid", "x evil", "x:evil",
+                "x-evil\u0000", "X-Upper" }) {
+            RawHttp2.Response answer = RawHttp2.get(gateway, ECHO, java.util.Map.of("authorization", "Bearer " + token(),
+                    name, "team-b-org"));
+            assertFalse(answer.status() >= 200 && answer.status() < 300, name + " answered " + answer.status());
+        }
+        assertEquals(0, tempo.requests().size(), () -> "Tempo saw " + tempo.requests());
+    }
+
     /**
      * HTTP/2 frames a body by DATA frames, HTTP/1.1 (Tempo's side) by Content-Length: a body longer than the length
      * its header declares must not reach Tempo, where the rest would be read as the next request on the pooled
