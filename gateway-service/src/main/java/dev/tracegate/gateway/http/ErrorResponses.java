@@ -15,11 +15,11 @@ public final class ErrorResponses {
 
     private static final String GRPC_ROUTE = ErrorResponses.class.getName() + ".grpc";
 
+    /** How long a connection closed after an answer stays open first, for the client to read the answer. */
+    static final long LINGER_MILLIS = 2000;
+
     private ErrorResponses() {
     }
-
-    /** How long a connection answered by {@link #sendAndClose} stays open for the client to read the answer. */
-    static final long LINGER_MILLIS = 2000;
 
     /**
      * An HTTP/1.x answer after which nothing more on the connection is served: the answer is written whole and the
@@ -35,11 +35,8 @@ public final class ErrorResponses {
             response.reset();
             return;
         }
-        Buffer body = Buffer.buffer(new JsonObject().put("error", error).put("message", message).encode());
-        response.setStatusCode(status)
-                .putHeader(HttpHeaders.CONTENT_TYPE, "application/json")
-                .putHeader(HttpHeaders.CACHE_CONTROL, "no-store")
-                .putHeader(HttpHeaders.CONNECTION, "close")
+        Buffer body = json(response, status, error, message);
+        response.putHeader(HttpHeaders.CONNECTION, "close")
                 .putHeader(HttpHeaders.CONTENT_LENGTH, Integer.toString(body.length()))
                 .write(body);
         // Closed by the client once it has the answer; if not, closed here (after the write is flushed).
@@ -57,11 +54,15 @@ public final class ErrorResponses {
             sendGrpc(response, GrpcStatus.of(status), error + ": " + message);
             return;
         }
-        String body = new JsonObject().put("error", error).put("message", message).encode();
+        response.end(json(response, status, error, message));
+    }
+
+    /** Sets the status and headers of a JSON error answer; returns its body. */
+    private static Buffer json(HttpServerResponse response, int status, String error, String message) {
         response.setStatusCode(status)
                 .putHeader(HttpHeaders.CONTENT_TYPE, "application/json")
-                .putHeader(HttpHeaders.CACHE_CONTROL, "no-store")
-                .end(body);
+                .putHeader(HttpHeaders.CACHE_CONTROL, "no-store");
+        return Buffer.buffer(new JsonObject().put("error", error).put("message", message).encode());
     }
 
     /**
