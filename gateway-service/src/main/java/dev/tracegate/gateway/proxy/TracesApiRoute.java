@@ -31,7 +31,8 @@ import dev.tracegate.gateway.tenant.TenantRegistry;
  * {@code /api/traces/v1/<tenant>/...}: finds the tenant, authenticates and authorizes the caller, then hands the
  * request to {@link UpstreamProxy}. Checks run cheapest first: unknown tenant 404, unknown path 404, wrong method
  * 405, no credentials 401 (or a redirect to sign in for a browser), bad token 401, not allowed 403, over the
- * tenant's rate 429, body too large 413, the tenant's limit of requests in flight reached 429. A write authenticated by the session cookie from another origin is 403.
+ * tenant's rate 429, body too large 413, the tenant's limit of requests in flight reached 429. A write authenticated
+ * by the session cookie from another origin is 403.
  */
 @ApplicationScoped
 public class TracesApiRoute {
@@ -242,9 +243,7 @@ public class TracesApiRoute {
         long retryAfter = rateLimiter.acquire(tenant.name());
         if (retryAfter > 0) {
             metrics.rateLimited(tenant.name());
-            ErrorResponses.closeConnectionAfterAnswer(rc);
-            rc.response().putHeader(HttpHeaders.RETRY_AFTER, Long.toString(retryAfter));
-            ErrorResponses.send(rc, 429, "rate_limited", "tenant '" + tenant.name() + "' is over its limit of "
+            tooManyRequests(rc, retryAfter, "rate_limited", "tenant '" + tenant.name() + "' is over its limit of "
                     + config.limits().requestsPerSecond() + " requests per second; retry after " + retryAfter + " s");
             return;
         }
@@ -272,15 +271,20 @@ public class TracesApiRoute {
         }
         if (!concurrencyLimit.tryAcquire(tenant.name())) {
             metrics.concurrencyLimited(tenant.name());
-            ErrorResponses.closeConnectionAfterAnswer(rc);
-            rc.response().putHeader(HttpHeaders.RETRY_AFTER, "1");
-            ErrorResponses.send(rc, 429, "concurrency_limited", "tenant '" + tenant.name() + "' has "
+            tooManyRequests(rc, 1, "concurrency_limited", "tenant '" + tenant.name() + "' has "
                     + concurrencyLimit.limit() + " requests in flight, its limit; retry when one has ended");
             return false;
         }
         // Vert.x Web calls end handlers once: at the response's end, or at the connection's close before it.
         rc.addEndHandler(v -> concurrencyLimit.release(tenant.name()));
         return true;
+    }
+
+    /** 429 with {@code Retry-After}, before the request's body was read. */
+    private static void tooManyRequests(RoutingContext rc, long retryAfterSeconds, String error, String message) {
+        ErrorResponses.closeConnectionAfterAnswer(rc);
+        rc.response().putHeader(HttpHeaders.RETRY_AFTER, Long.toString(retryAfterSeconds));
+        ErrorResponses.send(rc, 429, error, message);
     }
 
     private static boolean wantsHtml(RoutingContext rc) {
