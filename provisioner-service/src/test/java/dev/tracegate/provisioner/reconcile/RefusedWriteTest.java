@@ -134,8 +134,9 @@ class RefusedWriteTest {
     /**
      * The document follows what the tenant Secrets store, not what the reconcile is about to write: while the API
      * server refuses one tenant Secret's write, gateways are never handed that tenant's new secret (its Secret, and
-     * so every other replica's caches and a next leader's, still hold the old one), and no tenant's secret ever goes
-     * back to the old one on the way. Publishing from the source Secret's values before the writes would break both.
+     * so every other replica's caches and a next leader's, still hold the old one), and in the documents a
+     * long-polling gateway is handed no tenant's secret goes back to the old one. Publishing from the source Secret's
+     * values before the writes breaks both (a prototype did: provisioner-service/README.md, "At scale").
      */
     @Test
     void aRotationWhoseTenantSecretWriteIsRefusedNeverPublishesThatSecretBeforeItIsStoredNorTakesATenantBack() throws Exception {
