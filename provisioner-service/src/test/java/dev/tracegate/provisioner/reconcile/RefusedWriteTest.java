@@ -1,7 +1,10 @@
 package dev.tracegate.provisioner.reconcile;
 
 import static dev.tracegate.provisioner.support.Fixtures.GATEWAY;
+import static dev.tracegate.provisioner.support.Fixtures.GATEWAY_SA;
+import static dev.tracegate.provisioner.support.Fixtures.TENANT;
 import static dev.tracegate.provisioner.support.Fixtures.TENANT_SECRET;
+import static io.restassured.RestAssured.given;
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -11,6 +14,7 @@ import dev.tracegate.provisioner.status.Conditions;
 import dev.tracegate.provisioner.support.Cluster;
 import dev.tracegate.provisioner.support.Fixtures;
 import dev.tracegate.provisioner.support.KubernetesMockSetup;
+import dev.tracegate.provisioner.support.ServiceAccountTokens;
 import io.fabric8.kubernetes.api.model.Event;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -18,9 +22,17 @@ import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.kubernetes.client.KubernetesServer;
 import io.quarkus.test.kubernetes.client.KubernetesTestServer;
 import io.quarkus.test.kubernetes.client.WithKubernetesTestServer;
+import io.restassured.response.Response;
 import jakarta.inject.Inject;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -117,6 +129,70 @@ class RefusedWriteTest {
                         name + " named in exactly one of " + told);
             }
         });
+    }
+
+    /**
+     * The document follows what the tenant Secrets store, not what the reconcile is about to write: while the API
+     * server refuses one tenant Secret's write, gateways are never handed that tenant's new secret (its Secret, and
+     * so every other replica's caches and a next leader's, still hold the old one), and in the documents a
+     * long-polling gateway is handed no tenant's secret goes back to the old one. Publishing from the source Secret's
+     * values before the writes breaks both (a prototype did: provisioner-service/README.md, "At scale").
+     */
+    @Test
+    void aRotationWhoseTenantSecretWriteIsRefusedNeverPublishesThatSecretBeforeItIsStoredNorTakesATenantBack() throws Exception {
+        Cluster cluster = new Cluster(client);
+        String namespace = Fixtures.freshNamespace();
+        String path = "/api/v1/gateways/" + namespace + "/" + GATEWAY + "/config";
+        String token = ServiceAccountTokens.of(namespace, GATEWAY_SA);
+        List<String> tenants = List.of(TENANT, "dev", "ops");
+        cluster.apply(Fixtures.grafanaOAuthSecret(namespace, "grafana", "first-secret"));
+        cluster.create(Fixtures.seedGatewayWith(namespace, "dev", "ops"));
+        await().atMost(Duration.ofSeconds(20)).until(() -> cluster.conditionIs(namespace, Conditions.READY, "True"));
+        String first = cluster.gateway(namespace).getStatus().configETag;
+        await().atMost(Duration.ofSeconds(20)).until(() -> first.equals(given().auth().oauth2(token).get(path).header("ETag")));
+        // The reconcile of the rotation and its next two retries fail on this write; the third retry stores it.
+        mockServer.expect().put().withPath("/api/v1/namespaces/" + namespace + "/secrets/oidc-ops")
+                .andReturn(403, DENIED).times(3);
+
+        // A gateway long-polling from the old document: each new one, and what oidc-ops stored when it came.
+        List<Map<String, String>> documents = new ArrayList<>();
+        List<String> storedForOps = new ArrayList<>();
+        ExecutorService executor = Executors.newSingleThreadExecutor();
+        Future<?> poller = executor.submit(() -> {
+            String etag = first;
+            Map<String, String> secrets = Map.of();
+            while (!secrets.values().stream().allMatch("second-secret"::equals) || secrets.size() < tenants.size()) {
+                Response answer = given().auth().oauth2(token).header("If-None-Match", etag).queryParam("wait", "2s").get(path);
+                if (answer.statusCode() == 200) {
+                    String stored = cluster.secretValue(namespace, "oidc-ops", "clientSecret");
+                    etag = answer.header("ETag");
+                    secrets = new LinkedHashMap<>();
+                    for (String tenant : tenants) {
+                        secrets.put(tenant, answer.jsonPath().getString("tenants.authentication.find { it.tenantName == '" + tenant + "' }.oidc.clientSecret"));
+                    }
+                    documents.add(secrets);
+                    storedForOps.add(stored);
+                }
+            }
+            return null;
+        });
+
+        cluster.apply(Fixtures.grafanaOAuthSecret(namespace, "grafana", "second-secret"));
+
+        poller.get(30, TimeUnit.SECONDS);
+        executor.shutdown();
+        for (int i = 0; i < documents.size(); i++) {
+            if ("second-secret".equals(documents.get(i).get("ops"))) {
+                assertEquals("second-secret", storedForOps.get(i), "oidc-ops as stored when document " + i
+                        + " gave ops its new secret; documents: " + documents);
+            }
+            if (i > 0) {
+                for (String tenant : tenants) {
+                    assertTrue(!"second-secret".equals(documents.get(i - 1).get(tenant)) || "second-secret".equals(documents.get(i).get(tenant)),
+                            tenant + " went back to its old secret in document " + i + ": " + documents);
+                }
+            }
+        }
     }
 
     private static List<Event> eventsOf(Cluster cluster, String namespace, String reason) {
