@@ -168,7 +168,8 @@ class RefusedWriteTest {
                     etag = answer.header("ETag");
                     secrets = new LinkedHashMap<>();
                     for (String tenant : tenants) {
-                        secrets.put(tenant, answer.jsonPath().getString("tenants.authentication.find { it.tenantName == '" + tenant + "' }.oidc.clientSecret"));
+                        secrets.put(tenant, answer.jsonPath().getString(
+                                "tenants.authentication.find { it.tenantName == '" + tenant + "' }.oidc.clientSecret"));
                     }
                     documents.add(secrets);
                     storedForOps.add(stored);
@@ -188,7 +189,8 @@ class RefusedWriteTest {
             }
             if (i > 0) {
                 for (String tenant : tenants) {
-                    assertTrue(!"second-secret".equals(documents.get(i - 1).get(tenant)) || "second-secret".equals(documents.get(i).get(tenant)),
+                    boolean hadNew = "second-secret".equals(documents.get(i - 1).get(tenant));
+                    assertTrue(!hadNew || "second-secret".equals(documents.get(i).get(tenant)),
                             tenant + " went back to its old secret in document " + i + ": " + documents);
                 }
             }
