@@ -16,13 +16,18 @@ Needs kubectl (for "kubectl kustomize", which works without a cluster) and PyYAM
   - examples: in-cluster URLs name <service>.<namespace>.svc (Grafana and the gateway live in different
     namespaces);
   - the CRD's printer columns (Ready, Reason, Age) and category (kubectl get tracegate);
-  - Dockerfiles: only the ports the services listen on, nothing that needs BuildKit.
+  - Dockerfiles: only the ports the services listen on, nothing that needs BuildKit;
+  - the alerts: the spec of the rendered PrometheusRule (components/monitoring) as a rules file, through
+    "promtool check rules" (PromQL, templates) and "promtool test rules" with components/monitoring/alerts-test.yaml,
+    where every alert must fire at least once. Needs promtool (Debian package prometheus; .ci/run installs it).
 """
 import glob
 import os
 import re
+import shutil
 import subprocess
 import sys
+import tempfile
 
 import yaml
 
@@ -190,6 +195,42 @@ def check_dockerfiles():
             errors.append(f"{name}: mentions port 8090, which nothing listens on")
 
 
+ALERT_TESTS = os.path.join(HERE, "components", "monitoring", "alerts-test.yaml")
+
+
+def check_alerts(rule, where):
+    """The PrometheusRule's spec is a Prometheus rules file: promtool checks it and runs the alert unit tests on it."""
+    tests_name = os.path.relpath(ALERT_TESTS, HERE)
+    before = len(errors)
+    alerts = {r["alert"] for g in rule["spec"]["groups"] for r in g["rules"] if "alert" in r}
+    tests = yaml.safe_load(open(ALERT_TESTS))
+    firing = {t["alertname"] for test in tests.get("tests", []) for t in test.get("alert_rule_test", [])
+              if t.get("exp_alerts")}
+    tested = {t["alertname"] for test in tests.get("tests", []) for t in test.get("alert_rule_test", [])}
+    for alert in sorted(alerts - firing):
+        errors.append(f"{tests_name}: no test in which alert {alert} of {where} fires")
+    for alert in sorted(tested - alerts):
+        errors.append(f"{tests_name}: tests alert {alert}, which {where} does not have")
+    promtool = shutil.which("promtool")
+    if promtool is None:
+        errors.append(f"{where}: promtool not found, the alerts are not checked: install it (Debian package "
+                      f"prometheus, /usr/bin/promtool; .ci/run does)")
+        return False
+    with tempfile.TemporaryDirectory() as tmp:
+        # The tests name this rules file; the copy of the tests beside it keeps their own name in promtool's output.
+        with open(os.path.join(tmp, tests["rule_files"][0]), "w") as f:
+            yaml.safe_dump(rule["spec"], f, sort_keys=False)
+        shutil.copy(ALERT_TESTS, tmp)
+        for command, file, what in [("check", tests["rule_files"][0], f"{where}: spec"),
+                                    ("test", os.path.basename(ALERT_TESTS), f"{tests_name} against {where}")]:
+            out = subprocess.run([promtool, command, "rules", file], capture_output=True, text=True, cwd=tmp)
+            if out.returncode != 0:
+                report = re.sub(r"\n\s*\n", "\n", (out.stdout + out.stderr).strip())
+                errors.append(f"{what}: promtool {command} rules failed:\n{report}")
+                return False
+    return len(errors) == before
+
+
 def main():
     crds = glob.glob(os.path.join(HERE, "crds", "*.yml")) + glob.glob(os.path.join(HERE, "crds", "*.yaml"))
     schema = None
@@ -202,10 +243,13 @@ def main():
     if schema is None:
         errors.append("crds/: no CRD for tracegate.dev v1alpha1 (build the provisioner to generate it)")
 
+    rules = {}  # the PrometheusRules the overlays render, each distinct one once
     for overlay in sorted(glob.glob(os.path.join(HERE, "overlays", "*"))):
         name = os.path.relpath(overlay, HERE)
         docs = render(overlay)
         for d in docs:
+            if d["kind"] == "PrometheusRule":
+                rules.setdefault(yaml.safe_dump(d["spec"]), (d, f"{name}: PrometheusRule/{d['metadata']['name']}"))
             where = f"{name}: {d['kind']}/{d['metadata']['name']}"
             labels = d["metadata"].get("labels", {})
             missing = [k for k in LABELS if f"app.kubernetes.io/{k}" not in labels]
@@ -240,6 +284,13 @@ def main():
         print(f"rendered {name}: {len(docs)} objects")
 
     check_dockerfiles()
+
+    if not rules:
+        errors.append("overlays/: none renders the PrometheusRule of components/monitoring: alerts not checked")
+    for rule, where in rules.values():
+        if check_alerts(rule, where):
+            alerts = sum(1 for g in rule["spec"]["groups"] for r in g["rules"] if "alert" in r)
+            print(f"checked {where}: promtool check rules and test rules pass, {alerts} alerts each fire in a test")
 
     for e in errors:
         print("ERROR", e, file=sys.stderr)
