@@ -31,7 +31,7 @@ public class Leadership {
     public Leadership(KubernetesClient client, ProvisionerConfig config, MeterRegistry meters) {
         this.client = client;
         this.config = config.leaderElection();
-        // 1 on the replica that writes: summed over replicas, anything but 1 for long is an alert.
+        // 1 on the replica that writes: summed over replicas, under 1 for long is TracegateProvisionerLeaderMissing.
         // A supplier, not a weak reference to this bean: the gauge must live as long as the registry.
         Gauge.builder("tracegate.provisioner.leader", () -> leader ? 1 : 0)
                 .description("1 while this replica holds the Lease and writes")
