@@ -1,5 +1,6 @@
 package dev.tracegate.gateway.http;
 
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 
@@ -16,6 +17,8 @@ import io.vertx.core.http.HttpVersion;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 
+import dev.tracegate.gateway.metrics.GatewayMetrics;
+
 /**
  * What every request on the public port goes through, whatever route serves it:
  * <ul>
@@ -26,6 +29,8 @@ import io.vertx.ext.web.RoutingContext;
  * so the bytes of a body sent as {@code xchunked} or {@code gzip} would be read as the next request: a proxy in front
  * that framed them otherwise would have a request smuggled past it;</li>
  * <li>a path no route serves is a JSON 404, not Vert.x' HTML page;</li>
+ * <li>those answers are counted in {@code tracegate_gateway_requests} as the routes count theirs, with tenant
+ * {@code unknown} and route {@code none} (no tenant was looked at): a client probing the gateway shows there;</li>
  * <li>an exception, thrown by a handler or later by a callback on the request's event loop, ends in a JSON 400/500
  * (or a reset stream, once an answer has started) instead of a request left open.</li>
  * </ul>
@@ -37,10 +42,20 @@ public class RouterSafetyNet {
     /** The request a Vert.x (duplicated) context serves, so an exception on it can still answer that request. */
     private static final String REQUEST_KEY = RouterSafetyNet.class.getName() + ".request";
 
+    private final GatewayMetrics metrics;
+
+    public RouterSafetyNet(GatewayMetrics metrics) {
+        this.metrics = metrics;
+    }
+
     void register(@Observes Router router, Vertx vertx) {
         router.route().order(Integer.MIN_VALUE).handler(this::first).failureHandler(this::failed);
-        router.route().last().handler(rc -> ErrorResponses.notFound(rc, "no such route: the gateway serves "
-                + "/api/traces/v1/<tenant>/... and /oidc/<tenant>/..."));
+        router.route().last().handler(rc -> {
+            long started = System.nanoTime();
+            ErrorResponses.notFound(rc, "no such route: the gateway serves "
+                    + "/api/traces/v1/<tenant>/... and /oidc/<tenant>/...");
+            counted(rc, 404, started);
+        });
         Handler<Throwable> previous = vertx.exceptionHandler();
         vertx.exceptionHandler(failure -> {
             if (!failRequestOfCurrentContext(failure) && previous != null) {
@@ -55,16 +70,29 @@ public class RouterSafetyNet {
             context.putLocal(REQUEST_KEY, rc);
         }
         if (rc.request().version() == HttpVersion.HTTP_2 && hasLineBreakInHeaderValue(rc)) {
+            long started = System.nanoTime();
             ErrorResponses.closeConnectionAfterAnswer(rc);
             ErrorResponses.send(rc, 400, "bad_request", "a header value contains CR, LF or NUL");
+            counted(rc, 400, started);
             return;
         }
         if (rc.request().version() != HttpVersion.HTTP_2 && rc.request().headers().contains(HttpHeaders.TRANSFER_ENCODING)
                 && !chunkedOnly(rc.request().headers().getAll(HttpHeaders.TRANSFER_ENCODING))) {
+            long started = System.nanoTime();
             ErrorResponses.sendAndClose(rc, 501, "not_implemented", "Transfer-Encoding must be chunked or absent");
+            counted(rc, 501, started);
             return;
         }
         rc.next();
+    }
+
+    /**
+     * A request answered here, before any route looked for its tenant. Counted when the answer is sent, not at the
+     * response's end: a 501's response never ends (see {@link ErrorResponses#sendAndClose}).
+     */
+    private void counted(RoutingContext rc, int status, long started) {
+        metrics.request(GatewayMetrics.UNKNOWN_TENANT, "none", rc.request().method().name(), status,
+                Duration.ofNanos(System.nanoTime() - started));
     }
 
     /** An allow-list: one Transfer-Encoding, exactly {@code chunked}. */

@@ -37,6 +37,7 @@ import io.vertx.core.json.JsonObject;
 import dev.tracegate.gateway.testsupport.KeycloakTestResource;
 import dev.tracegate.gateway.testsupport.RawHttp;
 import dev.tracegate.gateway.testsupport.RawHttp2;
+import dev.tracegate.gateway.testsupport.Scrape;
 import dev.tracegate.gateway.testsupport.TempoStandIn;
 import dev.tracegate.gateway.testsupport.TempoStandInResource;
 
@@ -57,6 +58,9 @@ class RefusalsTest {
 
     @TestHTTPResource("/")
     URL gateway;
+
+    @TestHTTPResource(value = "/metrics", management = true)
+    URL metrics;
 
     private TempoStandIn tempo;
 
@@ -157,6 +161,7 @@ class RefusalsTest {
         // Netty takes the first two for "no body" (the hidden request would be the next one), the last two for chunked.
         Map<String, String> bodies = Map.of("xchunked", hidden, "identity", hidden, "gzip, chunked", chunk,
                 "chunked, chunked", chunk);
+        double refusedBefore = answeredBeforeAnyRoute(501);
         for (String coding : bodies.keySet()) {
             String body = bodies.get(coding);
             String head = "POST /api/traces/v1/team-a/v1/traces HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer " + token()
@@ -174,11 +179,29 @@ class RefusalsTest {
             }
         }
         assertEquals(0, tempo.requests().size(), "neither the push nor the request in its body reached Tempo");
+        assertEquals(bodies.size(), answeredBeforeAnyRoute(501) - refusedBefore, "each 501 counted, as tenant unknown");
         // chunked itself, in any case, still works.
         RawHttp.Response chunked = RawHttp.send(gateway, "POST", "/api/traces/v1/team-a/v1/traces", new String[] {
                 "Authorization: Bearer " + token(), "Content-Type: application/json" }, "Transfer-Encoding: Chunked",
                 "2\r\n{}\r\n0\r\n\r\n".getBytes(StandardCharsets.ISO_8859_1));
         assertEquals(200, chunked.status(), chunked.body());
+    }
+
+    /** A path the gateway serves no route for is a JSON 404, counted in the request metric like the routes' answers. */
+    @Test
+    void aPathNoRouteServesIsAJson404AndCounted() throws Exception {
+        double before = answeredBeforeAnyRoute(404);
+        RawHttp.Response answer = RawHttp.send(gateway, "GET", "/wp-login.php", new String[0], null, new byte[0]);
+        assertEquals(404, answer.status());
+        assertEquals("not_found", new JsonObject(answer.body()).getString("error"));
+        assertEquals(1, answeredBeforeAnyRoute(404) - before);
+    }
+
+    /** Requests with the given status in tracegate_gateway_requests that no route looked at: no tenant, no route. */
+    private double answeredBeforeAnyRoute(int status) {
+        return Scrape.sum(metrics, series -> series.startsWith("tracegate_gateway_requests_seconds_count{")
+                && series.contains("code=\"" + status + "\"") && series.contains("route=\"none\"")
+                && series.contains("tenant=\"unknown\""));
     }
 
     /** Header names are HTTP tokens on Tempo's HTTP/1.1 side: an HTTP/2 name that is not one never gets there. */
