@@ -119,9 +119,9 @@ public class GrafanaDatasources {
                 LOG.infof("deleted Grafana datasource %s (%s) of %s", uid, name, owner);
                 deleted.add(new TenantDatasourceStatus(tenant, uid, name, Outcome.DELETED, null, null));
             } else {
-                String why = answer.forbidden() ? answer.denied("deleting datasource " + uid) : "deleting failed: " + answer.message();
-                LOG.warnf("Grafana datasource %s (%s) of %s not deleted: %s", uid, name, owner, http.scrubber().scrub(why));
-                deleted.add(new TenantDatasourceStatus(tenant, uid, name, Outcome.FAILED, http.scrubber().scrub(why), null));
+                String why = http.scrubber().scrub(answer.failure("deleting datasource " + uid, "deleting failed: "));
+                LOG.warnf("Grafana datasource %s (%s) of %s not deleted: %s", uid, name, owner, why);
+                deleted.add(new TenantDatasourceStatus(tenant, uid, name, Outcome.FAILED, why, null));
             }
         }
         return deleted;

@@ -27,6 +27,14 @@ record GrafanaResponse(int status, JsonNode body) {
         return "Grafana denied the provisioner's credentials " + what + " (" + message() + ")";
     }
 
+    /**
+     * Why a call about one datasource failed: a 403 as {@link #denied} says it, any other answer as {@code otherwise}
+     * followed by {@link #message}.
+     */
+    String failure(String what, String otherwise) {
+        return forbidden() ? denied(what) : otherwise + message();
+    }
+
     /** Grafana's own explanation ({@code message}), or the status alone. */
     String message() {
         String message = body.path("message").asText("");

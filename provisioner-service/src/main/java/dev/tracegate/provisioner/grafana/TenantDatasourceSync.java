@@ -28,10 +28,8 @@ final class TenantDatasourceSync {
             status = create(desired);
         } else if (current.ok()) {
             status = updateIfDrifted(desired, current.body(), true);
-        } else if (current.forbidden()) {
-            status = failed(desired, current.denied("reading datasource " + desired.uid()));
         } else {
-            status = failed(desired, "reading the datasource failed: " + current.message());
+            status = failed(desired, current.failure("reading datasource " + desired.uid(), "reading the datasource failed: "));
         }
         return withHealth(desired, status);
     }
@@ -50,10 +48,7 @@ final class TenantDatasourceSync {
             }
             return failed(desired, "Grafana refused to create it: " + created.message());
         }
-        if (created.forbidden()) {
-            return failed(desired, created.denied("creating datasource \"" + desired.name() + "\""));
-        }
-        return failed(desired, "Grafana refused to create it: " + created.message());
+        return failed(desired, created.failure("creating datasource \"" + desired.name() + "\"", "Grafana refused to create it: "));
     }
 
     private TenantDatasourceStatus updateIfDrifted(DesiredDatasource desired, JsonNode current, boolean mayRetry) {
@@ -69,9 +64,6 @@ final class TenantDatasourceSync {
             LOG.infof("updated Grafana datasource %s (%s) for %s: %s", desired.uid(), desired.name(), owner, drift);
             return status(desired, Outcome.UPDATED, "updated " + String.join(", ", drift));
         }
-        if (updated.forbidden()) {
-            return failed(desired, updated.denied("updating datasource " + desired.uid()));
-        }
         if (updated.conflict() && mayRetry) {
             // Someone wrote it between our read and our write (stale version): read again, decide again, once.
             GrafanaResponse reread = grafana.getByUid(desired.uid());
@@ -81,10 +73,8 @@ final class TenantDatasourceSync {
             if (reread.ok()) {
                 return updateIfDrifted(desired, reread.body(), false);
             }
-            if (reread.forbidden()) {
-                return failed(desired, reread.denied("re-reading datasource " + desired.uid() + " after a conflict"));
-            }
-            return failed(desired, "re-reading after a conflict failed: " + reread.message());
+            return failed(desired, reread.failure("re-reading datasource " + desired.uid() + " after a conflict",
+                    "re-reading after a conflict failed: "));
         }
         if (updated.conflict()) {
             GrafanaResponse sameName = grafana.getByName(desired.name());
@@ -93,7 +83,7 @@ final class TenantDatasourceSync {
                 return foreign(desired, sameName.body());
             }
         }
-        return failed(desired, "Grafana refused the update: " + updated.message());
+        return failed(desired, updated.failure("updating datasource " + desired.uid(), "Grafana refused the update: "));
     }
 
     /** Health only where Grafana can check without a signed-in user, and only for a datasource that is ours and in place. */
