@@ -199,7 +199,8 @@ ALERT_TESTS = os.path.join(HERE, "components", "monitoring", "alerts-test.yaml")
 
 
 def check_alerts(rule, where):
-    """The PrometheusRule's spec is a Prometheus rules file: promtool checks it and runs the alert unit tests on it."""
+    """The PrometheusRule's spec is a Prometheus rules file: promtool checks it and runs the alert unit tests on it.
+    Returns the number of alerts when all passed, else None."""
     tests_name = os.path.relpath(ALERT_TESTS, HERE)
     before = len(errors)
     alerts = {r["alert"] for g in rule["spec"]["groups"] for r in g["rules"] if "alert" in r}
@@ -215,7 +216,7 @@ def check_alerts(rule, where):
     if promtool is None:
         errors.append(f"{where}: promtool not found, the alerts are not checked: install it (Debian package "
                       f"prometheus, /usr/bin/promtool; .ci/run does)")
-        return False
+        return None
     with tempfile.TemporaryDirectory() as tmp:
         # The tests name this rules file; the copy of the tests beside it keeps their own name in promtool's output.
         with open(os.path.join(tmp, tests["rule_files"][0]), "w") as f:
@@ -227,8 +228,8 @@ def check_alerts(rule, where):
             if out.returncode != 0:
                 report = re.sub(r"\n\s*\n", "\n", (out.stdout + out.stderr).strip())
                 errors.append(f"{what}: promtool {command} rules failed:\n{report}")
-                return False
-    return len(errors) == before
+                return None
+    return len(alerts) if len(errors) == before else None
 
 
 def main():
@@ -288,8 +289,8 @@ def main():
     if not rules:
         errors.append("overlays/: none renders the PrometheusRule of components/monitoring: alerts not checked")
     for rule, where in rules.values():
-        if check_alerts(rule, where):
-            alerts = sum(1 for g in rule["spec"]["groups"] for r in g["rules"] if "alert" in r)
+        alerts = check_alerts(rule, where)
+        if alerts is not None:
             print(f"checked {where}: promtool check rules and test rules pass, {alerts} alerts each fire in a test")
 
     for e in errors:
