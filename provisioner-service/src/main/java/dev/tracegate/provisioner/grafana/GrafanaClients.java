@@ -6,14 +6,17 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import org.jboss.logging.Logger;
 
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 /**
  * One REST client per Grafana connection, kept between reconciles. A connection is its URL, credentials, org and
- * CA together, so rotated credentials get a fresh client; the least recently used client is closed when the
- * cache is full.
+ * CA together, so rotated credentials get a fresh client. When more connections are in use than the cache keeps,
+ * the least recently used client leaves the cache; it is closed once no reconcile holds a {@link Lease} on it, so
+ * that a reconcile never finds its client closed under it.
  */
 @ApplicationScoped
 public class GrafanaClients {
@@ -21,29 +24,82 @@ public class GrafanaClients {
     private static final Logger LOG = Logger.getLogger(GrafanaClients.class);
 
     private final GrafanaConfig config;
-    private final Map<GrafanaConnection, GrafanaDatasourceApi> clients;
+    private final Map<GrafanaConnection, Client> clients;
 
     @Inject
     public GrafanaClients(GrafanaConfig config) {
         this.config = config;
         this.clients = new LinkedHashMap<>(16, 0.75f, true) {
             @Override
-            protected boolean removeEldestEntry(Map.Entry<GrafanaConnection, GrafanaDatasourceApi> eldest) {
+            protected boolean removeEldestEntry(Map.Entry<GrafanaConnection, Client> eldest) {
                 boolean full = size() > config.clientCacheSize();
                 if (full) {
-                    close(eldest.getValue());
+                    eldest.getValue().evict();
                 }
                 return full;
             }
         };
     }
 
-    /** @throws IllegalArgumentException when the connection's URL or CA is unusable */
-    public synchronized GrafanaDatasourceApi forConnection(GrafanaConnection connection) {
-        return clients.computeIfAbsent(connection, this::build);
+    /**
+     * The client for a connection, held until the lease is closed.
+     *
+     * @throws IllegalArgumentException when the connection's URL or CA is unusable
+     */
+    public synchronized Lease lease(GrafanaConnection connection) {
+        Client client = clients.computeIfAbsent(connection, this::build);
+        client.leases++;
+        return new Lease(client);
     }
 
-    private GrafanaDatasourceApi build(GrafanaConnection connection) {
+    /** A client in use by one caller; closing the lease (not the client) gives it back. */
+    public final class Lease implements AutoCloseable {
+        private final Client client;
+        private boolean closed;
+
+        private Lease(Client client) {
+            this.client = client;
+        }
+
+        public GrafanaDatasourceApi api() {
+            return client.api;
+        }
+
+        @Override
+        public void close() {
+            synchronized (GrafanaClients.this) {
+                if (!closed) {
+                    closed = true;
+                    client.leases--;
+                    client.closeIfUnused();
+                }
+            }
+        }
+    }
+
+    /** A cached client; guarded by the {@code GrafanaClients} lock. */
+    private static final class Client {
+        final GrafanaDatasourceApi api;
+        int leases;
+        boolean evicted;
+
+        Client(GrafanaDatasourceApi api) {
+            this.api = api;
+        }
+
+        void evict() {
+            evicted = true;
+            closeIfUnused();
+        }
+
+        void closeIfUnused() {
+            if (evicted && leases == 0) {
+                close(api);
+            }
+        }
+    }
+
+    private Client build(GrafanaConnection connection) {
         if (connection.url() == null || connection.url().getScheme() == null) {
             throw new IllegalArgumentException("the Grafana URL is missing or not absolute");
         }
@@ -63,13 +119,15 @@ public class GrafanaClients {
         if (connection.caPem() != null && !connection.caPem().isBlank()) {
             builder.trustStore(PemTrustStore.of(connection.caPem()));
         }
-        return builder.build(GrafanaDatasourceApi.class);
+        return new Client(builder.build(GrafanaDatasourceApi.class));
     }
 
+    /** At shutdown every client closes, leased or not. */
     @PreDestroy
     synchronized void closeAll() {
-        clients.values().forEach(GrafanaClients::close);
+        List<Client> all = new ArrayList<>(clients.values());
         clients.clear();
+        all.forEach(client -> close(client.api));
     }
 
     private static void close(GrafanaDatasourceApi client) {

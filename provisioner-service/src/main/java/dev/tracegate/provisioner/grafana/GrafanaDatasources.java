@@ -47,8 +47,8 @@ public class GrafanaDatasources {
             return invalidRequest(request, invalid.getMessage());
         }
         List<TenantDatasourceStatus> statuses = new ArrayList<>();
-        try {
-            GrafanaHttp http = http(grafana, SecretScrubber.of(grafana, request));
+        try (GrafanaClients.Lease client = clients.lease(grafana)) {
+            GrafanaHttp http = http(client, SecretScrubber.of(grafana, request));
             Set<String> wanted = desired.stream().map(DesiredDatasource::uid).collect(Collectors.toSet());
             // Stale ones first, so that a datasource renamed between tenants frees its name before we create.
             List<TenantDatasourceStatus> deleted = deleteOwned(http, request.owner(), wanted);
@@ -69,8 +69,8 @@ public class GrafanaDatasources {
 
     /** Deletes every datasource the owner made (TempoGateway deleted); a datasource already gone is fine. */
     public SyncReport deleteAll(GrafanaConnection grafana, String owner) {
-        try {
-            GrafanaHttp http = http(grafana, SecretScrubber.of(grafana, null));
+        try (GrafanaClients.Lease client = clients.lease(grafana)) {
+            GrafanaHttp http = http(client, SecretScrubber.of(grafana, null));
             return new SyncReport(true, null, deleteOwned(http, owner, Set.of()));
         } catch (GrafanaUnavailableException | IllegalArgumentException e) {
             LOG.warnf("Grafana cleanup for %s stopped: %s", owner, e.getMessage());
@@ -86,8 +86,8 @@ public class GrafanaDatasources {
         if (grafana.orgId() != null) {
             return Optional.of(grafana.orgId());
         }
-        try {
-            GrafanaResponse org = http(grafana, SecretScrubber.of(grafana, null)).currentOrg();
+        try (GrafanaClients.Lease client = clients.lease(grafana)) {
+            GrafanaResponse org = http(client, SecretScrubber.of(grafana, null)).currentOrg();
             JsonNode id = org.body().path("id");
             return org.ok() && id.isIntegralNumber() ? Optional.of(id.asLong()) : Optional.empty();
         } catch (GrafanaUnavailableException | IllegalArgumentException e) {
@@ -96,8 +96,8 @@ public class GrafanaDatasources {
         }
     }
 
-    private GrafanaHttp http(GrafanaConnection grafana, SecretScrubber scrubber) {
-        return new GrafanaHttp(clients.forConnection(grafana), registry, scrubber);
+    private GrafanaHttp http(GrafanaClients.Lease client, SecretScrubber scrubber) {
+        return new GrafanaHttp(client.api(), registry, scrubber);
     }
 
     /** Deletes the owner's datasources whose uid is not in {@code keep}, found by the marker in the list. */
