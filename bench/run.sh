@@ -17,7 +17,9 @@
 #   TOKENS=12000       distinct tokens of the tokens case (more than the gateway's token cache holds: 2,000 by default)
 #   IDLE_CONNECTIONS=200   LATENCY_FRACTION=0.5 (open-loop rate, fraction of nginx's search peak)
 #   PROXY_CORE=0  LOAD_CORE=1   cores for the contender and for everything else (PIN=0: no pinning, shares cores)
-#   JAVA=java          JVM of the gateway and the bare proxy    JAVA_OPTS=""   the gateway's flags (JVM defaults)
+#   JAVA=java          JVM of the gateway and the bare proxy
+#   JAVA_OPTS=         the gateway's flags (default: the JAVA_OPTS of gateway-service/src/main/docker/Dockerfile.jvm,
+#                      what ships; JAVA_OPTS="" for the JVM's own defaults)
 #   VERTX_OPTS=        the bare proxy's flags (default: JAVA_OPTS, so that the ratio compares code, not JVM settings)
 #   GATEWAY_JAR=gateway-service/target/quarkus-app/quarkus-run.jar   built when missing, or when REBUILD=1
 #   GATEWAY_COMMIT=    the commit a GATEWAY_JAR from elsewhere was built from (recorded with the result)
@@ -50,7 +52,10 @@ PIN=${PIN:-1}
 PROXY_CORE=${PROXY_CORE:-0}
 LOAD_CORE=${LOAD_CORE:-1}
 JAVA=${JAVA:-java}
-JAVA_OPTS=${JAVA_OPTS:-}
+# The JVM flags of what ships (-X options only: the image's system properties are the image's business).
+SHIPPED_JAVA_OPTS=$(sed -n 's/^ENV JAVA_OPTS="\(.*\)"$/\1/p' "$REPO/gateway-service/src/main/docker/Dockerfile.jvm" \
+    | tr ' ' '\n' | grep '^-X' | paste -sd ' ' || true)
+JAVA_OPTS=${JAVA_OPTS-$SHIPPED_JAVA_OPTS}
 VERTX_OPTS=${VERTX_OPTS-$JAVA_OPTS}
 GATEWAY_JAR=${GATEWAY_JAR:-$REPO/gateway-service/target/quarkus-app/quarkus-run.jar}
 BASELINE_JAR=${BASELINE_JAR:-}
