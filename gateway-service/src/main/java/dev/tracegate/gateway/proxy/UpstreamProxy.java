@@ -19,6 +19,7 @@ import io.quarkus.runtime.Startup;
 import io.quarkus.runtime.configuration.MemorySize;
 import io.vertx.core.MultiMap;
 import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpClient;
 import io.vertx.core.http.HttpClientOptions;
 import io.vertx.core.http.HttpClientRequest;
@@ -168,6 +169,9 @@ public class UpstreamProxy {
         }
         long limit = config.limits().maxBodySize().asLongValue();
         long[] received = {0};
+        // Each piece is written when the next one comes, the last with the end: a body of one piece (a 10 KB push)
+        // then goes up in one write with the request head, not a second write just to end it.
+        Buffer[] held = {null};
         request.handler(chunk -> {
             received[0] += chunk.length();
             if (!takesBody && received[0] > 0) {
@@ -186,7 +190,10 @@ public class UpstreamProxy {
                 upstream.reset();
                 return;
             }
-            upstream.write(chunk);
+            if (held[0] != null) {
+                upstream.write(held[0]);
+            }
+            held[0] = chunk;
             exchange.touch();
             if (upstream.writeQueueFull()) {
                 request.pause();
@@ -195,7 +202,11 @@ public class UpstreamProxy {
         });
         request.endHandler(v -> {
             if (received[0] <= limit && (takesBody || received[0] == 0)) {
-                upstream.end();
+                if (held[0] != null) {
+                    upstream.end(held[0]);
+                } else {
+                    upstream.end();
+                }
             }
         });
         request.exceptionHandler(t -> upstream.reset());
