@@ -46,7 +46,6 @@ final class TenantDatasourceSync {
             if (sameName.ok() && !OwnershipMarker.isOwnedBy(sameName.body(), owner)) {
                 return foreign(desired, sameName.body());
             }
-            return failed(desired, "Grafana refused to create it: " + created.message());
         }
         return failed(desired, created.failure("creating datasource \"" + desired.name() + "\"", "Grafana refused to create it: "));
     }
