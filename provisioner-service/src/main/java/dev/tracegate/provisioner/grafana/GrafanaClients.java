@@ -6,9 +6,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import org.jboss.logging.Logger;
 
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
@@ -125,9 +123,8 @@ public class GrafanaClients {
     /** At shutdown every client closes, leased or not. */
     @PreDestroy
     synchronized void closeAll() {
-        List<Client> all = new ArrayList<>(clients.values());
+        clients.values().forEach(client -> close(client.api));
         clients.clear();
-        all.forEach(client -> close(client.api));
     }
 
     private static void close(GrafanaDatasourceApi client) {
