@@ -38,6 +38,8 @@ public class GatewayConfigResource {
     /** Response header: true when the document served is the last good one, not what the TempoGateway asks for now. */
     public static final String STALE = "Tracegate-Config-Stale";
 
+    private static final long ONE_MILLISECOND = 1_000_000;
+
     private final GatewayWatch watch;
     private final ConfigChangeSignals signals;
     private final PublishedConfigs configs;
@@ -102,11 +104,13 @@ public class GatewayConfigResource {
         CompletionStage<Void> change = signals.nextChange(key);
         Response now = current(key, caller, ifNoneMatch, type);
         long remaining = deadline - System.nanoTime();
-        if (now.getStatus() != 304 || !waiting || remaining <= 0) {
+        // Timers count whole milliseconds (on an event loop, Mutiny's are Vert.x timers, which refuse less than one):
+        // the wait is rounded up to them, and a wait that ends within a millisecond has ended.
+        if (now.getStatus() != 304 || !waiting || remaining < ONE_MILLISECOND) {
             return Uni.createFrom().item(now);
         }
         return Uni.createFrom().completionStage(change)
-                .ifNoItem().after(Duration.ofNanos(remaining)).recoverWithItem((Void) null)
+                .ifNoItem().after(Duration.ofMillis((remaining + ONE_MILLISECOND - 1) / ONE_MILLISECOND)).recoverWithItem((Void) null)
                 .onItem().transformToUni(ignored -> answer(key, caller, ifNoneMatch, type, deadline, true));
     }
 
