@@ -22,8 +22,9 @@ import dev.tracegate.gateway.metrics.GatewayMetrics;
 /**
  * What every request on the public port goes through, whatever route serves it:
  * <ul>
- * <li>first, HTTP/2 header values with CR, LF or NUL are refused with 400 (HTTP/1.1's parser already refuses them;
- * forwarded to an HTTP/1.1 upstream they would split or fold headers);</li>
+ * <li>first, HTTP/2 headers that HTTP/1.1 could not carry are refused with 400: a value with CR, LF or NUL, a name
+ * that is not a lowercase token (RFC 9113 §8.2.1; HTTP/1.1's parser already refuses both). Forwarded to an HTTP/1.1
+ * upstream they would split or fold headers, and Vert.x' own check would fail the request late, as a 500;</li>
  * <li>an HTTP/1.1 {@code Transfer-Encoding} other than exactly {@code chunked} is refused with 501 and the connection
  * closed (RFC 9112 §6.1). Netty frames a body only by {@code chunked} and takes any other coding for no body at all,
  * so the bytes of a body sent as {@code xchunked} or {@code gzip} would be read as the next request: a proxy in front
@@ -41,6 +42,7 @@ public class RouterSafetyNet {
     private static final Logger LOG = Logger.getLogger(RouterSafetyNet.class);
     /** The request a Vert.x (duplicated) context serves, so an exception on it can still answer that request. */
     private static final String REQUEST_KEY = RouterSafetyNet.class.getName() + ".request";
+    private static final String TOKEN_SYMBOLS = "!#$%&'*+-.^_`|~";
 
     private final GatewayMetrics metrics;
 
@@ -69,10 +71,11 @@ public class RouterSafetyNet {
         if (context != null) {
             context.putLocal(REQUEST_KEY, rc);
         }
-        if (rc.request().version() == HttpVersion.HTTP_2 && hasLineBreakInHeaderValue(rc)) {
+        String malformed = rc.request().version() == HttpVersion.HTTP_2 ? malformedHttp2Header(rc) : null;
+        if (malformed != null) {
             long started = System.nanoTime();
             ErrorResponses.closeConnectionAfterAnswer(rc);
-            ErrorResponses.send(rc, 400, "bad_request", "a header value contains CR, LF or NUL");
+            ErrorResponses.send(rc, 400, "bad_request", malformed);
             counted(rc, 400, started);
             return;
         }
@@ -100,17 +103,38 @@ public class RouterSafetyNet {
         return transferEncodings.size() == 1 && "chunked".equalsIgnoreCase(transferEncodings.get(0).trim());
     }
 
-    private static boolean hasLineBreakInHeaderValue(RoutingContext rc) {
+    /** What is wrong with the request's headers for an HTTP/1.1 hop, or null when nothing is. */
+    private static String malformedHttp2Header(RoutingContext rc) {
         for (Map.Entry<String, String> header : rc.request().headers()) {
+            String name = header.getKey();
+            // Pseudo-headers (:method, :path, ...) are Netty's to check, and never forwarded as such.
+            if (!name.startsWith(":") && !isLowercaseToken(name)) {
+                return "a header name is not a lowercase token (letters, digits and !#$%&'*+-.^_`|~)";
+            }
             String value = header.getValue();
             for (int i = 0; i < value.length(); i++) {
                 char c = value.charAt(i);
                 if (c == '\r' || c == '\n' || c == 0) {
-                    return true;
+                    return "a header value contains CR, LF or NUL";
                 }
             }
         }
-        return false;
+        return null;
+    }
+
+    /** An allow-list: RFC 9110's token characters, without the upper case HTTP/2 forbids in names. */
+    private static boolean isLowercaseToken(String name) {
+        if (name.isEmpty()) {
+            return false;
+        }
+        for (int i = 0; i < name.length(); i++) {
+            char c = name.charAt(i);
+            boolean allowed = c >= 'a' && c <= 'z' || c >= '0' && c <= '9' || TOKEN_SYMBOLS.indexOf(c) >= 0;
+            if (!allowed) {
+                return false;
+            }
+        }
+        return true;
     }
 
     private void failed(RoutingContext rc) {
