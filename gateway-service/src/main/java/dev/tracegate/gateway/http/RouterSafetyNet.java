@@ -22,9 +22,9 @@ import dev.tracegate.gateway.metrics.GatewayMetrics;
 /**
  * What every request on the public port goes through, whatever route serves it:
  * <ul>
- * <li>first, HTTP/2 headers that HTTP/1.1 could not carry are refused with 400: a value with CR, LF or NUL, a name
- * that is not a lowercase token (RFC 9113 §8.2.1; HTTP/1.1's parser already refuses both). Forwarded to an HTTP/1.1
- * upstream they would split or fold headers, and Vert.x' own check would fail the request late, as a 500;</li>
+ * <li>first, HTTP/2 headers that HTTP/1.1 could not carry are refused with 400: a value with a control character
+ * other than TAB (CR, LF, NUL, ...), a name that is not a lowercase token (RFC 9113 §8.2.1). Forwarded to an
+ * HTTP/1.1 upstream they would split or fold headers, and Vert.x' own check would fail the request late, as a 500;</li>
  * <li>an HTTP/1.1 {@code Transfer-Encoding} other than exactly {@code chunked} is refused with 501 and the connection
  * closed (RFC 9112 §6.1). Netty frames a body only by {@code chunked} and takes any other coding for no body at all,
  * so the bytes of a body sent as {@code xchunked} or {@code gzip} would be read as the next request: a proxy in front
@@ -114,8 +114,9 @@ public class RouterSafetyNet {
             String value = header.getValue();
             for (int i = 0; i < value.length(); i++) {
                 char c = value.charAt(i);
-                if (c == '\r' || c == '\n' || c == 0) {
-                    return "a header value contains CR, LF or NUL";
+                // RFC 9110 §5.5: visible characters, space, TAB and obs-text; no other control character.
+                if (c < ' ' && c != '\t' || c == 0x7f) {
+                    return "a header value contains a control character (CR, LF, NUL, ...)";
                 }
             }
         }

@@ -78,9 +78,11 @@ class RefusalsTest {
         return KeycloakTestResource.accessToken(KeycloakTestResource.ALICE);
     }
 
+    /** Control characters but TAB (RFC 9110 §5.5), CR and LF among them: HTTP/1.1 cannot carry them to Tempo. */
     @Test
     void http2HeaderValuesWithCrOrLfAre400BeforeAnythingGoesUpstream() throws Exception {
-        for (String value : new String[] { "a\r\nX-Injected: 1", "a\r\n folded", "a\nb", "a\rb", "a\u0000b" }) {
+        for (String value : new String[] { "a\r\nX-Injected: 1", "a\r\n folded", "a\nb", "a\rb", "a\u0000b", "a\u000bb",
+                "a\u000cb", "a\u0001b", "a\u001fb", "a\u007fb" }) {
             RawHttp2.Response answer = RawHttp2.get(gateway, ECHO, java.util.Map.of("authorization", "Bearer " + token(),
                     "x-evil", value));
             assertEquals(400, answer.status(), value);
