@@ -95,6 +95,24 @@ class RefusalsTest {
         assertEquals("a\tb", tempo.lastRequest().header("x-ok"));
     }
 
+    /**
+     * HTTP/2's {@code :path} is a header value like any other: what HTTP/1.1's request line cannot carry (a space, CR,
+     * LF, a control character) must not reach Tempo's request line, where it would start a request of its own.
+     */
+    @Test
+    void http2PathsThatAnHttp1RequestLineCannotCarryNeverReachTempo() throws Exception {
+        String smuggled = " HTTP/1.1\r\nHost: x\r\nX-Scope-OrgID: team-b-org\r\n\r\nGET /api/echo";
+        for (String path : new String[] { ECHO + "?q=1" + smuggled, ECHO + smuggled, ECHO + "?q=a b", ECHO + "?q=a\u0000b",
+                ECHO + "?q=a\tb", ECHO + "?q=a\u007fb" }) {
+            RawHttp2.Response answer = RawHttp2.get(gateway, path, java.util.Map.of("authorization", "Bearer " + token()));
+            assertTrue(answer.status() == 400 || answer.status() == -1, path + " answered " + answer.status());
+        }
+        for (var request : tempo.requests()) {
+            assertEquals("team-a-org", request.headers().get("X-Scope-OrgID").get(0), "a request of another tenant");
+        }
+        assertEquals(0, tempo.requests().size(), () -> "Tempo saw " + tempo.requests());
+    }
+
     /** HTTP/1.1: the parser itself refuses such a request, before any route (what RouterSafetyNet relies on). */
     @Test
     void http1HeaderValuesWithNulAre400Too() throws Exception {
