@@ -1,6 +1,7 @@
 package dev.tracegate.gateway.browser;
 
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.List;
 import java.util.Locale;
 import java.util.function.BiConsumer;
@@ -27,6 +28,7 @@ import dev.tracegate.gateway.auth.GatewayOrigin;
 import dev.tracegate.gateway.auth.TenantPaths;
 import dev.tracegate.gateway.http.BodyLimit;
 import dev.tracegate.gateway.http.ErrorResponses;
+import dev.tracegate.gateway.metrics.GatewayMetrics;
 import dev.tracegate.gateway.tenant.Tenant;
 import dev.tracegate.gateway.tenant.TenantRegistry;
 
@@ -56,13 +58,21 @@ public class BrowserSignInRoutes {
     private static final int FOUND = 302;
     private static final int SEE_OTHER = 303;
 
-    private final TenantRegistry registry;
+    /** Right after the safety net: every answer of these paths is counted, also those Quarkus' security gives. */
+    static final int COUNTED_ORDER = Integer.MIN_VALUE + 1;
 
-    public BrowserSignInRoutes(TenantRegistry registry) {
+    private final TenantRegistry registry;
+    private final GatewayMetrics metrics;
+
+    public BrowserSignInRoutes(TenantRegistry registry, GatewayMetrics metrics) {
         this.registry = registry;
+        this.metrics = metrics;
     }
 
     void register(@Observes Router router) {
+        router.route(LOGIN).order(COUNTED_ORDER).handler(rc -> counted(rc, "oidc-login"));
+        router.route(CALLBACK).order(COUNTED_ORDER).handler(rc -> counted(rc, "oidc-callback"));
+        router.route(LOGOUT).order(COUNTED_ORDER).handler(rc -> counted(rc, "oidc-logout"));
         router.get(LOGIN).handler(this::login);
         router.route(LOGIN).handler(methodNotAllowed("GET"));
         router.get(CALLBACK).handler(this::viaQuarkusOidc);
@@ -72,6 +82,19 @@ public class BrowserSignInRoutes {
         router.head(LOGOUT).handler(this::signOutPage);
         router.post(LOGOUT).handler(this::logout);
         router.route(LOGOUT).handler(methodNotAllowed("GET, HEAD, POST"));
+    }
+
+    /**
+     * Counts the answer in {@code tracegate_gateway_requests} as the API's routes count theirs, under route
+     * {@code oidc-login}, {@code oidc-callback} or {@code oidc-logout}; tenant {@code unknown} for a name no tenant has.
+     */
+    private void counted(RoutingContext rc, String route) {
+        long started = System.nanoTime();
+        Tenant tenant = tenantNamedIn(rc);
+        String tenantTag = tenant == null ? GatewayMetrics.UNKNOWN_TENANT : tenant.name();
+        rc.addEndHandler(v -> metrics.request(tenantTag, route, rc.request().method().name(),
+                rc.response().getStatusCode(), Duration.ofNanos(System.nanoTime() - started)));
+        rc.next();
     }
 
     void login(RoutingContext rc) {

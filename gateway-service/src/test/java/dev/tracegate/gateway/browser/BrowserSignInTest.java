@@ -28,6 +28,7 @@ import dev.tracegate.gateway.testsupport.Browser;
 import dev.tracegate.gateway.testsupport.KeycloakTestResource;
 import dev.tracegate.gateway.testsupport.RawHttp;
 import dev.tracegate.gateway.testsupport.RecordedRequest;
+import dev.tracegate.gateway.testsupport.Scrape;
 import dev.tracegate.gateway.testsupport.TempoStandIn;
 import dev.tracegate.gateway.testsupport.TempoStandInResource;
 
@@ -41,6 +42,9 @@ class BrowserSignInTest {
 
     @TestHTTPResource("/")
     URL gateway;
+
+    @TestHTTPResource(value = "/metrics", management = true)
+    URL metrics;
 
     private final HttpClient browser = new Browser().client();
 
@@ -124,6 +128,30 @@ class BrowserSignInTest {
         HttpResponse<String> again = get(location(get(url("/oidc/team-a/login?redirect=/"))));
         assertEquals(200, again.statusCode());
         assertTrue(Browser.loginFormAction(again.body()) != null, "Keycloak asks to sign in again");
+    }
+
+    /** Sign-in answers count in tracegate_gateway_requests like the API's, by tenant, and once each. */
+    @Test
+    void signInAnswersAreCountedByTenant() throws Exception {
+        double challenges = requests("team-a", "oidc-login", 302);
+        double unknown = requests("unknown", "oidc-login", 404);
+        double signOutPages = requests("team-b", "oidc-logout", 200);
+        double noRoute = requests("unknown", "none", 404);
+
+        assertEquals(302, get(url("/oidc/team-a/login?redirect=/")).statusCode());
+        assertEquals(404, get(url("/oidc/nobody/login")).statusCode());
+        assertEquals(200, get(url("/oidc/team-b/logout")).statusCode());
+
+        assertEquals(1, requests("team-a", "oidc-login", 302) - challenges);
+        assertEquals(1, requests("unknown", "oidc-login", 404) - unknown);
+        assertEquals(1, requests("team-b", "oidc-logout", 200) - signOutPages);
+        assertEquals(0, requests("unknown", "none", 404) - noRoute, "the 404 is not counted twice");
+    }
+
+    private double requests(String tenant, String route, int code) {
+        return Scrape.sum(metrics, series -> series.startsWith("tracegate_gateway_requests_seconds_count{")
+                && series.contains("tenant=\"" + tenant + "\"") && series.contains("route=\"" + route + "\"")
+                && series.contains("code=\"" + code + "\""));
     }
 
     @Test
