@@ -192,6 +192,23 @@ class UpstreamFailureTest {
         given().get(ready).then().statusCode(200);
     }
 
+    /** A browser's sign-in while the tenant's issuer is down: 503 that says so, counted as the sign-in's. */
+    @Test
+    void aSignInWhileTheIssuerIsDownIs503AndCounted() {
+        double before = signIns503();
+        given().redirects().follow(false).accept("text/html")
+                .when().get("/oidc/team-gone/login?redirect=/")
+                .then().statusCode(503).contentType(ContentType.JSON)
+                .body("error", equalTo("issuer_unavailable"));
+        assertEquals(1, signIns503() - before);
+    }
+
+    private double signIns503() {
+        return Scrape.sum(metrics, series -> series.startsWith("tracegate_gateway_requests_seconds_count{")
+                && series.contains("tenant=\"team-gone\"") && series.contains("route=\"oidc-login\"")
+                && series.contains("code=\"503\""));
+    }
+
     private static int closedPort() {
         try (ServerSocket socket = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
             return socket.getLocalPort();
