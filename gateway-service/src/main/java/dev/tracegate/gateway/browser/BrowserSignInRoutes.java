@@ -1,7 +1,6 @@
 package dev.tracegate.gateway.browser;
 
 import java.nio.charset.StandardCharsets;
-import java.time.Duration;
 import java.util.List;
 import java.util.Locale;
 import java.util.function.BiConsumer;
@@ -59,7 +58,7 @@ public class BrowserSignInRoutes {
     private static final int SEE_OTHER = 303;
 
     /** Right after the safety net: every answer of these paths is counted, also those Quarkus' security gives. */
-    static final int COUNTED_ORDER = Integer.MIN_VALUE + 1;
+    private static final int COUNTED_ORDER = Integer.MIN_VALUE + 1;
 
     private final TenantRegistry registry;
     private final GatewayMetrics metrics;
@@ -89,11 +88,8 @@ public class BrowserSignInRoutes {
      * {@code oidc-login}, {@code oidc-callback} or {@code oidc-logout}; tenant {@code unknown} for a name no tenant has.
      */
     private void counted(RoutingContext rc, String route) {
-        long started = System.nanoTime();
         Tenant tenant = tenantNamedIn(rc);
-        String tenantTag = tenant == null ? GatewayMetrics.UNKNOWN_TENANT : tenant.name();
-        rc.addEndHandler(v -> metrics.request(tenantTag, route, rc.request().method().name(),
-                rc.response().getStatusCode(), Duration.ofNanos(System.nanoTime() - started)));
+        metrics.requestWhenEnded(rc, tenant == null ? GatewayMetrics.UNKNOWN_TENANT : tenant.name(), route);
         rc.next();
     }
 

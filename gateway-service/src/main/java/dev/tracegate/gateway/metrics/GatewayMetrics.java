@@ -10,6 +10,7 @@ import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
+import io.vertx.ext.web.RoutingContext;
 
 /**
  * The gateway's own meters, on {@code /q/metrics}. Tags stay low-cardinality: tenants are known names (anything
@@ -31,6 +32,16 @@ public class GatewayMetrics {
 
     public GatewayMetrics(MeterRegistry registry) {
         this.registry = registry;
+    }
+
+    /**
+     * Counts the request when its answer ends (or its connection closes first), timed from now, with the status
+     * it was answered with: how the routes that serve a request count it.
+     */
+    public void requestWhenEnded(RoutingContext rc, String tenant, String group) {
+        long started = System.nanoTime();
+        rc.addEndHandler(v -> request(tenant, group, rc.request().method().name(), rc.response().getStatusCode(),
+                Duration.ofNanos(System.nanoTime() - started)));
     }
 
     /** One answered request: latency histogram by tenant, endpoint group, method and status. */

@@ -2,7 +2,6 @@ package dev.tracegate.gateway.proxy;
 
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
-import java.time.Duration;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
@@ -143,12 +142,9 @@ public class TracesApiRoute {
      */
     private void process(RoutingContext rc, TenantConfiguration tenants, String tenantName, Tenant tenant,
             RouteMatch match, Caller verified) {
-        long started = System.nanoTime();
         String path = rc.normalizedPath();
         String group = match instanceof ProxyRoute r ? r.group() : "none";
-        String tenantTag = tenant == null ? GatewayMetrics.UNKNOWN_TENANT : tenant.name();
-        rc.addEndHandler(v -> metrics.request(tenantTag, group, rc.request().method().name(),
-                rc.response().getStatusCode(), Duration.ofNanos(System.nanoTime() - started)));
+        metrics.requestWhenEnded(rc, tenant == null ? GatewayMetrics.UNKNOWN_TENANT : tenant.name(), group);
 
         if (tenants == null) {
             ErrorResponses.send(rc, 503, "not_ready", "the gateway has no tenant configuration yet");
