@@ -149,9 +149,7 @@ class BrowserSignInTest {
     }
 
     private double requests(String tenant, String route, int code) {
-        return Scrape.sum(metrics, series -> series.startsWith("tracegate_gateway_requests_seconds_count{")
-                && series.contains("tenant=\"" + tenant + "\"") && series.contains("route=\"" + route + "\"")
-                && series.contains("code=\"" + code + "\""));
+        return Scrape.requests(metrics, tenant, route, code);
     }
 
     @Test

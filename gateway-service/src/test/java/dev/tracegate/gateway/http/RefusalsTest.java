@@ -216,9 +216,7 @@ class RefusalsTest {
 
     /** Requests with the given status in tracegate_gateway_requests that no route looked at: no tenant, no route. */
     private double answeredBeforeAnyRoute(int status) {
-        return Scrape.sum(metrics, series -> series.startsWith("tracegate_gateway_requests_seconds_count{")
-                && series.contains("code=\"" + status + "\"") && series.contains("route=\"none\"")
-                && series.contains("tenant=\"unknown\""));
+        return Scrape.requests(metrics, "unknown", "none", status);
     }
 
     /**

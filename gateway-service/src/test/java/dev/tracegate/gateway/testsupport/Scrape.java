@@ -11,6 +11,13 @@ public final class Scrape {
     private Scrape() {
     }
 
+    /** Requests counted in {@code tracegate_gateway_requests} with this tenant, route and status. */
+    public static double requests(URL metrics, String tenant, String route, int code) {
+        return sum(metrics, series -> series.startsWith("tracegate_gateway_requests_seconds_count{")
+                && series.contains("tenant=\"" + tenant + "\"") && series.contains("route=\"" + route + "\"")
+                && series.contains("code=\"" + code + "\""));
+    }
+
     /** The sum of the samples whose series (name and labels, as printed) passes the filter; 0 when none does. */
     public static double sum(URL metrics, Predicate<String> series) {
         String text = given().get(metrics).then().statusCode(200).extract().asString();
