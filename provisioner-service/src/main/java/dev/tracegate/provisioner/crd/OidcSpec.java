@@ -6,6 +6,7 @@ import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 import dev.tracegate.tenants.TenantsValidator;
 import io.fabric8.generator.annotation.Pattern;
 import io.fabric8.generator.annotation.Required;
+import io.fabric8.generator.annotation.Size;
 import java.util.List;
 
 /** A tenant's OIDC settings; the client credentials live in a Secret. */
@@ -17,7 +18,11 @@ public class OidcSpec {
     @JsonPropertyDescription("Issuer URL; its discovery document is at <issuerURL>/.well-known/openid-configuration.")
     public String issuerURL;
 
+    /** Bounded so that the API server's cost estimate of TenantAuthentication's path rule stays within its budget. */
+    public static final int MAX_REDIRECT_URL_LENGTH = 2048;
+
     @Pattern(TenantsValidator.HTTP_URL_PATTERN)
+    @Size(max = MAX_REDIRECT_URL_LENGTH)
     @JsonProperty("redirectURL")
     @JsonPropertyDescription("Callback URL of the browser login, e.g. http://tracegate-gateway:8080/oidc/<tenant>/callback.")
     public String redirectURL;

@@ -27,13 +27,15 @@ import org.junit.jupiter.api.Test;
  * and each must be refused by both (the CRD by its OpenAPI schema or a CEL rule, the validator naming the field).
  * Every CEL rule of the CRD must refuse at least one row, so a rule added without its validator twin (or the
  * other way round) fails here. The rules the validator cannot have (on what is not in the tenants document:
- * upstream, expose, secretSync, the TempoGateway's name) are listed as such.
+ * upstream, expose, secretSync, the TempoGateway's name) are listed as such, and so are the few refusals that only
+ * the CRD has to keep the API server's cost estimate of its rules within budget (CelCostBudgetTest): a name listed
+ * twice in one role or binding, a role name over 253 characters, a redirect URL over 2,048.
  */
 class AdmissionMatchesValidatorTest {
     static final String NS = "observability";
     static CrdAdmission admission;
 
-    /** A bad TempoGateway: what the validator says (null: not in the tenants document) and what admission says. */
+    /** A bad TempoGateway: what the validator says (null: it takes it) and what admission says. */
     record Row(String name, Consumer<TempoGateway> change, String validatorSays, String admissionSays) {
     }
 
@@ -87,6 +89,18 @@ class AdmissionMatchesValidatorTest {
                     "tenants.authorization.roles[1].name: 'read-write' is used by another role", "roles[].name: must be unique"),
             new Row("a binding naming an unknown role", g -> g.getSpec().tenants.authorization.roleBindings.get(0).roles = List.of("admin"),
                     "tenants.authorization.roleBindings[0].roles[0]: no role named 'admin'", "roleBindings[].roles: must name roles"),
+            new Row("a role naming one tenant twice", g -> g.getSpec().tenants.authorization.roles.get(0).tenants =
+                    List.of(Fixtures.TENANT, Fixtures.TENANT), null, "roles[].tenants: must name tenants of authentication, each once"),
+            new Row("a binding naming one role twice", g -> g.getSpec().tenants.authorization.roleBindings.get(0).roles =
+                    List.of("read-write", "read-write"), null, "roleBindings[].roles: must name roles of roles, each once"),
+            new Row("a role name over 253 characters", g -> {
+                String name = "r".repeat(Authorization.Role.MAX_NAME_LENGTH + 1);
+                g.getSpec().tenants.authorization.roles.get(0).name = name;
+                g.getSpec().tenants.authorization.roleBindings.get(0).roles = List.of(name);
+            }, null, "/roles/0/name"),
+            new Row("a redirect URL over 2,048 characters", g -> first(g).oidc.redirectURL = Fixtures.GATEWAY_URL
+                    + "/oidc/" + Fixtures.TENANT + "/callback?" + "q".repeat(OidcSpec.MAX_REDIRECT_URL_LENGTH),
+                    null, "redirectURL"),
             new Row("a role without permissions", g -> g.getSpec().tenants.authorization.roles.get(0).permissions = List.of(),
                     "tenants.authorization.roles[0].permissions: at least one is required", "permissions"),
             new Row("a binding without subjects", g -> g.getSpec().tenants.authorization.roleBindings.get(0).subjects = List.of(),
@@ -135,6 +149,21 @@ class AdmissionMatchesValidatorTest {
         TempoGateway gateway = Fixtures.seedGateway(NS);
         gateway.getMetadata().setName("g".repeat(63));
         assertEquals(List.of(), admission.check(gateway));
+    }
+
+    @Test
+    void rolesOfSeveralTenantsAndBindingsOfSeveralRolesAreAdmittedAndValid() throws Exception {
+        TempoGateway gateway = Fixtures.seedGatewayWith(NS, "team-a", "team.b");
+        Authorization authorization = gateway.getSpec().tenants.authorization;
+        Authorization.Role readOnly = new Authorization.Role();
+        readOnly.name = "read-only";
+        readOnly.resources = List.of("traces");
+        readOnly.tenants = List.of("team.b", Fixtures.TENANT, "team-a");
+        readOnly.permissions = List.of(Authorization.Permission.READ);
+        authorization.roles = List.of(authorization.roles.get(0), readOnly);
+        authorization.roleBindings.get(0).roles = List.of("read-only", "read-write");
+        assertEquals(List.of(), admission.check(gateway));
+        assertEquals(List.of(), validatorSays(gateway));
     }
 
     @Test

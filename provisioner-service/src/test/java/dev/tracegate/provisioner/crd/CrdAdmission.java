@@ -24,7 +24,7 @@ import java.util.Map;
  * What the API server's admission would say about a TempoGateway, from the generated CRD alone: its OpenAPI
  * schema (types, required, patterns, lengths and sizes) through a JSON-schema validator, and each
  * {@code x-kubernetes-validations} CEL rule through cel-java with the strings extension, as Kubernetes has it.
- * Not covered: Kubernetes' CEL cost budget and its own CEL libraries beyond the strings extension.
+ * Not covered here: Kubernetes' own CEL libraries beyond the strings extension; its cost budget is CelCostEstimate's.
  */
 final class CrdAdmission {
     static final String CRD = "META-INF/fabric8/tempogateways.tracegate.dev-v1.yml";
