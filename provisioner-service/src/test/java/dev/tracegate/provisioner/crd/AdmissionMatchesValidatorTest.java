@@ -5,12 +5,16 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
 import dev.tracegate.provisioner.gatewayconfig.ConfigResolution;
 import dev.tracegate.provisioner.gatewayconfig.GatewayConfigResolver;
 import dev.tracegate.provisioner.support.Fixtures;
 import dev.tracegate.tenants.InvalidTenantsException;
 import dev.tracegate.tenants.TenantsParser;
 import dev.tracegate.tenants.TenantsValidator;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -19,6 +23,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.function.Consumer;
 import java.util.stream.Collectors;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
@@ -164,6 +169,25 @@ class AdmissionMatchesValidatorTest {
         authorization.roleBindings.get(0).roles = List.of("read-only", "read-write");
         assertEquals(List.of(), admission.check(gateway));
         assertEquals(List.of(), validatorSays(gateway));
+    }
+
+    /** kubernetes/examples as a user applies them: every TempoGateway in them is admitted, CEL rules included. */
+    @Test
+    void everyExampleTempoGatewayIsAdmitted() throws Exception {
+        List<String> refused = new ArrayList<>();
+        int gateways = 0;
+        try (Stream<Path> files = Files.walk(Path.of("..", "kubernetes", "examples"))) {
+            for (Path file : files.filter(f -> f.toString().endsWith(".yaml")).sorted().toList()) {
+                for (JsonNode document : new YAMLMapper().readerFor(JsonNode.class).<JsonNode>readValues(file.toFile()).readAll()) {
+                    if ("TempoGateway".equals(document.path("kind").asText())) {
+                        gateways++;
+                        admission.check(document).forEach(r -> refused.add(file + ": " + r.message()));
+                    }
+                }
+            }
+        }
+        assertEquals(List.of(), refused);
+        assertTrue(gateways >= 4, "TempoGateways found in kubernetes/examples: " + gateways);
     }
 
     @Test

@@ -3,6 +3,8 @@ package dev.tracegate.provisioner.crd;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
 import com.networknt.schema.InputFormat;
 import com.networknt.schema.Schema;
@@ -21,8 +23,9 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * What the API server's admission would say about a TempoGateway, from the generated CRD alone: its OpenAPI
- * schema (types, required, patterns, lengths and sizes) through a JSON-schema validator, and each
+ * What the API server's admission would say about a TempoGateway, from the generated CRD alone: the schema's
+ * defaults applied first, as the API server does, then its OpenAPI schema (types, required, patterns, lengths and
+ * sizes) through a JSON-schema validator, and each
  * {@code x-kubernetes-validations} CEL rule through cel-java with the strings extension, as Kubernetes has it.
  * Not covered here: Kubernetes' own CEL libraries beyond the strings extension; its cost budget is CelCostEstimate's.
  */
@@ -57,7 +60,14 @@ final class CrdAdmission {
     }
 
     List<Refusal> check(TempoGateway gateway) throws Exception {
-        String json = JSON.writeValueAsString(gateway);
+        return check(JSON.valueToTree(gateway));
+    }
+
+    /** What admission says about a TempoGateway as written (say, a YAML file of kubernetes/examples read as a tree). */
+    List<Refusal> check(JsonNode document) throws Exception {
+        JsonNode defaulted = document.deepCopy();
+        applyDefaults(schema, defaulted);
+        String json = JSON.writeValueAsString(defaulted);
         List<Refusal> refusals = new ArrayList<>();
         openApi.validate(json, InputFormat.JSON).forEach(e -> refusals.add(new Refusal("openAPIV3Schema", e.getInstanceLocation() + ": " + e.getMessage())));
         if (refusals.isEmpty()) {
@@ -65,6 +75,27 @@ final class CrdAdmission {
             evaluate(schema, JSON.readValue(json, Object.class), refusals);
         }
         return refusals;
+    }
+
+    /**
+     * The schema's defaults, as the API server applies them before it validates: a field absent from an object that
+     * is present gets its default (no object is created to hold one).
+     */
+    private static void applyDefaults(JsonNode schema, JsonNode value) {
+        if (value instanceof ObjectNode object) {
+            var properties = schema.path("properties").fields();
+            while (properties.hasNext()) {
+                var property = properties.next();
+                if (!object.has(property.getKey()) && property.getValue().has("default")) {
+                    object.set(property.getKey(), property.getValue().get("default").deepCopy());
+                }
+                if (object.has(property.getKey())) {
+                    applyDefaults(property.getValue(), object.get(property.getKey()));
+                }
+            }
+        } else if (value instanceof ArrayNode array && schema.has("items")) {
+            array.forEach(item -> applyDefaults(schema.get("items"), item));
+        }
     }
 
     /** Every CEL rule of the CRD, in schema order. */
