@@ -22,6 +22,7 @@ class CelCostBudgetTest {
 
     private static final String NUMBERS = "{\"type\":\"array\",\"items\":{\"type\":\"number\"}%s}";
     private static final String STRINGS = "{\"type\":\"array\",\"items\":{\"type\":\"string\"}%s}";
+    private static final String FORMATTED = "{\"type\":\"array\",\"items\":{\"type\":\"string\",\"format\":\"%s\"}}";
     private static final String OBJECTS = "{\"type\":\"array\",\"items\":{\"type\":\"object\",\"required\":[\"required\"],"
             + "\"properties\":{\"required\":{\"type\":\"string\"},\"optional\":{\"type\":\"string\"}}}%s}";
     private static final String MAPS_OF_NUMBERS = "{\"type\":\"array\",\"items\":{\"type\":\"object\","
@@ -38,6 +39,9 @@ class CelCostBudgetTest {
             new Case(NUMBERS.formatted(",\"maxItems\":10"), "self.all(x, true)", 32),
             new Case(STRINGS.formatted(""), "self.all(x, true)", 3145727),
             new Case(STRINGS.formatted(",\"maxItems\":20"), "self.all(x, true)", 62),
+            new Case(FORMATTED.formatted("duration"), "self.all(x, true)", 2359295),
+            new Case(FORMATTED.formatted("date"), "self.all(x, true)", 725936),
+            new Case(FORMATTED.formatted("date-time"), "self.all(x, true)", 428963),
             new Case(OBJECTS.formatted(""), "self.all(x, true)", 555128),
             new Case(OBJECTS.formatted(",\"maxItems\":50"), "self.all(x, true)", 152),
             new Case(STRING_MAP.formatted(""), "self.all(x, true)", 1179647),

@@ -312,7 +312,7 @@ final class CelCostEstimate {
             return new Cost(add(base, multiply(text, regex)), Value.scalar(Kind.BOOL));
         }
 
-            /**
+        /**
          * Kubernetes' estimate of the strings extension's {@code replace}: the traversal and the building of the
          * result, whose size assumes the most replacements of the shortest match by the longest replacement.
          */
@@ -407,6 +407,12 @@ final class CelCostEstimate {
             return switch (schema.path("type").asText()) {
                 case "integer", "number" -> 1;
                 case "boolean" -> 4;
+                case "string" -> switch (schema.path("format").asText()) {
+                    case "duration" -> 3;
+                    case "date" -> 12;
+                    case "date-time" -> 21;
+                    default -> 2;
+                };
                 default -> 2;
             };
         }
