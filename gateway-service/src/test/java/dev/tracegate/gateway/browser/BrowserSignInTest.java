@@ -141,11 +141,31 @@ class BrowserSignInTest {
         assertEquals(302, get(url("/oidc/team-a/login?redirect=/")).statusCode());
         assertEquals(404, get(url("/oidc/nobody/login")).statusCode());
         assertEquals(200, get(url("/oidc/team-b/logout")).statusCode());
+        assertEquals(200, get(url("/oidc/team-b/logout/")).statusCode(), "Vert.x serves a route with a trailing slash too");
 
         assertEquals(1, requests("team-a", "oidc-login", 302) - challenges);
         assertEquals(1, requests("unknown", "oidc-login", 404) - unknown);
-        assertEquals(1, requests("team-b", "oidc-logout", 200) - signOutPages);
+        assertEquals(2, requests("team-b", "oidc-logout", 200) - signOutPages);
         assertEquals(0, requests("unknown", "none", 404) - noRoute, "the 404 is not counted twice");
+
+        assertEquals(404, get(url("/oidc/team-a/elsewhere")).statusCode());
+        assertEquals(404, get(url("/oidc/team-a/login/more")).statusCode());
+        assertEquals(404, get(url("/oidc")).statusCode());
+        assertEquals(3, requests("unknown", "none", 404) - noRoute, "other paths under /oidc/ are the safety net's");
+    }
+
+    /** The counted paths are exactly those Vert.x matches to the sign-in routes ({@code /oidc/:tenant/login}...). */
+    @Test
+    void theCountedPathsAreThoseTheSignInRoutesServe() {
+        // RouteImpl makes "/oidc/:tenant/login" the pattern "/oidc/(?<p0>[^/]+)/login/?", matched whole.
+        java.util.regex.Pattern served = java.util.regex.Pattern.compile("/oidc/[^/]+/(login|callback|logout)/?");
+        for (String path : new String[] { "/oidc", "/oidc/", "/oidc/t", "/oidc/t/", "/oidc/t/login", "/oidc/t/login/",
+                "/oidc/t/login//", "/oidc/t/login/x", "/oidc/t/logins", "/oidc/t/callback", "/oidc/t/logout/",
+                "/oidc/t.x-y/callback", "/oidc//login", "/oidc/t/u/login", "/oidc/login", "/oidc/t/LOGIN" }) {
+            java.util.regex.Matcher m = served.matcher(path);
+            String expected = m.matches() ? "oidc-" + m.group(1) : null;
+            assertEquals(expected, BrowserSignInRoutes.countedRoute(path), path);
+        }
     }
 
     private double requests(String tenant, String route, int code) {
