@@ -98,8 +98,8 @@ public class BrowserSignInRoutes {
     }
 
     /**
-     * The route {@link #LOGIN}, {@link #CALLBACK} or {@link #LOGOUT} match a path with, as Vert.x matches them: one
-     * non-empty tenant segment, then the action, with or without one trailing slash; else null.
+     * The metric's route name of the one of {@link #LOGIN}, {@link #CALLBACK} and {@link #LOGOUT} that Vert.x matches
+     * the path to (one non-empty tenant segment, then the action, with or without one trailing slash); else null.
      */
     static String countedRoute(String path) {
         if (!path.startsWith(TenantPaths.OIDC_PREFIX)) {
