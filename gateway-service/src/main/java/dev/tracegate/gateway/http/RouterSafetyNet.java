@@ -33,7 +33,8 @@ import dev.tracegate.gateway.metrics.GatewayMetrics;
  * <li>those answers are counted in {@code tracegate_gateway_requests} as the routes count theirs, with tenant
  * {@code unknown} and route {@code none} (no tenant was looked at): a client probing the gateway shows there;</li>
  * <li>an exception, thrown by a handler or later by a callback on the request's event loop, ends in a JSON 400/500
- * (or a reset stream, once an answer has started) instead of a request left open.</li>
+ * (or a reset stream, once an answer has started) instead of a request left open; after a callback's, the rest of
+ * the request's body is dropped, so a body handler that fails on every piece is logged once.</li>
  * </ul>
  */
 @ApplicationScoped
@@ -173,6 +174,9 @@ public class RouterSafetyNet {
                 LogValues.escape(rc.normalizedPath()), failure.getClass().getName(), LogValues.escape(failure.getMessage()));
         LOG.debug("Stack trace of the failure", failure);
         answer(rc, 500);
+        // The rest of the body is not wanted after a 500 (the connection closes): not handed to a body handler that
+        // may fail again on every piece, each an uncaught exception logged anew.
+        rc.request().handler(null);
         return true;
     }
 }

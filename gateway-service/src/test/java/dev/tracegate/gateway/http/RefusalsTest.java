@@ -15,6 +15,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
@@ -344,9 +345,43 @@ class RefusalsTest {
         assertEquals(200, keepAlive.send(HttpRequest.newBuilder(URI.create(url(ECHO)))
                 .header("Authorization", "Bearer " + token()).build(), HttpResponse.BodyHandlers.ofString()).statusCode());
         assertEquals(500, h2(HttpMethod.GET, "/test/throws-later", MultiMap.caseInsensitiveMultiMap(), null).status);
-        Answer streaming = h2(HttpMethod.POST, "/test/throws-after-reading-some", MultiMap.caseInsensitiveMultiMap(),
-                new byte[100_000]);
-        assertEquals(500, streaming.status);
+    }
+
+    /** A body handler that fails on every piece: one 500 and one error logged, not one per piece of the body. */
+    @Test
+    void aBodyHandlerThatFailsOnEveryPieceIsLoggedOnce() throws Exception {
+        List<java.util.logging.LogRecord> logged = new java.util.concurrent.CopyOnWriteArrayList<>();
+        java.util.logging.Handler capture = new java.util.logging.Handler() {
+            @Override
+            public void publish(java.util.logging.LogRecord record) {
+                String text = String.valueOf(record.getMessage()) + " " + record.getThrown();
+                if (text.contains("a bug while streaming")) {
+                    logged.add(record);
+                }
+            }
+
+            @Override
+            public void flush() {
+            }
+
+            @Override
+            public void close() {
+            }
+        };
+        java.util.logging.Logger root = java.util.logging.Logger.getLogger("");
+        root.addHandler(capture);
+        try {
+            Answer streaming = h2(HttpMethod.POST, "/test/throws-after-reading-some", MultiMap.caseInsensitiveMultiMap(),
+                    new byte[100_000]);
+            assertEquals(500, streaming.status);
+            RawHttp.Response http1 = RawHttp.exchange(gateway, "POST", "/test/throws-after-reading-some", new String[0],
+                    new byte[100_000]);
+            assertEquals(500, http1.status());
+            Thread.sleep(500); // pieces still in flight would fail now
+        } finally {
+            root.removeHandler(capture);
+        }
+        assertEquals(2, logged.size(), () -> logged.stream().map(r -> r.getLoggerName() + ": " + r.getMessage()).toList().toString());
     }
 
     private record Answer(int status, String body) {
