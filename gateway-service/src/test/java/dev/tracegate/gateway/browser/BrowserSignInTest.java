@@ -24,6 +24,7 @@ import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.vertx.core.json.JsonObject;
 
+import dev.tracegate.gateway.testsupport.CapturedLogs;
 import dev.tracegate.gateway.testsupport.Browser;
 import dev.tracegate.gateway.testsupport.KeycloakTestResource;
 import dev.tracegate.gateway.testsupport.RawHttp;
@@ -189,24 +190,8 @@ class BrowserSignInTest {
     /** Seen on the packaged gateway: a TAB made Location "/\t/evil.example", CR/LF made logout fail with 500. */
     @Test
     void logoutNeverRedirectsOffSiteNorSplitsHeadersNorForgesLogLines() throws Exception {
-        List<java.util.logging.LogRecord> logged = new java.util.concurrent.CopyOnWriteArrayList<>();
-        java.util.logging.Handler capture = new java.util.logging.Handler() {
-            @Override
-            public void publish(java.util.logging.LogRecord record) {
-                logged.add(record);
-            }
-
-            @Override
-            public void flush() {
-            }
-
-            @Override
-            public void close() {
-            }
-        };
-        java.util.logging.Logger root = java.util.logging.Logger.getLogger("");
-        root.addHandler(capture);
-        try {
+        List<java.util.logging.LogRecord> logged;
+        try (CapturedLogs logs = CapturedLogs.start()) {
             for (String redirect : new String[] { "/%09/evil.example", "/%0d%0aSet-Cookie:%20forged=1",
                     "/%0aFORGED%20LOG%20LINE", "%2F%2Fevil.example", "/%5Cevil.example", "/%00", "https://evil.example",
                     "/%252F%252Fevil.example", "/api/echo?x=%250a" }) {
@@ -225,11 +210,10 @@ class BrowserSignInTest {
                 assertEquals(200, page.status(), redirect);
                 assertThat(page.body(), containsString("name=\"redirect\" value=\"/\""));
             }
-        } finally {
-            root.removeHandler(capture);
+            logged = logs.records();
         }
         for (java.util.logging.LogRecord record : logged) {
-            String line = String.valueOf(record.getMessage()) + java.util.Arrays.toString(record.getParameters());
+            String line = CapturedLogs.text(record);
             assertFalse(line.contains("\nFORGED") || line.contains("\rSet-Cookie"), line);
         }
     }

@@ -35,6 +35,7 @@ import io.vertx.core.http.HttpVersion;
 import io.vertx.core.http.RequestOptions;
 import io.vertx.core.json.JsonObject;
 
+import dev.tracegate.gateway.testsupport.CapturedLogs;
 import dev.tracegate.gateway.testsupport.KeycloakTestResource;
 import dev.tracegate.gateway.testsupport.RawHttp;
 import dev.tracegate.gateway.testsupport.RawHttp2;
@@ -350,27 +351,8 @@ class RefusalsTest {
     /** A body handler that fails on every piece: one 500 and one error logged, not one per piece of the body. */
     @Test
     void aBodyHandlerThatFailsOnEveryPieceIsLoggedOnce() throws Exception {
-        List<java.util.logging.LogRecord> logged = new java.util.concurrent.CopyOnWriteArrayList<>();
-        java.util.logging.Handler capture = new java.util.logging.Handler() {
-            @Override
-            public void publish(java.util.logging.LogRecord record) {
-                String text = String.valueOf(record.getMessage()) + " " + record.getThrown();
-                if (text.contains("a bug while streaming")) {
-                    logged.add(record);
-                }
-            }
-
-            @Override
-            public void flush() {
-            }
-
-            @Override
-            public void close() {
-            }
-        };
-        java.util.logging.Logger root = java.util.logging.Logger.getLogger("");
-        root.addHandler(capture);
-        try {
+        List<java.util.logging.LogRecord> logged;
+        try (CapturedLogs logs = CapturedLogs.start()) {
             Answer streaming = h2(HttpMethod.POST, "/test/throws-after-reading-some", MultiMap.caseInsensitiveMultiMap(),
                     new byte[100_000]);
             assertEquals(500, streaming.status);
@@ -378,8 +360,7 @@ class RefusalsTest {
                     new byte[100_000]);
             assertEquals(500, http1.status());
             Thread.sleep(500); // pieces still in flight would fail now
-        } finally {
-            root.removeHandler(capture);
+            logged = logs.records().stream().filter(r -> CapturedLogs.text(r).contains("a bug while streaming")).toList();
         }
         assertEquals(2, logged.size(), () -> logged.stream().map(r -> r.getLoggerName() + ": " + r.getMessage()).toList().toString());
     }
