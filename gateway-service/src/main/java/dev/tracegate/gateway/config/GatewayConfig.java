@@ -84,7 +84,8 @@ public interface GatewayConfig {
 
         /**
          * Longest time an exchange with Tempo may go without a byte either way: 504 before Tempo's headers, the
-         * client's connection cut after them (proxy.UpstreamDeadlines).
+         * client's connection cut after them (proxy.UpstreamDeadlines). Shorter than {@code quarkus.http.idle-timeout}
+         * (config.SettingRanges), which would otherwise close the client's connection first, without a word.
          */
         @WithDefault("60s")
         Duration timeout();

@@ -5,6 +5,8 @@ import java.time.Duration;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.inject.spi.ObserverMethod;
 
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+
 import io.quarkus.runtime.Startup;
 
 /**
@@ -20,18 +22,27 @@ public class SettingRanges {
 
     static final String MORE_THAN_ZERO = "must be more than 0";
     static final String NOT_NEGATIVE = "must not be negative";
+    static final String SHORTER_THAN_IDLE_TIMEOUT = "must be shorter than quarkus.http.idle-timeout";
 
-    SettingRanges(GatewayConfig config) {
-        check(config);
+    SettingRanges(GatewayConfig config, @ConfigProperty(name = "quarkus.http.idle-timeout") Duration idleTimeout) {
+        check(config, idleTimeout);
     }
 
-    /** @throws io.quarkus.runtime.configuration.ConfigurationException naming the first key out of its range */
-    static void check(GatewayConfig config) {
+    /**
+     * @param idleTimeout {@code quarkus.http.idle-timeout}: how long a client's connection may move no byte
+     * @throws io.quarkus.runtime.configuration.ConfigurationException naming the first key out of its range
+     */
+    static void check(GatewayConfig config, Duration idleTimeout) {
         moreThanZero("tracegate.tenants.file-check-interval", config.tenants().fileCheckInterval());
         // Sent as ?wait=<milliseconds>ms: under 1ms it would be 0ms, answered at once, and asked again at once.
         moreThanZero("tracegate.tenants.provisioner.wait", config.tenants().provisioner().longPoll());
         moreThanZero("tracegate.tenants.provisioner.retry-interval", config.tenants().provisioner().retryInterval());
         moreThanZero("tracegate.upstream.timeout", config.upstream().timeout());
+        // While Tempo is silent, so is the client's connection: Vert.x would close it at the idle timeout, without a
+        // word, before the 504 that says what happened. (An idle timeout of 0 is none.)
+        if (idleTimeout.compareTo(Duration.ZERO) > 0 && config.upstream().timeout().compareTo(idleTimeout) >= 0) {
+            throw BadSetting.refused("tracegate.upstream.timeout", SHORTER_THAN_IDLE_TIMEOUT);
+        }
         moreThanZero("tracegate.upstream.connect-timeout", config.upstream().connectTimeout());
         atLeast("tracegate.upstream.max-connections", config.upstream().maxConnections(), 1, MORE_THAN_ZERO);
         atLeast("tracegate.limits.max-body-size", config.limits().maxBodySize().asLongValue(), 0, NOT_NEGATIVE);

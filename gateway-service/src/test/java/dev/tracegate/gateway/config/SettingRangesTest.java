@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertDoesNotThrow;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
+import java.time.Duration;
 import java.util.Map;
 import java.util.Set;
 
@@ -21,10 +22,14 @@ import io.smallrye.config.SmallRyeConfigBuilder;
 /** A 0 or a negative value where it means nothing stops the start, naming the key; documented zeros are kept. */
 class SettingRangesTest {
 
+    /** The gateway's quarkus.http.idle-timeout (application.properties). */
+    private static final Duration IDLE_TIMEOUT = Duration.ofMinutes(2);
+    private static final DurationConverter DURATIONS = new DurationConverter();
+
     private static GatewayConfig config(Map<String, String> settings) {
         return new SmallRyeConfigBuilder()
                 .withMapping(GatewayConfig.class)
-                .withConverter(java.time.Duration.class, 200, new DurationConverter())
+                .withConverter(Duration.class, 200, DURATIONS)
                 .withConverter(MemorySize.class, 200, new MemorySizeConverter())
                 .withSources(new PropertiesConfigSource(settings, "test", 100))
                 .build()
@@ -33,21 +38,22 @@ class SettingRangesTest {
 
     @Test
     void theDefaultsAndTheDocumentedZerosPass() {
-        assertDoesNotThrow(() -> SettingRanges.check(config(Map.of())));
+        assertDoesNotThrow(() -> SettingRanges.check(config(Map.of()), IDLE_TIMEOUT));
         assertDoesNotThrow(() -> SettingRanges.check(config(Map.of(
                 "tracegate.limits.requests-per-second", "0",
                 "tracegate.limits.burst", "0",
                 "tracegate.limits.concurrent-requests", "0",
                 "tracegate.limits.max-body-size", "0",
                 "tracegate.auth.token-cache-size", "0",
-                "tracegate.auth.token-cache-max-age", "0s"))));
+                "tracegate.auth.token-cache-max-age", "0s")), IDLE_TIMEOUT));
     }
 
     /** The long poll's wait is sent in milliseconds: any whole millisecond is a wait the provisioner honours. */
     @ParameterizedTest
     @CsvSource({ "1ms", "500ms", "1500ms", "30s" })
     void aWaitOfWholeMillisecondsPasses(String wait) {
-        assertDoesNotThrow(() -> SettingRanges.check(config(Map.of("tracegate.tenants.provisioner.wait", wait))));
+        assertDoesNotThrow(() -> SettingRanges.check(config(Map.of("tracegate.tenants.provisioner.wait", wait)),
+                IDLE_TIMEOUT));
     }
 
     @ParameterizedTest
@@ -72,8 +78,25 @@ class SettingRangesTest {
     })
     void aValueOutOfItsRangeIsRefusedNamingTheKey(String key, String value, String problem) {
         ConfigurationException refused = assertThrows(ConfigurationException.class,
-                () -> SettingRanges.check(config(Map.of(key, value))));
+                () -> SettingRanges.check(config(Map.of(key, value)), IDLE_TIMEOUT));
         assertEquals(key + ": " + problem, refused.getMessage());
         assertEquals(Set.of(key), refused.getConfigKeys());
+    }
+
+    /** Tempo's silence ends in a 504 only while the client's connection is still open. */
+    @ParameterizedTest
+    @CsvSource({ "2m, 2m", "3m, 2m", "PT1M0.5S, 1m" })
+    void anUpstreamTimeoutNotShorterThanTheIdleTimeoutIsRefused(String upstreamTimeout, String idleTimeout) {
+        ConfigurationException refused = assertThrows(ConfigurationException.class, () -> SettingRanges.check(
+                config(Map.of("tracegate.upstream.timeout", upstreamTimeout)), DURATIONS.convert(idleTimeout)));
+        assertEquals("tracegate.upstream.timeout: must be shorter than quarkus.http.idle-timeout",
+                refused.getMessage());
+    }
+
+    @ParameterizedTest
+    @CsvSource({ "60s, 2m", "PT1M59.999S, 2m", "1h, 0s" })
+    void anUpstreamTimeoutShorterThanTheIdleTimeoutOrNoIdleTimeoutPasses(String upstreamTimeout, String idleTimeout) {
+        assertDoesNotThrow(() -> SettingRanges.check(config(Map.of("tracegate.upstream.timeout", upstreamTimeout)),
+                DURATIONS.convert(idleTimeout)));
     }
 }

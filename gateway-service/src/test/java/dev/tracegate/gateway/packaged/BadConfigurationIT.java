@@ -77,6 +77,17 @@ class BadConfigurationIT {
                 "TRACEGATE_UPSTREAM_TIMEOUT", "0s")));
     }
 
+    /**
+     * The shipped idle timeout is 2 minutes: an upstream timeout as long would close a client's connection, with no
+     * answer, before the 504 that says Tempo was silent.
+     */
+    @Test
+    void anUpstreamTimeoutAsLongAsTheIdleTimeoutStopsTheStart(TestInfo test) throws Exception {
+        assertRefused("tracegate.upstream.timeout", start(test, Map.of(
+                "TRACEGATE_TENANTS_FILE", TENANTS_FILE,
+                "TRACEGATE_UPSTREAM_TIMEOUT", "2m")));
+    }
+
     /** How the launched gateway ended: its exit code and everything it wrote to stdout and stderr. */
     record Ended(int exitCode, String output) {
     }
