@@ -92,7 +92,9 @@ class IssuerCaTest {
 
     @Test
     void aCaFileThatIsNoCertificateIsRefusedByField() throws Exception {
-        Path notPem = Files.writeString(Files.createTempFile("not-a-ca", ".pem"), "not a certificate");
+        Path target = Files.createDirectories(Path.of("target").toAbsolutePath());
+        Path notPem = Files.writeString(Files.createTempFile(target, "not-a-ca", ".pem"), "not a certificate");
+        notPem.toFile().deleteOnExit();
         String version = registry.current().orElseThrow().version();
         var e = assertThrows(InvalidTenantsException.class, () -> registry.apply("test", """
                 tenants:

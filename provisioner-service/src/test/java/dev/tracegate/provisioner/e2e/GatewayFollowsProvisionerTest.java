@@ -195,7 +195,10 @@ class GatewayFollowsProvisionerTest {
         cluster.apply(Fixtures.grafanaOAuthSecret(namespace, "grafana", "grafana-oauth-secret"));
         cluster.create(Fixtures.seedGateway(namespace));
         await().atMost(Duration.ofSeconds(20)).until(() -> cluster.conditionIs(namespace, Conditions.READY, "True"));
-        Path token = Files.createTempFile("gateway-token", "");
+        // Under target/ and gone with this JVM: no service-account token left behind in the machine's /tmp.
+        Path target = Files.createDirectories(Path.of("target").toAbsolutePath());
+        Path token = Files.createTempFile(target, "gateway-token", "");
+        token.toFile().deleteOnExit();
         Files.writeString(token, ServiceAccountTokens.of(namespace, GATEWAY_SA));
         gateway = startGateway(httpPort, managementPort, namespace + "/" + GATEWAY, token);
         await().atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(500))
