@@ -11,6 +11,16 @@ public final class SessionCookies {
     private SessionCookies() {
     }
 
+    /** Whether the request carries the tenant's session cookie, or a chunk of it. */
+    public static boolean carried(RoutingContext rc, Tenant tenant) {
+        for (Cookie cookie : rc.request().cookies()) {
+            if (tenant.isSessionCookie(cookie.getName())) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     /**
      * Expires the tenant's session cookie and its chunks, those the request carries: at sign-out, and when the
      * session can no longer be read (a browser kept sending it, and was refused each time, until it expired).
@@ -18,8 +28,7 @@ public final class SessionCookies {
     public static void drop(RoutingContext rc, Tenant tenant) {
         rc.request().cookies().stream()
                 .map(Cookie::getName)
-                .filter(name -> name.equals(tenant.sessionCookieName())
-                        || name.startsWith(tenant.sessionCookieName() + "_chunk_"))
+                .filter(tenant::isSessionCookie)
                 .forEach(name -> rc.response().addCookie(Cookie.cookie(name, "")
                         .setPath("/").setMaxAge(0).setHttpOnly(true)));
     }

@@ -270,6 +270,24 @@ class BrowserSignInTest {
         assertEquals(401, alice.get(url(ECHO), "Accept", "application/json").statusCode(), "signed out");
     }
 
+    /**
+     * Sign-out drops the tenant's session cookie and the chunks quarkus-oidc splits a large one into
+     * ({@code _chunk_<n>}); not the cookie of a tenant whose name merely starts alike, nor another tenant's.
+     */
+    @Test
+    void signOutDropsTheTenantsSessionCookiesAndNoOtherTenants() throws Exception {
+        HttpResponse<String> out = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
+                URI.create(url("/oidc/team-a/logout?redirect=/x"))).header("Origin", url(""))
+                .header("Cookie", "q_session_team-a=1; q_session_team-a_chunk_1=2; q_session_team-a_chunk_12=3; "
+                        + "q_session_team-a_chunk_x=4; q_session_team-a_chunk_1.b=5; q_session_team-b=6")
+                .POST(HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.ofString());
+        assertEquals(303, out.statusCode());
+        List<String> dropped = out.headers().allValues("Set-Cookie");
+        assertTrue(dropped.stream().allMatch(c -> c.contains("Max-Age=0")), dropped::toString);
+        assertEquals(List.of("q_session_team-a", "q_session_team-a_chunk_1", "q_session_team-a_chunk_12"),
+                dropped.stream().map(c -> c.substring(0, c.indexOf('='))).sorted().toList());
+    }
+
     @Test
     void signOutReadsASmallFormOnly() throws Exception {
         String origin = "Origin: " + url("");
