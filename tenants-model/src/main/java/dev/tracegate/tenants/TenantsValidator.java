@@ -49,6 +49,18 @@ public final class TenantsValidator {
     /** {@link #serverUrlProblem}'s answer for anything but an http(s) URL. */
     public static final String NOT_HTTP_URL = "must be an http(s) URL";
 
+    /**
+     * The gateway's quarkus-oidc takes the tenant name as its tenant id, and refuses every request of a tenant whose
+     * id is its own default tenant's.
+     */
+    private static final String QUARKUS_OIDC_DEFAULT_TENANT = "Default";
+    /**
+     * quarkus-oidc splits a large session cookie into {@code q_session_<tenant>_chunk_<n>}, and takes every cookie
+     * that starts with {@code q_session_<tenant>_chunk_} for a piece: tenant {@code a_chunk_1}'s session cookie would
+     * be read as, and dropped with, tenant {@code a}'s.
+     */
+    private static final String SESSION_COOKIE_CHUNK = "_chunk_";
+
     private static final Pattern TENANT_NAME = Pattern.compile(TENANT_NAME_PATTERN);
     private static final Pattern TENANT_ID = Pattern.compile(TENANT_ID_PATTERN);
     private static final Pattern HTTP_URL = Pattern.compile(HTTP_URL_PATTERN);
@@ -115,6 +127,12 @@ public final class TenantsValidator {
             problems.add(at + ".tenantName: must be letters, digits, '-', '_' or '.' (at most 63)");
         } else if (!names.add(tenant.tenantName())) {
             problems.add(at + ".tenantName: '" + tenant.tenantName() + "' is used by another tenant");
+        } else if (tenant.tenantName().equals(QUARKUS_OIDC_DEFAULT_TENANT)) {
+            problems.add(at + ".tenantName: 'Default' is taken by quarkus-oidc's own default tenant; choose another"
+                    + " name");
+        } else if (tenant.tenantName().contains(SESSION_COOKIE_CHUNK)) {
+            problems.add(at + ".tenantName: must not contain '_chunk_': quarkus-oidc would take its session cookie"
+                    + " for a piece of another tenant's");
         }
         if (isBlank(tenant.tenantId())) {
             problems.add(at + ".tenantId: required");

@@ -155,6 +155,28 @@ class TenantsDocumentTest {
                 "tenants.authentication[1].tenantName: 'test-oidc' is used by another tenant"), e.problems());
     }
 
+    /**
+     * quarkus-oidc refuses a tenant of its own default id, {@code Default}, for every request; and it names a large
+     * session cookie's pieces {@code q_session_<tenant>_chunk_<n>}, reading every cookie that starts so as one: the
+     * session of tenant {@code test-oidc_chunk_1} would be taken for a piece of {@code test-oidc}'s.
+     */
+    @Test
+    void refusesTheTenantNamesQuarkusOidcCannotServe() {
+        var e = refused(withSecondTenant("""
+                    - tenantName: Default
+                      tenantId: a
+                      oidc: {issuerURL: "http://dex/dex", clientID: x}
+                    - tenantName: test-oidc_chunk_1
+                      tenantId: b
+                      oidc: {issuerURL: "http://dex/dex", clientID: x}
+                """));
+        assertEquals(java.util.List.of(
+                "tenants.authentication[1].tenantName: 'Default' is taken by quarkus-oidc's own default tenant;"
+                        + " choose another name",
+                "tenants.authentication[2].tenantName: must not contain '_chunk_': quarkus-oidc would take its"
+                        + " session cookie for a piece of another tenant's"), e.problems());
+    }
+
     @Test
     void readsTheScopesOfTheBrowserSignIn() throws Exception {
         assertEquals(null, read(VALID).tenants().authentication().get(0).oidc().scopes(), "absent: the gateway's default");

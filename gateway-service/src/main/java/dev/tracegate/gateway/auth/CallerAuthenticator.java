@@ -65,11 +65,7 @@ public class CallerAuthenticator {
 
     /** Whether the request carries credentials for the tenant at all: a bearer token or a session cookie. */
     public static boolean hasCredentials(RoutingContext rc, Tenant tenant) {
-        if (bearerToken(rc) != null) {
-            return true;
-        }
-        return rc.request().getCookie(tenant.sessionCookieName()) != null
-                || rc.request().getCookie(tenant.sessionCookieName() + "_chunk_1") != null;
+        return bearerToken(rc) != null || SessionCookies.carried(rc, tenant);
     }
 
     /**

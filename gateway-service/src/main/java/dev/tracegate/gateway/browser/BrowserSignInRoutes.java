@@ -24,6 +24,7 @@ import io.vertx.ext.web.RoutingContext;
 
 import dev.tracegate.gateway.auth.CallerAuthenticator;
 import dev.tracegate.gateway.auth.GatewayOrigin;
+import dev.tracegate.gateway.auth.SessionCookies;
 import dev.tracegate.gateway.auth.TenantPaths;
 import dev.tracegate.gateway.http.BodyLimit;
 import dev.tracegate.gateway.http.ErrorResponses;
@@ -199,7 +200,7 @@ public class BrowserSignInRoutes {
      */
     private static void signOut(RoutingContext rc, Tenant tenant, String target) {
         if (!CallerAuthenticator.hasCredentials(rc, tenant) || !CallerAuthenticator.byCookieOnly(rc)) {
-            dropSession(rc, tenant);
+            SessionCookies.drop(rc, tenant);
             redirect(rc, SEE_OTHER, target);
             return;
         }
@@ -210,12 +211,12 @@ public class BrowserSignInRoutes {
         Context context = Vertx.currentContext();
         identity.subscribe().with(
                 id -> context.runOnContext(v -> {
-                    dropSession(rc, tenant);
+                    SessionCookies.drop(rc, tenant);
                     redirect(rc, SEE_OTHER, SignOut.endSessionRedirect(id, tenant,
                             GatewayOrigin.of(tenant, rc.request()) + target).orElse(target));
                 }),
                 failure -> context.runOnContext(v -> {
-                    dropSession(rc, tenant);
+                    SessionCookies.drop(rc, tenant);
                     redirect(rc, SEE_OTHER, target);
                 }));
     }
@@ -242,16 +243,6 @@ public class BrowserSignInRoutes {
                         + rc.normalizedPath() + "; allowed: " + allowed);
             }
         };
-    }
-
-    /** The session cookie, and the chunks quarkus-oidc splits a large one into. */
-    private static void dropSession(RoutingContext rc, Tenant tenant) {
-        rc.request().cookies().stream()
-                .map(io.vertx.core.http.Cookie::getName)
-                .filter(name -> name.equals(tenant.sessionCookieName())
-                        || name.startsWith(tenant.sessionCookieName() + "_chunk_"))
-                .forEach(name -> rc.response().addCookie(io.vertx.core.http.Cookie.cookie(name, "")
-                        .setPath("/").setMaxAge(0).setHttpOnly(true)));
     }
 
     /** The path's tenant; when there is none, {@code null} and the 404 is sent. */

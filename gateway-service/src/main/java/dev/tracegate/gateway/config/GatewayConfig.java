@@ -146,8 +146,11 @@ public interface GatewayConfig {
 
     interface Session {
         /**
-         * Key that encrypts browser session cookies and signs the login state. Set it (32+ characters) when
-         * several gateway replicas share browsers; without it each replica makes its own at start-up.
+         * Key that encrypts browser session cookies and the sign-in's state, for every tenant. Unset, quarkus-oidc
+         * derives a tenant's session key from its client secret (the state's from one of 32+ characters) and
+         * generates a random key per replica only where there is none: replicas of a tenant share the key, but
+         * whoever holds the client secret (Grafana's admins, when it is Grafana's OAuth client) could decrypt a
+         * captured session cookie. Set it (32+ characters), as the production overlay does.
          */
         Optional<String> secret();
     }

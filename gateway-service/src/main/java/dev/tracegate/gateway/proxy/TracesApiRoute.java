@@ -15,6 +15,7 @@ import io.vertx.ext.web.RoutingContext;
 
 import dev.tracegate.gateway.auth.CallerAuthenticator;
 import dev.tracegate.gateway.auth.GatewayOrigin;
+import dev.tracegate.gateway.auth.SessionCookies;
 import dev.tracegate.gateway.auth.TenantPaths;
 import dev.tracegate.gateway.config.GatewayConfig;
 import dev.tracegate.gateway.http.BodyLimit;
@@ -29,7 +30,8 @@ import dev.tracegate.gateway.tenant.TenantRegistry;
 /**
  * {@code /api/traces/v1/<tenant>/...}: finds the tenant, authenticates and authorizes the caller, then hands the
  * request to {@link UpstreamProxy}. Checks run cheapest first: unknown tenant 404, unknown path 404, wrong method
- * 405, no credentials 401 (or a redirect to sign in for a browser), bad token 401, not allowed 403, over the
+ * 405, no credentials 401 (or a redirect to sign in for a browser), bad token 401 (for a browser whose session
+ * cookie no longer verifies, the cookie dropped and a redirect to sign in), not allowed 403, over the
  * tenant's rate 429, body too large 413, the tenant's limit of requests in flight reached 429. A write authenticated
  * by the session cookie from another origin is 403.
  */
@@ -209,7 +211,12 @@ public class TracesApiRoute {
             public void failed(CallerAuthenticator.Failure failure) {
                 metrics.authFailure(tenant.name(), failure.reason);
                 ErrorResponses.closeConnectionAfterAnswer(rc);
-                if (failure == CallerAuthenticator.Failure.ISSUER_UNAVAILABLE) {
+                if (failure == CallerAuthenticator.Failure.INVALID_TOKEN && sessionCookieAlone(rc) && wantsHtml(rc)) {
+                    // The session no longer verifies (its ID token expired, the key changed): kept, the cookie
+                    // would earn this browser a 401 on every click until it expired.
+                    SessionCookies.drop(rc, tenant);
+                    redirectToLogin(rc, tenant);
+                } else if (failure == CallerAuthenticator.Failure.ISSUER_UNAVAILABLE) {
                     ErrorResponses.send(rc, 503, "issuer_unavailable",
                             "the OIDC issuer of tenant '" + tenant.name() + "' cannot be reached; try again later");
                 } else if (failure == CallerAuthenticator.Failure.MISSING_CREDENTIALS) {
@@ -286,6 +293,11 @@ public class TracesApiRoute {
     private static boolean wantsHtml(RoutingContext rc) {
         String accept = rc.request().getHeader(HttpHeaders.ACCEPT);
         return rc.request().method() == HttpMethod.GET && accept != null && accept.contains("text/html");
+    }
+
+    /** No Authorization header of any kind: the credential that was checked is the browser's session cookie. */
+    private static boolean sessionCookieAlone(RoutingContext rc) {
+        return rc.request().getHeader(HttpHeaders.AUTHORIZATION) == null;
     }
 
     private static void redirectToLogin(RoutingContext rc, Tenant tenant) {

@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.List;
 
 import io.quarkus.oidc.OidcTenantConfig;
+import io.quarkus.oidc.runtime.OidcUtils;
 
 import dev.tracegate.tenants.TenantsDocument;
 import dev.tracegate.tenants.TenantsDocument.Oidc;
@@ -44,8 +45,23 @@ public record Tenant(String name, String id, Oidc oidc, OidcTenantConfig oidcCon
         return TenantsDocument.callbackPath(tenantName);
     }
 
-    /** The browser session cookie's name (quarkus-oidc's, with the tenant as suffix). */
+    /** The browser session cookie's name: quarkus-oidc's own, from the tenant's configuration. */
     public String sessionCookieName() {
-        return "q_session_" + name;
+        return OidcUtils.getSessionCookieName(oidcConfig);
+    }
+
+    /**
+     * Whether a cookie is this tenant's session: the session cookie, or one of the chunks quarkus-oidc splits a large
+     * one into ({@code <name>_chunk_1}, {@code _chunk_2}...). Exactly the names it writes: a prefix would also take
+     * in cookies it never wrote for this tenant.
+     */
+    public boolean isSessionCookie(String cookieName) {
+        String session = sessionCookieName();
+        if (cookieName.equals(session)) {
+            return true;
+        }
+        String chunk = session + OidcUtils.SESSION_COOKIE_CHUNK;
+        return cookieName.length() > chunk.length() && cookieName.startsWith(chunk)
+                && cookieName.substring(chunk.length()).chars().allMatch(c -> c >= '0' && c <= '9');
     }
 }

@@ -270,6 +270,24 @@ class BrowserSignInTest {
         assertEquals(401, alice.get(url(ECHO), "Accept", "application/json").statusCode(), "signed out");
     }
 
+    /**
+     * Sign-out drops the tenant's session cookie and the chunks quarkus-oidc splits a large one into
+     * ({@code _chunk_<n>}); not the cookie of a tenant whose name merely starts alike, nor another tenant's.
+     */
+    @Test
+    void signOutDropsTheTenantsSessionCookiesAndNoOtherTenants() throws Exception {
+        HttpResponse<String> out = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
+                URI.create(url("/oidc/team-a/logout?redirect=/x"))).header("Origin", url(""))
+                .header("Cookie", "q_session_team-a=1; q_session_team-a_chunk_1=2; q_session_team-a_chunk_12=3; "
+                        + "q_session_team-a_chunk_x=4; q_session_team-a_chunk_1.b=5; q_session_team-b=6")
+                .POST(HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.ofString());
+        assertEquals(303, out.statusCode());
+        List<String> dropped = out.headers().allValues("Set-Cookie");
+        assertTrue(dropped.stream().allMatch(c -> c.contains("Max-Age=0")), dropped::toString);
+        assertEquals(List.of("q_session_team-a", "q_session_team-a_chunk_1", "q_session_team-a_chunk_12"),
+                dropped.stream().map(c -> c.substring(0, c.indexOf('='))).sorted().toList());
+    }
+
     @Test
     void signOutReadsASmallFormOnly() throws Exception {
         String origin = "Origin: " + url("");
@@ -317,6 +335,45 @@ class BrowserSignInTest {
         }
         RawHttp.Response unknownTenant = RawHttp.exchange(gateway, "PUT", "/oidc/nobody/login", new String[0], new byte[0]);
         assertEquals(404, unknownTenant.status());
+    }
+
+    /**
+     * A session cookie the gateway can no longer read (its key changed; or its ID token expired and could not be
+     * refreshed): a browser asking for a page is sent to sign in again and the cookie is dropped, rather than shown
+     * a JSON 401 on every click until the cookie expires. An API client still gets the 401.
+     */
+    @Test
+    void aBrowserWhoseSessionNoLongerVerifiesIsSentToSignInAgain() throws Exception {
+        Browser alice = signedIn();
+        assertTrue(alice.overwriteCookies(url("/"), "q_session_team-a", "no-longer-readable") > 0);
+
+        HttpResponse<String> api = alice.get(url(ECHO), "Accept", "application/json");
+        assertEquals(401, api.statusCode());
+        assertEquals("Bearer realm=\"team-a\", error=\"invalid_token\"",
+                api.headers().firstValue("WWW-Authenticate").orElse(null));
+        assertEquals("unauthorized", new JsonObject(api.body()).getString("error"));
+        assertTrue(api.headers().allValues("Set-Cookie").isEmpty(), "nothing dropped");
+
+        HttpResponse<String> withBadToken = alice.get(url(ECHO), "Authorization", "Bearer not.a.jwt");
+        assertEquals(401, withBadToken.statusCode(), "a page asked for with a token: the token is what failed");
+        assertTrue(withBadToken.headers().allValues("Set-Cookie").isEmpty(), "nothing dropped");
+
+        HttpResponse<String> page = alice.get(url(ECHO));
+        assertEquals(302, page.statusCode(), page.body());
+        assertEquals("/oidc/team-a/login?redirect=" + URLEncoder.encode(ECHO, StandardCharsets.UTF_8), location(page));
+        List<String> dropped = page.headers().allValues("Set-Cookie");
+        assertFalse(dropped.isEmpty(), "the unreadable session cookie is dropped");
+        assertTrue(dropped.stream().allMatch(c -> c.startsWith("q_session_team-a") && c.contains("Max-Age=0")),
+                dropped::toString);
+
+        // Keycloak's own session is still open: the sign-in needs no password and ends where alice was going.
+        HttpResponse<String> toIssuer = alice.get(url(location(page)));
+        assertThat(location(toIssuer), startsWith(KeycloakTestResource.authorizationEndpoint("team-a")));
+        HttpResponse<String> toCallback = alice.get(location(toIssuer));
+        assertEquals(302, toCallback.statusCode(), "Keycloak asks for no password");
+        HttpResponse<String> afterCallback = alice.get(location(toCallback));
+        assertEquals(ECHO, location(alice.get(absolute(location(afterCallback)))));
+        assertEquals(200, alice.get(url(ECHO)).statusCode(), "signed in again");
     }
 
     /** alice, signed in to team-a through Keycloak's code flow, in a browser of her own. */

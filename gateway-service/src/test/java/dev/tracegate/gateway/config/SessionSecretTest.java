@@ -11,7 +11,7 @@ import org.junit.jupiter.api.Test;
 
 import io.quarkus.runtime.configuration.ConfigurationException;
 
-/** The key of the browser sessions: unset (each replica makes its own) or at least 32 characters. */
+/** The key of the browser sessions: unset (derived from each tenant's client secret) or at least 32 characters. */
 class SessionSecretTest {
 
     @Test
@@ -28,7 +28,7 @@ class SessionSecretTest {
                 () -> SessionSecret.validated(Optional.of(shortSecret)));
         assertEquals(Set.of("tracegate.session.secret"), refused.getConfigKeys());
         assertEquals("tracegate.session.secret: must be at least 32 characters (e.g. 32 random bytes in base64); "
-                + "unset, each replica makes its own", refused.getMessage());
+                + "unset, the key comes from each tenant's client secret", refused.getMessage());
         assertFalse(refused.getMessage().contains("hunter2"));
     }
 }

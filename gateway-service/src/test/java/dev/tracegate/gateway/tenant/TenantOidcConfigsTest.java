@@ -14,8 +14,8 @@ import io.quarkus.oidc.OidcTenantConfig;
 import dev.tracegate.tenants.TenantsDocument.Oidc;
 
 /**
- * Where the issuer sends a tenant's browsers back to (its redirectURL, else tracegate.public-url, else the Host), and
- * which scopes the sign-in asks it for.
+ * Where the issuer sends a tenant's browsers back to (its redirectURL, else tracegate.public-url, else the Host),
+ * which scopes the sign-in asks it for, and which cookies hold the session.
  */
 class TenantOidcConfigsTest {
 
@@ -54,6 +54,25 @@ class TenantOidcConfigsTest {
         OidcTenantConfig config = build(oidc(null, List.of("openid", "profile", "email", "groups", "groups")), PUBLIC_URL);
         assertEquals(Optional.of(List.of("profile", "email", "groups")), config.authentication().scopes(),
                 "quarkus-oidc adds openid itself");
+    }
+
+    /**
+     * The session cookie is the one quarkus-oidc sets for the tenant, and its pieces are the chunks quarkus-oidc
+     * writes, {@code _chunk_<n>}: no cookie that merely starts alike.
+     */
+    @Test
+    void theSessionCookieIsQuarkusOidcsWithExactlyItsChunks() {
+        Oidc oidc = oidc(null);
+        Tenant tenant = new Tenant("team-a", "team-a-org", oidc, build(oidc, PUBLIC_URL));
+        assertEquals("q_session_team-a", tenant.sessionCookieName());
+        for (String cookie : List.of("q_session_team-a", "q_session_team-a_chunk_1", "q_session_team-a_chunk_12")) {
+            assertTrue(tenant.isSessionCookie(cookie), cookie);
+        }
+        for (String cookie : List.of("q_session_team-a_chunk_", "q_session_team-a_chunk_x",
+                "q_session_team-a_chunk_1.b", "q_session_team-a_chunk_1_chunk_1", "q_session_team-ab",
+                "q_session_team-b", "q_session", "q_auth_team-a")) {
+            assertFalse(tenant.isSessionCookie(cookie), cookie);
+        }
     }
 
     private static Oidc oidc(String redirectUrl) {

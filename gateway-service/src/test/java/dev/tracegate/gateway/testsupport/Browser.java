@@ -4,6 +4,8 @@ import java.io.IOException;
 import java.net.CookieHandler;
 import java.net.CookieManager;
 import java.net.CookiePolicy;
+import java.net.CookieStore;
+import java.net.HttpCookie;
 import java.net.URI;
 import java.net.URLDecoder;
 import java.net.http.HttpClient;
@@ -22,8 +24,9 @@ public final class Browser {
 
     private static final Pattern FORM_ACTION = Pattern.compile("<form[^>]*id=\"kc-form-login\"[^>]*action=\"([^\"]+)\"");
 
+    private final LoopbackCookies cookies = new LoopbackCookies();
     private final HttpClient client = HttpClient.newBuilder()
-            .cookieHandler(new LoopbackCookies())
+            .cookieHandler(cookies)
             .followRedirects(HttpClient.Redirect.NEVER)
             .build();
 
@@ -50,6 +53,25 @@ public final class Browser {
             request.setHeader(headers[i], headers[i + 1]);
         }
         return client.send(request.build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    /**
+     * Gives each cookie of the jar whose name starts with {@code namePrefix} another value, as in a browser holding
+     * a cookie the server can no longer read (its key changed). Answers how many it changed.
+     */
+    public int overwriteCookies(String url, String namePrefix, String value) {
+        CookieStore store = cookies.jar.getCookieStore();
+        int changed = 0;
+        for (HttpCookie cookie : List.copyOf(store.getCookies())) {
+            if (cookie.getName().startsWith(namePrefix)) {
+                HttpCookie overwritten = (HttpCookie) cookie.clone();
+                overwritten.setValue(value);
+                store.remove(null, cookie);
+                store.add(URI.create(url), overwritten);
+                changed++;
+            }
+        }
+        return changed;
     }
 
     /** Keycloak's login form, if the page is one; else {@code null}. */
