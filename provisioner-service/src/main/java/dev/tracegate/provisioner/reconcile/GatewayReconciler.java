@@ -120,6 +120,8 @@ public class GatewayReconciler {
             refuse(gateway, List.of(nameTooLong(gateway)));
             return ReconcileResult.NOT_READY;
         }
+        // A spec.tenantsFrom that names another TempoStack now, or none, leaves the watch of the one it named.
+        forgetUnnamedTempoResources();
         TenantsResolution tenants = tenantsSource.resolve(gateway);
         if (tenants instanceof TenantsResolution.Refused refused) {
             Condition condition = TenantsSourceConditions.refused(refused);
