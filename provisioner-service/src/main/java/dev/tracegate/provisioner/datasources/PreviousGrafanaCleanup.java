@@ -52,6 +52,12 @@ public class PreviousGrafanaCleanup {
         if (previous.isEmpty() || now != null && samePlace(previous.get(), now)) {
             return Optional.empty();
         }
+        if (now != null && !grafana.worksIn(now)) {
+            // Nothing goes before the datasources can be made anew: a new place that refuses the credentials (a
+            // service-account token belongs to one org: in another, Grafana answers 401) or cannot be reached
+            // fails the sync, which is retried, and the question comes again then.
+            return Optional.empty();
+        }
         lastWorking.forget(gatewayKey);
         String why = now == null ? "spec.grafana was removed" : "spec.grafana now names " + where(now);
         Report report = deleteAll(previous.get(), gatewayKey, why);

@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * One tenant's datasource as we want it in Grafana. Pure data: {@link DesiredDatasources} builds it,
@@ -24,6 +25,8 @@ public record DesiredDatasource(String tenantName, String uid, String name, Stri
 
     public static final String TYPE = "tempo";
     public static final String ACCESS = "proxy";
+    /** The secrets our datasources may hold ({@link DesiredDatasources}): one no longer wanted is cleared. */
+    static final Set<String> MANAGED_SECRETS = Set.of("httpHeaderValue1", "tlsCACert");
 
     /** The body for {@code POST /api/datasources}. */
     public ObjectNode createBody() {
@@ -42,14 +45,24 @@ public record DesiredDatasource(String tenantName, String uid, String name, Stri
 
     /**
      * The body for {@code PUT /api/datasources/uid/{uid}}: the whole datasource, since Grafana replaces it,
-     * with the version we read and the secrets re-sent (cheap, and heals a secret changed behind our back).
-     * {@code isDefault} is kept as found: making a datasource the default is a person's choice, not drift.
+     * with the version we read and the secrets re-sent. Grafana keeps a stored secret the body leaves out, so one
+     * we no longer want (a bearer token after the switch to Forward OAuth Identity, a CA no longer named) is sent
+     * empty, which Grafana stores as nothing. {@code isDefault} is kept as found: making a datasource the default
+     * is a person's choice, not drift.
      */
     public ObjectNode updateBody(JsonNode current) {
         ObjectNode body = createBody();
         body.put("version", current.path("version").asLong());
         body.put("isDefault", current.path("isDefault").asBoolean(false));
+        ObjectNode secure = (ObjectNode) body.get("secureJsonData");
+        unwantedSecrets(current).forEach(key -> secure.put(key, ""));
         return body;
+    }
+
+    private List<String> unwantedSecrets(JsonNode actual) {
+        JsonNode stored = actual.path("secureJsonFields");
+        return MANAGED_SECRETS.stream().sorted()
+                .filter(key -> !secureJsonData.containsKey(key) && stored.path(key).asBoolean(false)).toList();
     }
 
     /** The fields in which {@code actual} (as Grafana returns it) differs from this; empty when in sync. */
@@ -79,6 +92,7 @@ public record DesiredDatasource(String tenantName, String uid, String name, Stri
                 diff.add("secureJsonFields." + key);
             }
         }
+        unwantedSecrets(actual).forEach(key -> diff.add("secureJsonFields." + key + " no longer wanted"));
         return diff;
     }
 }

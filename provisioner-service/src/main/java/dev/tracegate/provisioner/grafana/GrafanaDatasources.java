@@ -96,6 +96,17 @@ public class GrafanaDatasources {
         }
     }
 
+    /** Whether Grafana takes these credentials in the org they name (their own when none), so a sync could work. */
+    public boolean worksIn(GrafanaConnection grafana) {
+        try (GrafanaClients.Lease client = clients.lease(grafana)) {
+            GrafanaResponse org = http(client, SecretScrubber.of(grafana, null)).currentOrg();
+            return org.ok() && (grafana.orgId() == null || grafana.orgId() == org.body().path("id").asLong(-1));
+        } catch (GrafanaUnavailableException | IllegalArgumentException e) {
+            LOG.debugf("Grafana %s does not take the credentials: %s", grafana.url(), e.getMessage());
+            return false;
+        }
+    }
+
     private GrafanaHttp http(GrafanaClients.Lease client, SecretScrubber scrubber) {
         return new GrafanaHttp(client.api(), registry, scrubber);
     }

@@ -59,7 +59,10 @@ final class GrafanaHttp {
         return call("DELETE", "uid", () -> api.delete(uid), Concerns.ONE, false);
     }
 
-    /** A 5xx here is the datasource's health answer, not Grafana being down. */
+    /**
+     * A 5xx here is the datasource's health answer, not Grafana being down; so is no answer in time, which throws
+     * as any call's, saying it was the check.
+     */
     GrafanaResponse health(String uid) {
         return call("GET", "health", () -> api.health(uid), Concerns.ONE, true);
     }
@@ -73,7 +76,7 @@ final class GrafanaHttp {
     }
 
     private GrafanaResponse call(String method, String endpoint, Supplier<Response> request, Concerns concerns,
-                                 boolean serverErrorIsAnswer) {
+                                 boolean healthCheck) {
         int status;
         String body;
         try (Response response = request.get()) {
@@ -81,7 +84,9 @@ final class GrafanaHttp {
             body = response.hasEntity() ? response.readEntity(String.class) : null;
         } catch (RuntimeException e) {
             count(method, endpoint, "error");
-            throw new GrafanaUnavailableException("cannot reach Grafana (" + method + " " + endpoint + "): " + scrubber.scrub(rootMessage(e)));
+            String cause = scrubber.scrub(rootMessage(e));
+            throw new GrafanaUnavailableException(healthCheck ? "no answer from Grafana's check of the datasource (" + cause + ")"
+                    : "cannot reach Grafana (" + method + " " + endpoint + "): " + cause);
         }
         count(method, endpoint, Integer.toString(status));
         GrafanaResponse answer = new GrafanaResponse(status, Json.read(body));
@@ -90,7 +95,7 @@ final class GrafanaHttp {
                     + "): check the service-account token or user/password and its permissions on datasources"
                     + " (and the org id, if one is set)");
         }
-        if (status >= 500 && !serverErrorIsAnswer) {
+        if (status >= 500 && !healthCheck) {
             throw new GrafanaUnavailableException("Grafana answered " + method + " " + endpoint + " with " + scrubber.scrub(answer.message()));
         }
         return answer;

@@ -92,7 +92,15 @@ final class TenantDatasourceSync {
         if (!inPlace || !desired.healthCheckable()) {
             return status;
         }
-        GrafanaResponse health = grafana.health(desired.uid());
+        GrafanaResponse health;
+        try {
+            health = grafana.health(desired.uid());
+        } catch (GrafanaUnavailableException noAnswer) {
+            // Grafana checks by calling the datasource's URL (the gateway, then Tempo), which can take longer than
+            // our read timeout: that is this datasource's answer, not Grafana gone. Grafana answered this tenant's
+            // other calls just now; the next tenant's calls tell if it is gone.
+            return withHealth(status, "ERROR: " + noAnswer.getMessage());
+        }
         String text;
         if (health.ok() && "OK".equalsIgnoreCase(health.body().path("status").asText("OK"))) {
             text = "OK";
@@ -102,7 +110,11 @@ final class TenantDatasourceSync {
         } else {
             text = "ERROR: " + grafana.scrubber().scrub(healthMessage(health));
         }
-        return new TenantDatasourceStatus(status.tenantName(), status.uid(), status.name(), status.outcome(), status.message(), text);
+        return withHealth(status, text);
+    }
+
+    private static TenantDatasourceStatus withHealth(TenantDatasourceStatus status, String health) {
+        return new TenantDatasourceStatus(status.tenantName(), status.uid(), status.name(), status.outcome(), status.message(), health);
     }
 
     private static String healthMessage(GrafanaResponse health) {

@@ -48,6 +48,7 @@ public class GatewayReconciler {
     private static final Logger LOG = Logger.getLogger(GatewayReconciler.class);
     /** Ready's reason for a TempoGateway created before the CRD limited the name's length. */
     public static final String NAME_TOO_LONG = "NameTooLong";
+    public static final String WRITE_REFUSED = "WriteRefused";
     /** Secret names listed in one Event before "and N more". */
     private static final int EVENT_NAMES = 20;
 
@@ -108,6 +109,7 @@ public class GatewayReconciler {
                 return ReconcileResult.CONFLICT;
             }
             LOG.warnf("Reconcile of TempoGateway %s failed at the API server: %d %s", key, e.getCode(), e.getMessage());
+            tellRefusal(gateway, e);
             return ReconcileResult.FAILED;
         }
     }
@@ -118,6 +120,8 @@ public class GatewayReconciler {
             refuse(gateway, List.of(nameTooLong(gateway)));
             return ReconcileResult.NOT_READY;
         }
+        // A spec.tenantsFrom that names another TempoStack now, or none, leaves the watch of the one it named.
+        forgetUnnamedTempoResources();
         TenantsResolution tenants = tenantsSource.resolve(gateway);
         if (tenants instanceof TenantsResolution.Refused refused) {
             Condition condition = TenantsSourceConditions.refused(refused);
@@ -198,6 +202,31 @@ public class GatewayReconciler {
         status.conditions = Conditions.stamp(before, conditions, status.observedGeneration, Instant.now());
         statusWriter.write(gateway, status);
         events.transitions(gateway, before, status.conditions);
+    }
+
+    /**
+     * Says in Ready what the API server refused (an admission webhook, a quota, a policy): the status would
+     * otherwise go on saying what the last reconcile found, Ready True perhaps, for as long as the refusal lasts.
+     * The other conditions, the tenants and the configETag stay as they were; the transition is an Event.
+     */
+    private void tellRefusal(TempoGateway gateway, KubernetesClientException refusal) {
+        TempoGatewayStatus before = gateway.getStatus();
+        List<Condition> previous = before == null ? List.of() : before.conditions;
+        String why = refusal.getStatus() != null && refusal.getStatus().getMessage() != null
+                ? refusal.getStatus().getMessage() : refusal.getMessage();
+        Condition ready = Conditions.of(Conditions.READY, false, WRITE_REFUSED, "the API server refused a write"
+                + (refusal.getCode() > 0 ? " (HTTP " + refusal.getCode() + ")" : "") + ": " + why + " (retrying)");
+        TempoGatewayStatus status = before == null ? new TempoGatewayStatus() : client.getKubernetesSerialization().clone(before);
+        // Ready first, as always; the others as the last reconcile stamped them.
+        status.conditions = new ArrayList<>(Conditions.stamp(previous, List.of(ready), gateway.getMetadata().getGeneration(), Instant.now()));
+        previous.stream().filter(c -> !Conditions.READY.equals(c.type)).forEach(status.conditions::add);
+        try {
+            statusWriter.write(gateway, status);
+            events.transitions(gateway, previous, status.conditions);
+        } catch (KubernetesClientException statusRefused) {
+            // The refused write may have been the status itself; the retry tries both again.
+            LOG.debugf("TempoGateway %s: the refusal could not be told in its status either: %s", gateway.key(), statusRefused.getMessage());
+        }
     }
 
     private static Condition nameTooLong(TempoGateway gateway) {

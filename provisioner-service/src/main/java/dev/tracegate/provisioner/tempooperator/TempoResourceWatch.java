@@ -74,6 +74,11 @@ public class TempoResourceWatch {
                 .inNamespace(ref.namespace()).withName(ref.name()).get());
     }
 
+    /** The TempoStacks and TempoMonolithics watched now. */
+    public Set<Ref> watched() {
+        return Set.copyOf(informers.keySet());
+    }
+
     /** Stops watching what no TempoGateway names any more. */
     public void retainOnly(Collection<Ref> named) {
         Set<Ref> keep = Set.copyOf(named);

@@ -14,6 +14,7 @@ import org.junit.jupiter.api.Test;
 
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -183,6 +184,21 @@ class GrafanaDatasourcesTest {
 
         assertEquals(Outcome.UPDATED, only(sync(bearer(BEARER, TEST_OIDC))).outcome());
         assertEquals("Bearer " + BEARER, grafana.datasource(uid).orElseThrow().secureJsonData().get("httpHeaderValue1"));
+    }
+
+    /** Grafana keeps a stored secret that an update leaves out: ours are cleared when no longer wanted. */
+    @Test
+    void aBearerTokenNoLongerWantedIsClearedFromGrafana() {
+        String uid = only(sync(bearer(BEARER, TEST_OIDC))).uid();
+        assertEquals(Set.of("httpHeaderValue1"), grafana.datasource(uid).orElseThrow().secureJsonData().keySet());
+
+        TenantDatasourceStatus switched = only(sync(forwardOAuth(TEST_OIDC)));
+
+        assertEquals(Outcome.UPDATED, switched.outcome());
+        Datasource stored = grafana.datasource(uid).orElseThrow();
+        assertEquals(Map.of(), stored.secureJsonData(), "the token is gone from Grafana");
+        assertFalse(stored.json().path("secureJsonFields").has("httpHeaderValue1"));
+        assertEquals(Outcome.UNCHANGED, only(sync(forwardOAuth(TEST_OIDC))).outcome());
     }
 
     @Test

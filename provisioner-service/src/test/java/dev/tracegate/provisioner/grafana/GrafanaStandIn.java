@@ -16,6 +16,7 @@ import java.net.InetSocketAddress;
 import java.net.URI;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.HashMap;
@@ -26,6 +27,8 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.function.Consumer;
 
 import javax.net.ssl.SSLContext;
@@ -43,14 +46,17 @@ import javax.net.ssl.SSLContext;
  *   <li>each datasource lives in the org named by {@code X-Grafana-Org-Id} (1 when absent), and {@code GET /api/org}
  *       answers that org;</li>
  *   <li>401 unless the request carries {@code Authorization: Bearer }{@link #TOKEN} or basic auth
- *       {@link #USER}/{@link #PASSWORD} (see {@link #setCredentials});</li>
+ *       {@link #USER}/{@link #PASSWORD} (see {@link #setCredentials}); the token, a service account's, belongs to
+ *       org 1 alone, so with another org's {@code X-Grafana-Org-Id} it is a 401 too ("API key does not belong to the
+ *       requested organization"), while the user, as a server admin, may work in any org;</li>
  *   <li>403 where the credentials lack a permission ({@link #deny}, {@link #denyCreate}), as Grafana's RBAC and
  *       datasource permissions answer: checked before the datasource is looked up, with Grafana's body
  *       {@code {"title": "Access denied", "message": "... Permissions needed: datasources:write", "accessErrorId": "ACE..."}};
  *       the list leaves out the datasources the credentials may not read; the health check of one they may not
  *       query answers {@code {"message": "Access denied to datasource"}}.</li>
  * </ul>
- * Tests can make it fail ({@link #failNext}, {@link #setDown}), refuse one datasource ({@link #deny}), change datasources behind the provisioner's back
+ * Requests are served concurrently, as Grafana serves them. Tests can make it fail ({@link #failNext},
+ * {@link #setDown}), answer a health check late ({@link #delayHealth}), refuse one datasource ({@link #deny}), change datasources behind the provisioner's back
  * ({@link #drift}, {@link #remove}, {@link #addForeign}, {@link #writeConcurrentlyBeforeNextUpdates}) and read what
  * it stores ({@link #datasource}, including the secret values it received) and the requests it got ({@link #requests}).
  * Thread-safe; start one per test class or per test, and close it.
@@ -96,6 +102,12 @@ public final class GrafanaStandIn implements AutoCloseable {
     private final Map<Long, Map<String, Stored>> orgs = new HashMap<>();
     private final Map<String, Boolean> healthOk = new HashMap<>();
     private final Map<String, String> healthMessage = new HashMap<>();
+    private final Map<String, Duration> healthDelay = new HashMap<>();
+    private final ExecutorService handlers = Executors.newCachedThreadPool(r -> {
+        Thread thread = new Thread(r, "grafana-stand-in");
+        thread.setDaemon(true);
+        return thread;
+    });
     private final Map<String, Integer> concurrentWrites = new HashMap<>();
     private final Map<String, Set<String>> deniedByUid = new HashMap<>();
     private boolean createDenied;
@@ -122,6 +134,7 @@ public final class GrafanaStandIn implements AutoCloseable {
     private GrafanaStandIn(HttpServer server) {
         this.server = server;
         server.createContext("/", this::handle);
+        server.setExecutor(handlers);
         server.start();
     }
 
@@ -262,6 +275,14 @@ public final class GrafanaStandIn implements AutoCloseable {
         healthMessage.put(uid, message);
     }
 
+    /**
+     * The health check of this uid answers only after {@code delay}, as Grafana's does when the datasource's URL
+     * takes that long (Grafana checks a Tempo datasource by calling it).
+     */
+    public synchronized void delayHealth(String uid, Duration delay) {
+        healthDelay.put(uid, delay);
+    }
+
     // ---- requests seen --------------------------------------------------------------------------------------
 
     public synchronized List<Request> requests() {
@@ -280,6 +301,7 @@ public final class GrafanaStandIn implements AutoCloseable {
     @Override
     public void close() {
         server.stop(0);
+        handlers.shutdownNow();
     }
 
     // ---- the API --------------------------------------------------------------------------------------------
@@ -287,9 +309,11 @@ public final class GrafanaStandIn implements AutoCloseable {
     private void handle(HttpExchange exchange) throws IOException {
         try {
             Answer answer;
+            Duration delay = Duration.ZERO;
             synchronized (this) {
                 String body = read(exchange.getRequestBody());
                 requests.add(new Request(exchange.getRequestMethod(), exchange.getRequestURI().getRawPath(), headers(exchange), body));
+                List<String> path = segments(exchange);
                 if (down) {
                     answer = null;
                 } else if (failuresLeft > 0) {
@@ -297,12 +321,25 @@ public final class GrafanaStandIn implements AutoCloseable {
                     answer = message(failureStatus, "stand-in: injected failure");
                 } else if (!authorized(exchange)) {
                     answer = message(401, "Unauthorized");
+                } else if (tokenOfAnotherOrg(exchange)) {
+                    answer = message(401, "API key does not belong to the requested organization");
                 } else {
-                    answer = route(exchange.getRequestMethod(), segments(exchange), orgOf(exchange), body);
+                    answer = route(exchange.getRequestMethod(), path, orgOf(exchange), body);
+                    if (path.size() == 5 && path.get(4).equals("health")) {
+                        delay = healthDelay.getOrDefault(path.get(3), Duration.ZERO);
+                    }
                 }
             }
             if (answer == null) {
                 return; // closing before any response closes the connection: the client sees it drop
+            }
+            if (!delay.isZero()) {
+                try {
+                    Thread.sleep(delay.toMillis()); // outside the lock: the other requests go on meanwhile
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    return;
+                }
             }
             byte[] bytes = MAPPER.writeValueAsBytes(answer.body);
             exchange.getResponseHeaders().set("Content-Type", "application/json");
@@ -515,6 +552,11 @@ public final class GrafanaStandIn implements AutoCloseable {
             return false;
         }
         return (token != null && authorization.equals("Bearer " + token)) || authorization.equals(basicAuth);
+    }
+
+    private boolean tokenOfAnotherOrg(HttpExchange exchange) {
+        return token != null && ("Bearer " + token).equals(exchange.getRequestHeaders().getFirst("Authorization"))
+                && orgOf(exchange) != DEFAULT_ORG;
     }
 
     private static long orgOf(HttpExchange exchange) {

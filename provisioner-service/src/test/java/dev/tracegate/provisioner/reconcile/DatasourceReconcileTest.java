@@ -418,8 +418,10 @@ class DatasourceReconcileTest {
         }
     }
 
+    /** A user's credentials (a server admin's) work in every org, unlike a service account's token. */
     @Test
     void movingToAnotherOrgTakesTheDatasourcesAwayFromTheFirst() {
+        cluster.apply(Fixtures.secret(namespace, GRAFANA_CREDENTIALS, Map.of("admin-user", GrafanaStandIn.USER, "admin-password", GrafanaStandIn.PASSWORD)));
         cluster.create(withGrafana()); // no orgId: the credentials' own org, 1 in the stand-in
         await().atMost(Duration.ofSeconds(20)).until(() -> grafana.datasource(GrafanaStandIn.DEFAULT_ORG, uid(TENANT)).isPresent());
 
@@ -429,6 +431,29 @@ class DatasourceReconcileTest {
         assertTrue(grafana.datasource(GrafanaStandIn.DEFAULT_ORG, uid(TENANT)).isEmpty(), "deleted from the org the spec no longer names");
         String told = await().atMost(Duration.ofSeconds(20)).until(() -> eventMessage("DatasourcesDeleted"), Objects::nonNull);
         assertTrue(told.contains("spec.grafana now names Grafana " + grafana.url() + " org 2"), told);
+    }
+
+    /**
+     * A service account's token belongs to one org: pointed at another, Grafana refuses it. The datasources stay
+     * where they work, and the condition says why the new org has none; proper credentials then move them.
+     */
+    @Test
+    void aTokenPointedAtAnotherOrgDeletesNothing() {
+        cluster.create(withGrafana());
+        await().atMost(Duration.ofSeconds(20)).until(() -> grafana.datasource(GrafanaStandIn.DEFAULT_ORG, uid(TENANT)).isPresent());
+
+        cluster.editGateway(namespace, g -> g.getSpec().grafana.orgId = 2L);
+
+        Condition refused = await().atMost(Duration.ofSeconds(20)).until(() -> cluster.condition(namespace, Conditions.DATASOURCES_SYNCED)
+                .filter(c -> c.message.contains("API key does not belong to the requested organization")).orElse(null), Objects::nonNull);
+        assertEquals("False", refused.status);
+        assertTrue(grafana.datasource(GrafanaStandIn.DEFAULT_ORG, uid(TENANT)).isPresent(), "left where they work");
+        assertEquals(List.of(), grafana.writes().stream().filter(r -> r.method().equals("DELETE")).toList());
+
+        cluster.apply(Fixtures.secret(namespace, GRAFANA_CREDENTIALS, Map.of("admin-user", GrafanaStandIn.USER, "admin-password", GrafanaStandIn.PASSWORD)));
+
+        await().atMost(Duration.ofSeconds(20)).until(() -> grafana.datasource(2, uid(TENANT)).isPresent()
+                && grafana.datasource(GrafanaStandIn.DEFAULT_ORG, uid(TENANT)).isEmpty());
     }
 
     @Test

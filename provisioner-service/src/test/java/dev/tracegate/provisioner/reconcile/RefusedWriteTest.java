@@ -9,7 +9,9 @@ import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.tracegate.provisioner.crd.Condition;
 import dev.tracegate.provisioner.crd.TempoGateway;
+import dev.tracegate.provisioner.crd.TempoGatewayStatus;
 import dev.tracegate.provisioner.status.Conditions;
 import dev.tracegate.provisioner.support.Cluster;
 import dev.tracegate.provisioner.support.Fixtures;
@@ -29,6 +31,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -129,6 +132,41 @@ class RefusedWriteTest {
                         name + " named in exactly one of " + told);
             }
         });
+    }
+
+    /**
+     * A write the API server keeps refusing (an admission webhook, a quota) is said in Ready, which was True: the
+     * status no longer claims what the last reconcile found, and keeps the rest of it (the published document's
+     * ETag, the tenants). Once the refusal ends, the retry makes it Ready again.
+     */
+    @Test
+    void aRefusedWriteIsToldInReadyUntilItGoesThrough() {
+        Cluster cluster = new Cluster(client);
+        String namespace = Fixtures.freshNamespace();
+        cluster.apply(Fixtures.grafanaOAuthSecret(namespace, "grafana", "first-secret"));
+        cluster.create(Fixtures.seedGatewayWith(namespace, "dev", "ops"));
+        await().atMost(Duration.ofSeconds(20)).until(() -> cluster.conditionIs(namespace, Conditions.READY, "True"));
+        String etag = cluster.gateway(namespace).getStatus().configETag;
+        // Refused at every retry for a while (backoff from 200 ms in tests), then taken.
+        mockServer.expect().put().withPath("/api/v1/namespaces/" + namespace + "/secrets/oidc-ops")
+                .andReturn(403, DENIED).times(6);
+
+        cluster.apply(Fixtures.grafanaOAuthSecret(namespace, "grafana", "second-secret"));
+
+        Condition refused = await().atMost(Duration.ofSeconds(20)).until(() -> cluster.condition(namespace, Conditions.READY)
+                .filter(c -> GatewayReconciler.WRITE_REFUSED.equals(c.reason)).orElse(null), Objects::nonNull);
+        assertEquals("False", refused.status);
+        assertTrue(refused.message.contains("(HTTP 403)") && refused.message.contains("Secret writes are frozen"), refused.message);
+        TempoGatewayStatus status = cluster.gateway(namespace).getStatus();
+        assertEquals(etag, status.configETag, "the rest of the status stays");
+        assertEquals(3, status.tenants.size());
+        assertTrue(cluster.condition(namespace, Conditions.SECRETS_SYNCED).isPresent());
+        Event told = await().atMost(Duration.ofSeconds(20)).until(() -> eventsOf(cluster, namespace, GatewayReconciler.WRITE_REFUSED)
+                .stream().findFirst().orElse(null), Objects::nonNull);
+        assertEquals("Warning", told.getType());
+
+        await().atMost(Duration.ofSeconds(30)).until(() -> cluster.conditionIs(namespace, Conditions.READY, "True"));
+        assertEquals("second-secret", cluster.secretValue(namespace, "oidc-ops", "clientSecret"));
     }
 
     /**

@@ -53,6 +53,9 @@ class TempoStackTenantsTest {
     @Inject
     KubernetesClient client;
 
+    @Inject
+    TempoResourceWatch tempoResources;
+
     Cluster cluster;
     String namespace;
     GrafanaStandIn grafana;
@@ -317,6 +320,22 @@ class TempoStackTenantsTest {
 
         awaitReady();
         assertTrue(grafana.datasource(uid("dev")).isPresent());
+    }
+
+    /** Each named TempoStack is watched (one watch each): the one a TempoGateway no longer names stops being watched. */
+    @Test
+    void namingAnotherTempoStackStopsTheWatchOfTheFirst() {
+        TempoOperatorResources.create(client, exampleStack("tempostack.yaml"));
+        cluster.create(exampleGateway("tempogateway.yaml"));
+        awaitReady();
+        TempoResourceWatch.Ref first = new TempoResourceWatch.Ref(TempoResourceKind.TEMPO_STACK, namespace, STACK);
+        assertTrue(tempoResources.watched().contains(first));
+
+        cluster.editGateway(namespace, g -> g.getSpec().tenantsFrom.name = "another");
+
+        TempoResourceWatch.Ref another = new TempoResourceWatch.Ref(TempoResourceKind.TEMPO_STACK, namespace, "another");
+        await().atMost(Duration.ofSeconds(20)).until(() -> tempoResources.watched().contains(another)
+                && !tempoResources.watched().contains(first));
     }
 
     @Test
