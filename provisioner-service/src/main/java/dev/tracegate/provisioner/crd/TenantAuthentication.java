@@ -18,7 +18,10 @@ public class TenantAuthentication {
     @Required
     @Pattern(TenantsValidator.TENANT_NAME_PATTERN)
     @Size(min = 1, max = TenantsValidator.TENANT_NAME_MAX_LENGTH)
-    @JsonPropertyDescription("Name of the tenant in URLs: /api/traces/v1/<tenantName>/...")
+    // The gateways' quarkus-oidc cannot serve these names (TenantsValidator says why).
+    @ValidationRule(value = "self != 'Default' && !self.contains('_chunk_')",
+            message = "must not be Default nor contain _chunk_: the gateway's OIDC library cannot serve such a tenant")
+    @JsonPropertyDescription("Name of the tenant in URLs: /api/traces/v1/<tenantName>/...; not Default, no _chunk_")
     public String tenantName;
 
     @Required
