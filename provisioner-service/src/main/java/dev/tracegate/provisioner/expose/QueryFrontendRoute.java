@@ -63,7 +63,10 @@ public class QueryFrontendRoute {
         } else if (!Ownership.isManagedFor(existing, gateway)) {
             return new QueryFrontendIngress.Result(Conditions.of(Conditions.EXPOSED, false, "ForeignRoute", "Route " + name
                     + " exists and is not managed by Tracegate (" + Ownership.foreignReason(existing) + "): left unchanged"), null, WriteResult.REFUSED_FOREIGN, name);
-        } else if (!covers(existing.getAdditionalProperties().get("spec"), spec)) {
+        } else if (!covers(existing.getAdditionalProperties().get("spec"), spec) || !Ownership.isMarkedFor(existing, gateway)) {
+            // Labels and the current TempoGateway's ownerReference are put back as for tenant Secrets.
+            existing.getMetadata().setLabels(Ownership.labelsWith(existing, gateway));
+            existing.getMetadata().setOwnerReferences(Ownership.ownerReferencesWith(existing, gateway));
             existing.setAdditionalProperty("spec", spec);
             client.genericKubernetesResources(ROUTES).inNamespace(namespace).resource(existing).update();
             write = WriteResult.UPDATED;
