@@ -54,7 +54,8 @@ public final class Ownership {
      */
     public static boolean isMarkedFor(HasMetadata object, TempoGateway gateway) {
         Map<String, String> labels = object.getMetadata().getLabels();
-        return labels != null && labels.entrySet().containsAll(labels(gateway).entrySet()) && isOwnedBy(object, gateway);
+        boolean labelled = labels != null && labels.entrySet().containsAll(labels(gateway).entrySet());
+        return labelled && isOwnedBy(object, gateway);
     }
 
     /** The object's labels with ours added: labels of its own are kept. */
@@ -73,7 +74,8 @@ public final class Ownership {
         List<OwnerReference> existing = object.getMetadata().getOwnerReferences();
         List<OwnerReference> refs = new ArrayList<>(existing == null ? List.of() : existing);
         if (!isOwnedBy(object, gateway)) {
-            refs.removeIf(r -> gateway.getKind().equals(r.getKind()) && gateway.getMetadata().getName().equals(r.getName()));
+            String name = gateway.getMetadata().getName();
+            refs.removeIf(r -> gateway.getKind().equals(r.getKind()) && name.equals(r.getName()));
             refs.add(ownerReference(gateway));
         }
         return refs;

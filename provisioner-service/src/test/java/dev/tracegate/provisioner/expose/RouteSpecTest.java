@@ -102,7 +102,8 @@ class RouteSpecTest {
         reconcileAgain();
 
         assertEquals(resourceVersion, route().getMetadata().getResourceVersion(), "the Route was written again");
-        assertTrue(cluster.events(namespace).stream().noneMatch(e -> "RouteUpdated".equals(e.getReason())), "RouteUpdated told");
+        assertTrue(cluster.events(namespace).stream().noneMatch(e -> "RouteUpdated".equals(e.getReason())),
+                "RouteUpdated told");
     }
 
     @Test
@@ -112,7 +113,8 @@ class RouteSpecTest {
         cluster.editGateway(namespace, g -> g.getSpec().expose.route.host = "traces.apps.example.com");
 
         await().atMost(Duration.ofSeconds(20)).until(() -> "traces.apps.example.com".equals(spec(route()).get("host")));
-        await().atMost(Duration.ofSeconds(20)).until(() -> exposed().message.contains("serves https://traces.apps.example.com "));
+        await().atMost(Duration.ofSeconds(20))
+                .until(() -> exposed().message.contains("serves https://traces.apps.example.com "));
     }
 
     private void exposeByRoute(ExposeSpec.Termination termination) {
@@ -128,10 +130,12 @@ class RouteSpecTest {
 
     /** A change elsewhere in the spec, and its reconcile done (the status observes the new generation). */
     private void reconcileAgain() {
-        TempoGateway changed = cluster.editGateway(namespace, g -> g.getSpec().upstream.distributor = "http://tempo-foo-distributor:4319");
+        TempoGateway changed = cluster.editGateway(namespace,
+                g -> g.getSpec().upstream.distributor = "http://tempo-foo-distributor:4319");
         await().atMost(Duration.ofSeconds(20)).until(() -> {
             TempoGateway now = cluster.gateway(namespace);
-            return now.getStatus() != null && changed.getMetadata().getGeneration().equals(now.getStatus().observedGeneration);
+            return now.getStatus() != null
+                    && changed.getMetadata().getGeneration().equals(now.getStatus().observedGeneration);
         });
     }
 

@@ -34,7 +34,8 @@ public final class OpenShiftRoutes {
     }
 
     public static Resource<GenericKubernetesResource> route(KubernetesClient client, String namespace, String name) {
-        return client.genericKubernetesResources("route.openshift.io/v1", "Route").inNamespace(namespace).withName(name);
+        return client.genericKubernetesResources("route.openshift.io/v1", "Route")
+                .inNamespace(namespace).withName(name);
     }
 
     @SuppressWarnings("unchecked")

@@ -72,7 +72,8 @@ final class RouteHosts {
 
     /** "namespace/name"; a create names its Route in the body only. */
     private static String key(ApiRequest request, JsonNode body) {
-        String name = request.name().isEmpty() && body != null ? body.path("metadata").path("name").asText() : request.name();
+        boolean inBody = request.name().isEmpty() && body != null;
+        String name = inBody ? body.path("metadata").path("name").asText() : request.name();
         return request.namespace() + "/" + name;
     }
 
