@@ -19,8 +19,8 @@ import org.jboss.logging.Logger;
 
 /**
  * The Ingress that spec.expose.ingress asks for, in front of the query-frontend when no gateway is: created and
- * owned by the provisioner (labelled, ownerReference to the TempoGateway), kept as the spec says, deleted when
- * no longer asked for. An Ingress of that name that is not ours is never touched.
+ * owned by the provisioner (labelled, ownerReference to the TempoGateway, put back when lost or stale), kept as the
+ * spec says, deleted when no longer asked for. An Ingress of that name that is not ours is never touched.
  */
 @ApplicationScoped
 public class QueryFrontendIngress {
@@ -72,7 +72,7 @@ public class QueryFrontendIngress {
             return new Result(Conditions.of(Conditions.EXPOSED, false, "ForeignIngress", "Ingress " + name + " exists and is not managed by Tracegate ("
                     + Ownership.foreignReason(existing) + "): left unchanged"), null, WriteResult.REFUSED_FOREIGN, name);
         } else {
-            write = update(existing, spec, wanted.className == null);
+            write = update(existing, gateway, spec, wanted.className == null);
         }
         if (write.changed()) {
             LOG.infof("%s Ingress %s/%s for TempoGateway %s", write == WriteResult.CREATED ? "Created" : "Updated", namespace, name, gateway.key());
@@ -82,17 +82,28 @@ public class QueryFrontendIngress {
                 + backend.service() + ":" + backend.port()), url, write, name);
     }
 
-    /** @param keepClass true when spec.expose.ingress.className is unset: the Ingress keeps the class it has */
-    private WriteResult update(Ingress existing, IngressSpec spec, boolean keepClass) {
+    /**
+     * Puts the spec back, and the labels and the current TempoGateway's ownerReference (as for tenant Secrets), when
+     * either differs.
+     *
+     * @param keepClass true when spec.expose.ingress.className is unset: the Ingress keeps the class it has
+     */
+    private WriteResult update(Ingress existing, TempoGateway gateway, IngressSpec spec, boolean keepClass) {
         if (keepClass && existing.getSpec() != null) {
             // The API server's DefaultIngressClass admission fills the class in on create only: putting the spec
             // back without it would leave a classless Ingress, which controllers such as ingress-nginx ignore.
             spec.setIngressClassName(existing.getSpec().getIngressClassName());
         }
-        if (Objects.equals(existing.getSpec(), spec)) {
+        if (Objects.equals(existing.getSpec(), spec) && Ownership.isMarkedFor(existing, gateway)) {
             return WriteResult.UNCHANGED;
         }
-        Ingress updated = new IngressBuilder(existing).withSpec(spec).build();
+        Ingress updated = new IngressBuilder(existing)
+                .editMetadata()
+                .withLabels(Ownership.labelsWith(existing, gateway))
+                .withOwnerReferences(Ownership.ownerReferencesWith(existing, gateway))
+                .endMetadata()
+                .withSpec(spec)
+                .build();
         client.network().v1().ingresses().inNamespace(existing.getMetadata().getNamespace()).resource(updated).update();
         return WriteResult.UPDATED;
     }

@@ -15,12 +15,12 @@ import jakarta.enterprise.context.ApplicationScoped;
 import java.net.URI;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import java.util.Objects;
 import org.jboss.logging.Logger;
 
 /**
  * The OpenShift Route that spec.expose.route asks for, where the route.openshift.io API exists: the same rules as
- * {@link QueryFrontendIngress} (created, owned, kept, deleted when no longer asked for; never someone else's).
+ * {@link QueryFrontendIngress} (created, owned, kept exactly as asked, deleted when no longer asked for; never
+ * someone else's).
  * Read and written as a generic resource: no OpenShift client library needed.
  */
 @ApplicationScoped
@@ -63,7 +63,11 @@ public class QueryFrontendRoute {
         } else if (!Ownership.isManagedFor(existing, gateway)) {
             return new QueryFrontendIngress.Result(Conditions.of(Conditions.EXPOSED, false, "ForeignRoute", "Route " + name
                     + " exists and is not managed by Tracegate (" + Ownership.foreignReason(existing) + "): left unchanged"), null, WriteResult.REFUSED_FOREIGN, name);
-        } else if (!covers(existing.getAdditionalProperties().get("spec"), spec)) {
+        } else if (!spec.equals(existing.getAdditionalProperties().get("spec")) || !Ownership.isMarkedFor(existing, gateway)) {
+            // The whole spec is ours: a field it should not hold (the tls of an insecure Route, a path added by hand)
+            // goes. Labels and the current TempoGateway's ownerReference are put back as for tenant Secrets.
+            existing.getMetadata().setLabels(Ownership.labelsWith(existing, gateway));
+            existing.getMetadata().setOwnerReferences(Ownership.ownerReferencesWith(existing, gateway));
             existing.setAdditionalProperty("spec", spec);
             client.genericKubernetesResources(ROUTES).inNamespace(namespace).resource(existing).update();
             write = WriteResult.UPDATED;
@@ -76,14 +80,6 @@ public class QueryFrontendRoute {
         String url = (wanted.termination == ExposeSpec.Termination.INSECURE ? "http" : "https") + "://" + wanted.host;
         return new QueryFrontendIngress.Result(Conditions.of(Conditions.EXPOSED, true, "RouteReady", "Route " + name + " serves " + url
                 + " for Service " + backend.service() + ":" + backend.port()), url, write, name);
-    }
-
-    /** Whether what is there holds every field we set (the API server adds defaults of its own, e.g. to.weight). */
-    static boolean covers(Object have, Object want) {
-        if (want instanceof Map<?, ?> wanted) {
-            return have instanceof Map<?, ?> had && wanted.entrySet().stream().allMatch(e -> covers(had.get(e.getKey()), e.getValue()));
-        }
-        return Objects.equals(have == null ? null : have.toString(), want == null ? null : want.toString());
     }
 
     private boolean routesServed() {
@@ -111,10 +107,17 @@ public class QueryFrontendRoute {
         return WriteResult.DELETED;
     }
 
+    /**
+     * The Route's spec as OpenShift's API server stores it, so that an up-to-date Route compares equal: with the
+     * defaults it fills in spelled out (library-go's route defaulting: to.kind Service, to.weight 100,
+     * wildcardPolicy None; tls.termination only when empty, and we always set it). It keeps an existing host when
+     * an update sends none and generates one when a create does, but spec.expose.route.host is required, so we
+     * always send ours. The router writes status only.
+     */
     private static Map<String, Object> spec(ExposeSpec.RouteSpec wanted, QueryFrontendIngress.Backend backend) {
         Map<String, Object> spec = new LinkedHashMap<>();
         spec.put("host", wanted.host);
-        spec.put("to", Map.of("kind", "Service", "name", backend.service()));
+        spec.put("to", Map.of("kind", "Service", "name", backend.service(), "weight", 100));
         spec.put("port", Map.of("targetPort", backend.port()));
         if (wanted.termination != ExposeSpec.Termination.INSECURE) {
             spec.put("tls", Map.of("termination", "edge", "insecureEdgeTerminationPolicy", "Redirect"));

@@ -4,9 +4,15 @@ import dev.tracegate.provisioner.crd.TempoGateway;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.OwnerReference;
 import io.fabric8.kubernetes.api.model.OwnerReferenceBuilder;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 
-/** The labels and owner reference that mark a Secret as made by the provisioner for one TempoGateway. */
+/**
+ * The labels and owner reference that mark an object (a tenant Secret, the Ingress or Route of spec.expose) as made
+ * by the provisioner for one TempoGateway.
+ */
 public final class Ownership {
     public static final String MANAGED_BY = "app.kubernetes.io/managed-by";
     public static final String MANAGED_BY_VALUE = "tracegate-provisioner";
@@ -38,6 +44,47 @@ public final class Ownership {
         Map<String, String> labels = object.getMetadata().getLabels();
         return labels != null && MANAGED_BY_VALUE.equals(labels.get(MANAGED_BY))
                 && gateway.getMetadata().getName().equals(labels.get(GATEWAY));
+    }
+
+    /**
+     * Labelled and owned as {@link #labels} and {@link #ownerReference} make it. An object of ours can lose its
+     * reference ({@code kubectl delete --cascade=orphan}: the garbage collector strips it) or keep one to an earlier
+     * TempoGateway of the same name (re-created before the garbage collector ran); without the current one it would
+     * outlive this TempoGateway, or be deleted with the earlier one.
+     */
+    public static boolean isMarkedFor(HasMetadata object, TempoGateway gateway) {
+        Map<String, String> labels = object.getMetadata().getLabels();
+        boolean labelled = labels != null && labels.entrySet().containsAll(labels(gateway).entrySet());
+        return labelled && isOwnedBy(object, gateway);
+    }
+
+    /** The object's labels with ours added: labels of its own are kept. */
+    public static Map<String, String> labelsWith(HasMetadata object, TempoGateway gateway) {
+        Map<String, String> existing = object.getMetadata().getLabels();
+        Map<String, String> labels = new HashMap<>(existing == null ? Map.of() : existing);
+        labels.putAll(labels(gateway));
+        return labels;
+    }
+
+    /**
+     * The object's owner references with this TempoGateway's: one to an earlier TempoGateway of the same name
+     * (deleted and re-created) is replaced; references to other owners, such as one a user added, are kept.
+     */
+    public static List<OwnerReference> ownerReferencesWith(HasMetadata object, TempoGateway gateway) {
+        List<OwnerReference> existing = object.getMetadata().getOwnerReferences();
+        List<OwnerReference> refs = new ArrayList<>(existing == null ? List.of() : existing);
+        if (!isOwnedBy(object, gateway)) {
+            String name = gateway.getMetadata().getName();
+            refs.removeIf(r -> gateway.getKind().equals(r.getKind()) && name.equals(r.getName()));
+            refs.add(ownerReference(gateway));
+        }
+        return refs;
+    }
+
+    private static boolean isOwnedBy(HasMetadata object, TempoGateway gateway) {
+        String uid = gateway.getMetadata().getUid();
+        List<OwnerReference> refs = object.getMetadata().getOwnerReferences();
+        return uid != null && refs != null && refs.stream().anyMatch(r -> uid.equals(r.getUid()));
     }
 
     /** Why a Secret is not ours, for a condition message. */

@@ -3,7 +3,6 @@ package dev.tracegate.provisioner.secrets;
 import dev.tracegate.provisioner.crd.TempoGateway;
 import dev.tracegate.provisioner.kube.SecretData;
 import dev.tracegate.provisioner.kube.WriteResult;
-import io.fabric8.kubernetes.api.model.OwnerReference;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.api.model.SecretBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -11,9 +10,7 @@ import io.fabric8.kubernetes.client.KubernetesClientException;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.net.HttpURLConnection;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import org.jboss.logging.Logger;
@@ -101,17 +98,9 @@ public class TenantSecretWriter {
     }
 
     static boolean upToDate(Secret existing, TempoGateway gateway, DesiredTenantSecret desired) {
-        Map<String, String> labels = existing.getMetadata().getLabels();
-        boolean labelled = labels != null && labels.entrySet().containsAll(Ownership.labels(gateway).entrySet());
-        boolean owned = hasOwnerReference(existing, gateway);
         boolean noStringData = existing.getStringData() == null || existing.getStringData().isEmpty();
         boolean sameData = noStringData && SecretData.decode(existing).equals(desired.values());
-        return labelled && owned && sameData;
-    }
-
-    private static boolean hasOwnerReference(Secret secret, TempoGateway gateway) {
-        List<OwnerReference> refs = secret.getMetadata().getOwnerReferences();
-        return refs != null && refs.stream().anyMatch(r -> gateway.getMetadata().getUid() != null && gateway.getMetadata().getUid().equals(r.getUid()));
+        return Ownership.isMarkedFor(existing, gateway) && sameData;
     }
 
     private static Secret newSecret(TempoGateway gateway, DesiredTenantSecret desired) {
@@ -128,16 +117,11 @@ public class TenantSecretWriter {
     }
 
     private static Secret updatedSecret(Secret existing, TempoGateway gateway, DesiredTenantSecret desired) {
-        Map<String, String> labels = new HashMap<>(existing.getMetadata().getLabels() == null ? Map.of() : existing.getMetadata().getLabels());
-        labels.putAll(Ownership.labels(gateway));
-        List<OwnerReference> refs = new ArrayList<>(existing.getMetadata().getOwnerReferences() == null ? List.of() : existing.getMetadata().getOwnerReferences());
-        if (!hasOwnerReference(existing, gateway)) {
-            // A reference to an earlier TempoGateway of the same name (deleted and re-created) is replaced.
-            refs.removeIf(r -> gateway.getKind().equals(r.getKind()) && gateway.getMetadata().getName().equals(r.getName()));
-            refs.add(Ownership.ownerReference(gateway));
-        }
         return new SecretBuilder(existing)
-                .editMetadata().withLabels(labels).withOwnerReferences(refs).endMetadata()
+                .editMetadata()
+                .withLabels(Ownership.labelsWith(existing, gateway))
+                .withOwnerReferences(Ownership.ownerReferencesWith(existing, gateway))
+                .endMetadata()
                 .withStringData(null)
                 .withData(SecretData.encode(new java.util.TreeMap<>(desired.values())))
                 .build();

@@ -23,12 +23,24 @@ public final class ApiRequestLog {
     /**
      * One request in RBAC's terms; {@code group} is "" for the core API, {@code name} "" when the request names none,
      * {@code labelSelector} "" when it has none (RBAC cannot see it, but what a list or watch holds depends on it).
+     * For a Route created or updated, what OpenShift's route admission looks at besides: {@code routeHost}, the
+     * spec.host the request sends, and {@code routeHostBefore}, the one of the Route it replaces ("" for none,
+     * {@link RouteHosts#UNKNOWN} when not known); both "" for any other request.
      */
     public record ApiRequest(String verb, String group, String resource, String subresource, String namespace, String name,
-                             String ownNamespace, String labelSelector) {
+                             String ownNamespace, String labelSelector, String routeHostBefore, String routeHost) {
 
         public ApiRequest(String verb, String group, String resource, String subresource, String namespace, String name, String ownNamespace) {
-            this(verb, group, resource, subresource, namespace, name, ownNamespace, "");
+            this(verb, group, resource, subresource, namespace, name, ownNamespace, "", "", "");
+        }
+
+        /** A Route's write, with its host and the host of the Route it replaces. */
+        public ApiRequest withRouteHosts(String before, String host) {
+            return new ApiRequest(verb, group, resource, subresource, namespace, name, ownNamespace, labelSelector, before, host);
+        }
+
+        public boolean isRoute() {
+            return group.equals(RouteHosts.GROUP) && resource.equals("routes") && subresource.isEmpty();
         }
 
         /** "resource" or "resource/subresource", as RBAC rules write it. */
@@ -43,12 +55,13 @@ public final class ApiRequestLog {
         }
 
         String line() {
-            return String.join("\t", verb, group, resource, subresource, namespace, name, ownNamespace, labelSelector);
+            return String.join("\t", verb, group, resource, subresource, namespace, name, ownNamespace, labelSelector,
+                    routeHostBefore, routeHost);
         }
 
         static ApiRequest parse(String line) {
             String[] f = line.split("\t", -1);
-            return new ApiRequest(f[0], f[1], f[2], f[3], f[4], f[5], f[6], f[7]);
+            return new ApiRequest(f[0], f[1], f[2], f[3], f[4], f[5], f[6], f[7], f[8], f[9]);
         }
     }
 
@@ -96,7 +109,7 @@ public final class ApiRequestLog {
             case "DELETE" -> collection ? "deletecollection" : "delete";
             default -> method.toLowerCase();
         };
-        return new ApiRequest(verb, group, resource, subresource, namespace, name, ownNamespace, labelSelector);
+        return new ApiRequest(verb, group, resource, subresource, namespace, name, ownNamespace, labelSelector, "", "");
     }
 
     public static synchronized void append(ApiRequest request) {

@@ -19,6 +19,7 @@ import dev.tracegate.provisioner.status.Conditions;
 import dev.tracegate.provisioner.support.Cluster;
 import dev.tracegate.provisioner.support.Fixtures;
 import dev.tracegate.provisioner.support.KubernetesMockSetup;
+import dev.tracegate.provisioner.support.OpenShiftRoutes;
 import dev.tracegate.provisioner.support.ServiceAccountTokens;
 import dev.tracegate.provisioner.support.TempoOperatorResources;
 import io.fabric8.kubernetes.api.model.ConfigMapBuilder;
@@ -240,21 +241,12 @@ class TempoStackTenantsTest {
     @Test
     @SuppressWarnings("unchecked")
     void onOpenShiftARouteExposesTheQueryFrontendAndTheDatasourcesFollowIt() {
-        // route.openshift.io is served only on OpenShift: a CRD of that shape stands in for it here.
-        var routes = new io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinitionBuilder()
-                .withNewMetadata().withName("routes.route.openshift.io").endMetadata()
-                .withNewSpec().withGroup("route.openshift.io").withScope("Namespaced")
-                .withNewNames().withKind("Route").withPlural("routes").withSingular("route").endNames()
-                .addNewVersion().withName("v1").withServed(true).withStorage(true)
-                .withNewSchema().withNewOpenAPIV3Schema().withType("object").withXKubernetesPreserveUnknownFields(true)
-                .endOpenAPIV3Schema().endSchema().endVersion().endSpec().build();
-        client.apiextensions().v1().customResourceDefinitions().resource(routes).create();
+        OpenShiftRoutes.install(client);
         try {
             cluster.create(withoutGatewayExposedByRoute());
 
             awaitReady();
-            GenericKubernetesResource route = client.genericKubernetesResources("route.openshift.io/v1", "Route")
-                    .inNamespace(namespace).withName(GATEWAY + "-query-frontend").get();
+            GenericKubernetesResource route = OpenShiftRoutes.route(client, namespace, GATEWAY + "-query-frontend").get();
             Map<String, Object> spec = spec(route);
             assertEquals("tempo.apps.example.com", spec.get("host"));
             assertEquals("tempo-foo-query-frontend", ((Map<String, Object>) spec.get("to")).get("name"));
@@ -266,7 +258,7 @@ class TempoStackTenantsTest {
         } finally {
             client.resources(TempoGateway.class).inNamespace(namespace).withName(GATEWAY).delete();
             await().atMost(Duration.ofSeconds(20)).until(() -> cluster.gateway(namespace) == null);
-            client.apiextensions().v1().customResourceDefinitions().withName("routes.route.openshift.io").delete();
+            OpenShiftRoutes.remove(client);
         }
     }
 
