@@ -193,6 +193,11 @@ def check_dockerfiles():
                 errors.append(f"{name}: {line.strip()!r} needs BuildKit")
         if "8090" in text:
             errors.append(f"{name}: mentions port 8090, which nothing listens on")
+        # Quarkus builds native executables in its UBI 9 builder image by default: they need UBI 9's glibc.
+        base = re.search(r"^ARG BASE_IMAGE=(\S+)", text, re.M)
+        if "native" in name and (base is None or "ubi9" not in base.group(1)):
+            errors.append(f"{name}: a native executable from Quarkus' UBI 9 builder needs a UBI 9 base image"
+                          f" (quay.io/quarkus/ubi9-quarkus-micro-image), not {base.group(1) if base else 'none'}")
 
 
 ALERT_TESTS = os.path.join(HERE, "components", "monitoring", "alerts-test.yaml")
