@@ -57,6 +57,22 @@ public record ProxyRoute(Upstream upstream, String upstreamPath, Permission perm
         return RouteMatch.Mismatch.METHOD_NOT_ALLOWED;
     }
 
+    /**
+     * The methods a path that {@link #classify} found takes, for the {@code Allow} header of its 405 (RFC 9110
+     * §15.5.6 requires it); null for a path it does not know.
+     */
+    public static String allowedMethods(String rest) {
+        if (rest.equals(OTLP_TRACES)) {
+            return "POST";
+        }
+        if (!rest.startsWith(TEMPO)) {
+            return null;
+        }
+        return TempoApi.find(rest.substring(TEMPO.length() - 1))
+                .map(endpoint -> endpoint.writable() ? "GET, HEAD, POST, PUT, PATCH, DELETE" : "GET, HEAD")
+                .orElse(null);
+    }
+
     /** OTLP gRPC {@code TraceService/Export} → the distributor's gRPC receiver, needs write. */
     public static ProxyRoute otlpGrpc() {
         return new ProxyRoute(Upstream.DISTRIBUTOR_GRPC, OTLP_GRPC_EXPORT, Permission.WRITE, "otlp-grpc");

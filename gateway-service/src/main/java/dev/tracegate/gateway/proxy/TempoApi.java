@@ -13,8 +13,9 @@ import java.util.stream.Collectors;
  * once, so they are not here and the gateway answers 404 for them. README.md prints this table.
  * <p>
  * Paths are matched after Vert.x's normalisation (dot segments removed, unreserved characters decoded) and the
- * matched path is exactly the one sent upstream. A variable segment takes only characters Tempo would not decode
- * or interpret further (no {@code %}, {@code ;}, {@code /} or {@code \}), so Tempo routes the same path we checked.
+ * matched path is exactly the one sent upstream. A variable segment takes no {@code ;}, {@code /} or {@code \}, so
+ * Tempo routes the same path we checked; a tag name may carry percent-encoded bytes, which Tempo decodes once
+ * itself, but none that decodes to a dot segment, a {@code %}, a backslash or a control character.
  */
 public final class TempoApi {
 
@@ -29,8 +30,16 @@ public final class TempoApi {
     }
 
     private static final String TRACE_ID = "[0-9A-Fa-f]{1,32}";
-    /** A tag name such as {@code service.name}, {@code span.http.status_code} or {@code resource.k8s.pod-name}. */
-    private static final String TAG_NAME = "(?!\\.+/)[A-Za-z0-9._:@-]{1,256}";
+    /**
+     * A tag name such as {@code service.name}, {@code span.http.status_code} or {@code resource.k8s.pod-name}; any
+     * other character percent-encoded, as Grafana's Tempo datasource sends it ({@code span%3Astatus},
+     * {@code k8s.pod.labels.app.kubernetes.io%2Fname}, a quoted name with spaces) and Tempo decodes it. Not
+     * {@code %25} (Tempo would be handed a {@code %} to decode again), {@code %5C} or a control character.
+     */
+    private static final String TAG_NAME = "(?!\\.+/)(?:[A-Za-z0-9._:@-]"
+            + "|%(?!25|5[Cc]|[01][0-9A-Fa-f]|7[Ff])[0-9A-Fa-f]{2}){1,256}";
+    /** An encoded slash or dot, which a router that decodes the path could take for a segment separator or dot. */
+    private static final Pattern ENCODED_SLASH_OR_DOT = Pattern.compile("%2[FfEe]");
 
     /** Read with GET or HEAD; the overrides API also with POST, PUT, PATCH and DELETE (permission write). */
     public static final List<Endpoint> ENDPOINTS = List.of(
@@ -62,10 +71,24 @@ public final class TempoApi {
             return Optional.of(fixed);
         }
         for (Endpoint endpoint : VARIABLE) {
-            if (endpoint.regex().matcher(path).matches()) {
+            if (endpoint.regex().matcher(path).matches() && !hasEncodedDotSegment(path)) {
                 return Optional.of(endpoint);
             }
         }
         return Optional.empty();
+    }
+
+    /** Whether the path, its encoded slashes and dots decoded, has a {@code .} or {@code ..} segment. */
+    private static boolean hasEncodedDotSegment(String path) {
+        if (!ENCODED_SLASH_OR_DOT.matcher(path).find()) {
+            return false;
+        }
+        String decoded = path.replaceAll("%2[Ff]", "/").replaceAll("%2[Ee]", ".");
+        for (String segment : decoded.split("/", -1)) {
+            if (segment.equals(".") || segment.equals("..")) {
+                return true;
+            }
+        }
+        return false;
     }
 }

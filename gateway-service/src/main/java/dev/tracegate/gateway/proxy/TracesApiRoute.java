@@ -123,9 +123,13 @@ public class TracesApiRoute {
     }
 
     private static RouteMatch classify(RoutingContext rc, String path, String tenantName) {
+        return ProxyRoute.classify(rc.request().method(), rest(path, tenantName));
+    }
+
+    /** The path after {@code /api/traces/v1/<tenant>/}, as {@link ProxyRoute} takes it. */
+    private static String rest(String path, String tenantName) {
         String rest = tenantName == null ? "" : path.substring(TenantPaths.API_PREFIX.length() + tenantName.length());
-        rest = rest.startsWith("/") ? rest.substring(1) : rest;
-        return ProxyRoute.classify(rc.request().method(), rest);
+        return rest.startsWith("/") ? rest.substring(1) : rest;
     }
 
     /** OTLP gRPC {@code TraceService/Export}: the tenant's name is in the {@code x-scope-orgid} metadata. */
@@ -165,6 +169,7 @@ public class TracesApiRoute {
             return;
         }
         if (match == RouteMatch.Mismatch.METHOD_NOT_ALLOWED) {
+            rc.response().putHeader(HttpHeaders.ALLOW, ProxyRoute.allowedMethods(rest(path, tenantName)));
             ErrorResponses.send(rc, 405, "method_not_allowed",
                     rc.request().method().name() + " is not allowed on " + path);
             return;

@@ -55,13 +55,21 @@ import dev.tracegate.gateway.tenant.TenantRegistry;
 @Startup
 public class UpstreamProxy {
 
-    /** Headers that belong to one connection (RFC 9110 §7.6.1) or to the client's session with the gateway. */
+    /**
+     * Headers that belong to one connection (RFC 9110 §7.6.1) or to the client's session with the gateway: among
+     * them the user's ID token and Grafana's signed identity, which Grafana's data proxy adds beside the forwarded
+     * access token (Forward OAuth Identity) and which Tempo has no use for.
+     */
     private static final Set<String> NOT_FORWARDED = ignoringCase("connection", "keep-alive", "proxy-authenticate",
             "proxy-authorization", "proxy-connection", "te", "trailer", "trailers", "transfer-encoding", "upgrade",
-            "host", "authorization", "cookie", "x-scope-orgid", "forwarded", "x-forwarded-for", "x-forwarded-host",
-            "x-forwarded-proto", "expect", "content-length");
+            "host", "authorization", "cookie", "x-id-token", "x-grafana-id", "x-scope-orgid", "forwarded",
+            "x-forwarded-for", "x-forwarded-host", "x-forwarded-proto", "expect", "content-length");
+    /**
+     * Tempo's headers for its hop only, and cookies: Tempo sets none, and one set at the gateway's origin could
+     * overwrite the tenants' session cookies there.
+     */
     private static final Set<String> NOT_RETURNED = ignoringCase("connection", "keep-alive", "proxy-authenticate",
-            "proxy-connection", "te", "trailer", "trailers", "transfer-encoding", "upgrade");
+            "proxy-connection", "te", "trailer", "trailers", "transfer-encoding", "upgrade", "set-cookie");
     static final String ORG_ID = "X-Scope-OrgID";
 
     private final GatewayConfig config;
@@ -224,8 +232,9 @@ public class UpstreamProxy {
         exchange.touch();
         response.setStatusCode(upstream.statusCode());
         response.setStatusMessage(upstream.statusMessage());
+        Set<String> connectionOptions = connectionOptions(upstream.headers());
         upstream.headers().forEach(h -> {
-            if (!NOT_RETURNED.contains(h.getKey())) {
+            if (!NOT_RETURNED.contains(h.getKey()) && !connectionOptions.contains(h.getKey())) {
                 response.headers().add(h.getKey(), h.getValue());
             }
         });
@@ -276,7 +285,7 @@ public class UpstreamProxy {
     }
 
     private static void copyRequestHeaders(HttpServerRequest request, MultiMap target) {
-        Set<String> connectionOptions = connectionOptions(request);
+        Set<String> connectionOptions = connectionOptions(request.headers());
         request.headers().forEach(h -> {
             String name = h.getKey();
             if (NOT_FORWARDED.contains(name) || connectionOptions.contains(name)) {
@@ -287,15 +296,16 @@ public class UpstreamProxy {
     }
 
     /**
-     * The header names the client's {@code Connection} headers list (RFC 9110 §7.6.1): those headers are for this
-     * hop only. Every {@code Connection} line counts, and each comma-separated name is matched whole.
+     * The header names a message's {@code Connection} headers list (RFC 9110 §7.6.1): those headers are for this
+     * hop only, the client's or Tempo's. Every {@code Connection} line counts, and each comma-separated name is
+     * matched whole.
      */
-    private static Set<String> connectionOptions(HttpServerRequest request) {
-        if (request.getHeader(HttpHeaders.CONNECTION) == null) {
+    private static Set<String> connectionOptions(MultiMap headers) {
+        if (headers.get(HttpHeaders.CONNECTION) == null) {
             return Set.of();
         }
         TreeSet<String> names = new TreeSet<>(String.CASE_INSENSITIVE_ORDER);
-        for (String value : request.headers().getAll(HttpHeaders.CONNECTION)) {
+        for (String value : headers.getAll(HttpHeaders.CONNECTION)) {
             for (String name : value.split(",")) {
                 if (!name.isBlank()) {
                     names.add(name.trim());

@@ -63,12 +63,33 @@ class ProxyRouteTest {
                 "/api/search/tag/service.name", "/api/search/tag//values", "/api/metrics/summary",
                 "/api/metrics/query_range/x", "/api/overrides/x", "/api/echo/", "/api/traces/not-hex",
                 "/api/traces/" + TRACE_ID + "0", "/api/traces/" + TRACE_ID + "/x",
-                "/api/search/tag/a%2Fb/values", "/api/search/tag/a%2F..%2F..%2Fshutdown/values",
+                "/api/search/tag/a%2F..%2F..%2Fshutdown/values", "/api/v2/search/tag/..%2Fshutdown/values",
+                "/api/v2/search/tag/a%2F.%2Fb/values", "/api/v2/search/tag/a%2F%2E%2E%2Fb/values",
+                "/api/v2/search/tag/a%25b/values", "/api/v2/search/tag/a%5Cb/values", "/api/v2/search/tag/a%00/values",
+                "/api/v2/search/tag/a%0Ab/values", "/api/v2/search/tag/a%7F/values", "/api/v2/search/tag/a%2/values",
+                "/api/v2/search/tag/a%zz/values",
                 "/api/search/tag/../values", "/api/echo;jsessionid=1", "/api/echo;/../../shutdown",
                 "//api/echo", "/api//echo", "/api/echo\\..\\..\\shutdown", "/API/ECHO", "" }) {
             for (HttpMethod method : new HttpMethod[] { HttpMethod.GET, HttpMethod.POST, HttpMethod.DELETE }) {
                 assertEquals(RouteMatch.Mismatch.NOT_FOUND, ProxyRoute.classify(method, "tempo" + path),
                         method + " " + path);
+            }
+        }
+    }
+
+    /**
+     * Grafana's Tempo datasource percent-encodes a tag name for the tag values endpoints (Tempo decodes it): scoped
+     * intrinsics, attribute names with a slash (Kubernetes labels), quoted names with spaces.
+     */
+    @Test
+    void tagNamesArriveAsGrafanaEncodesThem() {
+        for (String tag : new String[] { "span%3Astatus", "trace%3ArootService", "event%3Aname",
+                "resource.k8s.pod.labels.app.kubernetes.io%2Fname", "span.%22http%20route%22", "span.caf%C3%A9" }) {
+            for (String path : new String[] { "/api/search/tag/" + tag + "/values",
+                    "/api/v2/search/tag/" + tag + "/values" }) {
+                ProxyRoute route = (ProxyRoute) ProxyRoute.classify(HttpMethod.GET, "tempo" + path);
+                assertEquals(path, route.upstreamPath(), "forwarded as sent, for Tempo to decode");
+                assertEquals(Permission.READ, route.permission(), path);
             }
         }
     }

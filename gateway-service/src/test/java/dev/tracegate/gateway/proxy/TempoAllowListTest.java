@@ -50,7 +50,8 @@ class TempoAllowListTest {
                 "/api/%2E%2E/%2e%2e/flush", "/api/search/tag/..%2f..%2fshutdown/values",
                 "/api/search/tag/..%2F..%2F..%2Fflush/values", "/api/echo;/../../shutdown", "/api/echo;x=1",
                 "//shutdown", "/api/echo%00", "/api/echo%2f", "/api/echo%5c..%5cshutdown",
-                "/api/v2/search/tag/x%2fy/values", "/api/traces/%2e%2e%2f%2e%2e%2fshutdown" }) {
+                "/api/v2/search/tag/..%2fshutdown/values", "/api/v2/search/tag/x%2f%2e%2e%2fy/values",
+                "/api/traces/%2e%2e%2f%2e%2e%2fshutdown" }) {
             for (String method : new String[] { "GET", "POST" }) {
                 RawHttp.Response response = RawHttp.exchange(gateway, method, TEMPO + target, new String[] { bearer },
                         method.equals("POST") ? new byte[0] : null);
@@ -68,6 +69,10 @@ class TempoAllowListTest {
                 { "/api/search/tags", "/api/search/tags" }, { "/api/%65cho", "/api/echo" },
                 { "/api/status/../echo", "/api/echo" }, { "//api//echo", "/api/echo" },
                 { "/api/traces/2f3e0cee77ae5dc9c17ade3689eb2e54", "/api/traces/2f3e0cee77ae5dc9c17ade3689eb2e54" },
+                // Grafana encodes tag names; Tempo decodes them.
+                { "/api/v2/search/tag/span%3Astatus/values", "/api/v2/search/tag/span%3Astatus/values" },
+                { "/api/v2/search/tag/k8s.pod.labels.app.kubernetes.io%2Fname/values",
+                        "/api/v2/search/tag/k8s.pod.labels.app.kubernetes.io%2Fname/values" },
                 { "/api/metrics/query_range?q=%7B%7D", "/api/metrics/query_range" } };
         for (String[] c : cases) {
             RawHttp.Response response = RawHttp.get(gateway, TEMPO + c[0], bearer);

@@ -9,6 +9,7 @@ import static io.restassured.RestAssured.given;
 import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.not;
+import static org.hamcrest.Matchers.nullValue;
 import static org.hamcrest.Matchers.startsWith;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -16,7 +17,9 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 
 import java.net.URL;
+import java.nio.charset.StandardCharsets;
 import java.util.List;
+import java.util.Map;
 import java.util.Random;
 
 import org.junit.jupiter.api.BeforeEach;
@@ -98,12 +101,17 @@ class TenantGatewayTest {
                 .header("x-scope-orgid", "someone-else")
                 .cookie("grafana_session", "abc")
                 .header("X-Grafana-Org-Id", "1")
+                // What Grafana's data proxy adds with Forward OAuth Identity besides the access token.
+                .header("X-ID-Token", "eyJ.id-token.of-the-user")
+                .header("X-Grafana-Id", "eyJ.grafanas-signed-identity")
                 .when().get(TEAM_A + "/tempo/api/echo")
                 .then().statusCode(200);
         RecordedRequest seen = tempo.lastRequest();
         assertEquals(java.util.List.of("team-a-org"), seen.headerValues("X-Scope-OrgID"));
         assertFalse(seen.hasHeader("Authorization"));
         assertFalse(seen.hasHeader("Cookie"));
+        assertFalse(seen.hasHeader("X-ID-Token"));
+        assertFalse(seen.hasHeader("X-Grafana-Id"));
         assertEquals("1", seen.header("X-Grafana-Org-Id"), "other headers pass through");
     }
 
@@ -252,7 +260,28 @@ class TenantGatewayTest {
         given().when().get(TEAM_A + "/loki/api/v1/labels")
                 .then().statusCode(404).body("message", startsWith("no such route"));
         given().when().get(TEAM_A + "/v1/traces")
-                .then().statusCode(405).body("error", equalTo("method_not_allowed"));
+                .then().statusCode(405).header("Allow", "POST").body("error", equalTo("method_not_allowed"));
+        given().auth().oauth2(token(ALICE)).contentType("application/json").body("{}")
+                .when().post(TEAM_A + "/tempo/api/search")
+                .then().statusCode(405).header("Allow", "GET, HEAD");
+        given().auth().oauth2(token(ALICE)).when().options(TEAM_A + "/tempo/api/overrides")
+                .then().statusCode(405).header("Allow", "GET, HEAD, POST, PUT, PATCH, DELETE");
+    }
+
+    /**
+     * Tempo's answer comes back without what is for its hop only (the headers its Connection header names) and
+     * without cookies: one set at the gateway's origin could overwrite a tenant's session cookie there.
+     */
+    @Test
+    void tempoCannotSetCookiesOrHopHeadersOnTheGatewaysOrigin() {
+        tempo.respondWith(200, Map.of("Content-Type", "application/json", "Set-Cookie",
+                "q_session_team-a=planted; Path=/", "Connection", "X-Hop", "X-Hop", "1", "X-Tempo", "kept"),
+                "{}".getBytes(StandardCharsets.UTF_8));
+        given().auth().oauth2(token(ALICE)).when().get(TEAM_A + "/tempo/api/echo")
+                .then().statusCode(200)
+                .header("Set-Cookie", nullValue())
+                .header("X-Hop", nullValue())
+                .header("X-Tempo", "kept");
     }
 
     @Test
