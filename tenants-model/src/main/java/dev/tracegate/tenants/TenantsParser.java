@@ -15,10 +15,12 @@ import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonMappingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.databind.node.TextNode;
 import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
+import org.yaml.snakeyaml.error.MarkedYAMLException;
 
 /**
  * Reads a tenants document (YAML or JSON) into {@link TenantsDocument}. Unknown fields inside {@code tenants} are
@@ -36,6 +38,7 @@ public final class TenantsParser {
             .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
             .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES)
             .build();
+    private final ObjectMapper json = JsonMapper.builder().build();
     private final Function<String, Optional<String>> lookup;
 
     /** @param lookup resolves {@code ${name}} placeholders; {@code null} turns expansion off. */
@@ -44,13 +47,7 @@ public final class TenantsParser {
     }
 
     public TenantsDocument parse(String text) throws InvalidTenantsException {
-        JsonNode tree;
-        try {
-            tree = mapper.readTree(text);
-        } catch (JsonProcessingException e) {
-            throw new InvalidTenantsException("not a YAML or JSON document: " + e.getOriginalMessage()
-                    + location(e));
-        }
+        JsonNode tree = readTree(text);
         if (tree == null || !tree.isObject() || !tree.has("tenants")) {
             throw new InvalidTenantsException("tenants: required");
         }
@@ -68,6 +65,38 @@ public final class TenantsParser {
         } catch (IOException e) {
             throw new InvalidTenantsException("unreadable document: " + e.getMessage());
         }
+    }
+
+    /**
+     * JSON (what the provisioner serves) through a JSON parser: the YAML parser refuses characters that JSON carries
+     * unescaped (DEL, the C1 controls, U+FFFE), which a Secret's value may hold. What is not JSON is read as YAML.
+     */
+    private JsonNode readTree(String text) throws InvalidTenantsException {
+        if (text.stripLeading().startsWith("{")) {
+            try {
+                return json.readTree(text);
+            } catch (JsonProcessingException notJson) {
+                // YAML's flow style starts with { too: its parser decides, and says what is wrong.
+            }
+        }
+        try {
+            return mapper.readTree(text);
+        } catch (JsonProcessingException e) {
+            throw new InvalidTenantsException("not a YAML or JSON document: " + syntaxProblem(e) + location(e));
+        }
+    }
+
+    /**
+     * What is wrong with a document that does not parse, without its text: the parser's own message quotes the
+     * offending line, and that line may hold a client secret.
+     */
+    private static String syntaxProblem(JsonProcessingException e) {
+        for (Throwable c = e; c != null; c = c.getCause() == c ? null : c.getCause()) {
+            if (c instanceof MarkedYAMLException marked) {
+                return (marked.getContext() == null ? "" : marked.getContext() + ": ") + marked.getProblem();
+            }
+        }
+        return "malformed";
     }
 
     private void expand(JsonNode node, String path, List<String> problems) {

@@ -250,4 +250,39 @@ class TenantsDocumentTest {
         var e = assertThrows(InvalidTenantsException.class, () -> parser.parse("tenants: [unclosed"));
         assertTrue(e.getMessage().startsWith("not a YAML or JSON document"), e.getMessage());
     }
+
+    /** The parser's own messages quote the offending line: the one a mistyped secret is on, among others. */
+    @Test
+    void aDocumentThatDoesNotParseIsNamedWithoutItsText() {
+        for (String broken : new String[] {
+                VALID.replace("clientSecret: ${CLIENT_SECRET}", "clientSecret: \"t0p-s3cr3t"),
+                VALID.replace("clientSecret: ${CLIENT_SECRET}", "clientSecret: abc: t0p-s3cr3t"),
+                VALID.replace("clientSecret: ${CLIENT_SECRET}", "clientSecret: 't0p-s3cr3t' x"),
+                VALID.replace("      clientID: grafana", "\t  t0p-s3cr3t: grafana"),
+                "{\"tenants\": {\"clientSecret\": \"t0p-s3cr3t\" \"x\"}}" }) {
+            var e = assertThrows(InvalidTenantsException.class, () -> parser.parse(broken), broken);
+            assertTrue(e.getMessage().startsWith("not a YAML or JSON document: "), e.getMessage());
+            assertTrue(e.getMessage().contains("(line "), e.getMessage());
+            assertTrue(!e.getMessage().contains("s3cr3t"), e.getMessage());
+        }
+    }
+
+    /**
+     * The provisioner's JSON, as Jackson writes it, leaves DEL, the C1 controls and U+FFFE unescaped: a YAML parser
+     * refuses them, so a Secret's value holding one would have had every gateway refuse the document.
+     */
+    @Test
+    void jsonIsReadAsJsonWithWhateverASecretHolds() throws Exception {
+        String secret = "a\u007fb\u0085c\u009fd\ufffee";
+        var tree = (com.fasterxml.jackson.databind.node.ObjectNode) new com.fasterxml.jackson.dataformat.yaml.YAMLMapper()
+                .readTree(VALID.replace("${CLIENT_SECRET}", "placeholder"));
+        ((com.fasterxml.jackson.databind.node.ObjectNode) tree.at("/tenants/authentication/0/oidc"))
+                .put("clientSecret", secret);
+        String json = new com.fasterxml.jackson.databind.ObjectMapper().writeValueAsString(tree);
+        assertTrue(json.contains("\u007f"), "written unescaped, as the provisioner writes it");
+
+        TenantsDocument document = new TenantsParser(null).parse(json);
+
+        assertEquals(secret, document.tenants().authentication().get(0).oidc().clientSecret());
+    }
 }

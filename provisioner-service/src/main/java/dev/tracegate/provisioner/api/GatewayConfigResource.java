@@ -22,7 +22,7 @@ import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.Response;
 import java.time.Duration;
 import java.util.Optional;
-import java.util.concurrent.CompletionStage;
+import java.util.concurrent.CompletableFuture;
 import org.jboss.logging.Logger;
 
 /**
@@ -100,8 +100,6 @@ public class GatewayConfigResource {
 
     /** The current answer; when it would be 304 and the caller waits, the next one after a change or the deadline. */
     private Uni<Response> answer(String key, Caller caller, String ifNoneMatch, ConfigMediaType type, long deadline, boolean waiting) {
-        // Taken before reading, so that a change between the read and the wait still wakes us.
-        CompletionStage<Void> change = signals.nextChange(key);
         Response now = current(key, caller, ifNoneMatch, type);
         long remaining = deadline - System.nanoTime();
         // Timers count whole milliseconds (on an event loop, Mutiny's are Vert.x timers, which refuse less than one):
@@ -109,8 +107,18 @@ public class GatewayConfigResource {
         if (now.getStatus() != 304 || !waiting || remaining < ONE_MILLISECOND) {
             return Uni.createFrom().item(now);
         }
+        // Only an authorized caller of an existing gateway gets here (a 304): only it is held. The waiter is taken
+        // before reading again, so that a change between that read and the wait still wakes it.
+        CompletableFuture<Void> change = signals.nextChange(key);
+        Response again = current(key, caller, ifNoneMatch, type);
+        if (again.getStatus() != 304) {
+            change.cancel(false);
+            return Uni.createFrom().item(again);
+        }
         return Uni.createFrom().completionStage(change)
                 .ifNoItem().after(Duration.ofMillis((remaining + ONE_MILLISECOND - 1) / ONE_MILLISECOND)).recoverWithItem((Void) null)
+                // Timed out, or the client went away: the waiter goes with it.
+                .onTermination().invoke(() -> change.cancel(false))
                 .onItem().transformToUni(ignored -> answer(key, caller, ifNoneMatch, type, deadline, true));
     }
 
@@ -139,7 +147,11 @@ public class GatewayConfigResource {
         // The inputs give no publishable document (the TempoGateway's status says why): the last one keeps serving.
         String stale = Boolean.toString(answer.stale());
         if (EntityTags.matches(ifNoneMatch, resolved.etag())) {
-            return Response.notModified().tag(unquoted(resolved.etag())).header(STALE, stale).build();
+            // A 304 carries the Cache-Control and Vary its 200 would (RFC 9110 §15.4.5).
+            return Response.notModified().tag(unquoted(resolved.etag())).header(STALE, stale)
+                    .header(HttpHeaders.CACHE_CONTROL, "no-store")
+                    .header(HttpHeaders.VARY, HttpHeaders.ACCEPT)
+                    .build();
         }
         byte[] body = type == ConfigMediaType.YAML ? ConfigRepresentations.yaml(resolved.document()) : ConfigRepresentations.json(resolved.document());
         return Response.ok(body, type.contentType)

@@ -21,6 +21,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
 import dev.tracegate.provisioner.crd.GatewaySpec;
 import dev.tracegate.provisioner.crd.TempoGateway;
+import dev.tracegate.provisioner.gatewayconfig.ConfigChangeSignals;
 import dev.tracegate.provisioner.status.Conditions;
 import dev.tracegate.provisioner.support.Cluster;
 import dev.tracegate.provisioner.support.Fixtures;
@@ -52,6 +53,9 @@ import org.junit.jupiter.api.Test;
 class GatewayConfigApiTest {
     @Inject
     KubernetesClient client;
+
+    @Inject
+    ConfigChangeSignals signals;
 
     @TestHTTPResource("/")
     URI base;
@@ -114,7 +118,10 @@ class GatewayConfigApiTest {
 
         asGateway().header("If-None-Match", etag).when().get(configPath()).then()
                 .statusCode(304)
-                .header("ETag", equalTo(etag));
+                .header("ETag", equalTo(etag))
+                // What its 200 would carry (RFC 9110 §15.4.5).
+                .header("Cache-Control", "no-store")
+                .header("Vary", "Accept");
     }
 
     @Test
@@ -154,6 +161,30 @@ class GatewayConfigApiTest {
 
         asGateway().header("If-None-Match", etag).queryParam("wait", "1s").when().get(configPath()).then()
                 .statusCode(304).header("ETag", equalTo(etag));
+    }
+
+    /**
+     * A long poll is held (one waiter) while it waits, and leaves nothing behind when it ends without a change: a
+     * document that stays the same for weeks is polled every 30 s by every gateway replica. Polls that are not held
+     * (of an unknown gateway, by another service account) leave nothing either.
+     */
+    @Test
+    void longPollsLeaveNoWaiterBehind() throws Exception {
+        String key = namespace + "/" + GATEWAY;
+        String etag = asGateway().when().get(configPath()).then().statusCode(200).extract().header("ETag");
+        CompletableFuture<Response> poll = CompletableFuture.supplyAsync(() ->
+                asGateway().header("If-None-Match", etag).queryParam("wait", "2s").when().get(configPath()));
+        await().atMost(Duration.ofSeconds(10)).until(() -> signals.waiting(key) == 1);
+
+        poll.get(20, java.util.concurrent.TimeUnit.SECONDS).then().statusCode(304);
+        await().atMost(Duration.ofSeconds(10)).until(() -> signals.waiting(key) == 0);
+
+        asGateway().queryParam("wait", "1s").when().get("/api/v1/gateways/" + namespace + "/no-such-gateway/config")
+                .then().statusCode(404);
+        given().auth().oauth2(ServiceAccountTokens.of(namespace, "someone-else")).header("If-None-Match", etag)
+                .queryParam("wait", "1s").when().get(configPath()).then().statusCode(403);
+        assertEquals(0, signals.waiting(namespace + "/no-such-gateway"));
+        assertEquals(0, signals.waiting(key));
     }
 
     /** Gateways send their wait in milliseconds: it is held that long, not answered at once nor cut to whole seconds. */
