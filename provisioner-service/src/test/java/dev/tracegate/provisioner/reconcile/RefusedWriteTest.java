@@ -112,10 +112,7 @@ class RefusedWriteTest {
     @Test
     void whenOneTenantSecretCannotBeWrittenTheOthersWrittenMeanwhileAreStillTold() {
         Cluster cluster = new Cluster(client);
-        String namespace = Fixtures.freshNamespace();
-        cluster.apply(Fixtures.grafanaOAuthSecret(namespace, "grafana", "first-secret"));
-        cluster.create(Fixtures.seedGatewayWith(namespace, "dev", "ops"));
-        await().atMost(Duration.ofSeconds(20)).until(() -> cluster.conditionIs(namespace, Conditions.READY, "True"));
+        String namespace = readyGatewayOfThreeTenants(cluster);
         // The last Secret of the plan: the other two are written (or on their way) before its write fails.
         mockServer.expect().put().withPath("/api/v1/namespaces/" + namespace + "/secrets/oidc-ops")
                 .andReturn(403, DENIED).once();
@@ -142,10 +139,7 @@ class RefusedWriteTest {
     @Test
     void aRefusedWriteIsToldInReadyUntilItGoesThrough() {
         Cluster cluster = new Cluster(client);
-        String namespace = Fixtures.freshNamespace();
-        cluster.apply(Fixtures.grafanaOAuthSecret(namespace, "grafana", "first-secret"));
-        cluster.create(Fixtures.seedGatewayWith(namespace, "dev", "ops"));
-        await().atMost(Duration.ofSeconds(20)).until(() -> cluster.conditionIs(namespace, Conditions.READY, "True"));
+        String namespace = readyGatewayOfThreeTenants(cluster);
         String etag = cluster.gateway(namespace).getStatus().configETag;
         // Refused at every retry for a while (backoff from 200 ms in tests), then taken.
         mockServer.expect().put().withPath("/api/v1/namespaces/" + namespace + "/secrets/oidc-ops")
@@ -233,6 +227,15 @@ class RefusedWriteTest {
                 }
             }
         }
+    }
+
+    /** A fresh namespace with the seed TempoGateway of three tenants (test-oidc, dev, ops), Ready: its name. */
+    private static String readyGatewayOfThreeTenants(Cluster cluster) {
+        String namespace = Fixtures.freshNamespace();
+        cluster.apply(Fixtures.grafanaOAuthSecret(namespace, "grafana", "first-secret"));
+        cluster.create(Fixtures.seedGatewayWith(namespace, "dev", "ops"));
+        await().atMost(Duration.ofSeconds(20)).until(() -> cluster.conditionIs(namespace, Conditions.READY, "True"));
+        return namespace;
     }
 
     private static List<Event> eventsOf(Cluster cluster, String namespace, String reason) {
