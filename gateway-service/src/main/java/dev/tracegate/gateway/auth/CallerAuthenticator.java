@@ -14,6 +14,7 @@ import org.eclipse.microprofile.jwt.JsonWebToken;
 import org.jboss.logging.Logger;
 
 import io.quarkus.oidc.OIDCException;
+import io.quarkus.oidc.runtime.OidcJwtCallerPrincipal;
 import io.quarkus.security.identity.SecurityIdentity;
 import io.quarkus.vertx.http.runtime.security.QuarkusHttpUser;
 import io.smallrye.mutiny.Uni;
@@ -130,7 +131,7 @@ public class CallerAuthenticator {
         String subject = jwt.getName();
         Set<String> groups = new LinkedHashSet<>();
         if (tenant.groupClaim() != null) {
-            Object claim = jwt.getClaim(tenant.groupClaim());
+            Object claim = rawClaim(jwt, tenant.groupClaim());
             if (claim instanceof JsonArray array) {
                 for (JsonValue value : array) {
                     if (value instanceof JsonString s) {
@@ -142,10 +143,23 @@ public class CallerAuthenticator {
             } else if (claim instanceof String s) {
                 groups.add(s);
             } else if (claim instanceof Iterable<?> values) {
-                values.forEach(value -> groups.add(String.valueOf(value)));
+                values.forEach(value -> {
+                    if (value instanceof String s) {
+                        groups.add(s);
+                    }
+                });
             }
         }
         return new Caller(subject, Set.copyOf(groups));
+    }
+
+    /**
+     * The claim as the token has it. smallrye-jwt reads {@code groups} as a standard claim, a list of strings only:
+     * a single string (as some issuers send one group), or a list with anything else in it, came back empty.
+     */
+    private static Object rawClaim(JsonWebToken jwt, String name) {
+        return jwt instanceof OidcJwtCallerPrincipal principal ? principal.getClaims().getClaimValue(name)
+                : jwt.getClaim(name);
     }
 
     /**

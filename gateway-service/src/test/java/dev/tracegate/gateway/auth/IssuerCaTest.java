@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
@@ -54,6 +55,19 @@ class IssuerCaTest {
     void theTenantWithTheIssuersCaReachesItOverHttps() {
         given().auth().oauth2(token()).when().get("/api/traces/v1/team-tls/tempo/api/echo")
                 .then().statusCode(200).body("orgId", equalTo("team-tls"));
+    }
+
+    /** Issuers send one group as a string, or lists with other things in them: the strings are the groups. */
+    @Test
+    void aGroupsClaimOfOneStringOrAMixedListGivesItsGroups() {
+        for (Object groups : new Object[] { "readers", List.of("readers", 5), List.of(7, "readers") }) {
+            given().auth().oauth2(TlsIssuerStandIn.tokenWithGroupsClaim("tracegate-tls", "tia@example.com", groups))
+                    .when().get("/api/traces/v1/team-tls/tempo/api/echo")
+                    .then().statusCode(200);
+        }
+        given().auth().oauth2(TlsIssuerStandIn.tokenWithGroupsClaim("tracegate-tls", "tia@example.com", "writers"))
+                .when().get("/api/traces/v1/team-tls/tempo/api/echo")
+                .then().statusCode(403);
     }
 
     @Test

@@ -15,6 +15,11 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 
+import org.jose4j.jws.AlgorithmIdentifiers;
+import org.jose4j.jws.JsonWebSignature;
+import org.jose4j.jwt.JwtClaims;
+import org.jose4j.lang.JoseException;
+
 import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
 import io.smallrye.jwt.build.Jwt;
 import io.vertx.core.Vertx;
@@ -96,6 +101,31 @@ public class TlsIssuerStandIn implements QuarkusTestResourceLifecycleManager {
     public static String token(String audience, String email, Set<String> groups) {
         return Jwt.issuer(url).audience(audience).subject(email).claim("email", email).groups(groups)
                 .expiresIn(300).jws().keyId(KEY_ID).sign(signingKey.getPrivate());
+    }
+
+    /**
+     * The same, with {@code groups} as given: a single string, a list with other things in it (signed with jose4j:
+     * smallrye-jwt's builder takes only strings there).
+     */
+    public static String tokenWithGroupsClaim(String audience, String email, Object groups) {
+        JwtClaims claims = new JwtClaims();
+        claims.setIssuer(url);
+        claims.setAudience(audience);
+        claims.setSubject(email);
+        claims.setClaim("email", email);
+        claims.setClaim("groups", groups);
+        claims.setIssuedAtToNow();
+        claims.setExpirationTimeMinutesInTheFuture(5);
+        JsonWebSignature jws = new JsonWebSignature();
+        jws.setPayload(claims.toJson());
+        jws.setKey(signingKey.getPrivate());
+        jws.setKeyIdHeaderValue(KEY_ID);
+        jws.setAlgorithmHeaderValue(AlgorithmIdentifiers.RSA_USING_SHA256);
+        try {
+            return jws.getCompactSerialization();
+        } catch (JoseException e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     /**
