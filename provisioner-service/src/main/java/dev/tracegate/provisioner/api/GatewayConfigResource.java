@@ -112,13 +112,13 @@ public class GatewayConfigResource {
         CompletableFuture<Void> change = signals.nextChange(key);
         Response again = current(key, caller, ifNoneMatch, type);
         if (again.getStatus() != 304) {
-            change.cancel(false);
+            signals.stopWaiting(key, change);
             return Uni.createFrom().item(again);
         }
         return Uni.createFrom().completionStage(change)
                 .ifNoItem().after(Duration.ofMillis((remaining + ONE_MILLISECOND - 1) / ONE_MILLISECOND)).recoverWithItem((Void) null)
-                // Timed out, or the client went away: the waiter goes with it.
-                .onTermination().invoke(() -> change.cancel(false))
+                // Woken, timed out, or the client went away: the waiter goes with it.
+                .onTermination().invoke(() -> signals.stopWaiting(key, change))
                 .onItem().transformToUni(ignored -> answer(key, caller, ifNoneMatch, type, deadline, true));
     }
 

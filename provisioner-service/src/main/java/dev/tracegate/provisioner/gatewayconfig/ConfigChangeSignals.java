@@ -17,7 +17,7 @@ public class ConfigChangeSignals {
 
     /**
      * Completes at the next change of the gateway's inputs. Take it before reading the current state, so that a
-     * change in between is not missed; cancel it when done waiting without a change.
+     * change in between is not missed; give it to {@link #stopWaiting} when done waiting without a change.
      */
     public CompletableFuture<Void> nextChange(String gatewayKey) {
         CompletableFuture<Void> waiter = new CompletableFuture<>();
@@ -27,11 +27,18 @@ public class ConfigChangeSignals {
             all.add(waiter);
             return all;
         });
-        waiter.whenComplete((done, cancelled) -> waiters.computeIfPresent(gatewayKey, (key, set) -> {
+        return waiter;
+    }
+
+    /**
+     * Forgets a waiter whose poll ended without a change (timed out, or its client went away). It is left
+     * uncompleted: completing it would hand whoever still listens a failure to report.
+     */
+    public void stopWaiting(String gatewayKey, CompletableFuture<Void> waiter) {
+        waiters.computeIfPresent(gatewayKey, (key, set) -> {
             set.remove(waiter);
             return set.isEmpty() ? null : set;
-        }));
-        return waiter;
+        });
     }
 
     public void signal(String gatewayKey) {

@@ -38,12 +38,17 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.net.http.HttpTimeoutException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.logging.Handler;
+import java.util.logging.Level;
+import java.util.logging.LogRecord;
+import java.util.logging.Logger;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
@@ -221,6 +226,50 @@ class GatewayConfigApiTest {
             polls.stream().map(CompletableFuture::join).forEach(statuses::add);
         }
         assertEquals(Collections.nCopies(100, 304), statuses, "-1: no answer within 10 s");
+    }
+
+    /**
+     * A gateway that goes away in the middle of a long poll (a pod stopped, a connection cut) leaves no waiter, and
+     * no error in the log: every rollout does this to every poll.
+     */
+    @Test
+    void aClientThatLeavesALongPollLeavesNoWaiterAndNoError() throws Exception {
+        String key = namespace + "/" + GATEWAY;
+        String etag = asGateway().when().get(configPath()).then().statusCode(200).extract().header("ETag");
+        List<String> errors = Collections.synchronizedList(new ArrayList<>());
+        Handler capture = new Handler() {
+            @Override
+            public void publish(LogRecord record) {
+                if (record.getLevel().intValue() >= Level.SEVERE.intValue()) {
+                    errors.add(record.getLoggerName() + ": " + record.getMessage());
+                }
+            }
+
+            @Override
+            public void flush() {
+            }
+
+            @Override
+            public void close() {
+            }
+        };
+        Logger root = Logger.getLogger("");
+        root.addHandler(capture);
+        try {
+            HttpRequest poll = HttpRequest.newBuilder(base.resolve(configPath() + "?wait=20s"))
+                    .header("Authorization", "Bearer " + ServiceAccountTokens.of(namespace, GATEWAY_SA))
+                    .header("If-None-Match", etag).timeout(Duration.ofMillis(1500)).build();
+            HttpClient leaving = HttpClient.newHttpClient();
+            try {
+                leaving.send(poll, HttpResponse.BodyHandlers.ofString());
+            } catch (HttpTimeoutException expected) {
+                // The client gave up and closed its connection.
+            }
+            await().atMost(Duration.ofSeconds(30)).until(() -> signals.waiting(key) == 0);
+            assertEquals(List.of(), List.copyOf(errors));
+        } finally {
+            root.removeHandler(capture);
+        }
     }
 
     @Test
