@@ -164,11 +164,12 @@ public class CallerAuthenticator {
 
     /**
      * quarkus-oidc fails a bad token with AuthenticationFailedException, and an issuer it cannot reach (discovery
-     * or keys) with OIDCException.
+     * or keys) with an OIDCException that carries the cause. An OIDCException of its own, with no cause, refuses the
+     * token itself (a refresh token, or a token of another type, sent as an access token).
      */
     private static Failure classify(Tenant tenant, Throwable failure) {
         for (Throwable c = failure; c != null; c = c.getCause() == c ? null : c.getCause()) {
-            if (c instanceof OIDCException || c instanceof java.net.ConnectException) {
+            if (c instanceof OIDCException && c.getCause() != null || c instanceof java.net.ConnectException) {
                 LOG.warnf("Tenant %s: issuer %s is unreachable: %s", tenant.name(), tenant.oidc().issuerURL(),
                         rootCause(failure).getMessage());
                 return Failure.ISSUER_UNAVAILABLE;

@@ -70,6 +70,15 @@ class IssuerCaTest {
                 .then().statusCode(403);
     }
 
+    /** A refresh token, however well signed, is no access token: 401, not the 503 of an unreachable issuer. */
+    @Test
+    void aRefreshTokenIsRefusedAsAnInvalidToken() {
+        given().auth().oauth2(TlsIssuerStandIn.signed("tracegate-tls", "tia@example.com",
+                        Map.of("groups", List.of("readers"), "typ", "Refresh")))
+                .when().get("/api/traces/v1/team-tls/tempo/api/echo")
+                .then().statusCode(401).body("error", org.hamcrest.Matchers.equalTo("unauthorized"));
+    }
+
     @Test
     void withoutTheCaTheIssuerIsNotTrusted() {
         given().auth().oauth2(token()).when().get("/api/traces/v1/team-untrusted/tempo/api/echo")

@@ -108,12 +108,17 @@ public class TlsIssuerStandIn implements QuarkusTestResourceLifecycleManager {
      * smallrye-jwt's builder takes only strings there).
      */
     public static String tokenWithGroupsClaim(String audience, String email, Object groups) {
+        return signed(audience, email, Map.of("groups", groups));
+    }
+
+    /** A token of this issuer with these claims besides {@code iss}, {@code aud}, {@code sub}, {@code email}. */
+    public static String signed(String audience, String email, Map<String, Object> more) {
         JwtClaims claims = new JwtClaims();
         claims.setIssuer(url);
         claims.setAudience(audience);
         claims.setSubject(email);
         claims.setClaim("email", email);
-        claims.setClaim("groups", groups);
+        more.forEach(claims::setClaim);
         claims.setIssuedAtToNow();
         claims.setExpirationTimeMinutesInTheFuture(5);
         JsonWebSignature jws = new JsonWebSignature();
