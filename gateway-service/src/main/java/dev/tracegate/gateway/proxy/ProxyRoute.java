@@ -1,6 +1,8 @@
 package dev.tracegate.gateway.proxy;
 
-import java.util.Set;
+import java.util.List;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
 
 import io.vertx.core.http.HttpMethod;
 
@@ -26,8 +28,9 @@ public record ProxyRoute(Upstream upstream, String upstreamPath, Permission perm
 
     private static final String TEMPO = "tempo/";
     private static final String OTLP_TRACES = "v1/traces";
-    private static final Set<HttpMethod> READ_METHODS = Set.of(HttpMethod.GET, HttpMethod.HEAD);
-    private static final Set<HttpMethod> OVERRIDES_WRITE_METHODS = Set.of(HttpMethod.POST, HttpMethod.PUT,
+    // Lists, in the order the Allow header names them.
+    private static final List<HttpMethod> READ_METHODS = List.of(HttpMethod.GET, HttpMethod.HEAD);
+    private static final List<HttpMethod> OVERRIDES_WRITE_METHODS = List.of(HttpMethod.POST, HttpMethod.PUT,
             HttpMethod.PATCH, HttpMethod.DELETE);
 
     /**
@@ -63,13 +66,15 @@ public record ProxyRoute(Upstream upstream, String upstreamPath, Permission perm
      */
     public static String allowedMethods(String rest) {
         if (rest.equals(OTLP_TRACES)) {
-            return "POST";
+            return HttpMethod.POST.name();
         }
         if (!rest.startsWith(TEMPO)) {
             return null;
         }
         return TempoApi.find(rest.substring(TEMPO.length() - 1))
-                .map(endpoint -> endpoint.writable() ? "GET, HEAD, POST, PUT, PATCH, DELETE" : "GET, HEAD")
+                .map(endpoint -> Stream.concat(READ_METHODS.stream(),
+                                (endpoint.writable() ? OVERRIDES_WRITE_METHODS : List.<HttpMethod>of()).stream())
+                        .map(HttpMethod::name).collect(Collectors.joining(", ")))
                 .orElse(null);
     }
 
