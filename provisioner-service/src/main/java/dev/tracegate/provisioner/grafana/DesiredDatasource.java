@@ -6,7 +6,6 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 
 /**
  * One tenant's datasource as we want it in Grafana. Pure data: {@link DesiredDatasources} builds it,
@@ -25,8 +24,12 @@ public record DesiredDatasource(String tenantName, String uid, String name, Stri
 
     public static final String TYPE = "tempo";
     public static final String ACCESS = "proxy";
+    /** Grafana's secureJsonData key of custom header 1's value: the bearer token, or the X-Scope-OrgID. */
+    static final String HEADER_VALUE_1 = "httpHeaderValue1";
+    /** Grafana's secureJsonData key of the CA it trusts for the datasource's URL. */
+    static final String TLS_CA_CERT = "tlsCACert";
     /** The secrets our datasources may hold ({@link DesiredDatasources}): one no longer wanted is cleared. */
-    static final Set<String> MANAGED_SECRETS = Set.of("httpHeaderValue1", "tlsCACert");
+    static final List<String> MANAGED_SECRETS = List.of(HEADER_VALUE_1, TLS_CA_CERT);
 
     /** The body for {@code POST /api/datasources}. */
     public ObjectNode createBody() {
@@ -61,7 +64,7 @@ public record DesiredDatasource(String tenantName, String uid, String name, Stri
 
     private List<String> unwantedSecrets(JsonNode actual) {
         JsonNode stored = actual.path("secureJsonFields");
-        return MANAGED_SECRETS.stream().sorted()
+        return MANAGED_SECRETS.stream()
                 .filter(key -> !secureJsonData.containsKey(key) && stored.path(key).asBoolean(false)).toList();
     }
 

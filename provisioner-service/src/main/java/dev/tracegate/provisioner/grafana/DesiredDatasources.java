@@ -50,7 +50,7 @@ public final class DesiredDatasources {
             streaming.put("metrics", false);
             if (request.authMode() == AuthMode.BEARER_TOKEN) {
                 jsonData.put("httpHeaderName1", "Authorization");
-                secure.put("httpHeaderValue1", "Bearer " + request.bearerToken());
+                secure.put(DesiredDatasource.HEADER_VALUE_1, "Bearer " + request.bearerToken());
                 checkable = true;
             } else {
                 jsonData.put("oauthPassThru", true);
@@ -59,12 +59,12 @@ public final class DesiredDatasources {
         } else {
             url = request.queryFrontendUrl();
             jsonData.put("httpHeaderName1", "X-Scope-OrgID");
-            secure.put("httpHeaderValue1", tenant.tenantId());
+            secure.put(DesiredDatasource.HEADER_VALUE_1, tenant.tenantId());
             checkable = true;
         }
         if (request.tlsCaPem() != null && !request.tlsCaPem().isBlank()) {
             jsonData.put("tlsAuthWithCACert", true);
-            secure.put("tlsCACert", request.tlsCaPem());
+            secure.put(DesiredDatasource.TLS_CA_CERT, request.tlsCaPem());
         }
         jsonData.put(OwnershipMarker.OWNER, request.owner());
         jsonData.put(OwnershipMarker.TENANT, tenant.tenantName());
