@@ -83,9 +83,16 @@ public class GrafanaDatasources {
      * empty when Grafana cannot say (unreachable, or the credentials are refused).
      */
     public Optional<Long> orgOf(GrafanaConnection grafana) {
-        if (grafana.orgId() != null) {
-            return Optional.of(grafana.orgId());
-        }
+        return grafana.orgId() != null ? Optional.of(grafana.orgId()) : currentOrg(grafana);
+    }
+
+    /** Whether Grafana takes these credentials in the org they name (their own when none), so a sync could work. */
+    public boolean worksIn(GrafanaConnection grafana) {
+        return currentOrg(grafana).filter(id -> grafana.orgId() == null || grafana.orgId().equals(id)).isPresent();
+    }
+
+    /** The org Grafana works in for this connection ({@code GET /api/org}); empty when it cannot say. */
+    private Optional<Long> currentOrg(GrafanaConnection grafana) {
         try (GrafanaClients.Lease client = clients.lease(grafana)) {
             GrafanaResponse org = http(client, SecretScrubber.of(grafana, null)).currentOrg();
             JsonNode id = org.body().path("id");
@@ -93,17 +100,6 @@ public class GrafanaDatasources {
         } catch (GrafanaUnavailableException | IllegalArgumentException e) {
             LOG.debugf("Grafana %s cannot say which org its credentials work in: %s", grafana.url(), e.getMessage());
             return Optional.empty();
-        }
-    }
-
-    /** Whether Grafana takes these credentials in the org they name (their own when none), so a sync could work. */
-    public boolean worksIn(GrafanaConnection grafana) {
-        try (GrafanaClients.Lease client = clients.lease(grafana)) {
-            GrafanaResponse org = http(client, SecretScrubber.of(grafana, null)).currentOrg();
-            return org.ok() && (grafana.orgId() == null || grafana.orgId() == org.body().path("id").asLong(-1));
-        } catch (GrafanaUnavailableException | IllegalArgumentException e) {
-            LOG.debugf("Grafana %s does not take the credentials: %s", grafana.url(), e.getMessage());
-            return false;
         }
     }
 
