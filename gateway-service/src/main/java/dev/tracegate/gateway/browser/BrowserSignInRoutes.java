@@ -27,6 +27,7 @@ import dev.tracegate.gateway.auth.GatewayOrigin;
 import dev.tracegate.gateway.auth.SessionCookies;
 import dev.tracegate.gateway.auth.TenantPaths;
 import dev.tracegate.gateway.http.BodyLimit;
+import dev.tracegate.gateway.http.ContinueExpectation;
 import dev.tracegate.gateway.http.ErrorResponses;
 import dev.tracegate.gateway.metrics.GatewayMetrics;
 import dev.tracegate.gateway.tenant.Tenant;
@@ -147,6 +148,8 @@ public class BrowserSignInRoutes {
         if (tenantOf(rc) == null) {
             return;
         }
+        // quarkus-oidc reads a form_post callback's form itself.
+        ContinueExpectation.grant(rc);
         identity(rc, id -> redirect(rc, FOUND, "/"));
     }
 

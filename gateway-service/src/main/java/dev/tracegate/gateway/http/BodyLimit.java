@@ -49,6 +49,7 @@ public final class BodyLimit {
             then.accept(Buffer.buffer());
             return;
         }
+        ContinueExpectation.grant(rc);
         Buffer body = Buffer.buffer();
         request.handler(chunk -> {
             if (body.length() + chunk.length() > limit) {

@@ -54,6 +54,10 @@ public final class ErrorResponses {
             sendGrpc(response, GrpcStatus.of(status), error + ": " + message);
             return;
         }
+        if (ContinueExpectation.awaited(rc)) {
+            // Refused before the client sent its body: it may still send it, or not, so no request can follow.
+            closeConnectionAfterAnswer(rc);
+        }
         response.end(json(response, status, error, message));
     }
 

@@ -36,6 +36,7 @@ import io.vertx.ext.web.RoutingContext;
 import dev.tracegate.gateway.config.GatewayConfig;
 import dev.tracegate.gateway.config.HttpUrlSetting;
 import dev.tracegate.gateway.http.BodyLimit;
+import dev.tracegate.gateway.http.ContinueExpectation;
 import dev.tracegate.gateway.http.ErrorResponses;
 import dev.tracegate.gateway.metrics.GatewayMetrics;
 import dev.tracegate.gateway.tenant.Tenant;
@@ -218,6 +219,8 @@ public class UpstreamProxy {
             }
         });
         request.exceptionHandler(t -> upstream.reset());
+        // Every check passed and Tempo took the request: now a client that waits for it may send the body.
+        ContinueExpectation.grant(rc);
         request.resume();
     }
 
