@@ -64,9 +64,16 @@ public interface GatewayConfig {
         @WithDefault("30s")
         Duration longPoll();
 
-        /** Pause before asking again after the provisioner failed to answer. */
+        /**
+         * Pause before asking again after the provisioner failed to answer; it doubles with each failure in a row, up
+         * to {@link #maxRetryInterval()}, and each pause is drawn from the upper half of that span.
+         */
         @WithDefault("5s")
         Duration retryInterval();
+
+        /** The longest pause between two asks while the provisioner fails, also when its {@code Retry-After} is longer. */
+        @WithDefault("1m")
+        Duration maxRetryInterval();
     }
 
     interface Upstream {

@@ -37,6 +37,10 @@ public class SettingRanges {
         // Sent as ?wait=<milliseconds>ms: under 1ms it would be 0ms, answered at once, and asked again at once.
         moreThanZero("tracegate.tenants.provisioner.wait", config.tenants().provisioner().longPoll());
         moreThanZero("tracegate.tenants.provisioner.retry-interval", config.tenants().provisioner().retryInterval());
+        if (config.tenants().provisioner().maxRetryInterval().compareTo(config.tenants().provisioner().retryInterval()) < 0) {
+            throw BadSetting.refused("tracegate.tenants.provisioner.max-retry-interval",
+                    "must not be shorter than tracegate.tenants.provisioner.retry-interval");
+        }
         moreThanZero("tracegate.upstream.timeout", config.upstream().timeout());
         // While Tempo is silent, so is the client's connection: Vert.x would close it at the idle timeout, without a
         // word, before the 504 that says what happened. (An idle timeout of 0 is none.)

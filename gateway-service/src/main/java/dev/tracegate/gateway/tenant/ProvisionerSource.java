@@ -4,6 +4,8 @@ import java.io.IOException;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Instant;
+import java.util.SplittableRandom;
 import java.util.concurrent.TimeUnit;
 
 import jakarta.enterprise.context.ApplicationScoped;
@@ -27,7 +29,8 @@ import dev.tracegate.tenants.InvalidTenantsException;
 /**
  * Pulls the tenants document from the provisioner ({@code tracegate.tenants.provisioner.*}): a long-poll loop with
  * {@code ETag}/{@code If-None-Match}, authenticated by the pod's projected service-account token (re-read for every
- * call, since the kubelet rotates it). While the provisioner is away, the last good tenants keep serving.
+ * call, since the kubelet rotates it). While the provisioner is away, the last good tenants keep serving, and the
+ * gateway asks again after a growing, jittered pause ({@link RetryBackoff}), never sooner than a {@code Retry-After}.
  */
 @ApplicationScoped
 public class ProvisionerSource {
@@ -35,6 +38,8 @@ public class ProvisionerSource {
     private static final Logger LOG = Logger.getLogger(ProvisionerSource.class);
     private static final String URL_KEY = "tracegate.tenants.provisioner.url";
     private static final String GATEWAY_KEY = "tracegate.tenants.provisioner.gateway";
+    /** Polls start at most this often when the provisioner answers a long poll at once (one that ignores the wait). */
+    private static final long MIN_POLL_SPACING_MILLIS = 1000;
 
     private final GatewayConfig config;
     private final TenantRegistry registry;
@@ -45,6 +50,8 @@ public class ProvisionerSource {
     private String name;
     private String etag;
     private String lastProblem;
+    private RetryBackoff backoff;
+    private long pollStarted;
     private volatile boolean stopped;
 
     public ProvisionerSource(GatewayConfig config, TenantRegistry registry, Vertx vertx, MeterRegistry meters) {
@@ -71,6 +78,7 @@ public class ProvisionerSource {
         }
         namespace = parts[0];
         name = parts[1];
+        backoff = new RetryBackoff(p.retryInterval(), p.maxRetryInterval(), new SplittableRandom());
         api = QuarkusRestClientBuilder.newBuilder()
                 .baseUri(url)
                 .connectTimeout(5, TimeUnit.SECONDS)
@@ -95,19 +103,20 @@ public class ProvisionerSource {
             authorization = "Bearer " + Files.readString(Path.of(p.tokenFile())).trim();
         } catch (IOException e) {
             problem("cannot read the service-account token file " + p.tokenFile());
-            retryLater();
+            retryLater(-1);
             return;
         }
         // Long-poll only once we hold a document: the first one should come at once. In whole milliseconds, as
         // SettingRanges counts it; every provisioner reads "<n>ms" (and caps it at its api.max-wait).
         String wait = etag == null ? null : p.longPoll().toMillis() + "ms";
+        pollStarted = System.nanoTime();
         api.config(namespace, name, wait, authorization, etag).subscribe().with(this::onAnswer, failure -> {
             if (failure instanceof WebApplicationException web) {
                 onAnswer(web.getResponse());
             } else {
                 count("error");
                 problem("provisioner unreachable (" + failure.getClass().getSimpleName() + ")");
-                retryLater();
+                retryLater(-1);
             }
         });
     }
@@ -117,13 +126,15 @@ public class ProvisionerSource {
         count(Integer.toString(status));
         if (status == 304) {
             lastProblem = null;
-            poll();
+            backoff.succeeded();
+            long spacing = Math.min(MIN_POLL_SPACING_MILLIS, config.tenants().provisioner().longPoll().toMillis());
+            pollIn(spacing - (System.nanoTime() - pollStarted) / 1_000_000);
             return;
         }
         if (status != 200) {
             String body = response.hasEntity() ? response.readEntity(String.class) : "";
             problem("provisioner answered " + status + " " + body.replaceAll("\\s+", " "));
-            retryLater();
+            retryLater(RetryBackoff.retryAfterMillis(response.getHeaderString("Retry-After"), Instant.now()));
             return;
         }
         String document = response.readEntity(String.class);
@@ -137,14 +148,32 @@ public class ProvisionerSource {
             return null;
         }, false).onComplete(done -> {
             etag = newEtag;
+            backoff.succeeded();
+            if (newEtag == null) {
+                // Nothing to long-poll on: every ask would be answered at once with the whole document.
+                problem("the provisioner's answer carries no ETag; asking again every "
+                        + config.tenants().provisioner().retryInterval().toMillis() + "ms");
+                pollIn(config.tenants().provisioner().retryInterval().toMillis());
+                return;
+            }
             lastProblem = null;
             poll();
         });
     }
 
-    private void retryLater() {
-        if (!stopped) {
-            vertx.setTimer(config.tenants().provisioner().retryInterval().toMillis(), id -> poll());
+    /** @param retryAfterMillis the provisioner's {@code Retry-After}, or negative without one */
+    private void retryLater(long retryAfterMillis) {
+        pollIn(backoff.nextWaitMillis(retryAfterMillis));
+    }
+
+    private void pollIn(long millis) {
+        if (stopped) {
+            return;
+        }
+        if (millis < 1) {
+            poll();
+        } else {
+            vertx.setTimer(millis, id -> poll());
         }
     }
 

@@ -69,6 +69,7 @@ class SettingRangesTest {
             "tracegate.tenants.provisioner.wait, PT0.0005S, must be more than 0",
             "tracegate.tenants.provisioner.wait, -1s, must be more than 0",
             "tracegate.tenants.provisioner.retry-interval, -1s, must be more than 0",
+            "tracegate.tenants.provisioner.max-retry-interval, 4s, must not be shorter than tracegate.tenants.provisioner.retry-interval",
             "tracegate.limits.requests-per-second, -1, must not be negative",
             "tracegate.limits.requests-per-second, NaN, must not be negative",
             "tracegate.limits.burst, -1, must not be negative",

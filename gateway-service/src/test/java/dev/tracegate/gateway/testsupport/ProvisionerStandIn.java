@@ -17,7 +17,8 @@ import io.vertx.core.http.HttpServerRequest;
  * The provisioner's config endpoint as a gateway sees it, for {@code @QuarkusTest}s: {@code GET
  * /api/v1/gateways/observability/tempo-foo/config} answers {@link #DOCUMENT} with {@link #ETAG}, or, when
  * {@code If-None-Match} names it, 304 after the {@code wait} asked for (as the provisioner would with no change; at
- * most 2 s, so that a test ends quickly). Every request is recorded ({@link #polls()}). Config:
+ * most 2 s, so that a test ends quickly), unless a test made it answer otherwise ({@link #answerWith}). Every
+ * request is recorded ({@link #polls()}, {@link #pollTimes()}). Config:
  * {@code tracegate.tenants.provisioner.url}, {@code .gateway} and {@code .token-file} (a file holding
  * {@link #TOKEN}); the test profile unsets {@code tracegate.tenants.file}.
  */
@@ -42,6 +43,13 @@ public class ProvisionerStandIn implements QuarkusTestResourceLifecycleManager {
     }
 
     private static final List<Poll> POLLS = new CopyOnWriteArrayList<>();
+    private static final List<Long> POLL_TIMES = new CopyOnWriteArrayList<>();
+
+    /** An answer a test sets for every request from now on: status, headers, body. */
+    public record Answer(int status, Map<String, String> headers, String body) {
+    }
+
+    private static volatile Answer fixed;
 
     private Vertx vertx;
 
@@ -50,9 +58,21 @@ public class ProvisionerStandIn implements QuarkusTestResourceLifecycleManager {
         return List.copyOf(POLLS);
     }
 
+    /** When each request came ({@link System#nanoTime()}), in the order of {@link #polls()}. */
+    public static List<Long> pollTimes() {
+        return List.copyOf(POLL_TIMES);
+    }
+
+    /** Every request from now on gets this answer, at once; {@code null} goes back to the document and its ETag. */
+    public static void answerWith(Answer answer) {
+        fixed = answer;
+    }
+
     @Override
     public Map<String, String> start() {
         POLLS.clear();
+        POLL_TIMES.clear();
+        fixed = null;
         try {
             Path token = Files.createDirectories(Path.of("target", "provisioner-stand-in")).resolve("token");
             Files.writeString(token, TOKEN + "\n");
@@ -77,7 +97,14 @@ public class ProvisionerStandIn implements QuarkusTestResourceLifecycleManager {
         }
         String wait = request.getParam("wait");
         String ifNoneMatch = request.getHeader("If-None-Match");
+        POLL_TIMES.add(System.nanoTime());
         POLLS.add(new Poll(wait, ifNoneMatch, ("Bearer " + TOKEN).equals(request.getHeader("Authorization"))));
+        Answer answer = fixed;
+        if (answer != null) {
+            answer.headers().forEach(request.response()::putHeader);
+            request.response().setStatusCode(answer.status()).end(answer.body());
+            return;
+        }
         if (!ETAG.equals(ifNoneMatch)) {
             request.response().putHeader("Content-Type", "application/json").putHeader("ETag", ETAG).end(DOCUMENT);
             return;
