@@ -46,6 +46,7 @@ public class GatewayConfigResource {
     private final TokenReviewer tokenReviewer;
     private final MeterRegistry meters;
     private final Duration maxWait;
+    private final Duration tokenReviewTimeout;
 
     public GatewayConfigResource(GatewayWatch watch, ConfigChangeSignals signals, PublishedConfigs configs,
                                  TokenReviewer tokenReviewer, MeterRegistry meters, ProvisionerConfig config) {
@@ -55,6 +56,7 @@ public class GatewayConfigResource {
         this.tokenReviewer = tokenReviewer;
         this.meters = meters;
         this.maxWait = config.api().maxWait();
+        this.tokenReviewTimeout = config.api().tokenReviewTimeout();
     }
 
     @GET
@@ -78,7 +80,8 @@ public class GatewayConfigResource {
         }
         ConfigMediaType type = ConfigMediaType.fromAccept(accept);
         long deadline = System.nanoTime() + waitFor.toNanos();
-        // The TokenReview is a blocking call to the API server: a worker thread, never the event loop.
+        // The TokenReview is a blocking call to the API server: a worker thread, never the event loop. It gives up
+        // after api.token-review-timeout (TokenReviewer), which frees that thread and answers 503 below.
         String client = request.remoteAddress() == null ? "unknown" : request.remoteAddress().hostAddress();
         return Uni.createFrom().item(() -> tokenReviewer.review(token.get(), client))
                 .runSubscriptionOn(Infrastructure.getDefaultWorkerPool())
@@ -92,7 +95,8 @@ public class GatewayConfigResource {
                         ApiError.response(429, "too_many_requests", "too many token reviews from this client: try again later"))
                         .header("Retry-After", ((TokenReviewer.TooManyReviews) e).retryAfterSeconds).build())
                 .onFailure().recoverWithItem(e -> {
-                    LOG.warnf("Cannot review a caller's token for %s: %s", key, e.getMessage());
+                    // Not remembered as a refusal: the next poll asks the API server again.
+                    LOG.warnf("Cannot review a caller's token for %s (one try of at most %dms): %s", key, tokenReviewTimeout.toMillis(), e.getMessage());
                     return ApiError.response(503, "token_review_failed", "the provisioner could not verify the token with the Kubernetes API");
                 })
                 .map(this::counted);

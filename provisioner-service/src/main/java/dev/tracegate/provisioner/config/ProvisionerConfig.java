@@ -112,5 +112,14 @@ public interface ProvisionerConfig {
         /** TokenReviews per client address and minute that reach the API server; beyond: 429 with Retry-After. */
         @WithDefault("30")
         int tokenReviewsPerMinute();
+
+        /**
+         * How long one TokenReview may wait for the API server, in one try without retries; then the caller gets a
+         * 503 and polls again. The Kubernetes client's defaults for its other calls (10 s a try; a refused connection
+         * or a 5xx answer retried up to 10 times with backoff) would hold a gateway's poll, and the worker thread that
+         * asks, from 10 s to minutes while the API server is down or overloaded.
+         */
+        @WithDefault("5s")
+        Duration tokenReviewTimeout();
     }
 }

@@ -48,6 +48,8 @@ public class SettingRanges {
         notNegative(PREFIX + "api.token-refusal-cache", config.api().tokenRefusalCache());
         // 0 is not "no limit" here: it refuses every TokenReview, so no gateway gets its configuration.
         atLeastOne(PREFIX + "api.token-reviews-per-minute", config.api().tokenReviewsPerMinute());
+        // 0 is no timeout at all for the Kubernetes client: an API server that does not answer would hold each poll.
+        moreThanZero(PREFIX + "api.token-review-timeout", config.api().tokenReviewTimeout());
         // 0 publishes at once (no coalescing of changes): a choice, not a mistake.
         notNegative(PREFIX + "publish.quiet-period", config.publish().quietPeriod());
         notNegative(PREFIX + "publish.max-delay", config.publish().maxDelay());

@@ -80,6 +80,7 @@ class SettingRangesTest {
             "tracegate.provisioner.api.token-review-cache, -1s, must not be negative",
             "tracegate.provisioner.api.token-refusal-cache, -1s, must not be negative",
             "tracegate.provisioner.api.token-reviews-per-minute, 0, must be more than 0",
+            "tracegate.provisioner.api.token-review-timeout, 0s, must be more than 0",
             "tracegate.provisioner.publish.quiet-period, -1ms, must not be negative",
             "tracegate.provisioner.publish.max-delay, -1s, must not be negative",
             "tracegate.grafana.connect-timeout, 0s, must be more than 0",

@@ -5,6 +5,7 @@ import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition
 import io.fabric8.kubernetes.api.model.authentication.TokenReview;
 import io.fabric8.kubernetes.api.model.authentication.TokenReviewBuilder;
 import io.fabric8.kubernetes.client.utils.Serialization;
+import io.fabric8.mockwebserver.http.RecordedRequest;
 import io.quarkus.test.kubernetes.client.KubernetesServer;
 import java.io.IOException;
 import java.io.InputStream;
@@ -17,6 +18,7 @@ import java.util.function.Consumer;
  */
 public class KubernetesMockSetup implements Consumer<KubernetesServer> {
     static final String CRD = "META-INF/fabric8/tempogateways.tracegate.dev-v1.yml";
+    public static final String TOKEN_REVIEWS = "/apis/authentication.k8s.io/v1/tokenreviews";
 
     @Override
     public void accept(KubernetesServer server) {
@@ -33,13 +35,12 @@ public class KubernetesMockSetup implements Consumer<KubernetesServer> {
         for (TempoResourceKind kind : TempoResourceKind.values()) {
             TempoOperatorResources.installCrd(server.getClient(), kind);
         }
-        server.expect().post().withPath("/apis/authentication.k8s.io/v1/tokenreviews")
-                .andReply(201, request -> review(Serialization.unmarshal(request.getUtf8Body(), TokenReview.class)))
-                .always();
+        server.expect().post().withPath(TOKEN_REVIEWS).andReply(201, KubernetesMockSetup::review).always();
     }
 
     /** Answers as the API server would for the tokens {@link ServiceAccountTokens} hands out; refuses any other. */
-    private static TokenReview review(TokenReview request) {
+    public static TokenReview review(RecordedRequest posted) {
+        TokenReview request = Serialization.unmarshal(posted.getUtf8Body(), TokenReview.class);
         String user = ServiceAccountTokens.userOf(request.getSpec().getToken());
         return new TokenReviewBuilder(request)
                 .withNewStatus()
