@@ -15,8 +15,7 @@ import java.util.List;
  * is no JSON merge patch: it updates the type's schema one level deep, so a patch of {@code properties.conditions}
  * replaces every other property of the type.
  *
- * <p>Build time only: the generator runs this; the interface comes from crd-generator-api-v2, which is not on the
- * runtime class path (scope provided), so nothing at runtime may load this class.
+ * <p>Build time only: the generator runs this; nothing at runtime calls it.
  */
 public class ListMapKeys implements SchemaCustomizer.Customizer {
     @Override
