@@ -2,23 +2,33 @@ package dev.tracegate.provisioner.crd;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
+import io.fabric8.generator.annotation.Required;
 import java.util.Objects;
 
-/** A Kubernetes-style condition: one aspect of the gateway, true or not, and why. */
+/**
+ * A Kubernetes condition: one aspect of the gateway, true or not, and why. The fields metav1.Condition requires are
+ * required here too, and the provisioner always writes them: Conditions.stamp sets lastTransitionTime and refuses a
+ * condition without one of the others.
+ */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public class Condition {
+    @Required
     @JsonPropertyDescription("Ready, TenantsResolved, SecretsSynced, ConfigPublished, DatasourcesSynced or Exposed.")
     public String type;
 
+    @Required
     @JsonPropertyDescription("True, False or Unknown.")
     public String status;
 
+    @Required
     @JsonPropertyDescription("One CamelCase word for programs.")
     public String reason;
 
+    @Required
     @JsonPropertyDescription("What a person needs to know to act.")
     public String message;
 
+    @Required
     @JsonPropertyDescription("When status last changed (RFC 3339).")
     public String lastTransitionTime;
 

@@ -4,9 +4,11 @@ import dev.tracegate.provisioner.crd.Condition;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
 
 /** The four condition types and the rules for building them, in one place. */
 public final class Conditions {
@@ -45,7 +47,9 @@ public final class Conditions {
      */
     public static List<Condition> stamp(List<Condition> previous, List<Condition> current, Long generation, Instant now) {
         List<Condition> stamped = new ArrayList<>();
+        Set<String> types = new HashSet<>();
         for (Condition c : current) {
+            requireWhatTheCrdRequires(c, types);
             Optional<Condition> before = find(previous, c.type);
             String time = before.filter(b -> Objects.equals(b.status, c.status)).map(b -> b.lastTransitionTime)
                     .orElse(now.truncatedTo(ChronoUnit.SECONDS).toString());
@@ -53,6 +57,19 @@ public final class Conditions {
         }
         stamped.sort((a, b) -> Integer.compare(order(a.type), order(b.type)));
         return stamped;
+    }
+
+    /**
+     * The CRD keeps one condition per type (a list-map keyed by type) and requires its fields as metav1.Condition
+     * does: a condition without them is a bug here, told as such rather than as the API server's refusal of the status.
+     */
+    private static void requireWhatTheCrdRequires(Condition c, Set<String> typesSoFar) {
+        if (c.type == null || c.status == null || c.reason == null || c.message == null) {
+            throw new IllegalArgumentException("condition " + c + ": type, status, reason and message are required by the CRD");
+        }
+        if (!typesSoFar.add(c.type)) {
+            throw new IllegalArgumentException("condition " + c.type + " given twice: the CRD keeps one per type");
+        }
     }
 
     public static Optional<Condition> find(List<Condition> conditions, String type) {

@@ -18,10 +18,10 @@ import java.util.regex.Pattern;
 
 /**
  * The application's Kubernetes client in tests, as Quarkus builds it, plus an interceptor that writes every
- * request the provisioner makes to {@link ApiRequestLog} (and holds back those a test names to
- * {@link StalledRequests}). Requests a test makes itself through the same client (creating fixtures, reading
- * status) are told apart by a test class on the calling stack, and left out; their Route writes still count for
- * {@link RouteHosts}.
+ * request the provisioner makes to {@link ApiRequestLog}, and every TempoGateway status it writes to
+ * {@link StatusWriteLog} (and holds back those a test names to {@link StalledRequests}). Requests a test makes
+ * itself through the same client (creating fixtures, reading status) are told apart by a test class on the calling
+ * stack, and left out; their Route writes still count for {@link RouteHosts}.
  */
 @Singleton
 public class RecordingKubernetesClientProducer {
@@ -40,6 +40,9 @@ public class RecordingKubernetesClientProducer {
                     ApiRequestLog.ApiRequest described = ApiRequestLog.describe(request.method(), request.uri(), ownNamespace);
                     if (described != null) {
                         ApiRequestLog.append(routeHosts.describe(described, request.bodyString()));
+                        if (StatusWriteLog.isStatusWrite(described)) {
+                            StatusWriteLog.append(described, request.bodyString());
+                        }
                         StalledRequests.before(described);
                     }
                 }
