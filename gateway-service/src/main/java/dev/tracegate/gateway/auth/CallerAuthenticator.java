@@ -2,6 +2,7 @@ package dev.tracegate.gateway.auth;
 
 import java.time.Clock;
 import java.util.LinkedHashSet;
+import java.util.Map;
 import java.util.Set;
 import java.util.function.BiConsumer;
 
@@ -29,7 +30,7 @@ import dev.tracegate.gateway.tenant.Tenant;
 /**
  * Authenticates a request for one tenant through quarkus-oidc (a bearer token first, else the browser session
  * cookie) and turns the verified token into a {@link Caller}: the subject from {@code usernameClaim}, the groups
- * from {@code groupClaim} (a string or a list; missing means none).
+ * from {@code groupClaim} (a string or a list, at a dotted path of nested objects too; missing means none).
  */
 @ApplicationScoped
 public class CallerAuthenticator {
@@ -131,7 +132,7 @@ public class CallerAuthenticator {
         String subject = jwt.getName();
         Set<String> groups = new LinkedHashSet<>();
         if (tenant.groupClaim() != null) {
-            Object claim = rawClaim(jwt, tenant.groupClaim());
+            Object claim = groupsClaim(jwt, tenant.groupClaim());
             if (claim instanceof JsonArray array) {
                 for (JsonValue value : array) {
                     if (value instanceof JsonString s) {
@@ -151,6 +152,26 @@ public class CallerAuthenticator {
             }
         }
         return new Caller(subject, Set.copyOf(groups));
+    }
+
+    /**
+     * The claim named {@code groupClaim}; when the token has none of that name and the name has dots, the claim at
+     * that path of nested objects, as Keycloak puts realm roles in {@code realm_access.roles} and client roles in
+     * {@code resource_access.<client>.roles}. The whole name first: namespaced claims such as
+     * {@code https://example.com/groups} have dots too.
+     */
+    private static Object groupsClaim(JsonWebToken jwt, String groupClaim) {
+        Object claim = rawClaim(jwt, groupClaim);
+        if (claim != null || groupClaim.indexOf('.') < 0) {
+            return claim;
+        }
+        String[] path = groupClaim.split("\\.", -1);
+        Object value = rawClaim(jwt, path[0]);
+        // jose4j gives nested objects as maps; so is a JSON-P object, whose values callerOf reads as well.
+        for (int i = 1; i < path.length && value != null; i++) {
+            value = value instanceof Map<?, ?> object ? object.get(path[i]) : null;
+        }
+        return value;
     }
 
     /**

@@ -70,6 +70,33 @@ class IssuerCaTest {
                 .then().statusCode(403);
     }
 
+    /**
+     * A dotted groupClaim is the claim of that name if the token has one (namespaced claims have dots), else the
+     * claim at that path of nested objects, as Keycloak sends realm roles in {@code realm_access.roles}.
+     */
+    @Test
+    void aDottedGroupClaimIsTheClaimOfThatNameElseThePathThroughNestedObjects() {
+        String realmRoles = "/api/traces/v1/team-realm-roles/tempo/api/echo";
+        echo(realmRoles, Map.of("realm_access", Map.of("roles", List.of("offline_access", "readers")))).statusCode(200);
+        echo(realmRoles, Map.of("realm_access", Map.of("roles", "readers"))).statusCode(200);
+        echo(realmRoles, Map.of("realm_access", Map.of("roles", List.of("writers")))).statusCode(403);
+        echo(realmRoles, Map.of("groups", List.of("readers"))).statusCode(403);
+        echo(realmRoles, Map.of("realm_access", List.of("readers"))).statusCode(403);
+        // The whole name first: a claim named "realm_access.roles" is the one read.
+        echo(realmRoles, Map.of("realm_access.roles", List.of("writers"),
+                "realm_access", Map.of("roles", List.of("readers")))).statusCode(403);
+        echo(realmRoles, Map.of("realm_access.roles", List.of("readers"))).statusCode(200);
+
+        String namespaced = "/api/traces/v1/team-namespaced/tempo/api/echo";
+        echo(namespaced, Map.of("https://example.com/groups", List.of("readers"))).statusCode(200);
+        echo(namespaced, Map.of("https://example.com/groups", List.of("writers"))).statusCode(403);
+    }
+
+    private static io.restassured.response.ValidatableResponse echo(String path, Map<String, Object> claims) {
+        return given().auth().oauth2(TlsIssuerStandIn.signed("tracegate-tls", "tia@example.com", claims))
+                .when().get(path).then();
+    }
+
     /** A refresh token, however well signed, is no access token: 401, not the 503 of an unreachable issuer. */
     @Test
     void aRefreshTokenIsRefusedAsAnInvalidToken() {

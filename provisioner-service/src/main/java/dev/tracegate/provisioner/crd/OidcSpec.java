@@ -30,7 +30,7 @@ public class OidcSpec {
     @JsonPropertyDescription("Claim that names the user (e.g. email, preferred_username); sub when absent.")
     public String usernameClaim;
 
-    @JsonPropertyDescription("Claim that lists the user's groups (e.g. groups).")
+    @JsonPropertyDescription("Claim that lists the user's groups (e.g. groups); a dotted name that no claim has is a path through nested objects (e.g. realm_access.roles).")
     public String groupClaim;
 
     @Required
