@@ -210,16 +210,12 @@ public class GatewayReconciler {
      * The other conditions, the tenants and the configETag stay as they were; the transition is an Event.
      */
     private void tellRefusal(TempoGateway gateway, KubernetesClientException refusal) {
-        TempoGatewayStatus before = gateway.getStatus();
-        List<Condition> previous = before == null ? List.of() : before.conditions;
         String why = refusal.getStatus() != null && refusal.getStatus().getMessage() != null
                 ? refusal.getStatus().getMessage() : refusal.getMessage();
         Condition ready = Conditions.of(Conditions.READY, false, WRITE_REFUSED, "the API server refused a write"
                 + (refusal.getCode() > 0 ? " (HTTP " + refusal.getCode() + ")" : "") + ": " + why + " (retrying)");
-        TempoGatewayStatus status = before == null ? new TempoGatewayStatus() : client.getKubernetesSerialization().clone(before);
-        // Ready first, as always; the others as the last reconcile stamped them.
-        status.conditions = new ArrayList<>(Conditions.stamp(previous, List.of(ready), gateway.getMetadata().getGeneration(), Instant.now()));
-        previous.stream().filter(c -> !Conditions.READY.equals(c.type)).forEach(status.conditions::add);
+        List<Condition> previous = conditionsOf(gateway);
+        TempoGatewayStatus status = withConditions(gateway, List.of(ready));
         try {
             statusWriter.write(gateway, status);
             events.transitions(gateway, previous, status.conditions);
@@ -298,16 +294,26 @@ public class GatewayReconciler {
 
     /** While the cleanup retries, the status says why the TempoGateway is still there. */
     private void reportCleanup(TempoGateway gateway, List<Condition> changed) {
-        TempoGatewayStatus previous = gateway.getStatus() == null ? new TempoGatewayStatus() : gateway.getStatus();
-        List<Condition> before = previous.conditions == null ? List.of() : previous.conditions;
-        List<Condition> after = new ArrayList<>(changed);
-        before.stream().filter(c -> changed.stream().noneMatch(n -> n.type.equals(c.type))).forEach(after::add);
-        TempoGatewayStatus status = new TempoGatewayStatus();
-        status.observedGeneration = previous.observedGeneration;
-        status.configETag = previous.configETag;
-        status.tenants = previous.tenants;
-        status.conditions = Conditions.stamp(before, after, gateway.getMetadata().getGeneration(), Instant.now());
-        statusWriter.write(gateway, status);
+        statusWriter.write(gateway, withConditions(gateway, changed));
+    }
+
+    /**
+     * The last status written, with these conditions (Ready first, when among them) stamped for the current
+     * generation and the others as the last reconcile stamped them: each condition's observedGeneration says which
+     * spec it was judged against, and those not judged again were judged against an older one.
+     */
+    private TempoGatewayStatus withConditions(TempoGateway gateway, List<Condition> changed) {
+        TempoGatewayStatus before = gateway.getStatus();
+        List<Condition> previous = conditionsOf(gateway);
+        TempoGatewayStatus status = before == null ? new TempoGatewayStatus() : client.getKubernetesSerialization().clone(before);
+        status.conditions = new ArrayList<>(Conditions.stamp(previous, changed, gateway.getMetadata().getGeneration(), Instant.now()));
+        previous.stream().filter(c -> changed.stream().noneMatch(n -> n.type.equals(c.type))).forEach(status.conditions::add);
+        return status;
+    }
+
+    private static List<Condition> conditionsOf(TempoGateway gateway) {
+        TempoGatewayStatus status = gateway.getStatus();
+        return status == null || status.conditions == null ? List.of() : status.conditions;
     }
 
     private static Instant deletedAt(TempoGateway gateway) {

@@ -246,6 +246,36 @@ class DatasourceReconcileTest {
         assertTrue(grafana.datasource(uid("dev")).isPresent(), "what the Event says is left behind");
     }
 
+    /**
+     * A condition's observedGeneration names the spec it was judged against: while a cleanup retries, it judges
+     * Ready and DatasourcesSynced again, and the other conditions keep the generation they were judged against.
+     */
+    @Test
+    void whileTheCleanupRetriesTheConditionsItDoesNotJudgeKeepTheirGeneration() {
+        TempoGateway gateway = withGrafana();
+        gateway.getSpec().tenants.authentication.add(Fixtures.tenant("dev", "oidc-dev"));
+        cluster.create(gateway);
+        await().atMost(Duration.ofSeconds(20)).until(() -> cluster.conditionIs(namespace, Conditions.READY, "True"));
+        // As if SecretsSynced had last been judged against an older spec.
+        client.resources(TempoGateway.class).inNamespace(namespace).withName(GATEWAY).editStatus(g -> {
+            g.getStatus().conditions.stream().filter(c -> c.type.equals(Conditions.SECRETS_SYNCED))
+                    .forEach(c -> c.observedGeneration = 0L);
+            return g;
+        });
+        grafana.deny(uid("dev"), GrafanaStandIn.DELETE);
+
+        client.resources(TempoGateway.class).inNamespace(namespace).withName(GATEWAY).delete();
+
+        await().atMost(Duration.ofSeconds(20)).until(() -> cluster.condition(namespace, Conditions.DATASOURCES_SYNCED)
+                .filter(c -> c.reason.equals("CleanupFailed")).isPresent());
+        TempoGateway deleting = cluster.gateway(namespace);
+        Long generation = deleting.getMetadata().getGeneration();
+        assertEquals(generation, cluster.condition(namespace, Conditions.READY).orElseThrow().observedGeneration);
+        assertEquals(generation, cluster.condition(namespace, Conditions.DATASOURCES_SYNCED).orElseThrow().observedGeneration);
+        assertEquals(0L, cluster.condition(namespace, Conditions.SECRETS_SYNCED).orElseThrow().observedGeneration,
+                "SecretsSynced, not judged again, keeps the generation it was judged against");
+    }
+
     @Test
     void aNewGatewayIsReconciledOnceNotAgainWhenTheWatchesOfItsSecretsStart() {
         cluster.create(withGrafana());
