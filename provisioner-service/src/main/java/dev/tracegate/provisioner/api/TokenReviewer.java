@@ -74,7 +74,14 @@ public class TokenReviewer {
             throw new TooManyReviews(limiter.secondsUntilNextWindow(client));
         }
         TokenReview review = new TokenReviewBuilder().withNewSpec().withToken(token).withAudiences(audiences).endSpec().build();
-        TokenReviewStatus status = this.client.authentication().v1().tokenReviews().create(review).getStatus();
+        TokenReviewStatus status;
+        try {
+            status = this.client.authentication().v1().tokenReviews().create(review).getStatus();
+        } catch (RuntimeException e) {
+            // No verdict (the API server failed or did not answer in time): counted apart, remembered as nothing.
+            meters.counter("tracegate.provisioner.token.reviews", "result", "failed").increment();
+            throw e;
+        }
         boolean accepted = status != null && Boolean.TRUE.equals(status.getAuthenticated()) && status.getUser() != null
                 && (audiences.isEmpty() || status.getAudiences() != null && status.getAudiences().stream().anyMatch(audiences::contains));
         meters.counter("tracegate.provisioner.token.reviews", "result", accepted ? "accepted" : "refused").increment();

@@ -18,6 +18,7 @@ import dev.tracegate.provisioner.support.KubernetesMockSetup;
 import dev.tracegate.provisioner.support.ServiceAccountTokens;
 import io.fabric8.kubernetes.api.model.StatusBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.QuarkusTestProfile;
 import io.quarkus.test.junit.TestProfile;
@@ -83,6 +84,9 @@ class TokenReviewTimeoutTest {
     @Inject
     KubernetesClient client;
 
+    @Inject
+    MeterRegistry meters;
+
     @Test
     void eachPollMeetingASilentOrFailingApiServerIsOneShort503AndTheTokenIsAcceptedOnceItAnswers() {
         Cluster cluster = new Cluster(client);
@@ -94,6 +98,7 @@ class TokenReviewTimeoutTest {
         String config = "/api/v1/gateways/" + namespace + "/" + GATEWAY + "/config";
 
         List<String> warnings = Collections.synchronizedList(new ArrayList<>());
+        double failedBefore = failedReviews();
         Handler capture = warningsInto(warnings);
         Logger root = Logger.getLogger("");
         root.addHandler(capture);
@@ -114,6 +119,7 @@ class TokenReviewTimeoutTest {
         List<String> reviewWarnings = warnings.stream().filter(w -> w.contains("Cannot review a caller's token for " + namespace + "/" + GATEWAY)).toList();
         assertEquals(2, reviewWarnings.size(), "one WARN per failed review: " + warnings);
         assertTrue(warnings.stream().noneMatch(w -> w.contains(token)), "no token in the log: " + warnings);
+        assertEquals(2, failedReviews() - failedBefore, "tracegate_provisioner_token_reviews_total{result=\"failed\"}");
 
         // Neither failure was remembered as a refusal (that would be 401 for api.token-refusal-cache): asked again.
         given().auth().oauth2(token).when().get(config).then()
@@ -127,6 +133,10 @@ class TokenReviewTimeoutTest {
                 .contentType("application/json")
                 .body("error", equalTo("token_review_failed"))
                 .body(not(containsString(token)));
+    }
+
+    private double failedReviews() {
+        return meters.counter("tracegate.provisioner.token.reviews", "result", "failed").count();
     }
 
     private static long tokenReviewsSent() {
