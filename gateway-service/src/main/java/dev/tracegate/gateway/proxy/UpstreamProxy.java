@@ -244,9 +244,19 @@ public class UpstreamProxy {
         if (!response.headers().contains(HttpHeaders.CONTENT_LENGTH)) {
             response.setChunked(true);
         }
+        long declaredLength = declaredLength(upstream);
+        long[] received = {0};
+        Buffer[] lastPiece = {null};
         upstream.handler(chunk -> {
-            response.write(chunk);
             exchange.touch();
+            received[0] += chunk.length();
+            if (received[0] == declaredLength) {
+                // The last piece of an answer of known length goes out with the end: an answer of one piece (a
+                // push's, a search's) takes one write through Netty's pipeline, not a second one just to end it.
+                lastPiece[0] = chunk;
+                return;
+            }
+            response.write(chunk);
             if (response.writeQueueFull()) {
                 upstream.pause();
                 exchange.hold();
@@ -260,7 +270,11 @@ public class UpstreamProxy {
             exchange.finish();
             // gRPC's status travels in trailers; HTTP/1.1 carries them only on chunked answers.
             response.trailers().addAll(upstream.trailers());
-            response.end();
+            if (lastPiece[0] != null) {
+                response.end(lastPiece[0]);
+            } else {
+                response.end();
+            }
         });
         upstream.exceptionHandler(t -> {
             exchange.finish();
@@ -268,6 +282,19 @@ public class UpstreamProxy {
             metrics.upstreamError(route.upstream().metricName, exchange.timedOut() ? "timeout" : "broken");
             response.reset();
         });
+    }
+
+    /** Tempo's Content-Length, or -1 when it sent none (a chunked answer) or one that is not a number. */
+    private static long declaredLength(HttpClientResponse upstream) {
+        String length = upstream.getHeader(HttpHeaders.CONTENT_LENGTH);
+        if (length == null) {
+            return -1;
+        }
+        try {
+            return Long.parseLong(length.trim());
+        } catch (NumberFormatException e) {
+            return -1;
+        }
     }
 
     private void upstreamFailed(RoutingContext rc, ProxyRoute route, Throwable cause) {
