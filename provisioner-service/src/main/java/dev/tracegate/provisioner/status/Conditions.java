@@ -10,7 +10,7 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 
-/** The four condition types and the rules for building them, in one place. */
+/** The condition types (four always, two when their part of the spec is used) and the rules for building them. */
 public final class Conditions {
     public static final String READY = "Ready";
     public static final String SECRETS_SYNCED = "SecretsSynced";
