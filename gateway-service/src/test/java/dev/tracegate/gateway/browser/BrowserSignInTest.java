@@ -25,7 +25,7 @@ import io.quarkus.test.junit.QuarkusTest;
 import io.vertx.core.json.JsonObject;
 
 import dev.tracegate.gateway.testsupport.Browser;
-import dev.tracegate.gateway.testsupport.CapturedLogs;
+import dev.tracegate.testsupport.CapturedLogs;
 import dev.tracegate.gateway.testsupport.KeycloakTestResource;
 import dev.tracegate.gateway.testsupport.RawHttp;
 import dev.tracegate.gateway.testsupport.RecordedRequest;

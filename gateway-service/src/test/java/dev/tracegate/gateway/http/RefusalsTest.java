@@ -35,7 +35,7 @@ import io.vertx.core.http.HttpVersion;
 import io.vertx.core.http.RequestOptions;
 import io.vertx.core.json.JsonObject;
 
-import dev.tracegate.gateway.testsupport.CapturedLogs;
+import dev.tracegate.testsupport.CapturedLogs;
 import dev.tracegate.gateway.testsupport.KeycloakTestResource;
 import dev.tracegate.gateway.testsupport.RawHttp;
 import dev.tracegate.gateway.testsupport.RawHttp2;

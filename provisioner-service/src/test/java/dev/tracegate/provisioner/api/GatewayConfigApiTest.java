@@ -27,6 +27,7 @@ import dev.tracegate.provisioner.support.Cluster;
 import dev.tracegate.provisioner.support.Fixtures;
 import dev.tracegate.provisioner.support.KubernetesMockSetup;
 import dev.tracegate.provisioner.support.ServiceAccountTokens;
+import dev.tracegate.testsupport.CapturedLogs;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
@@ -45,10 +46,7 @@ import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
-import java.util.logging.Handler;
 import java.util.logging.Level;
-import java.util.logging.LogRecord;
-import java.util.logging.Logger;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
@@ -236,26 +234,7 @@ class GatewayConfigApiTest {
     void aClientThatLeavesALongPollLeavesNoWaiterAndNoError() throws Exception {
         String key = namespace + "/" + GATEWAY;
         String etag = asGateway().when().get(configPath()).then().statusCode(200).extract().header("ETag");
-        List<String> errors = Collections.synchronizedList(new ArrayList<>());
-        Handler capture = new Handler() {
-            @Override
-            public void publish(LogRecord record) {
-                if (record.getLevel().intValue() >= Level.SEVERE.intValue()) {
-                    errors.add(record.getLoggerName() + ": " + record.getMessage());
-                }
-            }
-
-            @Override
-            public void flush() {
-            }
-
-            @Override
-            public void close() {
-            }
-        };
-        Logger root = Logger.getLogger("");
-        root.addHandler(capture);
-        try {
+        try (CapturedLogs logs = CapturedLogs.start()) {
             HttpRequest poll = HttpRequest.newBuilder(base.resolve(configPath() + "?wait=20s"))
                     .header("Authorization", "Bearer " + ServiceAccountTokens.of(namespace, GATEWAY_SA))
                     .header("If-None-Match", etag).timeout(Duration.ofMillis(1500)).build();
@@ -266,9 +245,8 @@ class GatewayConfigApiTest {
                 // The client gave up and closed its connection.
             }
             await().atMost(Duration.ofSeconds(30)).until(() -> signals.waiting(key) == 0);
-            assertEquals(List.of(), List.copyOf(errors));
-        } finally {
-            root.removeHandler(capture);
+            assertEquals(List.of(), logs.records().stream().filter(r -> r.getLevel().intValue() >= Level.SEVERE.intValue())
+                    .map(r -> r.getLoggerName() + ": " + r.getMessage()).toList());
         }
     }
 

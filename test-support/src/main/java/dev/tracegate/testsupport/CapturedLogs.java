@@ -1,4 +1,4 @@
-package dev.tracegate.gateway.testsupport;
+package dev.tracegate.testsupport;
 
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
