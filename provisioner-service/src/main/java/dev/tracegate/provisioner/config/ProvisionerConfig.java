@@ -10,7 +10,7 @@ import java.util.Optional;
 @ConfigMapping(prefix = "tracegate.provisioner")
 public interface ProvisionerConfig {
 
-    /** Namespaces whose TempoGateways and Secrets are watched; all namespaces when absent. */
+    /** Namespaces whose TempoGateways, Secrets, Ingresses and Routes are watched; all namespaces when absent. */
     Optional<List<String>> namespaces();
 
     /** Every gateway is reconciled this often even without a change, to revert drift made in Grafana. */

@@ -15,6 +15,7 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.net.URI;
 import java.util.Objects;
+import java.util.Optional;
 import org.jboss.logging.Logger;
 
 /**
@@ -27,9 +28,11 @@ public class QueryFrontendIngress {
     private static final Logger LOG = Logger.getLogger(QueryFrontendIngress.class);
 
     private final KubernetesClient client;
+    private final ExposedObjectWatch watch;
 
-    public QueryFrontendIngress(KubernetesClient client) {
+    public QueryFrontendIngress(KubernetesClient client, ExposedObjectWatch watch) {
         this.client = client;
+        this.watch = watch;
     }
 
     /**
@@ -41,7 +44,12 @@ public class QueryFrontendIngress {
     }
 
     public static String name(TempoGateway gateway) {
-        return gateway.getMetadata().getName() + "-query-frontend";
+        return name(gateway.getMetadata().getName());
+    }
+
+    /** The name of the Ingress or Route made for the TempoGateway of this name. */
+    static String name(String gatewayName) {
+        return gatewayName + "-query-frontend";
     }
 
     /**
@@ -64,16 +72,22 @@ public class QueryFrontendIngress {
         }
         IngressSpec spec = spec(wanted, backend.service(), backend.port());
         Ingress existing = client.network().v1().ingresses().inNamespace(namespace).withName(name).get();
-        WriteResult write;
-        if (existing == null) {
-            client.network().v1().ingresses().inNamespace(namespace).resource(desired(gateway, spec)).create();
-            write = WriteResult.CREATED;
-        } else if (!Ownership.isManagedFor(existing, gateway)) {
+        if (existing != null && !Ownership.isManagedFor(existing, gateway)) {
+            watch.reconciled(ExposedObjectWatch.Kind.INGRESS, gateway, existing, existing);
             return new Result(Conditions.of(Conditions.EXPOSED, false, "ForeignIngress", "Ingress " + name + " exists and is not managed by Tracegate ("
                     + Ownership.foreignReason(existing) + "): left unchanged"), null, WriteResult.REFUSED_FOREIGN, name);
-        } else {
-            write = update(existing, gateway, spec, wanted.className == null);
         }
+        WriteResult write;
+        Ingress left;
+        if (existing == null) {
+            left = client.network().v1().ingresses().inNamespace(namespace).resource(desired(gateway, spec)).create();
+            write = WriteResult.CREATED;
+        } else {
+            Optional<Ingress> updated = update(existing, gateway, spec, wanted.className == null);
+            left = updated.orElse(existing);
+            write = updated.isPresent() ? WriteResult.UPDATED : WriteResult.UNCHANGED;
+        }
+        watch.reconciled(ExposedObjectWatch.Kind.INGRESS, gateway, existing, left);
         if (write.changed()) {
             LOG.infof("%s Ingress %s/%s for TempoGateway %s", write == WriteResult.CREATED ? "Created" : "Updated", namespace, name, gateway.key());
         }
@@ -87,15 +101,16 @@ public class QueryFrontendIngress {
      * either differs.
      *
      * @param keepClass true when spec.expose.ingress.className is unset: the Ingress keeps the class it has
+     * @return the Ingress as updated; empty when it was up to date
      */
-    private WriteResult update(Ingress existing, TempoGateway gateway, IngressSpec spec, boolean keepClass) {
+    private Optional<Ingress> update(Ingress existing, TempoGateway gateway, IngressSpec spec, boolean keepClass) {
         if (keepClass && existing.getSpec() != null) {
             // The API server's DefaultIngressClass admission fills the class in on create only: putting the spec
             // back without it would leave a classless Ingress, which controllers such as ingress-nginx ignore.
             spec.setIngressClassName(existing.getSpec().getIngressClassName());
         }
         if (Objects.equals(existing.getSpec(), spec) && Ownership.isMarkedFor(existing, gateway)) {
-            return WriteResult.UNCHANGED;
+            return Optional.empty();
         }
         Ingress updated = new IngressBuilder(existing)
                 .editMetadata()
@@ -104,8 +119,7 @@ public class QueryFrontendIngress {
                 .endMetadata()
                 .withSpec(spec)
                 .build();
-        client.network().v1().ingresses().inNamespace(existing.getMetadata().getNamespace()).resource(updated).update();
-        return WriteResult.UPDATED;
+        return Optional.of(client.network().v1().ingresses().inNamespace(existing.getMetadata().getNamespace()).resource(updated).update());
     }
 
     /** The Service behind the query-frontend URL: its first DNS label, when it is a Service of this namespace. */
@@ -129,9 +143,11 @@ public class QueryFrontendIngress {
         String namespace = gateway.getMetadata().getNamespace();
         Ingress existing = client.network().v1().ingresses().inNamespace(namespace).withName(name(gateway)).get();
         if (existing == null || !Ownership.isManagedFor(existing, gateway)) {
+            watch.reconciled(ExposedObjectWatch.Kind.INGRESS, gateway, existing, existing);
             return WriteResult.UNCHANGED;
         }
         client.network().v1().ingresses().inNamespace(namespace).withName(name(gateway)).delete();
+        watch.reconciled(ExposedObjectWatch.Kind.INGRESS, gateway, existing, null);
         LOG.infof("Deleted Ingress %s/%s of TempoGateway %s: no longer asked for", namespace, name(gateway), gateway.key());
         return WriteResult.DELETED;
     }

@@ -31,9 +31,11 @@ public class QueryFrontendRoute {
     private static final Logger LOG = Logger.getLogger(QueryFrontendRoute.class);
 
     private final KubernetesClient client;
+    private final ExposedObjectWatch watch;
 
-    public QueryFrontendRoute(KubernetesClient client) {
+    public QueryFrontendRoute(KubernetesClient client, ExposedObjectWatch watch) {
         this.client = client;
+        this.watch = watch;
     }
 
     /** Same contract as {@link QueryFrontendIngress#apply}. */
@@ -56,24 +58,28 @@ public class QueryFrontendRoute {
         }
         Map<String, Object> spec = spec(wanted, backend);
         GenericKubernetesResource existing = client.genericKubernetesResources(ROUTES).inNamespace(namespace).withName(name).get();
-        WriteResult write;
-        if (existing == null) {
-            client.genericKubernetesResources(ROUTES).inNamespace(namespace).resource(desired(gateway, spec)).create();
-            write = WriteResult.CREATED;
-        } else if (!Ownership.isManagedFor(existing, gateway)) {
+        if (existing != null && !Ownership.isManagedFor(existing, gateway)) {
+            watch.reconciled(ExposedObjectWatch.Kind.ROUTE, gateway, existing, existing);
             return new QueryFrontendIngress.Result(Conditions.of(Conditions.EXPOSED, false, "ForeignRoute", "Route " + name
                     + " exists and is not managed by Tracegate (" + Ownership.foreignReason(existing) + "): left unchanged"), null, WriteResult.REFUSED_FOREIGN, name);
+        }
+        WriteResult write;
+        GenericKubernetesResource left = existing;
+        if (existing == null) {
+            left = client.genericKubernetesResources(ROUTES).inNamespace(namespace).resource(desired(gateway, spec)).create();
+            write = WriteResult.CREATED;
         } else if (!spec.equals(existing.getAdditionalProperties().get("spec")) || !Ownership.isMarkedFor(existing, gateway)) {
             // The whole spec is ours: a field it should not hold (the tls of an insecure Route, a path added by hand)
             // goes. Labels and the current TempoGateway's ownerReference are put back as for tenant Secrets.
             existing.getMetadata().setLabels(Ownership.labelsWith(existing, gateway));
             existing.getMetadata().setOwnerReferences(Ownership.ownerReferencesWith(existing, gateway));
             existing.setAdditionalProperty("spec", spec);
-            client.genericKubernetesResources(ROUTES).inNamespace(namespace).resource(existing).update();
+            left = client.genericKubernetesResources(ROUTES).inNamespace(namespace).resource(existing).update();
             write = WriteResult.UPDATED;
         } else {
             write = WriteResult.UNCHANGED;
         }
+        watch.reconciled(ExposedObjectWatch.Kind.ROUTE, gateway, existing, left);
         if (write.changed()) {
             LOG.infof("%s Route %s/%s for TempoGateway %s", write == WriteResult.CREATED ? "Created" : "Updated", namespace, name, gateway.key());
         }
@@ -82,17 +88,21 @@ public class QueryFrontendRoute {
                 + " for Service " + backend.service() + ":" + backend.port()), url, write, name);
     }
 
+    /** Asked by discovery at each reconcile; the Route watch follows the answer. */
     private boolean routesServed() {
+        boolean served;
         try {
             APIResourceList resources = client.getApiResources(GROUP_VERSION);
-            return resources != null && resources.getResources() != null
+            served = resources != null && resources.getResources() != null
                     && resources.getResources().stream().anyMatch(r -> "routes".equals(r.getName()));
         } catch (KubernetesClientException e) {
-            if (e.getCode() == 404) {
-                return false;
+            if (e.getCode() != 404) {
+                throw e;
             }
-            throw e;
+            served = false;
         }
+        watch.followRouteApi(served);
+        return served;
     }
 
     private WriteResult removeOwn(TempoGateway gateway) {
@@ -100,9 +110,11 @@ public class QueryFrontendRoute {
         String name = QueryFrontendIngress.name(gateway);
         GenericKubernetesResource existing = client.genericKubernetesResources(ROUTES).inNamespace(namespace).withName(name).get();
         if (existing == null || !Ownership.isManagedFor(existing, gateway)) {
+            watch.reconciled(ExposedObjectWatch.Kind.ROUTE, gateway, existing, existing);
             return WriteResult.UNCHANGED;
         }
         client.genericKubernetesResources(ROUTES).inNamespace(namespace).withName(name).delete();
+        watch.reconciled(ExposedObjectWatch.Kind.ROUTE, gateway, existing, null);
         LOG.infof("Deleted Route %s/%s of TempoGateway %s: no longer asked for", namespace, name, gateway.key());
         return WriteResult.DELETED;
     }

@@ -2,6 +2,8 @@ package dev.tracegate.provisioner.reconcile;
 
 import dev.tracegate.provisioner.config.ProvisionerConfig;
 import dev.tracegate.provisioner.crd.TempoGateway;
+import dev.tracegate.provisioner.expose.ExposedObjectWatch;
+import dev.tracegate.provisioner.kube.Informers;
 import dev.tracegate.provisioner.kube.SecretLookup;
 import dev.tracegate.provisioner.secrets.WrittenSecrets;
 import io.fabric8.kubernetes.api.model.Secret;
@@ -28,7 +30,7 @@ import org.jboss.logging.Logger;
  * Informer caches of TempoGateways, in every watched namespace, and of the Secrets they name or the provisioner
  * made (see {@link SecretWatch}). Every replica runs them: the API answers from them whether or not this replica
  * leads. A change to a TempoGateway, or to a Secret one of them names, is passed on as the key of the gateway it
- * affects.
+ * affects; so is a change to the Ingress or Route made for one ({@link ExposedObjectWatch}).
  */
 @ApplicationScoped
 public class GatewayWatch {
@@ -39,6 +41,7 @@ public class GatewayWatch {
     private final ProvisionerConfig config;
     private final List<SharedIndexInformer<TempoGateway>> gatewayInformers = new CopyOnWriteArrayList<>();
     private final SecretWatch secrets;
+    private final ExposedObjectWatch exposed;
     private volatile Consumer<String> onChange = key -> {
     };
     private volatile Consumer<String> onOwnWrite = key -> {
@@ -52,9 +55,10 @@ public class GatewayWatch {
      */
     private final Map<String, String> reconciledFrom = new ConcurrentHashMap<>();
 
-    public GatewayWatch(KubernetesClient client, ProvisionerConfig config, WrittenSecrets written) {
+    public GatewayWatch(KubernetesClient client, ProvisionerConfig config, WrittenSecrets written, ExposedObjectWatch exposed) {
         this.client = client;
         this.config = config;
+        this.exposed = exposed;
         this.secrets = new SecretWatch(client, written, this::secretChanged, key -> gateway(key).isPresent());
     }
 
@@ -63,50 +67,40 @@ public class GatewayWatch {
      * resync, a deletion), {@code onChangeUnlessSeen} the key of each gateway that was added or changed or names a
      * Secret someone changed, with whether the gateway's last reconcile read that very version already (ask when
      * deciding: a reconcile running now may still read it), {@code onOwnWrite} the key of each gateway whose Secret
-     * the provisioner's own write changed (the caches changed, nothing else did).
+     * the provisioner's own write changed (the caches changed, nothing else did), {@code onExposedChange} the key of
+     * each gateway whose Ingress or Route was added, changed or deleted, with whether its last reconcile saw that
+     * already (the provisioner's own write).
      */
     public void start(Consumer<String> onChange, BiConsumer<String, BooleanSupplier> onChangeUnlessSeen,
-                      Consumer<String> onOwnWrite) {
+                      Consumer<String> onOwnWrite, BiConsumer<String, BooleanSupplier> onExposedChange) {
         this.onChange = onChange;
         this.onChangeUnlessSeen = onChangeUnlessSeen;
         this.onOwnWrite = onOwnWrite;
         long resyncMillis = config.resyncInterval().toMillis();
         for (Optional<String> namespace : namespaces()) {
-            SharedIndexInformer<TempoGateway> gateways = (namespace.isPresent()
-                    ? client.resources(TempoGateway.class).inNamespace(namespace.get())
-                    : client.resources(TempoGateway.class).inAnyNamespace())
+            SharedIndexInformer<TempoGateway> gateways = Informers.inScope(client.resources(TempoGateway.class), namespace)
                     .withIndexers(Map.of(BY_SECRET, GatewayWatch::secretKeys))
                     .runnableInformer(resyncMillis);
             gateways.addEventHandler(new GatewayEvents());
             gatewayInformers.add(gateways);
-            startRetrying(gateways, "TempoGateways", namespace);
+            Informers.startRetrying(gateways, "TempoGateways", namespace);
             secrets.watchOwned(namespace);
         }
-    }
-
-    /**
-     * Starts without blocking start-up: while the API server is away or the CRD is not installed yet, the
-     * informer keeps trying and readiness stays down.
-     */
-    static void startRetrying(SharedIndexInformer<?> informer, String what, Optional<String> namespace) {
-        String where = namespace.orElse("all namespaces");
-        informer.exceptionHandler((started, error) -> {
-            LOG.warnf("Watching %s in %s failed, retrying: %s", what, where, error.getMessage());
-            return true;
-        });
-        informer.start().whenComplete((ok, error) -> {
-            if (error == null) {
-                LOG.infof("Watching %s in %s", what, where);
-            }
-        });
+        exposed.start(namespaces(), onExposedChange, key -> gateway(key).isPresent());
     }
 
     public void stop() {
         gatewayInformers.forEach(SharedIndexInformer::stop);
         secrets.stop();
+        exposed.stop();
     }
 
-    /** True once every informer has listed its resources: the caches can be trusted. */
+    /**
+     * True once every informer the answers come from has listed its resources: the caches can be trusted. Not the
+     * Ingresses and Routes: nothing is answered from them (a reconcile reads its Ingress or Route from the API
+     * server), and a provisioner that may not list them (RBAC from before it watched them) must still serve the
+     * gateways; it repairs them at the resync only then, and logs why.
+     */
     public boolean hasSynced() {
         return !gatewayInformers.isEmpty() && gatewayInformers.stream().allMatch(SharedIndexInformer::hasSynced)
                 && secrets.hasSynced();
@@ -125,6 +119,9 @@ public class GatewayWatch {
         String version = found.map(g -> g.getMetadata().getResourceVersion()).orElse(null);
         if (version == null) {
             reconciledFrom.remove(key);
+            // The reconcile of a deleted TempoGateway comes after any that was running when it went: nothing is
+            // recorded of it after this.
+            exposed.forget(key);
         } else {
             reconciledFrom.put(key, version);
             // Deleted since it was read: its delete handler may have cleared this already (then only a later

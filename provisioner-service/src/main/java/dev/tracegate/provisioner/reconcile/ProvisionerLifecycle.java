@@ -47,7 +47,7 @@ public class ProvisionerLifecycle {
         }, (key, seen) -> {
             configs.changed(key);
             queue.enqueueUnlessSeen(key, seen);
-        }, configs::changed);
+        }, configs::changed, queue::enqueueUnlessSeen);
         leadership.start(() -> watch.gatewayKeys().forEach(queue::enqueue));
         LOG.info("Provisioner started");
     }

@@ -73,7 +73,8 @@ public class ReconcileQueue {
 
     /**
      * As {@link #enqueue}, for news that the key's last reconcile may have taken in already (a Secret it read, a new
-     * watch listing it, the TempoGateway's own add event when that watch's news started the reconcile first):
+     * watch listing it, the TempoGateway's own add event when that watch's news started the reconcile first, the
+     * Ingress or Route it wrote):
      * {@code seen} is asked when the key is idle, or once the run in progress ends.
      */
     public synchronized void enqueueUnlessSeen(String key, BooleanSupplier seen) {

@@ -1,6 +1,7 @@
 package dev.tracegate.provisioner.reconcile;
 
 import dev.tracegate.provisioner.crd.TempoGateway;
+import dev.tracegate.provisioner.kube.Informers;
 import dev.tracegate.provisioner.kube.SecretLookup;
 import dev.tracegate.provisioner.secrets.Ownership;
 import dev.tracegate.provisioner.secrets.WrittenSecrets;
@@ -57,14 +58,12 @@ final class SecretWatch {
     }
 
     void watchOwned(Optional<String> namespace) {
-        SharedIndexInformer<Secret> informer = (namespace.isPresent()
-                ? client.secrets().inNamespace(namespace.get())
-                : client.secrets().inAnyNamespace())
+        SharedIndexInformer<Secret> informer = Informers.inScope(client.secrets(), namespace)
                 .withLabel(Ownership.MANAGED_BY, Ownership.MANAGED_BY_VALUE)
                 .runnableInformer(0);
         informer.addEventHandler(new Changes());
         owned.add(informer);
-        GatewayWatch.startRetrying(informer, "Secrets labelled " + Ownership.MANAGED_BY + "=" + Ownership.MANAGED_BY_VALUE, namespace);
+        Informers.startRetrying(informer, "Secrets labelled " + Ownership.MANAGED_BY + "=" + Ownership.MANAGED_BY_VALUE, namespace);
     }
 
     /** Watches exactly these named Secrets ("namespace/name") from now on. */

@@ -8,6 +8,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * The labels and owner reference that mark an object (a tenant Secret, the Ingress or Route of spec.expose) as made
@@ -41,9 +42,20 @@ public final class Ownership {
 
     /** Ours, and made for this gateway: a Secret of another TempoGateway is as foreign as a hand-made one. */
     public static boolean isManagedFor(HasMetadata object, TempoGateway gateway) {
+        return gatewayName(object).filter(gateway.getMetadata().getName()::equals).isPresent();
+    }
+
+    /**
+     * The name of the TempoGateway (of the object's namespace) the object was made for, by its labels; empty for an
+     * object Tracegate did not make. By label, not ownerReference: an object orphaned by
+     * {@code kubectl delete --cascade=orphan} has lost its reference and is still ours to put right.
+     */
+    public static Optional<String> gatewayName(HasMetadata object) {
         Map<String, String> labels = object.getMetadata().getLabels();
-        return labels != null && MANAGED_BY_VALUE.equals(labels.get(MANAGED_BY))
-                && gateway.getMetadata().getName().equals(labels.get(GATEWAY));
+        if (labels == null || !MANAGED_BY_VALUE.equals(labels.get(MANAGED_BY))) {
+            return Optional.empty();
+        }
+        return Optional.ofNullable(labels.get(GATEWAY));
     }
 
     /**

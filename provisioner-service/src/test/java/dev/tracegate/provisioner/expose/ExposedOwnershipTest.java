@@ -60,8 +60,7 @@ class ExposedOwnershipTest {
 
     @AfterEach
     void stop() {
-        client.resources(TempoGateway.class).inNamespace(namespace).withName(GATEWAY).delete();
-        await().atMost(Duration.ofSeconds(20)).until(() -> cluster.gateway(namespace) == null);
+        cluster.deleteGateway(namespace);
         OpenShiftRoutes.remove(client);
     }
 
@@ -121,8 +120,7 @@ class ExposedOwnershipTest {
      */
     private TempoGateway recreate(Runnable garbageCollector) {
         TempoGateway spec = cluster.gateway(namespace);
-        client.resources(TempoGateway.class).inNamespace(namespace).withName(GATEWAY).delete();
-        await().atMost(Duration.ofSeconds(20)).until(() -> cluster.gateway(namespace) == null);
+        cluster.deleteGateway(namespace);
         garbageCollector.run();
         TempoGateway again = new TempoGateway();
         again.setMetadata(new ObjectMetaBuilder().withNamespace(namespace).withName(GATEWAY).build());

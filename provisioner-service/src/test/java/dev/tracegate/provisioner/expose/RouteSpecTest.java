@@ -53,8 +53,7 @@ class RouteSpecTest {
 
     @AfterEach
     void stop() {
-        client.resources(TempoGateway.class).inNamespace(namespace).withName(GATEWAY).delete();
-        await().atMost(Duration.ofSeconds(20)).until(() -> cluster.gateway(namespace) == null);
+        cluster.deleteGateway(namespace);
         OpenShiftRoutes.remove(client);
     }
 

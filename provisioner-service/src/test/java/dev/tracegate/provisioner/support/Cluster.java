@@ -1,5 +1,7 @@
 package dev.tracegate.provisioner.support;
 
+import static org.awaitility.Awaitility.await;
+
 import dev.tracegate.provisioner.crd.Condition;
 import dev.tracegate.provisioner.crd.TempoGateway;
 import io.fabric8.kubernetes.api.model.Event;
@@ -8,6 +10,7 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import java.net.HttpURLConnection;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.Base64;
 import java.util.List;
 import java.util.Optional;
@@ -34,6 +37,12 @@ public final class Cluster {
 
     public TempoGateway gateway(String namespace) {
         return client.resources(TempoGateway.class).inNamespace(namespace).withName(Fixtures.GATEWAY).get();
+    }
+
+    /** Deletes the gateway and waits until its cleanup is done and it is gone. */
+    public void deleteGateway(String namespace) {
+        client.resources(TempoGateway.class).inNamespace(namespace).withName(Fixtures.GATEWAY).delete();
+        await().atMost(Duration.ofSeconds(20)).until(() -> gateway(namespace) == null);
     }
 
     /** Changes the gateway's spec as {@code kubectl edit} does. */
