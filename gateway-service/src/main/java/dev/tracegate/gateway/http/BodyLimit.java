@@ -18,14 +18,18 @@ public final class BodyLimit {
 
     /** Whether a declared Content-Length already exceeds the limit. */
     public static boolean declaredTooLarge(RoutingContext rc, long limit) {
-        String length = rc.request().getHeader(HttpHeaders.CONTENT_LENGTH);
-        if (length == null) {
-            return false;
+        return declaredLength(rc.request().getHeader(HttpHeaders.CONTENT_LENGTH)) > limit;
+    }
+
+    /** A Content-Length header's value as a number; -1 when there is none or it is not a number. */
+    public static long declaredLength(String contentLength) {
+        if (contentLength == null) {
+            return -1;
         }
         try {
-            return Long.parseLong(length.trim()) > limit;
+            return Long.parseLong(contentLength.trim());
         } catch (NumberFormatException e) {
-            return false;
+            return -1;
         }
     }
 

@@ -244,7 +244,8 @@ public class UpstreamProxy {
         if (!response.headers().contains(HttpHeaders.CONTENT_LENGTH)) {
             response.setChunked(true);
         }
-        long declaredLength = declaredLength(upstream);
+        // -1 for a chunked answer: its pieces are written as they come.
+        long declaredLength = BodyLimit.declaredLength(upstream.getHeader(HttpHeaders.CONTENT_LENGTH));
         long[] received = {0};
         Buffer[] lastPiece = {null};
         upstream.handler(chunk -> {
@@ -282,19 +283,6 @@ public class UpstreamProxy {
             metrics.upstreamError(route.upstream().metricName, exchange.timedOut() ? "timeout" : "broken");
             response.reset();
         });
-    }
-
-    /** Tempo's Content-Length, or -1 when it sent none (a chunked answer) or one that is not a number. */
-    private static long declaredLength(HttpClientResponse upstream) {
-        String length = upstream.getHeader(HttpHeaders.CONTENT_LENGTH);
-        if (length == null) {
-            return -1;
-        }
-        try {
-            return Long.parseLong(length.trim());
-        } catch (NumberFormatException e) {
-            return -1;
-        }
     }
 
     private void upstreamFailed(RoutingContext rc, ProxyRoute route, Throwable cause) {
