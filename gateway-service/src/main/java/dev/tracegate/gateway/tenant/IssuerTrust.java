@@ -2,6 +2,7 @@ package dev.tracegate.gateway.tenant;
 
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
+import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.GeneralSecurityException;
@@ -25,6 +26,9 @@ import io.vertx.core.net.TrustOptions;
 @ApplicationScoped
 public class IssuerTrust {
 
+    /** A CA bundle is a few KB; the JVM's own, with every public CA, is about 200 KB. */
+    public static final int MAX_CA_FILE_BYTES = 1024 * 1024;
+
     private final TlsConfigurationRegistry registry;
 
     public IssuerTrust(TlsConfigurationRegistry registry) {
@@ -38,7 +42,7 @@ public class IssuerTrust {
         }
         byte[] pem;
         try {
-            pem = Files.readAllBytes(Path.of(caPath));
+            pem = readBounded(Path.of(caPath));
             if (CertificateFactory.getInstance("X.509").generateCertificates(new ByteArrayInputStream(pem)).isEmpty()) {
                 throw new IllegalArgumentException("no certificate in " + caPath);
             }
@@ -50,6 +54,23 @@ public class IssuerTrust {
             registry.register(name, new PemTrust(Buffer.buffer(pem)));
         }
         return Optional.of(name);
+    }
+
+    /**
+     * The file, if it is a regular file of at most {@link #MAX_CA_FILE_BYTES}: a path to a device or a pipe
+     * ({@code /dev/zero}, a FIFO) would block or fill the heap, and a running gateway keeps its tenants instead.
+     */
+    private static byte[] readBounded(Path path) throws IOException {
+        if (!Files.isRegularFile(path)) {
+            throw new IllegalArgumentException("not a regular file: " + path);
+        }
+        try (InputStream in = Files.newInputStream(path)) {
+            byte[] bytes = in.readNBytes(MAX_CA_FILE_BYTES + 1);
+            if (bytes.length > MAX_CA_FILE_BYTES) {
+                throw new IllegalArgumentException("larger than " + MAX_CA_FILE_BYTES / 1024 + " KiB, no CA file: " + path);
+            }
+            return bytes;
+        }
     }
 
     private static String sha256(byte[] bytes) {

@@ -14,6 +14,7 @@ import java.util.Set;
 
 import jakarta.inject.Inject;
 
+import org.eclipse.microprofile.config.ConfigProvider;
 import org.junit.jupiter.api.Test;
 
 import io.quarkus.test.common.QuarkusTestResource;
@@ -22,6 +23,7 @@ import io.quarkus.test.junit.QuarkusTestProfile;
 import io.quarkus.test.junit.TestProfile;
 
 import dev.tracegate.tenants.InvalidTenantsException;
+import dev.tracegate.gateway.tenant.IssuerTrust;
 import dev.tracegate.gateway.tenant.TenantRegistry;
 import dev.tracegate.gateway.testsupport.Browser;
 import dev.tracegate.gateway.testsupport.TempoStandInResource;
@@ -157,5 +159,40 @@ class IssuerCaTest {
         assertEquals("tenants.authentication[0].oidc.issuerCAPath: not a readable PEM certificate file: " + notPem,
                 e.getMessage());
         assertEquals(version, registry.current().orElseThrow().version(), "the tenants in force stay");
+    }
+
+    /**
+     * A CA path is read only if it is a regular file of at most 1 MiB: the issuer's real CA padded past that, or a
+     * device that never ends, is refused by field, and the tenants in force stay (read whole, /dev/zero filled the
+     * heap).
+     */
+    @Test
+    void aCaPathThatIsNoFileOrTooLargeIsRefusedByField() throws Exception {
+        Path target = Files.createDirectories(Path.of("target").toAbsolutePath());
+        Path padded = Files.createTempFile(target, "padded-ca", ".pem");
+        padded.toFile().deleteOnExit();
+        String ca = Files.readString(Path.of(ConfigProvider.getConfig().getValue("tls-issuer.ca", String.class)));
+        Files.writeString(padded, ca + "\n".repeat(IssuerTrust.MAX_CA_FILE_BYTES));
+        String version = registry.current().orElseThrow().version();
+        assertEquals("tenants.authentication[0].oidc.issuerCAPath: larger than 1024 KiB, no CA file: " + padded,
+                refusedCaPath(padded.toString()));
+        if (Files.exists(Path.of("/dev/zero"))) {
+            assertEquals("tenants.authentication[0].oidc.issuerCAPath: not a regular file: /dev/zero",
+                    refusedCaPath("/dev/zero"));
+        }
+        assertEquals("tenants.authentication[0].oidc.issuerCAPath: not a regular file: " + target,
+                refusedCaPath(target.toString()));
+        assertEquals(version, registry.current().orElseThrow().version(), "the tenants in force stay");
+    }
+
+    private String refusedCaPath(String caPath) {
+        return assertThrows(InvalidTenantsException.class, () -> registry.apply("test", """
+                tenants:
+                  authentication:
+                    - tenantName: x
+                      tenantId: x
+                      oidc: {issuerURL: "https://issuer.example", clientID: x, issuerCAPath: "%s"}
+                  authorization: {roles: [], roleBindings: []}
+                """.formatted(caPath), false)).getMessage();
     }
 }
