@@ -107,6 +107,9 @@ public class CallerAuthenticator {
                 id -> context.runOnContext(v -> {
                     if (id == null || id.isAnonymous() || !(id.getPrincipal() instanceof JsonWebToken jwt)) {
                         callback.failed(Failure.MISSING_CREDENTIALS);
+                    } else if (token != null && isIdToken(jwt)) {
+                        LOG.debugf("Tenant %s: an ID token sent as a bearer token refused", tenant.name());
+                        callback.failed(Failure.INVALID_TOKEN);
                     } else {
                         Caller caller = callerOf(jwt, tenant);
                         if (token != null) {
@@ -116,6 +119,16 @@ public class CallerAuthenticator {
                     }
                 }),
                 failure -> context.runOnContext(v -> callback.failed(classify(tenant, failure))));
+    }
+
+    /**
+     * An ID token says who signed in, to the client that asked; it is no credential for an API (OpenID Connect Core
+     * 1.0 §2), and it travels further than an access token (RP-initiated logout puts it in a URL). Keycloak's carry
+     * its own audience, the client's id, which the gateway accepts; they say what they are in {@code typ}. (The
+     * browser's session cookie holds an ID token too: that one is checked as a session, not here.)
+     */
+    private static boolean isIdToken(JsonWebToken jwt) {
+        return rawClaim(jwt, "typ") instanceof String typ && typ.equalsIgnoreCase("ID");
     }
 
     /** The bearer token of the Authorization header (quarkus-oidc prefers it to a session cookie too), or null. */

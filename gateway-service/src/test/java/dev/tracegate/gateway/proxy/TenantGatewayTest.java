@@ -187,6 +187,22 @@ class TenantGatewayTest {
                 .header("Location", equalTo("/oidc/team-a/login?redirect=%2Fapi%2Ftraces%2Fv1%2Fteam-a%2Ftempo%2Fapi%2Fsearch%3Flimit%3D5"));
     }
 
+    /**
+     * An ID token tells a client who signed in; it is no credential for an API (OpenID Connect Core 1.0 §2). It travels
+     * further than access tokens do (RP-initiated logout's id_token_hint puts it in a URL), and Keycloak's carries the
+     * client's id as its audience, which the gateway accepts: refused as a bearer token by Keycloak's typ claim.
+     */
+    @Test
+    void keycloaksIdTokenIsNoBearerToken() {
+        KeycloakTestResource.Tokens tokens = KeycloakTestResource.passwordGrant(KeycloakTestResource.REALM_A,
+                KeycloakTestResource.CLIENT_A, KeycloakTestResource.CLIENT_A_SECRET, ALICE,
+                KeycloakTestResource.password(ALICE));
+        given().auth().oauth2(tokens.idToken()).when().get(TEAM_A + "/tempo/api/echo")
+                .then().statusCode(401).body("error", equalTo("unauthorized"))
+                .header("WWW-Authenticate", equalTo("Bearer realm=\"team-a\", error=\"invalid_token\""));
+        given().auth().oauth2(tokens.accessToken()).when().get(TEAM_A + "/tempo/api/echo").then().statusCode(200);
+    }
+
     @Test
     void permissionsFollowRolesAndBindings() {
         byte[] spans = "{\"resourceSpans\":[]}".getBytes();
