@@ -130,18 +130,15 @@ public class GatewayConfigResource {
         if (!watch.hasSynced()) {
             return ApiError.response(503, "starting", "the provisioner has not read the cluster's TempoGateways yet");
         }
+        // One answer for "no such TempoGateway" and "not yours": any service account of the cluster can call, and
+        // only the one a TempoGateway names may learn that it exists. The log says which it was.
         Optional<TempoGateway> found = watch.gateway(key);
-        if (found.isEmpty()) {
-            return ApiError.response(404, "not_found", "no TempoGateway " + key);
-        }
-        TempoGateway gateway = found.get();
-        Optional<String> allowed = allowedUser(gateway);
-        if (allowed.isEmpty()) {
-            return ApiError.response(403, "forbidden", "TempoGateway " + key + " names no service account (spec.gateway.serviceAccount)");
-        }
-        if (!allowed.get().equals(caller.username())) {
-            LOG.debugf("Refused config of %s to %s", key, caller.username());
-            return ApiError.response(403, "forbidden", caller.username() + " is not the service account of TempoGateway " + key);
+        Optional<String> allowed = found.flatMap(GatewayConfigResource::allowedUser);
+        if (allowed.isEmpty() || !allowed.get().equals(caller.username())) {
+            LOG.debugf("Refused config of %s to %s: %s", key, caller.username(), found.isEmpty() ? "no such TempoGateway"
+                    : allowed.isEmpty() ? "it names no service account" : "not its service account");
+            return ApiError.response(403, "forbidden", caller.username() + " may not read TempoGateway " + key
+                    + ": there is none, or its spec.gateway.serviceAccount names another service account");
         }
         PublishedConfigs.Answer answer = configs.current(key);
         if (answer.published().isEmpty()) {

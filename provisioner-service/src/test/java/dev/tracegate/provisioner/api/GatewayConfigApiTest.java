@@ -183,7 +183,7 @@ class GatewayConfigApiTest {
         await().atMost(Duration.ofSeconds(10)).until(() -> signals.waiting(key) == 0);
 
         asGateway().queryParam("wait", "1s").when().get("/api/v1/gateways/" + namespace + "/no-such-gateway/config")
-                .then().statusCode(404);
+                .then().statusCode(403);
         given().auth().oauth2(ServiceAccountTokens.of(namespace, "someone-else")).header("If-None-Match", etag)
                 .queryParam("wait", "1s").when().get(configPath()).then().statusCode(403);
         assertEquals(0, signals.waiting(namespace + "/no-such-gateway"));
@@ -295,10 +295,22 @@ class GatewayConfigApiTest {
         asGateway().when().get(configPath()).then().statusCode(403);
     }
 
+    /**
+     * Any service account of the cluster can call: one that asks for a TempoGateway that does not exist gets the
+     * answer one that is not its service account gets, so only that service account learns that it exists.
+     */
     @Test
-    void anUnknownGatewayIs404() {
-        asGateway().when().get("/api/v1/gateways/" + namespace + "/no-such-gateway/config").then()
-                .statusCode(404).body("error", equalTo("not_found"));
+    void anUnknownGatewayIsAnsweredAsAnotherServiceAccountsIs() {
+        String someoneElse = ServiceAccountTokens.of(namespace, "someone-else");
+        String user = "system:serviceaccount:" + namespace + ":someone-else";
+        given().auth().oauth2(someoneElse).when().get("/api/v1/gateways/" + namespace + "/no-such-gateway/config").then()
+                .statusCode(403).body("error", equalTo("forbidden"))
+                .body("message", equalTo(user + " may not read TempoGateway " + namespace + "/no-such-gateway: there is"
+                        + " none, or its spec.gateway.serviceAccount names another service account"));
+        given().auth().oauth2(someoneElse).when().get(configPath()).then()
+                .statusCode(403).body("error", equalTo("forbidden"))
+                .body("message", equalTo(user + " may not read TempoGateway " + namespace + "/" + GATEWAY + ": there is"
+                        + " none, or its spec.gateway.serviceAccount names another service account"));
     }
 
     @Test

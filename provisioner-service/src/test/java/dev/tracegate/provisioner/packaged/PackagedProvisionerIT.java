@@ -79,8 +79,8 @@ class PackagedProvisionerIT {
                 .body("error", equalTo("unauthorized"))
                 .body(not(containsString("forged-token-value")));
         given().auth().oauth2(ServiceAccountTokens.of(namespace, GATEWAY_SA)).when().get(unknown).then()
-                .statusCode(404).contentType(ContentType.JSON)
-                .body("error", equalTo("not_found"));
+                .statusCode(403).contentType(ContentType.JSON)
+                .body("error", equalTo("forbidden"));
         given().auth().oauth2(ServiceAccountTokens.of(namespace, GATEWAY_SA)).queryParam("wait", "soon").when().get(unknown).then()
                 .statusCode(400).contentType(ContentType.JSON)
                 .body("error", equalTo("bad_request"));
