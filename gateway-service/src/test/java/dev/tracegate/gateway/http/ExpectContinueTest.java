@@ -7,7 +7,6 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.Socket;
-import java.net.SocketException;
 import java.net.URL;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
@@ -113,7 +112,7 @@ class ExpectContinueTest {
             assertEquals(status, answer.status(), target + ": " + answer.body());
             assertEquals(error, new JsonObject(answer.body()).getString("error"), target);
             assertEquals("close", answer.header("connection"), target);
-            assertEquals(-1, nextByteOrEnd(in), target + ": nothing after the answer, the connection closed");
+            assertEquals(-1, RawHttp.nextByteOrEnd(in), target + ": nothing after the answer, the connection closed");
         }
     }
 
@@ -135,14 +134,5 @@ class ExpectContinueTest {
         OutputStream out = socket.getOutputStream();
         out.write(head.toString().getBytes(StandardCharsets.ISO_8859_1));
         out.flush();
-    }
-
-    /** The next byte the gateway sends, or -1 once it closed the connection (a reset counts as closed). */
-    private static int nextByteOrEnd(InputStream in) throws IOException {
-        try {
-            return in.read();
-        } catch (SocketException reset) {
-            return -1;
-        }
     }
 }

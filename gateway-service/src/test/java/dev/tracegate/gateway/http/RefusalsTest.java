@@ -210,7 +210,7 @@ class RefusalsTest {
                 assertEquals(501, answer.status(), coding);
                 assertEquals("close", answer.header("connection"), coding);
                 assertEquals("not_implemented", new JsonObject(answer.body()).getString("error"), coding);
-                assertEquals(-1, nextByteOrEnd(in), coding + ": nothing after the answer, the connection closed");
+                assertEquals(-1, RawHttp.nextByteOrEnd(in), coding + ": nothing after the answer, the connection closed");
             }
         }
         assertEquals(0, tempo.requests().size(), "neither the push nor the request in its body reached Tempo");
@@ -303,18 +303,9 @@ class RefusalsTest {
             assertEquals(401, answer.status());
             assertEquals("close", answer.header("connection"));
             // The client neither closes nor sends the rest of its body.
-            assertEquals(-1, nextByteOrEnd(in), "the gateway closes the connection");
+            assertEquals(-1, RawHttp.nextByteOrEnd(in), "the gateway closes the connection");
         }
         assertEquals(0, tempo.requests().size());
-    }
-
-    /** The next byte the gateway sends, or -1 once it closed the connection (a reset counts as closed). */
-    private static int nextByteOrEnd(InputStream in) throws java.io.IOException {
-        try {
-            return in.read();
-        } catch (java.net.SocketException reset) {
-            return -1;
-        }
     }
 
     @Test

@@ -92,6 +92,15 @@ public final class RawHttp {
         return new Response(headOnly.status(), headOnly.headers(), new String(body, StandardCharsets.ISO_8859_1));
     }
 
+    /** The next byte the server sends, or -1 once it closed the connection (a reset counts as closed). */
+    public static int nextByteOrEnd(InputStream in) throws IOException {
+        try {
+            return in.read();
+        } catch (java.net.SocketException reset) {
+            return -1;
+        }
+    }
+
     private static Response parse(InputStream in) throws IOException {
         ByteArrayOutputStream all = new ByteArrayOutputStream();
         in.transferTo(all);
