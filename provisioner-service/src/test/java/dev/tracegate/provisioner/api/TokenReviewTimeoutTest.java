@@ -16,6 +16,7 @@ import dev.tracegate.provisioner.support.Cluster;
 import dev.tracegate.provisioner.support.Fixtures;
 import dev.tracegate.provisioner.support.KubernetesMockSetup;
 import dev.tracegate.provisioner.support.ServiceAccountTokens;
+import dev.tracegate.testsupport.CapturedLogs;
 import io.fabric8.kubernetes.api.model.StatusBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -27,17 +28,12 @@ import io.quarkus.test.kubernetes.client.WithKubernetesTestServer;
 import io.restassured.response.ValidatableResponse;
 import jakarta.inject.Inject;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
-import java.util.logging.Handler;
 import java.util.logging.Level;
 import java.util.logging.LogRecord;
-import java.util.logging.Logger;
-import org.jboss.logmanager.ExtLogRecord;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -97,12 +93,9 @@ class TokenReviewTimeoutTest {
         String token = ServiceAccountTokens.of(namespace, GATEWAY_SA);
         String config = "/api/v1/gateways/" + namespace + "/" + GATEWAY + "/config";
 
-        List<String> warnings = Collections.synchronizedList(new ArrayList<>());
         double failedBefore = failedReviews();
-        Handler capture = warningsInto(warnings);
-        Logger root = Logger.getLogger("");
-        root.addHandler(capture);
-        try {
+        List<LogRecord> warnings;
+        try (CapturedLogs logs = CapturedLogs.start()) {
             // Silent: answered when the deadline passes, not when the API server's answer comes a minute later.
             long start = System.nanoTime();
             tokenReviewFailed(given().auth().oauth2(token).when().get(config).then(), token);
@@ -113,12 +106,12 @@ class TokenReviewTimeoutTest {
             long reviewsBefore = tokenReviewsSent();
             tokenReviewFailed(given().auth().oauth2(token).when().get(config).then(), token);
             assertEquals(1, tokenReviewsSent() - reviewsBefore, "TokenReviews sent for one poll");
-        } finally {
-            root.removeHandler(capture);
+            warnings = logs.records().stream().filter(r -> r.getLevel().intValue() >= Level.WARNING.intValue()).toList();
         }
-        List<String> reviewWarnings = warnings.stream().filter(w -> w.contains("Cannot review a caller's token for " + namespace + "/" + GATEWAY)).toList();
-        assertEquals(2, reviewWarnings.size(), "one WARN per failed review: " + warnings);
-        assertTrue(warnings.stream().noneMatch(w -> w.contains(token)), "no token in the log: " + warnings);
+        List<String> lines = warnings.stream().map(CapturedLogs::text).toList();
+        long reviewWarnings = lines.stream().filter(w -> w.contains("Cannot review a caller's token for " + namespace + "/" + GATEWAY)).count();
+        assertEquals(2, reviewWarnings, "one WARN per failed review: " + lines);
+        assertTrue(lines.stream().noneMatch(w -> w.contains(token)), "no token in the log: " + lines);
         assertEquals(2, failedReviews() - failedBefore, "tracegate_provisioner_token_reviews_total{result=\"failed\"}");
 
         // Neither failure was remembered as a refusal (that would be 401 for api.token-refusal-cache): asked again.
@@ -141,26 +134,5 @@ class TokenReviewTimeoutTest {
 
     private static long tokenReviewsSent() {
         return ApiRequestLog.read().stream().filter(r -> r.resource().equals("tokenreviews")).count();
-    }
-
-    /** WARN and above, as formatted (a printf-style record keeps its arguments apart from its message). */
-    private static Handler warningsInto(List<String> warnings) {
-        return new Handler() {
-            @Override
-            public void publish(LogRecord record) {
-                if (record.getLevel().intValue() >= Level.WARNING.intValue()) {
-                    String message = record instanceof ExtLogRecord ext ? ext.getFormattedMessage() : record.getMessage();
-                    warnings.add(record.getLoggerName() + ": " + message);
-                }
-            }
-
-            @Override
-            public void flush() {
-            }
-
-            @Override
-            public void close() {
-            }
-        };
     }
 }
