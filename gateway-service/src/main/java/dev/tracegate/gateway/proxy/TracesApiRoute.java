@@ -49,6 +49,8 @@ public class TracesApiRoute {
     private final GatewayConfig config;
     private final TenantRateLimiter rateLimiter;
     private final TenantConcurrencyLimit concurrencyLimit;
+    /** tracegate.limits.max-body-size, read once: a MemorySize converts its BigInteger on every call. */
+    private final long maxBodySize;
 
     public TracesApiRoute(TenantRegistry registry, CallerAuthenticator authenticator, UpstreamProxy proxy,
             GatewayMetrics metrics, GatewayConfig config) {
@@ -61,6 +63,7 @@ public class TracesApiRoute {
                 System::nanoTime);
         this.concurrencyLimit = new TenantConcurrencyLimit(config.limits().concurrentRequests(),
                 metrics::requestsInFlight);
+        this.maxBodySize = config.limits().maxBodySize().asLongValue();
     }
 
     /**
@@ -255,7 +258,7 @@ public class TracesApiRoute {
                     + config.limits().requestsPerSecond() + " requests per second; retry after " + retryAfter + " s");
             return;
         }
-        long limit = config.limits().maxBodySize().asLongValue();
+        long limit = maxBodySize;
         if (BodyLimit.declaredTooLarge(rc, limit)) {
             BodyLimit.refuse(rc, limit);
             return;

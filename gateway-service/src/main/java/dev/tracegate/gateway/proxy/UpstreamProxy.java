@@ -2,13 +2,12 @@ package dev.tracegate.gateway.proxy;
 
 import java.net.URI;
 import java.time.Duration;
-import java.util.Collections;
 import java.util.EnumMap;
-import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.TimeoutException;
+import java.util.function.Predicate;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
@@ -24,6 +23,7 @@ import io.vertx.core.http.HttpClient;
 import io.vertx.core.http.HttpClientOptions;
 import io.vertx.core.http.HttpClientRequest;
 import io.vertx.core.http.HttpClientResponse;
+import io.vertx.core.http.HttpConnection;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServerRequest;
@@ -61,16 +61,18 @@ public class UpstreamProxy {
      * them the user's ID token and Grafana's signed identity, which Grafana's data proxy adds beside the forwarded
      * access token (Forward OAuth Identity) and which Tempo has no use for.
      */
-    private static final Set<String> NOT_FORWARDED = ignoringCase("connection", "keep-alive", "proxy-authenticate",
-            "proxy-authorization", "proxy-connection", "te", "trailer", "trailers", "transfer-encoding", "upgrade",
-            "host", "authorization", "cookie", "x-id-token", "x-grafana-id", "x-scope-orgid", "forwarded",
-            "x-forwarded-for", "x-forwarded-host", "x-forwarded-proto", "expect", "content-length");
+    private static final Predicate<String> NOT_FORWARDED = ignoringCase("connection", "keep-alive",
+            "proxy-authenticate", "proxy-authorization", "proxy-connection", "te", "trailer", "trailers",
+            "transfer-encoding", "upgrade", "host", "authorization", "cookie", "x-id-token", "x-grafana-id",
+            "x-scope-orgid", "forwarded", "x-forwarded-for", "x-forwarded-host", "x-forwarded-proto", "expect",
+            "content-length");
     /**
      * Tempo's headers for its hop only, and cookies: Tempo sets none, and one set at the gateway's origin could
      * overwrite the tenants' session cookies there.
      */
-    private static final Set<String> NOT_RETURNED = ignoringCase("connection", "keep-alive", "proxy-authenticate",
-            "proxy-connection", "te", "trailer", "trailers", "transfer-encoding", "upgrade", "set-cookie");
+    private static final Predicate<String> NOT_RETURNED = ignoringCase("connection", "keep-alive",
+            "proxy-authenticate", "proxy-connection", "te", "trailer", "trailers", "transfer-encoding", "upgrade",
+            "set-cookie");
     static final String ORG_ID = "X-Scope-OrgID";
 
     private final GatewayConfig config;
@@ -78,6 +80,8 @@ public class UpstreamProxy {
     private final GatewayMetrics metrics;
     private final TenantRegistry registry;
     private final int maxChunkSize;
+    /** tracegate.limits.max-body-size, read once: a MemorySize converts its BigInteger on every call. */
+    private final long maxBodySize;
     private final Map<Upstream, URI> bases = new EnumMap<>(Upstream.class);
     /** One HTTP/1.1 and one HTTP/2 client per event loop: a connection stays on the loop of the requests it serves. */
     private final ThreadLocal<HttpClient> http1Clients = new ThreadLocal<>();
@@ -96,6 +100,7 @@ public class UpstreamProxy {
         this.metrics = metrics;
         this.registry = registry;
         this.maxChunkSize = (int) Math.min(Integer.MAX_VALUE, maxChunkSize.asLongValue());
+        this.maxBodySize = config.limits().maxBodySize().asLongValue();
         bases.put(Upstream.QUERY_FRONTEND,
                 HttpUrlSetting.validated("tracegate.upstream.query-frontend", config.upstream().queryFrontend()));
         bases.put(Upstream.DISTRIBUTOR,
@@ -176,7 +181,7 @@ public class UpstreamProxy {
             // A body of unknown length (chunked HTTP/1.1, or HTTP/2 without content-length) streams as it comes.
             upstream.setChunked(true);
         }
-        long limit = config.limits().maxBodySize().asLongValue();
+        long limit = maxBodySize;
         long[] received = {0};
         // Each piece is written when the next one comes, the last with the end: a body of one piece (a 10 KB push)
         // then goes up in one write with the request head, not a second write just to end it.
@@ -237,7 +242,7 @@ public class UpstreamProxy {
         response.setStatusMessage(upstream.statusMessage());
         Set<String> connectionOptions = connectionOptions(upstream.headers());
         upstream.headers().forEach(h -> {
-            if (!NOT_RETURNED.contains(h.getKey()) && !connectionOptions.contains(h.getKey())) {
+            if (!NOT_RETURNED.test(h.getKey()) && !connectionOptions.contains(h.getKey())) {
                 response.headers().add(h.getKey(), h.getValue());
             }
         });
@@ -269,8 +274,11 @@ public class UpstreamProxy {
         });
         upstream.endHandler(v -> {
             exchange.finish();
-            // gRPC's status travels in trailers; HTTP/1.1 carries them only on chunked answers.
-            response.trailers().addAll(upstream.trailers());
+            // gRPC's status travels in trailers; HTTP/1.1 carries them only on chunked answers. Asked for only when
+            // there are some: a response makes its trailers map when first asked.
+            if (!upstream.trailers().isEmpty()) {
+                response.trailers().addAll(upstream.trailers());
+            }
             if (lastPiece[0] != null) {
                 response.end(lastPiece[0]);
             } else {
@@ -306,7 +314,7 @@ public class UpstreamProxy {
         Set<String> connectionOptions = connectionOptions(request.headers());
         request.headers().forEach(h -> {
             String name = h.getKey();
-            if (NOT_FORWARDED.contains(name) || connectionOptions.contains(name)) {
+            if (NOT_FORWARDED.test(name) || connectionOptions.contains(name)) {
                 return;
             }
             target.add(name, h.getValue());
@@ -333,11 +341,17 @@ public class UpstreamProxy {
         return names;
     }
 
-    /** Header names compared without case and without a lower-cased copy of each name per request. */
-    private static Set<String> ignoringCase(String... names) {
-        TreeSet<String> set = new TreeSet<>(String.CASE_INSENSITIVE_ORDER);
-        set.addAll(List.of(names));
-        return Collections.unmodifiableSet(set);
+    /**
+     * Header names looked up without case: Vert.x' header map hashes a name without case, so a lookup is one hash
+     * and one comparison, with no lower-cased copy of the name (a sorted set took five comparisons per header).
+     * Never changed after it is built, so read from any thread.
+     */
+    private static Predicate<String> ignoringCase(String... names) {
+        MultiMap set = MultiMap.caseInsensitiveMultiMap();
+        for (String name : names) {
+            set.add(name, "");
+        }
+        return set::contains;
     }
 
     /** The Tempo endpoint the tenants document names (the provisioner publishes spec.upstream), else the gateway's setting. */
@@ -350,13 +364,25 @@ public class UpstreamProxy {
         return published != null ? published : bases.get(upstream);
     }
 
+    /**
+     * The client's address, scheme and host as this gateway's connection saw them: read from the connection and the
+     * headers, not through Vert.x Web's request, which works out its forwarding view of the request for the first of
+     * them (about 1 % of a push's CPU, bench/README.md, "Thirteenth round") and trusts no forwarded value here. An
+     * HTTP/2 request's host is only had that way.
+     */
     private static void addForwardedHeaders(HttpServerRequest request, MultiMap target) {
+        HttpConnection connection = request.connection();
         String forwardedFor = request.getHeader("X-Forwarded-For");
-        String client = request.remoteAddress() == null ? "unknown" : request.remoteAddress().hostAddress();
+        String client = connection.remoteAddress() == null ? "unknown" : connection.remoteAddress().hostAddress();
         target.set("X-Forwarded-For", forwardedFor == null ? client : forwardedFor + ", " + client);
-        target.set("X-Forwarded-Proto", request.scheme());
-        if (request.authority() != null) {
-            target.set("X-Forwarded-Host", request.authority().toString());
+        target.set("X-Forwarded-Proto", connection.isSsl() ? "https" : "http");
+        // HTTP/1.x names the host in the Host header, which Vert.x Web checked as an authority; HTTP/2 in :authority,
+        // which Vert.x keeps out of the headers.
+        String host = request.version() == HttpVersion.HTTP_2
+                ? (request.authority() == null ? null : request.authority().toString())
+                : request.getHeader(HttpHeaders.HOST);
+        if (host != null) {
+            target.set("X-Forwarded-Host", host);
         }
     }
 

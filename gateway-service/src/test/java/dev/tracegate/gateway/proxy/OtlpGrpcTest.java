@@ -98,6 +98,10 @@ class OtlpGrpcTest {
         assertEquals("team-a-org", call.headers().get("x-scope-orgid"), "the tenant's id, not its name");
         assertFalse(call.headers().contains("authorization"));
         assertArrayEquals(framed(spans).getBytes(), call.body().getBytes());
+        // HTTP/2 names the host in :authority, not in a Host header.
+        assertEquals(gateway.getHost() + ":" + gateway.getPort(), call.headers().get("x-forwarded-host"));
+        assertEquals("http", call.headers().get("x-forwarded-proto"));
+        assertEquals("127.0.0.1", call.headers().get("x-forwarded-for"));
     }
 
     @Test
