@@ -3,10 +3,8 @@ package dev.tracegate.gateway.auth;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneOffset;
 import java.util.Optional;
 import java.util.Set;
 
@@ -16,6 +14,7 @@ import dev.tracegate.tenants.rbac.Caller;
 import dev.tracegate.gateway.tenant.Tenant;
 import dev.tracegate.gateway.tenant.TenantOidcConfigs;
 import dev.tracegate.tenants.TenantsDocument.Oidc;
+import dev.tracegate.testsupport.ManualClock;
 
 /** A verified token is reused only for the same tenant configuration, and never past its expiry. */
 class VerifiedTokenCacheTest {
@@ -24,7 +23,7 @@ class VerifiedTokenCacheTest {
             null, null, null, null, null);
     private static final Caller ALICE = new Caller("alice@example.com", Set.of("readers"));
 
-    private final MutableClock clock = new MutableClock();
+    private final ManualClock clock = new ManualClock(Instant.parse("2026-11-25T12:00:00Z"));
     private final VerifiedTokenCache cache = new VerifiedTokenCache(100, Duration.ofMinutes(5), clock);
     private final Tenant tenantA = tenant("a");
 
@@ -99,28 +98,5 @@ class VerifiedTokenCacheTest {
         VerifiedTokenCache off = new VerifiedTokenCache(0, Duration.ofMinutes(5), clock);
         off.put(tenantA, "token-1", ALICE, inSeconds(60));
         assertNull(off.get(tenantA, "token-1"));
-    }
-
-    private static final class MutableClock extends Clock {
-        private Instant now = Instant.parse("2026-11-25T12:00:00Z");
-
-        void advance(Duration d) {
-            now = now.plus(d);
-        }
-
-        @Override
-        public Instant instant() {
-            return now;
-        }
-
-        @Override
-        public java.time.ZoneId getZone() {
-            return ZoneOffset.UTC;
-        }
-
-        @Override
-        public Clock withZone(java.time.ZoneId zone) {
-            return this;
-        }
     }
 }

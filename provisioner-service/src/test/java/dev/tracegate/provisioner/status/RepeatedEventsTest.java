@@ -6,16 +6,14 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 
 import dev.tracegate.provisioner.crd.TempoGateway;
 import dev.tracegate.provisioner.support.Fixtures;
+import dev.tracegate.testsupport.ManualClock;
 import io.fabric8.kubernetes.api.model.Event;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
 import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
 import io.fabric8.mockwebserver.http.RecordedRequest;
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneId;
-import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -206,33 +204,5 @@ class RepeatedEventsTest {
     /** Each Event as "reason: message xcount", sorted. */
     private List<String> described() {
         return events().stream().map(e -> e.getReason() + ": " + e.getMessage() + " x" + e.getCount()).sorted().toList();
-    }
-
-    /** A clock the test moves by hand. */
-    static final class ManualClock extends Clock {
-        private volatile Instant now;
-
-        ManualClock(Instant now) {
-            this.now = now;
-        }
-
-        void advance(Duration by) {
-            now = now.plus(by);
-        }
-
-        @Override
-        public Instant instant() {
-            return now;
-        }
-
-        @Override
-        public ZoneId getZone() {
-            return ZoneOffset.UTC;
-        }
-
-        @Override
-        public Clock withZone(ZoneId zone) {
-            throw new UnsupportedOperationException("a test clock in UTC");
-        }
     }
 }
