@@ -99,9 +99,11 @@ public class GatewayEventRecorder {
     private boolean counted(TempoGateway gateway, String reason, Told told, Instant now) {
         String patch = "{\"count\":" + (told.count + 1) + ",\"lastTimestamp\":\"" + now + "\"}";
         // Given an Event, fabric8 sends the patch alone; given only a name, it would read the Event first.
-        Event named = new EventBuilder().withNewMetadata().withNamespace(told.namespace).withName(told.name).endMetadata().build();
+        // The key's uid is one TempoGateway, so the Event is in that TempoGateway's namespace.
+        String namespace = gateway.getMetadata().getNamespace();
+        Event named = new EventBuilder().withNewMetadata().withNamespace(namespace).withName(told.name).endMetadata().build();
         try {
-            client.v1().events().inNamespace(told.namespace).resource(named).patch(PatchContext.of(PatchType.JSON_MERGE), patch);
+            client.v1().events().inNamespace(namespace).resource(named).patch(PatchContext.of(PatchType.JSON_MERGE), patch);
             told.count++;
             told.last = now;
         } catch (KubernetesClientException e) {
@@ -142,7 +144,6 @@ public class GatewayEventRecorder {
         try {
             client.v1().events().inNamespace(namespace).resource(event).create();
             told.name = name;
-            told.namespace = namespace;
             told.count = 1;
             told.last = now;
         } catch (KubernetesClientException e) {
@@ -160,7 +161,6 @@ public class GatewayEventRecorder {
     /** The Event last made for a key; guarded by its own lock. {@code name} is null until one is made. */
     private static final class Told {
         String name;
-        String namespace;
         int count;
         Instant last;
     }
