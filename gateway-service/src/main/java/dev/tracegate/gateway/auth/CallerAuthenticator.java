@@ -31,12 +31,20 @@ import dev.tracegate.gateway.tenant.Tenant;
  * Authenticates a request for one tenant through quarkus-oidc (a bearer token first, else the browser session
  * cookie) and turns the verified token into a {@link Caller}: the subject from {@code usernameClaim}, the groups
  * from {@code groupClaim} (a string or a list, at a dotted path of nested objects too; missing means none).
+ * <p>
+ * With {@code usernameClaim: email}, an address the issuer says it has not verified ({@code email_verified: false})
+ * names nobody: Keycloak lets users set their own address, so anyone could claim one a role binding names before its
+ * owner signs up. Such a caller has no subject and is allowed by its groups only. An issuer that does not say (no
+ * {@code email_verified} claim, as Microsoft Entra ID) is taken at its word, as the Kubernetes API server's OIDC
+ * authenticator takes it.
  */
 @ApplicationScoped
 public class CallerAuthenticator {
 
     private static final Logger LOG = Logger.getLogger(CallerAuthenticator.class);
     private static final String BEARER = "Bearer ";
+    private static final String EMAIL = "email";
+    private static final String EMAIL_VERIFIED = "email_verified";
 
     private final VerifiedTokenCache verified;
 
@@ -142,7 +150,7 @@ public class CallerAuthenticator {
     }
 
     static Caller callerOf(JsonWebToken jwt, Tenant tenant) {
-        String subject = jwt.getName();
+        String subject = EMAIL.equals(tenant.usernameClaim()) && emailUnverified(jwt) ? null : jwt.getName();
         Set<String> groups = new LinkedHashSet<>();
         if (tenant.groupClaim() != null) {
             Object claim = groupsClaim(jwt, tenant.groupClaim());
@@ -165,6 +173,17 @@ public class CallerAuthenticator {
             }
         }
         return new Caller(subject, Set.copyOf(groups));
+    }
+
+    /**
+     * Whether the token says its {@code email} is not verified: {@code false}, as JSON or as the string some issuers
+     * send.
+     */
+    private static boolean emailUnverified(JsonWebToken jwt) {
+        Object verified = rawClaim(jwt, EMAIL_VERIFIED);
+        return Boolean.FALSE.equals(verified) || JsonValue.FALSE.equals(verified)
+                || verified instanceof String s && s.equalsIgnoreCase("false")
+                || verified instanceof JsonString s && s.getString().equalsIgnoreCase("false");
     }
 
     /**

@@ -247,7 +247,10 @@ public class TracesApiRoute {
             LOG.debugf("Tenant %s: %s may not %s", tenant.name(), LogValues.escape(caller.subject()),
                     route.permission().wireName());
             ErrorResponses.closeConnectionAfterAnswer(rc);
-            ErrorResponses.send(rc, 403, "forbidden", "'" + caller.subject() + "' has no " + route.permission().wireName()
+            // No subject: the token lacks usernameClaim, or names an e-mail its issuer has not verified.
+            String who = caller.subject() != null ? "'" + caller.subject() + "'"
+                    : "a caller whose token has no verified " + tenant.usernameClaim();
+            ErrorResponses.send(rc, 403, "forbidden", who + " has no " + route.permission().wireName()
                     + " permission on tenant '" + tenant.name() + "'");
             return;
         }

@@ -4,6 +4,7 @@ import static dev.tracegate.gateway.testsupport.KeycloakTestResource.ALICE;
 import static dev.tracegate.gateway.testsupport.KeycloakTestResource.ANNA;
 import static dev.tracegate.gateway.testsupport.KeycloakTestResource.ARNOLD;
 import static dev.tracegate.gateway.testsupport.KeycloakTestResource.BELLA;
+import static dev.tracegate.gateway.testsupport.KeycloakTestResource.BERT;
 import static dev.tracegate.gateway.testsupport.KeycloakTestResource.BOB;
 import static io.restassured.RestAssured.given;
 import static org.hamcrest.Matchers.containsString;
@@ -221,6 +222,22 @@ class TenantGatewayTest {
                 .when().post(TEAM_A + "/tempo/api/overrides")
                 .then().statusCode(200);
         assertEquals(1, tempo.requests().size(), "only alice's overrides write reached Tempo");
+    }
+
+    @Test
+    void anEmailItsIssuerHasNotVerifiedMatchesNoUserBinding() {
+        // team-b binds bert@example.com by user; Keycloak signs bert's address with email_verified: false (a user
+        // can set his own address), so the binding does not apply: he could have claimed anybody's address.
+        given().auth().oauth2(token(BERT)).when().get(TEAM_B + "/tempo/api/echo")
+                .then().statusCode(403).body("error", equalTo("forbidden"))
+                .body("message", equalTo("a caller whose token has no verified email has no read permission on"
+                        + " tenant 'team-b'"));
+        given().auth().oauth2(token(BERT)).contentType("application/json").body("{\"resourceSpans\":[]}")
+                .when().post(TEAM_B + "/v1/traces")
+                .then().statusCode(403);
+        // The same kind of binding lets a verified address in.
+        given().auth().oauth2(token(BOB)).when().get(TEAM_B + "/tempo/api/echo").then().statusCode(200);
+        assertEquals(1, tempo.requests().size(), "only bob's read reached Tempo");
     }
 
     @Test

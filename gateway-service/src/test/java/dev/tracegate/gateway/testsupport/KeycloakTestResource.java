@@ -66,7 +66,8 @@ import dev.tracegate.testsupport.LoopbackPorts;
  *
  * <h2>Realms</h2>
  * Issuer = {@code <keycloak.url>/realms/<realm>} (fixed by {@code --hostname}, whatever Host a client uses).
- * Passwords are {@code <user>-password}; e-mail {@code <user>@example.com} (verified); access tokens live 15 minutes.
+ * Passwords are {@code <user>-password}; e-mail {@code <user>@example.com} (verified, but for bert's); access tokens
+ * live 15 minutes.
  * <table>
  * <caption>Users, groups and clients</caption>
  * <tr><th>realm</th><th>user</th><th>groups (claim {@code groups}, no path)</th></tr>
@@ -76,6 +77,7 @@ import dev.tracegate.testsupport.LoopbackPorts;
  * <tr><td>team-a</td><td>service-account-tracegate-a (client credentials of tracegate-a; no e-mail)</td><td>a-writers</td></tr>
  * <tr><td>team-b</td><td>bob</td><td>b-readers, b-writers</td></tr>
  * <tr><td>team-b</td><td>bella</td><td>b-readers</td></tr>
+ * <tr><td>team-b</td><td>bert (e-mail not verified)</td><td>none</td></tr>
  * <tr><td>team-b</td><td>service-account-tracegate-b (client credentials of tracegate-b; no e-mail)</td><td>b-writers</td></tr>
  * </table>
  * <table>
@@ -122,6 +124,8 @@ public class KeycloakTestResource implements QuarkusTestResourceLifecycleManager
     public static final String BOB = "bob";
     /** team-b: b-readers. */
     public static final String BELLA = "bella";
+    /** team-b: no group; his e-mail is not verified ({@code email_verified: false}). */
+    public static final String BERT = "bert";
 
     /** Keycloak's bootstrap admin (master realm); its password is random per run, see {@link #adminPassword()}. */
     public static final String ADMIN_USERNAME = "admin";

@@ -4,6 +4,7 @@ import static dev.tracegate.gateway.testsupport.KeycloakTestResource.ALICE;
 import static dev.tracegate.gateway.testsupport.KeycloakTestResource.ANNA;
 import static dev.tracegate.gateway.testsupport.KeycloakTestResource.ARNOLD;
 import static dev.tracegate.gateway.testsupport.KeycloakTestResource.BELLA;
+import static dev.tracegate.gateway.testsupport.KeycloakTestResource.BERT;
 import static dev.tracegate.gateway.testsupport.KeycloakTestResource.BOB;
 import static dev.tracegate.gateway.testsupport.KeycloakTestResource.CLIENT_A;
 import static dev.tracegate.gateway.testsupport.KeycloakTestResource.CLIENT_A_SECRET;
@@ -105,6 +106,10 @@ class KeycloakTestResourceTest {
         Map<String, Object> arnold = claims(KeycloakTestResource.accessToken(ARNOLD));
         assertFalse(arnold.containsKey("groups"), "no group, no claim: " + arnold.get("groups"));
         assertEquals("arnold@example.com", arnold.get("email"));
+        assertEquals(true, arnold.get("email_verified"));
+        Map<String, Object> bert = claims(KeycloakTestResource.accessToken(BERT));
+        assertEquals("bert@example.com", bert.get("email"));
+        assertEquals(false, bert.get("email_verified"), "bert's address is not verified");
     }
 
     @Test
