@@ -66,12 +66,14 @@ public class GatewayReconciler {
     private final QueryFrontendRoute route;
     private final KubernetesClient client;
     private final PublishedConfigs configs;
+    private final Leadership leadership;
 
     public GatewayReconciler(GatewayWatch watch, Finalizers finalizers, TenantSecretSync secretSync,
                              DatasourceSync datasourceSync, StatusWriter statusWriter, GatewayEventRecorder events,
                              TenantsSource tenantsSource, TempoResourceWatch tempoResources, QueryFrontendIngress ingress, QueryFrontendRoute route,
                              KubernetesClient client, PublishedConfigs configs, LastWorkingGrafana lastWorkingGrafana,
-                             ProvisionerConfig config) {
+                             Leadership leadership, ProvisionerConfig config) {
+        this.leadership = leadership;
         this.lastWorkingGrafana = lastWorkingGrafana;
         this.cleanupTimeout = config.cleanupTimeout();
         this.configs = configs;
@@ -144,6 +146,9 @@ public class GatewayReconciler {
         }
         boolean tracegateGateway = throughGateway && (fromOperator == null || !fromOperator.operatorGateway());
 
+        if (lostTheLead(gateway, "its Secrets")) {
+            return ReconcileResult.SKIPPED;
+        }
         SecretLookup secrets = watch.secretsFor(gateway);
         TenantSecretSync.Report secretReport = secretSync.sync(effective, secrets, watch.cachedSecrets());
         configs.awaitWrites(gateway.key(), written(gateway, secretReport.writes()));
@@ -155,6 +160,9 @@ public class GatewayReconciler {
         ConfigResolution config = fromOperator != null && !tracegateGateway
                 ? new ConfigResolution.Unresolved("NotNeeded", "no Tracegate gateway", Map.of())
                 : GatewayConfigResolver.resolve(effective, current);
+        if (lostTheLead(gateway, "its Grafana datasources")) {
+            return ReconcileResult.SKIPPED;
+        }
         DatasourceSync.Result datasources = datasourceSync.sync(effective, current, fromOperator == null ? null : fromOperator.gatewayCaPem());
         datasources.previousGrafana().ifPresent(previous -> recordPreviousGrafana(gateway, previous));
 
@@ -181,6 +189,9 @@ public class GatewayReconciler {
         status.configETag = config instanceof ConfigResolution.Resolved resolved ? resolved.etag() : null;
         status.tenants = TenantStatuses.of(effective, secretReport, config, datasources.tenants());
 
+        if (lostTheLead(gateway, "its status")) {
+            return ReconcileResult.SKIPPED;
+        }
         statusWriter.write(gateway, status);
         events.transitions(gateway, before, status.conditions);
         String etagBefore = gateway.getStatus() == null ? null : gateway.getStatus().configETag;
@@ -192,6 +203,20 @@ public class GatewayReconciler {
             return ReconcileResult.FAILED;
         }
         return Conditions.isTrue(ready) ? ReconcileResult.READY : ReconcileResult.NOT_READY;
+    }
+
+    /**
+     * Whether this replica lost the Lease while reconciling: then it stops before the next phase, so that it and the
+     * new leader, which reconciles every TempoGateway when it takes over, do not write the same objects side by side.
+     * A phase already started still finishes (a Grafana sync can take seconds), beside the new leader's first
+     * reconcile.
+     */
+    private boolean lostTheLead(TempoGateway gateway, String phase) {
+        if (leadership.isLeader()) {
+            return false;
+        }
+        LOG.infof("Lost the lead while reconciling TempoGateway %s: left %s to the new leader", gateway.key(), phase);
+        return true;
     }
 
     /** Nothing can be done with this TempoGateway as it is: say why, on it only, and touch nothing else. */

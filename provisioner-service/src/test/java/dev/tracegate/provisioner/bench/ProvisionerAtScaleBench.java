@@ -6,8 +6,6 @@ import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.tracegate.provisioner.crd.GrafanaCredentials;
-import dev.tracegate.provisioner.crd.GrafanaSpec;
 import dev.tracegate.provisioner.crd.TempoGateway;
 import dev.tracegate.provisioner.grafana.GrafanaStandIn;
 import dev.tracegate.provisioner.status.Conditions;
@@ -71,10 +69,7 @@ class ProvisionerAtScaleBench {
             TempoGateway gateway = Fixtures.seedGateway(namespace);
             gateway.getSpec().tenants.authentication = names.stream().map(n -> Fixtures.tenant(n, "oidc-" + n)).toList();
             gateway.getSpec().tenants.authorization.roles.get(0).tenants = names;
-            gateway.getSpec().grafana = new GrafanaSpec();
-            gateway.getSpec().grafana.url = grafana.url().toString();
-            gateway.getSpec().grafana.credentialsSecret = new GrafanaCredentials();
-            gateway.getSpec().grafana.credentialsSecret.name = GRAFANA_CREDENTIALS;
+            gateway.getSpec().grafana = Fixtures.grafana(grafana.url().toString(), GRAFANA_CREDENTIALS);
 
             long created = System.nanoTime();
             cluster.create(gateway);

@@ -3,8 +3,6 @@ package dev.tracegate.provisioner.datasources;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.tracegate.provisioner.crd.GrafanaCredentials;
-import dev.tracegate.provisioner.crd.GrafanaSpec;
 import dev.tracegate.provisioner.crd.TempoGateway;
 import dev.tracegate.provisioner.grafana.GrafanaStandIn;
 import dev.tracegate.provisioner.kube.SecretLookup;
@@ -33,10 +31,7 @@ class DatasourceSyncTest {
     void aGatewayDeletedBeforeTheRemovalOfSpecGrafanaWasReconciledStillLosesItsDatasources() {
         try (GrafanaStandIn grafana = GrafanaStandIn.start()) {
             TempoGateway gateway = Fixtures.seedGateway(Fixtures.freshNamespace());
-            gateway.getSpec().grafana = new GrafanaSpec();
-            gateway.getSpec().grafana.url = grafana.url().toString();
-            gateway.getSpec().grafana.credentialsSecret = new GrafanaCredentials();
-            gateway.getSpec().grafana.credentialsSecret.name = CREDENTIALS;
+            gateway.getSpec().grafana = Fixtures.grafana(grafana.url().toString(), CREDENTIALS);
             SecretLookup secrets = (namespace, name) -> name.equals(CREDENTIALS)
                     ? Optional.of(Fixtures.secret(namespace, name, Map.of("token", GrafanaStandIn.TOKEN))) : Optional.empty();
             sync.sync(gateway, secrets);

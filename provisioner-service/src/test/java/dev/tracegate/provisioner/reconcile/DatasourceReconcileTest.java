@@ -11,8 +11,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.tracegate.provisioner.crd.Condition;
 import dev.tracegate.provisioner.crd.DatasourceSpec;
-import dev.tracegate.provisioner.crd.GrafanaCredentials;
-import dev.tracegate.provisioner.crd.GrafanaSpec;
 import dev.tracegate.provisioner.crd.SecretKeyRef;
 import dev.tracegate.provisioner.crd.TempoGateway;
 import dev.tracegate.provisioner.crd.TenantStatus;
@@ -74,10 +72,7 @@ class DatasourceReconcileTest {
 
     TempoGateway withGrafana() {
         TempoGateway gateway = Fixtures.seedGateway(namespace);
-        gateway.getSpec().grafana = new GrafanaSpec();
-        gateway.getSpec().grafana.url = grafana.url().toString();
-        gateway.getSpec().grafana.credentialsSecret = new GrafanaCredentials();
-        gateway.getSpec().grafana.credentialsSecret.name = GRAFANA_CREDENTIALS;
+        gateway.getSpec().grafana = Fixtures.grafana(grafana.url().toString(), GRAFANA_CREDENTIALS);
         return gateway;
     }
 

@@ -6,8 +6,6 @@ import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.tracegate.provisioner.crd.GrafanaCredentials;
-import dev.tracegate.provisioner.crd.GrafanaSpec;
 import dev.tracegate.provisioner.crd.TempoGateway;
 import dev.tracegate.provisioner.grafana.DatasourceUid;
 import dev.tracegate.provisioner.grafana.GrafanaStandIn;
@@ -54,10 +52,7 @@ class NarrowedNamespaceDeletionTest {
             cluster.apply(Fixtures.grafanaOAuthSecret(namespace, "grafana", "s3cret"));
             cluster.apply(Fixtures.secret(namespace, GRAFANA_CREDENTIALS, Map.of("token", GrafanaStandIn.TOKEN)));
             TempoGateway gateway = Fixtures.seedGateway(namespace);
-            gateway.getSpec().grafana = new GrafanaSpec();
-            gateway.getSpec().grafana.url = grafana.url().toString();
-            gateway.getSpec().grafana.credentialsSecret = new GrafanaCredentials();
-            gateway.getSpec().grafana.credentialsSecret.name = GRAFANA_CREDENTIALS;
+            gateway.getSpec().grafana = Fixtures.grafana(grafana.url().toString(), GRAFANA_CREDENTIALS);
             cluster.create(gateway);
             String uid = DatasourceUid.of(namespace + "/" + GATEWAY, TENANT);
             await().atMost(Duration.ofSeconds(20)).until(() -> grafana.datasource(uid).isPresent());

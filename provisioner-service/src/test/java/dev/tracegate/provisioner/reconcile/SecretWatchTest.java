@@ -3,8 +3,6 @@ package dev.tracegate.provisioner.reconcile;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.tracegate.provisioner.crd.GrafanaCredentials;
-import dev.tracegate.provisioner.crd.GrafanaSpec;
 import dev.tracegate.provisioner.crd.TempoGateway;
 import dev.tracegate.provisioner.kube.SecretLookup;
 import dev.tracegate.provisioner.secrets.WrittenSecrets;
@@ -38,10 +36,7 @@ class SecretWatchTest {
         credentials = client.secrets().inNamespace(NAMESPACE)
                 .resource(Fixtures.secret(NAMESPACE, "grafana-admin", Map.of("token", "glsa_token"))).create();
         gateway = Fixtures.seedGateway(NAMESPACE);
-        gateway.getSpec().grafana = new GrafanaSpec();
-        gateway.getSpec().grafana.url = "http://grafana:3000";
-        gateway.getSpec().grafana.credentialsSecret = new GrafanaCredentials();
-        gateway.getSpec().grafana.credentialsSecret.name = "grafana-admin";
+        gateway.getSpec().grafana = Fixtures.grafana("http://grafana:3000", "grafana-admin");
         gatewaysInCache.add(gateway.key());
         watch = new SecretWatch(client, new WrittenSecrets(), (secret, ownWrite) -> {
         }, gatewaysInCache::contains);

@@ -2,6 +2,8 @@ package dev.tracegate.provisioner.support;
 
 import dev.tracegate.provisioner.crd.Authorization;
 import dev.tracegate.provisioner.crd.GatewaySpec;
+import dev.tracegate.provisioner.crd.GrafanaCredentials;
+import dev.tracegate.provisioner.crd.GrafanaSpec;
 import dev.tracegate.provisioner.crd.OidcSpec;
 import dev.tracegate.provisioner.crd.SecretName;
 import dev.tracegate.provisioner.crd.SecretSyncSpec;
@@ -82,6 +84,15 @@ public final class Fixtures {
             gateway.getSpec().tenants.authentication.add(tenant(name, "oidc-" + name));
         }
         return gateway;
+    }
+
+    /** spec.grafana: the Grafana at {@code url}, with the API credentials of the Secret {@code credentialsSecret}. */
+    public static GrafanaSpec grafana(String url, String credentialsSecret) {
+        GrafanaSpec grafana = new GrafanaSpec();
+        grafana.url = url;
+        grafana.credentialsSecret = new GrafanaCredentials();
+        grafana.credentialsSecret.name = credentialsSecret;
+        return grafana;
     }
 
     public static TenantAuthentication tenant(String name, String secret) {
