@@ -786,6 +786,20 @@ mib() { [[ -n ${1:-} ]] && awk -v k="$1" 'BEGIN{printf "%.0f", k/1024}' || echo 
 num() { [[ -n ${1:-} ]] && printf '%.0f' "$1" || echo -; }
 one() { [[ -n ${1:-} ]] && printf '%.1f' "$1" || echo -; }
 ratio2() { [[ -n ${1:-} ]] && printf '%.2f' "$1" || echo -; }
+# The gateway against one other contender, round by round (the issue's ≥ 0.85 × the bare proxy; an A/B against a
+# baseline build): rates divided in the same round, and CPU per request (the other's over the gateway's, so that
+# above 1 means the gateway is cheaper). Uses $case of the report loop.
+against() { # contender description
+    local other=$1 name=$2 round rates="" cpus=""
+    for ((round = 1; round <= ROUNDS; round++)); do
+        [[ -n ${R[$case.gateway.$round.rps]:-} && -n ${R[$case.$other.$round.rps]:-} ]] || continue
+        rates+="$(awk -v a="${R[$case.gateway.$round.rps]}" -v b="${R[$case.$other.$round.rps]}" 'BEGIN{ if (b > 0) printf "%.2f", a / b }') "
+        cpus+="$(awk -v a="${R[$case.gateway.$round.cpu]:-}" -v b="${R[$case.$other.$round.cpu]:-}" 'BEGIN{ if (a > 0 && b > 0) printf "%.3f", b / a }') "
+    done
+    [[ -n $rates ]] || return 0
+    printf 'Gateway / %s, per round by rate: %s(median %s); by CPU per request: median %s.\n\n' \
+        "$name" "$rates" "$(ratio2 "$(median <<<"$rates")")" "$(ratio2 "$(median <<<"$cpus")")"
+}
 
 CPU_MODEL=$(awk -F': ' '/^model name/ {print $2; exit}' /proc/cpuinfo)
 MEM_TOTAL=$(awk '/^MemTotal/ {printf "%.0f GiB", $2/1048576}' /proc/meminfo)
@@ -860,6 +874,8 @@ REPORT=$WORK/report.md
                 "$(ms "${R[$case.$c.p99_us]}")" "$(one "${R[$case.$c.cpu]:-}")" "$(mib "${R[$case.$c.rss_max]:-}")"
         done
         printf '\n'
+        against vertx "the bare proxy"
+        against baseline "the baseline"
     done
 
     if [[ -n $RATE ]]; then
