@@ -788,9 +788,9 @@ one() { [[ -n ${1:-} ]] && printf '%.1f' "$1" || echo -; }
 ratio2() { [[ -n ${1:-} ]] && printf '%.2f' "$1" || echo -; }
 # The gateway against one other contender, round by round (the issue's ≥ 0.85 × the bare proxy; an A/B against a
 # baseline build): rates divided in the same round, and CPU per request (the other's over the gateway's, so that
-# above 1 means the gateway is cheaper). Uses $case of the report loop.
-against() { # contender description
-    local other=$1 name=$2 round rates="" cpus=""
+# above 1 means the gateway is cheaper).
+against() { # case contender description
+    local case=$1 other=$2 name=$3 round rates="" cpus=""
     for ((round = 1; round <= ROUNDS; round++)); do
         [[ -n ${R[$case.gateway.$round.rps]:-} && -n ${R[$case.$other.$round.rps]:-} ]] || continue
         rates+="$(awk -v a="${R[$case.gateway.$round.rps]}" -v b="${R[$case.$other.$round.rps]}" 'BEGIN{ if (b > 0) printf "%.2f", a / b }') "
@@ -874,8 +874,8 @@ REPORT=$WORK/report.md
                 "$(ms "${R[$case.$c.p99_us]}")" "$(one "${R[$case.$c.cpu]:-}")" "$(mib "${R[$case.$c.rss_max]:-}")"
         done
         printf '\n'
-        against vertx "the bare proxy"
-        against baseline "the baseline"
+        against "$case" vertx "the bare proxy"
+        against "$case" baseline "the baseline"
     done
 
     if [[ -n $RATE ]]; then

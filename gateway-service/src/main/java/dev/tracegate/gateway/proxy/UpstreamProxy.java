@@ -31,6 +31,7 @@ import io.vertx.core.http.HttpServerResponse;
 import io.vertx.core.http.HttpVersion;
 import io.vertx.core.http.PoolOptions;
 import io.vertx.core.http.RequestOptions;
+import io.vertx.core.net.HostAndPort;
 import io.vertx.ext.web.RoutingContext;
 
 import dev.tracegate.gateway.config.GatewayConfig;
@@ -378,9 +379,13 @@ public class UpstreamProxy {
         target.set("X-Forwarded-Proto", connection.isSsl() ? "https" : "http");
         // HTTP/1.x names the host in the Host header, which Vert.x Web checked as an authority; HTTP/2 in :authority,
         // which Vert.x keeps out of the headers.
-        String host = request.version() == HttpVersion.HTTP_2
-                ? (request.authority() == null ? null : request.authority().toString())
-                : request.getHeader(HttpHeaders.HOST);
+        String host;
+        if (request.version() == HttpVersion.HTTP_2) {
+            HostAndPort authority = request.authority();
+            host = authority == null ? null : authority.toString();
+        } else {
+            host = request.getHeader(HttpHeaders.HOST);
+        }
         if (host != null) {
             target.set("X-Forwarded-Host", host);
         }
