@@ -119,12 +119,9 @@ class AdmissionMatchesValidatorTest {
                     "tenants: required", "spec.tenants or spec.tenantsFrom is required"),
             new Row("a Tempo URL with a user and password", g -> g.getSpec().upstream.distributor = "http://admin:pw@tempo:4318",
                     "upstream.distributor: must not carry a user or password", "distributor"),
-            new Row("a Grafana URL with a user and password", g -> {
-                g.getSpec().grafana = new GrafanaSpec();
-                g.getSpec().grafana.url = "http://admin:pw@grafana:3000";
-                g.getSpec().grafana.credentialsSecret = new GrafanaCredentials();
-                g.getSpec().grafana.credentialsSecret.name = "grafana-admin";
-            }, null, "/spec/grafana/url"),
+            new Row("a Grafana URL with a user and password",
+                    g -> g.getSpec().grafana = Fixtures.grafana("http://admin:pw@grafana:3000", "grafana-admin"),
+                    null, "/spec/grafana/url"),
             new Row("a gateway URL with a user and password", g -> g.getSpec().gateway.url = "http://admin:pw@gw:8080",
                     null, "/spec/gateway/url"),
             new Row("no upstream and no tenantsFrom", g -> g.getSpec().upstream = null,
