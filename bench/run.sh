@@ -539,6 +539,9 @@ rotated() { # round -> the contenders in this round's order
     for ((i = 0; i < n; i++)); do printf '%s ' "${list[$(( (i + $2) % n ))]}"; done
 }
 numbers() { tr ' ' '\n' | awk '$1 ~ /^-?[0-9.]+$/' | sort -g; }
+divide() { # a b decimals -> a / b; nothing when a is missing or b is missing or zero
+    awk -v a="${1:-}" -v b="${2:-}" -v d="$3" 'BEGIN{ if (a != "" && b > 0) printf("%." d "f", a / b) }'
+}
 median() { numbers | awk '{a[NR] = $1} END {if (NR % 2) print a[(NR + 1) / 2]; else if (NR) print (a[NR / 2] + a[NR / 2 + 1]) / 2}'; }
 minmax() { numbers | awk 'NR == 1 {lo = $1} {hi = $1} END {if (NR) printf "%s-%s", lo, hi}'; }
 
@@ -612,7 +615,7 @@ throughput_case() { # case contenders
         LOADAVG_SAMPLES+=("$(cut -d' ' -f1 /proc/loadavg)")
         for c in $(rotated "$contenders" $((round - 1))); do wrk_run "$case" "$c" "$round" "$DURATION"; done
         for c in $contenders; do
-            R[$case.$c.$round.ratio]=$(awk -v a="${R[$case.$c.$round.rps]}" -v b="${R[$case.nginx.$round.rps]}" 'BEGIN{printf "%.3f", a/b}')
+            R[$case.$c.$round.ratio]=$(divide "${R[$case.$c.$round.rps]}" "${R[$case.nginx.$round.rps]}" 3)
         done
     done
     medians_of "$case" "$contenders" rps p50_us p99_us cpu ratio
@@ -736,7 +739,7 @@ if case_on grpc; then
             fi
         done
         for c in $GRPC_CONTENDERS; do
-            R[grpc.$c.$round.ratio]=$(awk -v a="${R[grpc.$c.$round.rps]}" -v b="${R[grpc.nginx.$round.rps]}" 'BEGIN{printf "%.3f", a/b}')
+            R[grpc.$c.$round.ratio]=$(divide "${R[grpc.$c.$round.rps]}" "${R[grpc.nginx.$round.rps]}" 3)
         done
     done
     medians_of grpc "$GRPC_CONTENDERS" rps p50_us p99_us cpu ratio
@@ -793,8 +796,8 @@ against() { # case contender description
     local case=$1 other=$2 name=$3 round rates="" cpus=""
     for ((round = 1; round <= ROUNDS; round++)); do
         [[ -n ${R[$case.gateway.$round.rps]:-} && -n ${R[$case.$other.$round.rps]:-} ]] || continue
-        rates+="$(awk -v a="${R[$case.gateway.$round.rps]}" -v b="${R[$case.$other.$round.rps]}" 'BEGIN{ if (b > 0) printf "%.2f", a / b }') "
-        cpus+="$(awk -v a="${R[$case.gateway.$round.cpu]:-}" -v b="${R[$case.$other.$round.cpu]:-}" 'BEGIN{ if (a > 0 && b > 0) printf "%.3f", b / a }') "
+        rates+="$(divide "${R[$case.gateway.$round.rps]}" "${R[$case.$other.$round.rps]}" 2) "
+        cpus+="$(divide "${R[$case.$other.$round.cpu]:-}" "${R[$case.gateway.$round.cpu]:-}" 3) "
     done
     [[ -n $rates ]] || return 0
     printf 'Gateway / %s, per round by rate: %s(median %s); by CPU per request: median %s.\n\n' \
