@@ -26,7 +26,8 @@ mkdir -p "$WORK"
 started=$(date '+%F %T %Z')
 
 # run.sh marks a run preliminary when the 1-minute load average is over a quarter of the cores at its start; right
-# after a run that is the last run's own load, decaying (about 90 s from 2.3 to 0.5): wait for it, up to 3 minutes.
+# after a run that is the last run's own load, decaying (about 90 s from 2.3 to 0.5). Before each run, wait for it to
+# fall under that line, up to 3 minutes: a run that starts busy after that was disturbed by something else.
 settle() {
     local waited=0
     while (( waited < 180 )) && [[ $(awk -v n="$(nproc)" '{print ($1 > 0.25 * n)}' /proc/loadavg) == 1 ]]; do
@@ -36,7 +37,7 @@ settle() {
 }
 
 for ((run = 1; run <= RUNS; run++)); do
-    (( run == 1 )) || settle
+    settle
     printf '[repeat %s] run %d of %d (load average %s)\n' "$(date +%T)" "$run" "$RUNS" "$(cut -d' ' -f1-3 /proc/loadavg)" >&2
     BENCH_WORK=$WORK/run-$run RECORD=0 LABEL="run $run of $RUNS${LABEL:+, $LABEL}" "$BENCH_DIR/run.sh"
 done
