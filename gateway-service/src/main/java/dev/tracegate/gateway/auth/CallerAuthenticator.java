@@ -43,7 +43,8 @@ public class CallerAuthenticator {
 
     private static final Logger LOG = Logger.getLogger(CallerAuthenticator.class);
     private static final String BEARER = "Bearer ";
-    private static final String EMAIL = "email";
+    /** The usernameClaim whose value must be verified by its issuer ({@code email_verified}). */
+    public static final String EMAIL = "email";
     private static final String EMAIL_VERIFIED = "email_verified";
 
     private final VerifiedTokenCache verified;

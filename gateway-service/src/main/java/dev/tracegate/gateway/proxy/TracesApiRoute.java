@@ -23,6 +23,7 @@ import dev.tracegate.gateway.http.ErrorResponses;
 import dev.tracegate.gateway.http.LogValues;
 import dev.tracegate.gateway.metrics.GatewayMetrics;
 import dev.tracegate.tenants.rbac.Caller;
+import dev.tracegate.tenants.rbac.Permission;
 import dev.tracegate.gateway.tenant.Tenant;
 import dev.tracegate.gateway.tenant.TenantConfiguration;
 import dev.tracegate.gateway.tenant.TenantRegistry;
@@ -247,11 +248,7 @@ public class TracesApiRoute {
             LOG.debugf("Tenant %s: %s may not %s", tenant.name(), LogValues.escape(caller.subject()),
                     route.permission().wireName());
             ErrorResponses.closeConnectionAfterAnswer(rc);
-            // No subject: the token lacks usernameClaim, or names an e-mail its issuer has not verified.
-            String who = caller.subject() != null ? "'" + caller.subject() + "'"
-                    : "a caller whose token has no verified " + tenant.usernameClaim();
-            ErrorResponses.send(rc, 403, "forbidden", who + " has no " + route.permission().wireName()
-                    + " permission on tenant '" + tenant.name() + "'");
+            ErrorResponses.send(rc, 403, "forbidden", forbidden(caller, tenant, route.permission()));
             return;
         }
         long retryAfter = rateLimiter.acquire(tenant.name());
@@ -270,6 +267,22 @@ public class TracesApiRoute {
             return;
         }
         proxy.forward(rc, tenant, route);
+    }
+
+    /**
+     * The 403's message. A caller without a subject matched no user binding: its token lacks the tenant's
+     * usernameClaim, or (with {@code usernameClaim: email}) names an address its issuer has not verified.
+     */
+    static String forbidden(Caller caller, Tenant tenant, Permission permission) {
+        String who;
+        if (caller.subject() != null) {
+            who = "'" + caller.subject() + "'";
+        } else if (CallerAuthenticator.EMAIL.equals(tenant.usernameClaim())) {
+            who = "a caller whose token has no verified email";
+        } else {
+            who = "a caller whose token has no " + tenant.usernameClaim() + " claim";
+        }
+        return who + " has no " + permission.wireName() + " permission on tenant '" + tenant.name() + "'";
     }
 
     /**
