@@ -2,29 +2,43 @@ package dev.tracegate.provisioner.crd;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
+import io.fabric8.generator.annotation.Min;
+import io.fabric8.generator.annotation.Pattern;
 import io.fabric8.generator.annotation.Required;
+import io.fabric8.generator.annotation.Size;
 import java.util.Objects;
 
 /**
  * A Kubernetes condition: one aspect of the gateway, true or not, and why. The fields metav1.Condition requires are
- * required here too, and the provisioner always writes them: Conditions.stamp sets lastTransitionTime and refuses a
- * condition without one of the others.
+ * required here too, within its limits (its type and reason patterns, its status values, its lengths), and the
+ * provisioner always writes them so: Conditions.stamp sets lastTransitionTime, cuts a message at
+ * {@link #MAX_MESSAGE} characters and refuses a condition without one of the others. metav1.Condition's
+ * {@code format: date-time} on lastTransitionTime is left out: the fabric8 generator has no annotation for a format.
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public class Condition {
+    /** metav1.Condition's longest message. */
+    public static final int MAX_MESSAGE = 32768;
+
     @Required
+    @Pattern("^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*/)?(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])$")
+    @Size(max = 316)
     @JsonPropertyDescription("Ready, TenantsResolved, SecretsSynced, ConfigPublished, DatasourcesSynced or Exposed.")
     public String type;
 
     @Required
+    @Pattern("^(True|False|Unknown)$")
     @JsonPropertyDescription("True, False or Unknown.")
     public String status;
 
     @Required
+    @Pattern("^[A-Za-z]([A-Za-z0-9_,:]*[A-Za-z0-9_])?$")
+    @Size(min = 1, max = 1024)
     @JsonPropertyDescription("One CamelCase word for programs.")
     public String reason;
 
     @Required
+    @Size(max = MAX_MESSAGE)
     @JsonPropertyDescription("What a person needs to know to act.")
     public String message;
 
@@ -32,6 +46,7 @@ public class Condition {
     @JsonPropertyDescription("When status last changed (RFC 3339).")
     public String lastTransitionTime;
 
+    @Min(0)
     @JsonPropertyDescription("metadata.generation the condition was computed for.")
     public Long observedGeneration;
 

@@ -53,10 +53,26 @@ public final class Conditions {
             Optional<Condition> before = find(previous, c.type);
             String time = before.filter(b -> Objects.equals(b.status, c.status)).map(b -> b.lastTransitionTime)
                     .orElse(now.truncatedTo(ChronoUnit.SECONDS).toString());
-            stamped.add(new Condition(c.type, c.status, c.reason, c.message, time, generation));
+            stamped.add(new Condition(c.type, c.status, c.reason, cut(c.message), time, generation));
         }
         stamped.sort((a, b) -> Integer.compare(order(a.type), order(b.type)));
         return stamped;
+    }
+
+    /**
+     * A message within metav1.Condition's {@link Condition#MAX_MESSAGE} characters, which the CRD enforces: a longer
+     * one (every field a document of a thousand tenants gets wrong) would have the API server refuse the whole status.
+     * Cut with an ellipsis, never inside a character that takes two UTF-16 units.
+     */
+    static String cut(String message) {
+        if (message.length() <= Condition.MAX_MESSAGE) {
+            return message;
+        }
+        int end = Condition.MAX_MESSAGE - 1;
+        if (Character.isHighSurrogate(message.charAt(end - 1))) {
+            end--;
+        }
+        return message.substring(0, end) + "\u2026";
     }
 
     /**

@@ -10,7 +10,9 @@ import dev.tracegate.provisioner.status.Conditions;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.function.Consumer;
@@ -84,6 +86,55 @@ class StatusSchemaTest {
         status.conditions = Conditions.stamp(List.of(), all, 1L, NOW);
 
         assertEquals(List.of(), admission.checkStatus(status));
+    }
+
+    @Test
+    void aConditionOutsideMetav1ConditionsLimitsIsRefused() throws Exception {
+        Map<String, Consumer<Condition>> outside = new LinkedHashMap<>();
+        outside.put("a status other than True, False, Unknown", c -> c.status = "Maybe");
+        outside.put("a reason of two words", c -> c.reason = "Not Ready");
+        outside.put("an empty reason", c -> c.reason = "");
+        outside.put("a reason over 1024 characters", c -> c.reason = "R".repeat(1025));
+        outside.put("a type with a space", c -> c.type = "Ready now");
+        outside.put("a message over 32768 characters", c -> c.message = "m".repeat(Condition.MAX_MESSAGE + 1));
+        outside.put("a negative observedGeneration", c -> c.observedGeneration = -1L);
+        for (Map.Entry<String, Consumer<Condition>> change : outside.entrySet()) {
+            Condition condition = condition(Conditions.READY, "True");
+            change.getValue().accept(condition);
+            TempoGatewayStatus status = new TempoGatewayStatus();
+            status.conditions = List.of(condition);
+            assertFalse(admission.checkStatus(status).isEmpty(), "admitted: " + change.getKey());
+        }
+
+        Condition atTheLimits = new Condition("example.com/Ready", "Unknown", "A", "m".repeat(Condition.MAX_MESSAGE),
+                "2026-01-01T00:00:00Z", 0L);
+        TempoGatewayStatus status = new TempoGatewayStatus();
+        status.conditions = List.of(atTheLimits);
+        assertEquals(List.of(), admission.checkStatus(status));
+    }
+
+    @Test
+    void aMessageLongerThanTheCrdAdmitsIsCutWhenStamped() throws Exception {
+        // Every field wrong in a large document: the message would outgrow metav1.Condition's 32768 characters.
+        String errors = "tenants.authentication[999].oidc.issuerURL: must be an https URL; ".repeat(600);
+        // A character of two UTF-16 units (an emoji) right where the cut falls must not be split.
+        String atTheCut = "e".repeat(Condition.MAX_MESSAGE - 2) + "\uD83D\uDE00" + "tail";
+        TempoGatewayStatus status = new TempoGatewayStatus();
+        status.conditions = Conditions.stamp(List.of(), List.of(
+                Conditions.of(Conditions.CONFIG_PUBLISHED, false, "InvalidTenants", errors),
+                Conditions.of(Conditions.TENANTS_RESOLVED, false, "InvalidTenants", atTheCut)), 1L, NOW);
+
+        assertEquals(List.of(), admission.checkStatus(status));
+        String cut = status.conditions.stream().filter(c -> c.type.equals(Conditions.CONFIG_PUBLISHED)).findFirst()
+                .orElseThrow().message;
+        assertEquals(Condition.MAX_MESSAGE, cut.length());
+        assertTrue(errors.startsWith(cut.substring(0, cut.length() - 1)) && cut.endsWith("\u2026"), "cut with an ellipsis");
+        String beforeTheEmoji = status.conditions.stream().filter(c -> c.type.equals(Conditions.TENANTS_RESOLVED))
+                .findFirst().orElseThrow().message;
+        assertEquals("e".repeat(Condition.MAX_MESSAGE - 2) + "\u2026", beforeTheEmoji);
+        // A message within the limit is kept whole.
+        assertEquals("spec.grafana is not set", Conditions.stamp(List.of(), List.of(Conditions.of(
+                Conditions.DATASOURCES_SYNCED, true, "NotConfigured", "spec.grafana is not set")), 1L, NOW).get(0).message);
     }
 
     @Test
