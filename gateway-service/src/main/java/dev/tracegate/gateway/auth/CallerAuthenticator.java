@@ -43,8 +43,7 @@ public class CallerAuthenticator {
 
     private static final Logger LOG = Logger.getLogger(CallerAuthenticator.class);
     private static final String BEARER = "Bearer ";
-    /** The usernameClaim whose value must be verified by its issuer ({@code email_verified}). */
-    public static final String EMAIL = "email";
+    private static final String EMAIL = "email";
     private static final String EMAIL_VERIFIED = "email_verified";
 
     private final VerifiedTokenCache verified;
@@ -148,6 +147,14 @@ public class CallerAuthenticator {
         }
         String token = authorization.substring(BEARER.length()).trim();
         return token.isEmpty() ? null : token;
+    }
+
+    /**
+     * What the token of a caller without a subject lacked, for a refusal's message: the tenant's usernameClaim, or,
+     * with {@code usernameClaim: email}, an address its issuer verified ({@link #callerOf}).
+     */
+    public static String missingSubject(Tenant tenant) {
+        return EMAIL.equals(tenant.usernameClaim()) ? "no verified email" : "no " + tenant.usernameClaim() + " claim";
     }
 
     static Caller callerOf(JsonWebToken jwt, Tenant tenant) {

@@ -269,19 +269,10 @@ public class TracesApiRoute {
         proxy.forward(rc, tenant, route);
     }
 
-    /**
-     * The 403's message. A caller without a subject matched no user binding: its token lacks the tenant's
-     * usernameClaim, or (with {@code usernameClaim: email}) names an address its issuer has not verified.
-     */
+    /** The 403's message. A caller without a subject matched no user binding: it says what its token lacked. */
     static String forbidden(Caller caller, Tenant tenant, Permission permission) {
-        String who;
-        if (caller.subject() != null) {
-            who = "'" + caller.subject() + "'";
-        } else if (CallerAuthenticator.EMAIL.equals(tenant.usernameClaim())) {
-            who = "a caller whose token has no verified email";
-        } else {
-            who = "a caller whose token has no " + tenant.usernameClaim() + " claim";
-        }
+        String who = caller.subject() != null ? "'" + caller.subject() + "'"
+                : "a caller whose token has " + CallerAuthenticator.missingSubject(tenant);
         return who + " has no " + permission.wireName() + " permission on tenant '" + tenant.name() + "'";
     }
 
