@@ -41,7 +41,7 @@ public class GatewayEventRecorder {
     static final Duration REPEAT_WINDOW = Duration.ofMinutes(10);
     /** Events remembered for counting repeats, least recently recorded out first (client-go keeps 4,096 too). */
     static final int REMEMBERED = 4096;
-    /** Characters of an Event's message: events.k8s.io/v1 admits a note of at most 1 kB, the same bound here. */
+    /** Characters of an Event's message: events.k8s.io/v1 admits a note of at most 1 kB; about that here. */
     static final int MAX_MESSAGE = 1000;
     private static final Logger LOG = Logger.getLogger(GatewayEventRecorder.class);
 
