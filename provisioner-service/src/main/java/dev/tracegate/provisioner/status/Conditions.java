@@ -62,13 +62,20 @@ public final class Conditions {
     /**
      * A message within metav1.Condition's {@link Condition#MAX_MESSAGE} characters, which the CRD enforces: a longer
      * one (every field a document of a thousand tenants gets wrong) would have the API server refuse the whole status.
-     * Cut with an ellipsis, never inside a character that takes two UTF-16 units.
      */
     static String cut(String message) {
-        if (message.length() <= Condition.MAX_MESSAGE) {
+        return cut(message, Condition.MAX_MESSAGE);
+    }
+
+    /**
+     * {@code message}, or when longer than {@code max} characters its start with an ellipsis, {@code max} in all:
+     * a reader sees that it goes on. Never cut inside a character that takes two UTF-16 units.
+     */
+    static String cut(String message, int max) {
+        if (message.length() <= max) {
             return message;
         }
-        int end = Condition.MAX_MESSAGE - 1;
+        int end = max - 1;
         if (Character.isHighSurrogate(message.charAt(end - 1))) {
             end--;
         }

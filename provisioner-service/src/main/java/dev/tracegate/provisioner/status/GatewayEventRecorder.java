@@ -41,7 +41,8 @@ public class GatewayEventRecorder {
     static final Duration REPEAT_WINDOW = Duration.ofMinutes(10);
     /** Events remembered for counting repeats, least recently recorded out first (client-go keeps 4,096 too). */
     static final int REMEMBERED = 4096;
-    private static final int MAX_MESSAGE = 1000;
+    /** Characters of an Event's message: events.k8s.io/v1 admits a note of at most 1 kB; about that here. */
+    static final int MAX_MESSAGE = 1000;
     private static final Logger LOG = Logger.getLogger(GatewayEventRecorder.class);
 
     private final KubernetesClient client;
@@ -77,7 +78,7 @@ public class GatewayEventRecorder {
     }
 
     public void record(TempoGateway gateway, String type, String reason, String message) {
-        String text = message.length() > MAX_MESSAGE ? message.substring(0, MAX_MESSAGE) : message;
+        String text = Conditions.cut(message, MAX_MESSAGE);
         Told told = told(new Key(gateway.getMetadata().getUid(), type, reason, text));
         // One key's repeats reach the API server one at a time, so that counts never go back; other keys go on.
         synchronized (told) {

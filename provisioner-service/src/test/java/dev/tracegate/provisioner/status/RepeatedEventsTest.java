@@ -132,6 +132,22 @@ class RepeatedEventsTest {
                         .sorted().toList());
     }
 
+    /** A long message (a document's every wrong field) is cut with an ellipsis, never inside a character. */
+    @Test
+    void aLongMessageIsCutWithAnEllipsis() {
+        String errors = "tenants.authentication[7].oidc.issuerURL: must be an https URL; ".repeat(40);
+        recorder.record(gateway, WARNING, "InvalidTenants", errors);
+        String message = onlyEvent().getMessage();
+        assertEquals(GatewayEventRecorder.MAX_MESSAGE, message.length());
+        assertEquals(errors.substring(0, GatewayEventRecorder.MAX_MESSAGE - 1) + "\u2026", message);
+
+        // An emoji (two UTF-16 units) where the cut falls goes whole.
+        String emojiAtTheCut = "e".repeat(GatewayEventRecorder.MAX_MESSAGE - 2) + "\uD83D\uDE00 and more";
+        recorder.record(gateway, WARNING, "Other", emojiAtTheCut);
+        assertEquals(List.of("e".repeat(GatewayEventRecorder.MAX_MESSAGE - 2) + "\u2026"), events().stream()
+                .filter(e -> e.getReason().equals("Other")).map(Event::getMessage).toList());
+    }
+
     @Test
     void beyondTheEventsItRemembersTheLeastRecentlyRecordedIsMadeAnew() {
         recorder = new GatewayEventRecorder(client, clock, 2);
