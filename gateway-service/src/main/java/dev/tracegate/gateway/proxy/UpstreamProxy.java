@@ -14,7 +14,6 @@ import jakarta.enterprise.context.ApplicationScoped;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 import io.netty.channel.ConnectTimeoutException;
-import io.netty.handler.codec.http.HttpResponseStatus;
 import io.quarkus.runtime.Startup;
 import io.quarkus.runtime.configuration.MemorySize;
 import io.vertx.core.MultiMap;
@@ -116,7 +115,15 @@ public class UpstreamProxy {
         HttpServerRequest request = rc.request();
         URI base = base(route.upstream());
         String query = request.query();
+        MultiMap headers = MultiMap.caseInsensitiveMultiMap();
+        copyRequestHeaders(request, headers);
+        headers.set(ORG_ID, tenant.id());
+        addForwardedHeaders(request, headers);
+        if (route.upstream() == Upstream.DISTRIBUTOR_GRPC) {
+            headers.set("te", "trailers"); // gRPC's one end-to-end use of a hop-by-hop header
+        }
         RequestOptions options = new RequestOptions()
+                .setHeaders(headers)
                 .setMethod(request.method())
                 // The base is parsed once (configuration or tenants document): no absolute URI parsed per request.
                 .setSsl("https".equalsIgnoreCase(base.getScheme()))
@@ -151,15 +158,6 @@ public class UpstreamProxy {
                 return;
             }
             started[0] = upstream;
-            // Straight into the request's own headers: given with the options, Vert.x would copy (and check) them
-            // a second time.
-            MultiMap headers = upstream.headers();
-            copyRequestHeaders(request, headers);
-            headers.set(ORG_ID, tenant.id());
-            addForwardedHeaders(request, headers);
-            if (route.upstream() == Upstream.DISTRIBUTOR_GRPC) {
-                headers.set("te", "trailers"); // gRPC's one end-to-end use of a hop-by-hop header
-            }
             UpstreamDeadlines.Exchange exchange = deadlines().start(upstream::reset);
             upstream.response().onComplete(res -> {
                 if (res.succeeded()) {
@@ -246,12 +244,7 @@ public class UpstreamProxy {
         }
         exchange.touch();
         response.setStatusCode(upstream.statusCode());
-        String reason = upstream.statusMessage();
-        // Only a reason of Tempo's own: the standard one goes out as the status line's cached bytes, a set one as a
-        // status line built and encoded per answer.
-        if (reason != null && !reason.equals(HttpResponseStatus.valueOf(upstream.statusCode()).reasonPhrase())) {
-            response.setStatusMessage(reason);
-        }
+        response.setStatusMessage(upstream.statusMessage());
         Set<String> connectionOptions = connectionOptions(upstream.headers());
         upstream.headers().forEach(h -> {
             if (!NOT_RETURNED.test(h.getKey()) && !connectionOptions.contains(h.getKey())) {
