@@ -329,6 +329,18 @@ class TenantGatewayTest {
                 .then().statusCode(413).body("error", equalTo("payload_too_large"));
     }
 
+    /** Tempo's status line comes back as Tempo wrote it: the standard reason phrase, or one of its own. */
+    @Test
+    void tempoStatusLinePassesThrough() {
+        tempo.respondWith(429, "text/plain", "per-tenant ingestion limit reached");
+        given().auth().oauth2(token(ALICE)).when().get(TEAM_A + "/tempo/api/echo")
+                .then().statusLine("HTTP/1.1 429 Too Many Requests");
+        tempo.respondWith(503, "Ingester Unavailable", Map.of("Content-Type", "text/plain"),
+                "no ingester".getBytes(StandardCharsets.UTF_8));
+        given().auth().oauth2(token(ALICE)).when().get(TEAM_A + "/tempo/api/echo")
+                .then().statusLine("HTTP/1.1 503 Ingester Unavailable").body(equalTo("no ingester"));
+    }
+
     @Test
     void tempoErrorsPassThroughUnchanged() {
         tempo.respondWith(400, "text/plain", "invalid TraceQL query: unexpected }");

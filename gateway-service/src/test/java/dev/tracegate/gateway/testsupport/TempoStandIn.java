@@ -233,7 +233,12 @@ public final class TempoStandIn implements AutoCloseable {
 
     /** Answer every request with this status, these headers and body ({@code Content-Length} is added). */
     public TempoStandIn respondWith(int status, Map<String, String> headers, byte[] body) {
-        behaviour = Behaviour.fixed(status, Map.copyOf(headers), body.clone());
+        return respondWith(status, null, headers, body);
+    }
+
+    /** The same, with this reason phrase in the status line (null: the standard one). */
+    public TempoStandIn respondWith(int status, String reason, Map<String, String> headers, byte[] body) {
+        behaviour = Behaviour.fixed(status, reason, Map.copyOf(headers), body.clone());
         return this;
     }
 
@@ -406,7 +411,11 @@ public final class TempoStandIn implements AutoCloseable {
                 break;
             case FIXED:
                 b.headers.forEach(response::putHeader);
-                response.setStatusCode(b.status).end(Buffer.buffer(b.body));
+                response.setStatusCode(b.status);
+                if (b.reason != null) {
+                    response.setStatusMessage(b.reason);
+                }
+                response.end(Buffer.buffer(b.body));
                 break;
             case HANG:
                 hanging.add(request);
@@ -608,6 +617,7 @@ public final class TempoStandIn implements AutoCloseable {
 
         final Kind kind;
         int status;
+        String reason;
         Map<String, String> headers = Map.of();
         byte[] body;
         long bytes;
@@ -619,9 +629,10 @@ public final class TempoStandIn implements AutoCloseable {
             this.kind = kind;
         }
 
-        static Behaviour fixed(int status, Map<String, String> headers, byte[] body) {
+        static Behaviour fixed(int status, String reason, Map<String, String> headers, byte[] body) {
             Behaviour b = new Behaviour(Kind.FIXED);
             b.status = status;
+            b.reason = reason;
             b.headers = headers;
             b.body = body;
             return b;
