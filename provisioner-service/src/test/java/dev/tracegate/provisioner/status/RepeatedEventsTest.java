@@ -141,7 +141,7 @@ class RepeatedEventsTest {
         assertEquals(GatewayEventRecorder.MAX_MESSAGE, message.length());
         assertEquals(errors.substring(0, GatewayEventRecorder.MAX_MESSAGE - 1) + "\u2026", message);
 
-        // An emoji (two UTF-16 units) where the cut falls goes whole.
+        // An emoji (two UTF-16 units) where the cut falls is left out, never split in half.
         String emojiAtTheCut = "e".repeat(GatewayEventRecorder.MAX_MESSAGE - 2) + "\uD83D\uDE00 and more";
         recorder.record(gateway, WARNING, "Other", emojiAtTheCut);
         assertEquals(List.of("e".repeat(GatewayEventRecorder.MAX_MESSAGE - 2) + "\u2026"), events().stream()
