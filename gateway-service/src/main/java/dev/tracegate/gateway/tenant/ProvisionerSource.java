@@ -8,6 +8,8 @@ import java.time.Instant;
 import java.util.SplittableRandom;
 import java.util.concurrent.TimeUnit;
 
+import javax.net.ssl.SSLException;
+
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import jakarta.ws.rs.WebApplicationException;
@@ -38,6 +40,7 @@ public class ProvisionerSource {
     private static final Logger LOG = Logger.getLogger(ProvisionerSource.class);
     private static final String URL_KEY = "tracegate.tenants.provisioner.url";
     private static final String GATEWAY_KEY = "tracegate.tenants.provisioner.gateway";
+    private static final String CA_FILE_KEY = "tracegate.tenants.provisioner.ca-file";
     /** Polls start at most this often when the provisioner answers a long poll at once (one that ignores the wait). */
     private static final long MIN_POLL_SPACING_MILLIS = 1000;
 
@@ -45,6 +48,7 @@ public class ProvisionerSource {
     private final TenantRegistry registry;
     private final Vertx vertx;
     private final MeterRegistry meters;
+    private final CaFileTrust caFileTrust;
     private ProvisionerApi api;
     private String namespace;
     private String name;
@@ -54,11 +58,13 @@ public class ProvisionerSource {
     private long pollStarted;
     private volatile boolean stopped;
 
-    public ProvisionerSource(GatewayConfig config, TenantRegistry registry, Vertx vertx, MeterRegistry meters) {
+    public ProvisionerSource(GatewayConfig config, TenantRegistry registry, Vertx vertx, MeterRegistry meters,
+            CaFileTrust caFileTrust) {
         this.config = config;
         this.registry = registry;
         this.vertx = vertx;
         this.meters = meters;
+        this.caFileTrust = caFileTrust;
     }
 
     void start(@Observes StartupEvent event) {
@@ -79,12 +85,23 @@ public class ProvisionerSource {
         namespace = parts[0];
         name = parts[1];
         backoff = new RetryBackoff(p.retryInterval(), p.maxRetryInterval(), new SplittableRandom());
-        api = QuarkusRestClientBuilder.newBuilder()
+        QuarkusRestClientBuilder client = QuarkusRestClientBuilder.newBuilder()
                 .baseUri(url)
                 .connectTimeout(5, TimeUnit.SECONDS)
                 // A long poll answers after up to `wait`; allow that plus time for the answer itself.
-                .readTimeout(p.longPoll().plusSeconds(15).toMillis(), TimeUnit.MILLISECONDS)
-                .build(ProvisionerApi.class);
+                .readTimeout(p.longPoll().plusSeconds(15).toMillis(), TimeUnit.MILLISECONDS);
+        if (p.caFile().isPresent()) {
+            if (!"https".equalsIgnoreCase(url.getScheme())) {
+                // The service-account token would still cross the network in the clear: say so rather than ignore it.
+                throw BadSetting.refused(CA_FILE_KEY, "set with an http:// provisioner URL; use https://");
+            }
+            try {
+                client.tlsConfiguration(caFileTrust.provisionerTrust(p.caFile().get()));
+            } catch (IllegalArgumentException e) {
+                throw BadSetting.refused(CA_FILE_KEY, e.getMessage());
+            }
+        }
+        api = client.build(ProvisionerApi.class);
         LOG.infof("Reading tenants of TempoGateway %s/%s from %s", namespace, name, p.url().get());
         poll();
     }
@@ -113,6 +130,11 @@ public class ProvisionerSource {
         api.config(namespace, name, wait, authorization, etag).subscribe().with(this::onAnswer, failure -> {
             if (failure instanceof WebApplicationException web) {
                 onAnswer(web.getResponse());
+            } else if (failure instanceof SSLException) {
+                count("error");
+                problem("TLS with the provisioner failed (" + failure.getClass().getSimpleName() + "): is its certificate"
+                        + " issued by a CA of " + (p.caFile().isPresent() ? CA_FILE_KEY : "the JVM") + " for the URL's host?");
+                retryLater(-1);
             } else {
                 count("error");
                 problem("provisioner unreachable (" + failure.getClass().getSimpleName() + ")");
