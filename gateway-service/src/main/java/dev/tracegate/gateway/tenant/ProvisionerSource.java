@@ -5,6 +5,7 @@ import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
+import java.util.Optional;
 import java.util.SplittableRandom;
 import java.util.concurrent.TimeUnit;
 
@@ -21,6 +22,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.rest.client.reactive.QuarkusRestClientBuilder;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
+import io.quarkus.tls.TlsConfiguration;
 import io.vertx.core.Vertx;
 
 import dev.tracegate.gateway.config.BadSetting;
@@ -49,6 +51,9 @@ public class ProvisionerSource {
     private final Vertx vertx;
     private final MeterRegistry meters;
     private final CaFileTrust caFileTrust;
+    private URI url;
+    /** What {@link #api} trusts: the CA file's TLS configuration, or null for the JVM's CAs. */
+    private TlsConfiguration trust;
     private ProvisionerApi api;
     private String namespace;
     private String name;
@@ -85,25 +90,66 @@ public class ProvisionerSource {
         namespace = parts[0];
         name = parts[1];
         backoff = new RetryBackoff(p.retryInterval(), p.maxRetryInterval(), new SplittableRandom());
+        if (p.caFile().isPresent() && !"https".equalsIgnoreCase(url.getScheme())) {
+            // The service-account token would still cross the network in the clear: say so rather than ignore it.
+            throw BadSetting.refused(CA_FILE_KEY, "set with an http:// provisioner URL; use https://");
+        }
+        this.url = url;
+        try {
+            api = client(p.caFile().map(caFileTrust::provisionerTrust).orElse(null));
+        } catch (IllegalArgumentException e) {
+            throw BadSetting.refused(CA_FILE_KEY, e.getMessage());
+        }
+        LOG.infof("Reading tenants of TempoGateway %s/%s from %s", namespace, name, p.url().get());
+        poll();
+    }
+
+    /** A client of the provisioner's API that trusts {@code trust}'s CAs, or the JVM's when null. */
+    private ProvisionerApi client(TlsConfiguration trust) {
+        GatewayConfig.Provisioner p = config.tenants().provisioner();
         QuarkusRestClientBuilder client = QuarkusRestClientBuilder.newBuilder()
                 .baseUri(url)
                 .connectTimeout(5, TimeUnit.SECONDS)
                 // A long poll answers after up to `wait`; allow that plus time for the answer itself.
                 .readTimeout(p.longPoll().plusSeconds(15).toMillis(), TimeUnit.MILLISECONDS);
-        if (p.caFile().isPresent()) {
-            if (!"https".equalsIgnoreCase(url.getScheme())) {
-                // The service-account token would still cross the network in the clear: say so rather than ignore it.
-                throw BadSetting.refused(CA_FILE_KEY, "set with an http:// provisioner URL; use https://");
-            }
-            try {
-                client.tlsConfiguration(caFileTrust.provisionerTrust(p.caFile().get()));
-            } catch (IllegalArgumentException e) {
-                throw BadSetting.refused(CA_FILE_KEY, e.getMessage());
+        if (trust != null) {
+            client.tlsConfiguration(trust);
+        }
+        this.trust = trust;
+        return client.build(ProvisionerApi.class);
+    }
+
+    /**
+     * After a failed TLS handshake: reads the CA file again and, when it changed (cert-manager renewed the CA and the
+     * kubelet updated the mounted Secret), asks through a new client that trusts the new content. An unreadable file
+     * keeps the client as it is.
+     *
+     * @return what is wrong with the file, or null
+     */
+    private String rereadCaFile() {
+        Optional<String> caFile = config.tenants().provisioner().caFile();
+        if (caFile.isEmpty()) {
+            return null;
+        }
+        TlsConfiguration now;
+        try {
+            now = caFileTrust.provisionerTrust(caFile.get());
+        } catch (IllegalArgumentException e) {
+            return CA_FILE_KEY + ": " + e.getMessage() + "; still trusting what it held before";
+        }
+        if (now != trust) {
+            LOG.infof("%s changed: asking the provisioner again, trusting its new content", CA_FILE_KEY);
+            ProvisionerApi before = api;
+            api = client(now);
+            if (before instanceof AutoCloseable closeable) {
+                try {
+                    closeable.close();
+                } catch (Exception e) {
+                    LOG.debugf("closing the previous provisioner client: %s", e);
+                }
             }
         }
-        api = client.build(ProvisionerApi.class);
-        LOG.infof("Reading tenants of TempoGateway %s/%s from %s", namespace, name, p.url().get());
-        poll();
+        return null;
     }
 
     void stop(@Observes ShutdownEvent event) {
@@ -132,8 +178,10 @@ public class ProvisionerSource {
                 onAnswer(web.getResponse());
             } else if (failure instanceof SSLException) {
                 count("error");
-                problem("TLS with the provisioner failed (" + failure.getClass().getSimpleName() + "): is its certificate"
-                        + " issued by a CA of " + (p.caFile().isPresent() ? CA_FILE_KEY : "the JVM") + " for the URL's host?");
+                String caFileProblem = rereadCaFile();
+                problem(caFileProblem != null ? caFileProblem : "TLS with the provisioner failed ("
+                        + failure.getClass().getSimpleName() + "): is its certificate issued by a CA of "
+                        + (p.caFile().isPresent() ? CA_FILE_KEY : "the JVM") + " for the URL's host?");
                 retryLater(-1);
             } else {
                 count("error");

@@ -60,6 +60,8 @@ public class ProvisionerStandIn implements QuarkusTestResourceLifecycleManager {
 
     private static volatile Answer fixed;
 
+    private static volatile Path serverCertificate;
+
     private Vertx vertx;
     private boolean tls;
     private boolean impostor;
@@ -68,6 +70,11 @@ public class ProvisionerStandIn implements QuarkusTestResourceLifecycleManager {
     public void init(Map<String, String> initArgs) {
         tls = Boolean.parseBoolean(initArgs.get("tls"));
         impostor = "impostor".equals(initArgs.get("trusted"));
+    }
+
+    /** With {@code tls=true}: the PEM of the certificate this stand-in serves, its own CA. */
+    public static Path serverCertificate() {
+        return serverCertificate;
     }
 
     /** The requests the gateway made, in order. */
@@ -101,6 +108,7 @@ public class ProvisionerStandIn implements QuarkusTestResourceLifecycleManager {
                 LoopbackCertificate certificate = LoopbackCertificate.create(dir, "provisioner");
                 options.setSsl(true).setKeyCertOptions(new PfxOptions().setPath(certificate.keystore().toString())
                         .setPassword(certificate.password()));
+                serverCertificate = certificate.certificatePem();
                 LoopbackCertificate trusted = impostor ? LoopbackCertificate.create(dir, "impostor") : certificate;
                 config.put("tracegate.tenants.provisioner.ca-file", trusted.certificatePem().toString());
             }
