@@ -9,6 +9,8 @@ Needs kubectl (for "kubectl kustomize", which works without a cluster) and PyYAM
     required, enums, patterns), so the examples follow the Java types the CRD is generated from;
   - workloads: probes on the management port, non-root, read-only root, no capabilities, seccomp, resources;
   - the app.kubernetes.io labels on every object of the overlays;
+  - TLS to the provisioner (components/provisioner-tls): an https provisioner URL comes with a CA file that holds
+    ca.crt alone, a provisioner serving TLS only, on the port asked, and a Certificate that names the URL's host;
   - graceful shutdown: each pod's terminationGracePeriodSeconds covers its service's quarkus.shutdown.delay
     and quarkus.shutdown.timeout (application.properties);
   - the gateway Service's OTLP gRPC port (4317, appProtocol kubernetes.io/h2c); the production overlay's
@@ -157,6 +159,42 @@ def check_session_secret(docs, overlay):
                     errors.append(f"{overlay}: the gateway must not start without the session Secret (optional: false)")
 
 
+def check_provisioner_tls(docs, overlay):
+    """An https provisioner URL: the gateway trusts a CA file that holds ca.crt alone, the provisioner serves TLS
+    only on the port the Service targets, and the certificate names the URL's host."""
+    def deployment(name):
+        return next((d for d in docs if d["kind"] == "Deployment" and d["metadata"]["name"] == name), None)
+
+    def env(d):
+        return {e["name"]: e.get("value") for e in d["spec"]["template"]["spec"]["containers"][0].get("env", [])}
+
+    gateway, provisioner = deployment("tracegate-gateway"), deployment("tracegate-provisioner")
+    url = env(gateway).get("TRACEGATE_TENANTS_PROVISIONER_URL", "") if gateway else ""
+    if not url.startswith("https://"):
+        return
+    where = f"{overlay}: provisioner TLS"
+    ca_file = env(gateway).get("TRACEGATE_TENANTS_PROVISIONER_CA_FILE")
+    mounts = {m["name"]: m["mountPath"] for m in gateway["spec"]["template"]["spec"]["containers"][0].get("volumeMounts", [])}
+    volume = next((v for v in gateway["spec"]["template"]["spec"].get("volumes", [])
+                   if ca_file and mounts.get(v["name"]) == os.path.dirname(ca_file)), None)
+    items = [i["key"] for i in (volume or {}).get("secret", {}).get("items", [])]
+    if items != ["ca.crt"]:
+        errors.append(f"{where}: the gateway's CA file must come from a Secret volume holding ca.crt alone "
+                      f"(never the provisioner's key), found {items or 'none'}")
+    settings = env(provisioner) if provisioner else {}
+    if settings.get("QUARKUS_HTTP_INSECURE_REQUESTS") != "disabled":
+        errors.append(f"{where}: the provisioner must not also serve plain HTTP (QUARKUS_HTTP_INSECURE_REQUESTS=disabled)")
+    port = re.sub(r"^https://[^/:]+:?(\d*).*$", r"\1", url) or "443"
+    if settings.get("QUARKUS_HTTP_SSL_PORT") != port:
+        errors.append(f"{where}: the gateway asks on port {port}, the provisioner serves TLS on "
+                      f"{settings.get('QUARKUS_HTTP_SSL_PORT')}")
+    host = re.sub(r"^https://([^/:]+).*$", r"\1", url)
+    names = [n for d in docs if d["kind"] == "Certificate" and d["spec"].get("secretName") == (volume or {}).get(
+        "secret", {}).get("secretName") for n in d["spec"].get("dnsNames", [])]
+    if host not in names:
+        errors.append(f"{where}: no Certificate of that Secret names {host} (dnsNames: {names})")
+
+
 def check_in_cluster_urls(gateway, where):
     spec = gateway.get("spec", {})
     urls = {"spec.upstream.queryFrontend": spec.get("upstream", {}).get("queryFrontend"),
@@ -271,6 +309,7 @@ def main():
                 check_gateway_service(d, where)
         if name == os.path.join("overlays", "production"):
             check_session_secret(docs, name)
+        check_provisioner_tls(docs, name)
         print(f"rendered {name}: {len(docs)} objects")
 
     # examples/*, and variants in a subdirectory with a kustomization of their own (examples/tempostack/openshift)

@@ -46,8 +46,17 @@ public interface GatewayConfig {
     }
 
     interface Provisioner {
-        /** Base URL of the provisioner, e.g. {@code http://tracegate-provisioner:8080}. */
+        /**
+         * Base URL of the provisioner, e.g. {@code https://tracegate-provisioner:8080} (kubernetes/components/
+         * provisioner-tls) or {@code http://tracegate-provisioner:8080}.
+         */
         Optional<String> url();
+
+        /**
+         * PEM file of the CA certificates that an {@code https} provisioner URL is trusted by, instead of the JVM's
+         * CAs (in Kubernetes: the {@code ca.crt} of the provisioner's certificate Secret). The host name is verified.
+         */
+        Optional<String> caFile();
 
         /** The TempoGateway this gateway serves, as {@code namespace/name}. */
         Optional<String> gateway();

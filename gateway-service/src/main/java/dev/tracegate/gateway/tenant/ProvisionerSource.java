@@ -5,8 +5,11 @@ import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
+import java.util.Optional;
 import java.util.SplittableRandom;
 import java.util.concurrent.TimeUnit;
+
+import javax.net.ssl.SSLException;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
@@ -19,6 +22,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.rest.client.reactive.QuarkusRestClientBuilder;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
+import io.quarkus.tls.TlsConfiguration;
 import io.vertx.core.Vertx;
 
 import dev.tracegate.gateway.config.BadSetting;
@@ -38,6 +42,7 @@ public class ProvisionerSource {
     private static final Logger LOG = Logger.getLogger(ProvisionerSource.class);
     private static final String URL_KEY = "tracegate.tenants.provisioner.url";
     private static final String GATEWAY_KEY = "tracegate.tenants.provisioner.gateway";
+    private static final String CA_FILE_KEY = "tracegate.tenants.provisioner.ca-file";
     /** Polls start at most this often when the provisioner answers a long poll at once (one that ignores the wait). */
     private static final long MIN_POLL_SPACING_MILLIS = 1000;
 
@@ -45,6 +50,10 @@ public class ProvisionerSource {
     private final TenantRegistry registry;
     private final Vertx vertx;
     private final MeterRegistry meters;
+    private final CaFileTrust caFileTrust;
+    private URI url;
+    /** What {@link #api} trusts: the CA file's TLS configuration, or null for the JVM's CAs. */
+    private TlsConfiguration trust;
     private ProvisionerApi api;
     private String namespace;
     private String name;
@@ -54,11 +63,13 @@ public class ProvisionerSource {
     private long pollStarted;
     private volatile boolean stopped;
 
-    public ProvisionerSource(GatewayConfig config, TenantRegistry registry, Vertx vertx, MeterRegistry meters) {
+    public ProvisionerSource(GatewayConfig config, TenantRegistry registry, Vertx vertx, MeterRegistry meters,
+            CaFileTrust caFileTrust) {
         this.config = config;
         this.registry = registry;
         this.vertx = vertx;
         this.meters = meters;
+        this.caFileTrust = caFileTrust;
     }
 
     void start(@Observes StartupEvent event) {
@@ -79,14 +90,66 @@ public class ProvisionerSource {
         namespace = parts[0];
         name = parts[1];
         backoff = new RetryBackoff(p.retryInterval(), p.maxRetryInterval(), new SplittableRandom());
-        api = QuarkusRestClientBuilder.newBuilder()
+        if (p.caFile().isPresent() && !"https".equalsIgnoreCase(url.getScheme())) {
+            // The service-account token would still cross the network in the clear: say so rather than ignore it.
+            throw BadSetting.refused(CA_FILE_KEY, "set with an http:// provisioner URL; use https://");
+        }
+        this.url = url;
+        try {
+            api = client(p.caFile().map(caFileTrust::provisionerTrust).orElse(null));
+        } catch (IllegalArgumentException e) {
+            throw BadSetting.refused(CA_FILE_KEY, e.getMessage());
+        }
+        LOG.infof("Reading tenants of TempoGateway %s/%s from %s", namespace, name, p.url().get());
+        poll();
+    }
+
+    /** A client of the provisioner's API that trusts {@code trust}'s CAs, or the JVM's when null. */
+    private ProvisionerApi client(TlsConfiguration trust) {
+        GatewayConfig.Provisioner p = config.tenants().provisioner();
+        QuarkusRestClientBuilder client = QuarkusRestClientBuilder.newBuilder()
                 .baseUri(url)
                 .connectTimeout(5, TimeUnit.SECONDS)
                 // A long poll answers after up to `wait`; allow that plus time for the answer itself.
-                .readTimeout(p.longPoll().plusSeconds(15).toMillis(), TimeUnit.MILLISECONDS)
-                .build(ProvisionerApi.class);
-        LOG.infof("Reading tenants of TempoGateway %s/%s from %s", namespace, name, p.url().get());
-        poll();
+                .readTimeout(p.longPoll().plusSeconds(15).toMillis(), TimeUnit.MILLISECONDS);
+        if (trust != null) {
+            client.tlsConfiguration(trust);
+        }
+        this.trust = trust;
+        return client.build(ProvisionerApi.class);
+    }
+
+    /**
+     * After a failed TLS handshake: reads the CA file again and, when it changed (cert-manager renewed the CA and the
+     * kubelet updated the mounted Secret), asks through a new client that trusts the new content. An unreadable file
+     * keeps the client as it is.
+     *
+     * @return what is wrong with the file, or null
+     */
+    private String rereadCaFile() {
+        Optional<String> caFile = config.tenants().provisioner().caFile();
+        if (caFile.isEmpty()) {
+            return null;
+        }
+        TlsConfiguration now;
+        try {
+            now = caFileTrust.provisionerTrust(caFile.get());
+        } catch (IllegalArgumentException e) {
+            return CA_FILE_KEY + ": " + e.getMessage() + "; still trusting what it held before";
+        }
+        if (now != trust) {
+            LOG.infof("%s changed: asking the provisioner again, trusting its new content", CA_FILE_KEY);
+            ProvisionerApi before = api;
+            api = client(now);
+            if (before instanceof AutoCloseable closeable) {
+                try {
+                    closeable.close();
+                } catch (Exception e) {
+                    LOG.debugf("closing the previous provisioner client: %s", e);
+                }
+            }
+        }
+        return null;
     }
 
     void stop(@Observes ShutdownEvent event) {
@@ -113,6 +176,13 @@ public class ProvisionerSource {
         api.config(namespace, name, wait, authorization, etag).subscribe().with(this::onAnswer, failure -> {
             if (failure instanceof WebApplicationException web) {
                 onAnswer(web.getResponse());
+            } else if (failure instanceof SSLException) {
+                count("error");
+                String caFileProblem = rereadCaFile();
+                problem(caFileProblem != null ? caFileProblem : "TLS with the provisioner failed ("
+                        + failure.getClass().getSimpleName() + "): is its certificate issued by a CA of "
+                        + (p.caFile().isPresent() ? CA_FILE_KEY : "the JVM") + " for the URL's host?");
+                retryLater(-1);
             } else {
                 count("error");
                 problem("provisioner unreachable (" + failure.getClass().getSimpleName() + ")");

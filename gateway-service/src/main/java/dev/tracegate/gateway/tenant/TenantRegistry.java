@@ -48,15 +48,15 @@ public class TenantRegistry {
     private final AtomicReference<TenantConfiguration> current = new AtomicReference<>();
     private final TenantsParser parser;
     private final GatewayConfig config;
-    private final IssuerTrust issuerTrust;
+    private final CaFileTrust caFileTrust;
     private final MeterRegistry meters;
     private final Optional<String> publicUrl;
     private final Optional<String> sessionSecret;
     private volatile boolean lastApplyFailed;
 
-    public TenantRegistry(GatewayConfig config, IssuerTrust issuerTrust, MeterRegistry meters) {
+    public TenantRegistry(GatewayConfig config, CaFileTrust caFileTrust, MeterRegistry meters) {
         this.config = config;
-        this.issuerTrust = issuerTrust;
+        this.caFileTrust = caFileTrust;
         this.meters = meters;
         this.publicUrl = config.publicUrl().map(PublicUrl::validated);
         this.sessionSecret = SessionSecret.validated(config.session().secret());
@@ -121,7 +121,7 @@ public class TenantRegistry {
             }
             Optional<String> tls;
             try {
-                tls = issuerTrust.register(a.tenantName(), a.oidc().issuerCAPath());
+                tls = caFileTrust.register(a.tenantName(), a.oidc().issuerCAPath());
             } catch (IllegalArgumentException e) {
                 throw new InvalidTenantsException(
                         "tenants.authentication[" + i + "].oidc.issuerCAPath: " + e.getMessage());

@@ -23,7 +23,7 @@ import io.quarkus.test.junit.QuarkusTestProfile;
 import io.quarkus.test.junit.TestProfile;
 
 import dev.tracegate.tenants.InvalidTenantsException;
-import dev.tracegate.gateway.tenant.IssuerTrust;
+import dev.tracegate.gateway.tenant.CaFileTrust;
 import dev.tracegate.gateway.tenant.TenantRegistry;
 import dev.tracegate.gateway.testsupport.Browser;
 import dev.tracegate.gateway.testsupport.TempoStandInResource;
@@ -164,7 +164,7 @@ class IssuerCaTest {
         Path padded = Files.createTempFile(target, "padded-ca", ".pem");
         padded.toFile().deleteOnExit();
         String ca = Files.readString(Path.of(ConfigProvider.getConfig().getValue("tls-issuer.ca", String.class)));
-        Files.writeString(padded, ca + "\n".repeat(IssuerTrust.MAX_CA_FILE_BYTES));
+        Files.writeString(padded, ca + "\n".repeat(CaFileTrust.MAX_CA_FILE_BYTES));
         String version = registry.current().orElseThrow().version();
         assertEquals("tenants.authentication[0].oidc.issuerCAPath: larger than 1024 KiB, no CA file: " + padded,
                 refusedCaPath(padded.toString()));

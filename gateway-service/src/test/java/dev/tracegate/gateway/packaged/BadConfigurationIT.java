@@ -63,6 +63,25 @@ class BadConfigurationIT {
     }
 
     @Test
+    void aProvisionerCaFileWithAnHttpUrlStopsTheStart(TestInfo test) throws Exception {
+        // The CA would protect nothing: the service-account token would still go out in the clear.
+        assertRefused("tracegate.tenants.provisioner.ca-file", start(test, Map.of(
+                "TRACEGATE_TENANTS_PROVISIONER_URL", "http://127.0.0.1:" + LoopbackPorts.free(),
+                "TRACEGATE_TENANTS_PROVISIONER_GATEWAY", "observability/tempo",
+                "TRACEGATE_TENANTS_PROVISIONER_CA_FILE", TENANTS_FILE)));
+    }
+
+    @Test
+    void aProvisionerCaFileWithNoCertificateStopsTheStart(TestInfo test) throws Exception {
+        Ended ended = start(test, Map.of(
+                "TRACEGATE_TENANTS_PROVISIONER_URL", "https://127.0.0.1:" + LoopbackPorts.free(),
+                "TRACEGATE_TENANTS_PROVISIONER_GATEWAY", "observability/tempo",
+                "TRACEGATE_TENANTS_PROVISIONER_CA_FILE", TENANTS_FILE));
+        assertRefused("tracegate.tenants.provisioner.ca-file", ended);
+        assertTrue(ended.output().contains("not a readable PEM certificate file: " + TENANTS_FILE), ended.output());
+    }
+
+    @Test
     void aShortSessionSecretStopsTheStart(TestInfo test) throws Exception {
         assertRefused("tracegate.session.secret", start(test, Map.of(
                 "TRACEGATE_TENANTS_FILE", TENANTS_FILE,

@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -11,7 +12,11 @@ import java.util.concurrent.TimeUnit;
 
 import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
 import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpServerOptions;
 import io.vertx.core.http.HttpServerRequest;
+import io.vertx.core.net.PfxOptions;
+
+import dev.tracegate.testsupport.LoopbackCertificate;
 
 /**
  * The provisioner's config endpoint as a gateway sees it, for {@code @QuarkusTest}s: {@code GET
@@ -21,6 +26,10 @@ import io.vertx.core.http.HttpServerRequest;
  * request is recorded ({@link #polls()}, {@link #pollTimes()}). Config:
  * {@code tracegate.tenants.provisioner.url}, {@code .gateway} and {@code .token-file} (a file holding
  * {@link #TOKEN}); the test profile unsets {@code tracegate.tenants.file}.
+ *
+ * <p>With the init argument {@code tls=true} it speaks only HTTPS, with a self-signed certificate for 127.0.0.1, and
+ * gives its certificate as {@code tracegate.tenants.provisioner.ca-file}; with {@code trusted=impostor} as well, the
+ * CA file it gives is another certificate's, so the gateway must refuse the server's.
  */
 public class ProvisionerStandIn implements QuarkusTestResourceLifecycleManager {
 
@@ -51,7 +60,22 @@ public class ProvisionerStandIn implements QuarkusTestResourceLifecycleManager {
 
     private static volatile Answer fixed;
 
+    private static volatile Path serverCertificate;
+
     private Vertx vertx;
+    private boolean tls;
+    private boolean impostor;
+
+    @Override
+    public void init(Map<String, String> initArgs) {
+        tls = Boolean.parseBoolean(initArgs.get("tls"));
+        impostor = "impostor".equals(initArgs.get("trusted"));
+    }
+
+    /** With {@code tls=true}: the PEM of the certificate this stand-in serves, its own CA. */
+    public static Path serverCertificate() {
+        return serverCertificate;
+    }
 
     /** The requests the gateway made, in order. */
     public static List<Poll> polls() {
@@ -77,12 +101,24 @@ public class ProvisionerStandIn implements QuarkusTestResourceLifecycleManager {
             Path token = Files.createDirectories(Path.of("target", "provisioner-stand-in")).resolve("token");
             Files.writeString(token, TOKEN + "\n");
             vertx = Vertx.vertx();
-            int port = vertx.createHttpServer().requestHandler(ProvisionerStandIn::answer)
+            HttpServerOptions options = new HttpServerOptions();
+            Map<String, String> config = new HashMap<>();
+            if (tls) {
+                Path dir = Path.of("target", "provisioner-stand-in");
+                LoopbackCertificate certificate = LoopbackCertificate.create(dir, "provisioner");
+                options.setSsl(true).setKeyCertOptions(new PfxOptions().setPath(certificate.keystore().toString())
+                        .setPassword(certificate.password()));
+                serverCertificate = certificate.certificatePem();
+                LoopbackCertificate trusted = impostor ? LoopbackCertificate.create(dir, "impostor") : certificate;
+                config.put("tracegate.tenants.provisioner.ca-file", trusted.certificatePem().toString());
+            }
+            int port = vertx.createHttpServer(options).requestHandler(ProvisionerStandIn::answer)
                     .listen(0, "127.0.0.1").toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS)
                     .actualPort();
-            return Map.of("tracegate.tenants.provisioner.url", "http://127.0.0.1:" + port,
-                    "tracegate.tenants.provisioner.gateway", "observability/tempo-foo",
-                    "tracegate.tenants.provisioner.token-file", token.toString());
+            config.put("tracegate.tenants.provisioner.url", (tls ? "https" : "http") + "://127.0.0.1:" + port);
+            config.put("tracegate.tenants.provisioner.gateway", "observability/tempo-foo");
+            config.put("tracegate.tenants.provisioner.token-file", token.toString());
+            return config;
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         } catch (Exception e) {

@@ -1,9 +1,6 @@
 package dev.tracegate.gateway.testsupport;
 
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.math.BigInteger;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.KeyPair;
 import java.security.KeyPairGenerator;
@@ -29,6 +26,8 @@ import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.core.net.PfxOptions;
 
+import dev.tracegate.testsupport.LoopbackCertificate;
+
 /**
  * An OIDC issuer that only speaks HTTPS, with a certificate of its own CA (made with the JDK's keytool for
  * 127.0.0.1), for the tenants' {@code issuerCAPath}. It serves the OpenID metadata and JWKS a gateway reads, signs
@@ -49,19 +48,12 @@ public class TlsIssuerStandIn implements QuarkusTestResourceLifecycleManager {
     @Override
     public Map<String, String> start() {
         try {
-            Path dir = Files.createDirectories(Path.of("target", "tls-issuer"));
-            Path keystore = dir.resolve("issuer.p12");
-            Path ca = dir.resolve("issuer-ca.pem");
-            Files.deleteIfExists(keystore);
-            keytool("-genkeypair", "-alias", "issuer", "-keyalg", "RSA", "-keysize", "2048", "-validity", "2",
-                    "-dname", "CN=127.0.0.1", "-ext", "SAN=ip:127.0.0.1", "-keystore", keystore.toString(),
-                    "-storetype", "PKCS12", "-storepass", "changeit");
-            Files.writeString(ca, keytool("-exportcert", "-rfc", "-alias", "issuer", "-keystore", keystore.toString(),
-                    "-storetype", "PKCS12", "-storepass", "changeit"));
+            LoopbackCertificate certificate = LoopbackCertificate.create(Path.of("target", "tls-issuer"), "issuer");
             signingKey = rsaKeyPair();
             vertx = Vertx.vertx();
             HttpServer server = vertx.createHttpServer(new HttpServerOptions().setSsl(true)
-                    .setKeyCertOptions(new PfxOptions().setPath(keystore.toString()).setPassword("changeit")));
+                    .setKeyCertOptions(new PfxOptions().setPath(certificate.keystore().toString())
+                            .setPassword(certificate.password())));
             server.requestHandler(request -> {
                 String base = url;
                 switch (request.path()) {
@@ -84,7 +76,7 @@ public class TlsIssuerStandIn implements QuarkusTestResourceLifecycleManager {
             int port = server.listen(0, "127.0.0.1").toCompletionStage().toCompletableFuture()
                     .get(30, TimeUnit.SECONDS).actualPort();
             url = "https://127.0.0.1:" + port;
-            return Map.of("tls-issuer.url", url, "tls-issuer.ca", ca.toAbsolutePath().toString());
+            return Map.of("tls-issuer.url", url, "tls-issuer.ca", certificate.certificatePem().toString());
         } catch (Exception e) {
             throw new IllegalStateException("cannot start the HTTPS issuer stand-in", e);
         }
@@ -180,24 +172,5 @@ public class TlsIssuerStandIn implements QuarkusTestResourceLifecycleManager {
         KeyPairGenerator generator = KeyPairGenerator.getInstance("RSA");
         generator.initialize(2048);
         return generator.generateKeyPair();
-    }
-
-    private static String keytool(String... args) {
-        Path keytool = Path.of(System.getProperty("java.home"), "bin", "keytool");
-        List<String> command = new java.util.ArrayList<>(List.of(keytool.toString()));
-        command.addAll(List.of(args));
-        try {
-            Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
-            String output = new String(process.getInputStream().readAllBytes());
-            if (process.waitFor() != 0) {
-                throw new IllegalStateException("keytool failed: " + output);
-            }
-            return output;
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException(e);
-        }
     }
 }

@@ -6,7 +6,6 @@ import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.io.File;
 import java.io.IOException;
 import java.net.URI;
 import java.net.URL;
@@ -14,11 +13,8 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.security.MessageDigest;
-import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.function.Consumer;
@@ -42,7 +38,6 @@ import dev.tracegate.provisioner.support.Cluster;
 import dev.tracegate.provisioner.support.Fixtures;
 import dev.tracegate.provisioner.support.KubernetesMockSetup;
 import dev.tracegate.provisioner.support.ServiceAccountTokens;
-import dev.tracegate.testsupport.LoopbackPorts;
 
 /**
  * The two services together: a real gateway-service (the packaged application, started as its own process) reads
@@ -56,8 +51,7 @@ import dev.tracegate.testsupport.LoopbackPorts;
 @WithKubernetesTestServer(crud = true, setup = KubernetesMockSetup.class)
 class GatewayFollowsProvisionerTest {
 
-    private static final Path GATEWAY_JAR = Path.of("..", "gateway-service", "target", "quarkus-app", "quarkus-run.jar");
-    private static final HttpClient HTTP = HttpClient.newHttpClient();
+    private static final HttpClient HTTP = SeededGateway.HTTP;
     private static final String FAILURE = "tracegate_gateway_config_reloads_total\\{result=\"failure\"}";
 
     @Inject
@@ -69,13 +63,12 @@ class GatewayFollowsProvisionerTest {
     @TestHTTPResource("/")
     URL provisioner;
 
-    private Process gateway;
+    private SeededGateway gateway;
 
     @AfterEach
     void stopGateway() throws InterruptedException {
         if (gateway != null) {
-            gateway.destroy();
-            gateway.waitFor();
+            gateway.close();
         }
     }
 
@@ -83,19 +76,18 @@ class GatewayFollowsProvisionerTest {
     void aTenantAddedToTheTempoGatewayReachesTheRunningGateway() throws Exception {
         Cluster cluster = new Cluster(client);
         String namespace = Fixtures.freshNamespace();
-        int httpPort = LoopbackPorts.free();
-        startGatewayOnTheSeed(cluster, namespace, httpPort, LoopbackPorts.free());
-        String gatewayUrl = "http://127.0.0.1:" + httpPort;
+        gateway = SeededGateway.start(cluster, namespace, provisioner, List.of());
+        String gatewayUrl = gateway.url;
         // Known tenant: the gateway asks for a token (401). Unknown tenant: 404.
-        assertEquals(401, status(gatewayUrl + "/api/traces/v1/test-oidc/tempo/api/echo"));
-        assertEquals(404, status(gatewayUrl + "/api/traces/v1/second/tempo/api/echo"));
+        assertEquals(401, SeededGateway.status(gatewayUrl + "/api/traces/v1/test-oidc/tempo/api/echo"));
+        assertEquals(404, SeededGateway.status(gatewayUrl + "/api/traces/v1/second/tempo/api/echo"));
 
         cluster.editGateway(namespace, g -> g.getSpec().tenants.authentication.add(Fixtures.tenant("second", "oidc-second")));
 
         await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(250))
-                .until(() -> status(gatewayUrl + "/api/traces/v1/second/tempo/api/echo") == 401);
-        assertEquals(401, status(gatewayUrl + "/api/traces/v1/test-oidc/tempo/api/echo"));
-        assertTrue(gateway.isAlive(), "the same gateway process, never restarted");
+                .until(() -> SeededGateway.status(gatewayUrl + "/api/traces/v1/second/tempo/api/echo") == 401);
+        assertEquals(401, SeededGateway.status(gatewayUrl + "/api/traces/v1/test-oidc/tempo/api/echo"));
+        assertTrue(gateway.process.isAlive(), "the same gateway process, never restarted");
     }
 
     @Test
@@ -103,10 +95,9 @@ class GatewayFollowsProvisionerTest {
         Cluster cluster = new Cluster(client);
         String namespace = Fixtures.freshNamespace();
         String key = namespace + "/" + GATEWAY;
-        int managementPort = LoopbackPorts.free();
-        startGatewayOnTheSeed(cluster, namespace, LoopbackPorts.free(), managementPort);
-        String metrics = "http://127.0.0.1:" + managementPort + "/q/metrics";
-        String ready = "http://127.0.0.1:" + managementPort + "/q/health/ready";
+        gateway = SeededGateway.start(cluster, namespace, provisioner, List.of());
+        String metrics = gateway.management + "/q/metrics";
+        String ready = gateway.management + "/q/health/ready";
         String token = ServiceAccountTokens.of(namespace, GATEWAY_SA);
         double before = published(key);
 
@@ -135,7 +126,7 @@ class GatewayFollowsProvisionerTest {
         assertEquals(0.0, gatewayMetric(metrics, FAILURE), "documents the gateway refused");
         // Every change but the refused one published a document, and so did the rotation.
         assertTrue(published(key) - before >= (changes.size() - 1) + 1, "documents published: " + (published(key) - before));
-        assertTrue(gateway.isAlive());
+        assertTrue(gateway.process.isAlive());
     }
 
     private String config(String namespace) {
@@ -188,46 +179,4 @@ class GatewayFollowsProvisionerTest {
         }
     }
 
-    /** The seed TempoGateway, Ready; then the packaged gateway reading its tenants from it, ready too. */
-    private void startGatewayOnTheSeed(Cluster cluster, String namespace, int httpPort, int managementPort) throws IOException {
-        assertTrue(Files.isRegularFile(GATEWAY_JAR),
-                GATEWAY_JAR.toAbsolutePath() + " is missing: build the reactor (mvn verify at the root)");
-        cluster.apply(Fixtures.grafanaOAuthSecret(namespace, "grafana", "grafana-oauth-secret"));
-        cluster.create(Fixtures.seedGateway(namespace));
-        await().atMost(Duration.ofSeconds(20)).until(() -> cluster.conditionIs(namespace, Conditions.READY, "True"));
-        // Under target/ and gone with this JVM: no service-account token left behind in the machine's /tmp.
-        Path target = Files.createDirectories(Path.of("target").toAbsolutePath());
-        Path token = Files.createTempFile(target, "gateway-token", "");
-        token.toFile().deleteOnExit();
-        Files.writeString(token, ServiceAccountTokens.of(namespace, GATEWAY_SA));
-        gateway = startGateway(httpPort, managementPort, namespace + "/" + GATEWAY, token);
-        await().atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(500))
-                .until(() -> status("http://127.0.0.1:" + managementPort + "/q/health/ready") == 200);
-    }
-
-    private Process startGateway(int httpPort, int managementPort, String gatewayRef, Path token) throws IOException {
-        String java = ProcessHandle.current().info().command().orElse("java");
-        List<String> command = new ArrayList<>(List.of(java,
-                "-Dquarkus.http.host=127.0.0.1", "-Dquarkus.http.port=" + httpPort,
-                "-Dquarkus.management.host=127.0.0.1", "-Dquarkus.management.port=" + managementPort,
-                "-Dtracegate.tenants.provisioner.url=" + provisioner.toString(),
-                "-Dtracegate.tenants.provisioner.gateway=" + gatewayRef,
-                "-Dtracegate.tenants.provisioner.token-file=" + token,
-                "-Dtracegate.tenants.provisioner.wait=5s",
-                "-jar", GATEWAY_JAR.toString()));
-        File log = new File("target/gateway-e2e.log");
-        return new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log).start();
-    }
-
-    private static int status(String url) {
-        try {
-            return HTTP.send(HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(5)).build(),
-                    HttpResponse.BodyHandlers.discarding()).statusCode();
-        } catch (IOException e) {
-            return -1;
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return -1;
-        }
-    }
 }

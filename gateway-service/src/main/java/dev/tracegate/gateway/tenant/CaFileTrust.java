@@ -14,24 +14,27 @@ import java.util.Optional;
 import jakarta.enterprise.context.ApplicationScoped;
 
 import io.quarkus.tls.BaseTlsConfiguration;
+import io.quarkus.tls.TlsConfiguration;
 import io.quarkus.tls.TlsConfigurationRegistry;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.net.PemTrustOptions;
 import io.vertx.core.net.TrustOptions;
 
 /**
- * Makes a tenant's {@code issuerCAPath} usable by quarkus-oidc: the PEM file becomes a named TLS configuration in
- * Quarkus' TLS registry. The name carries a hash of the file, so a new CA gives a new configuration.
+ * Makes a PEM file of CA certificates usable by Quarkus' HTTP clients: a tenant's {@code issuerCAPath} (quarkus-oidc)
+ * and the provisioner's {@code tracegate.tenants.provisioner.ca-file} (the REST client) each become a named TLS
+ * configuration in Quarkus' TLS registry that trusts exactly that file. The name carries a hash of the file, so a new
+ * CA gives a new configuration.
  */
 @ApplicationScoped
-public class IssuerTrust {
+public class CaFileTrust {
 
     /** A CA bundle is a few KB; the JVM's own, with every public CA, is about 200 KB. */
     public static final int MAX_CA_FILE_BYTES = 1024 * 1024;
 
     private final TlsConfigurationRegistry registry;
 
-    public IssuerTrust(TlsConfigurationRegistry registry) {
+    public CaFileTrust(TlsConfigurationRegistry registry) {
         this.registry = registry;
     }
 
@@ -40,6 +43,16 @@ public class IssuerTrust {
         if (caPath == null || caPath.isBlank()) {
             return Optional.empty();
         }
+        return Optional.of(registerFile("tracegate-issuer-" + tenantName, caPath));
+    }
+
+    /** The TLS configuration that trusts exactly the CAs of {@code caPath}, for the provisioner's REST client. */
+    public TlsConfiguration provisionerTrust(String caPath) {
+        return registry.get(registerFile("tracegate-provisioner", caPath)).orElseThrow();
+    }
+
+    /** @throws IllegalArgumentException what is wrong with the file, naming its path */
+    private String registerFile(String prefix, String caPath) {
         byte[] pem;
         try {
             pem = readBounded(Path.of(caPath));
@@ -49,11 +62,11 @@ public class IssuerTrust {
         } catch (IOException | GeneralSecurityException e) {
             throw new IllegalArgumentException("not a readable PEM certificate file: " + caPath);
         }
-        String name = "tracegate-issuer-" + tenantName + "-" + sha256(pem);
+        String name = prefix + "-" + sha256(pem);
         if (registry.get(name).isEmpty()) {
             registry.register(name, new PemTrust(Buffer.buffer(pem)));
         }
-        return Optional.of(name);
+        return name;
     }
 
     /**
