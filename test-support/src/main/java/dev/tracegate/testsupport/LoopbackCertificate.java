@@ -13,7 +13,7 @@ import java.util.Base64;
 import java.util.List;
 
 /**
- * A self-signed certificate for {@code 127.0.0.1}, made with the JDK's keytool, for test servers that speak TLS: it
+ * A self-signed certificate for {@code 127.0.0.1} (or another name), made with the JDK's keytool, for test servers that speak TLS: it
  * is its own CA, so {@link #certificatePem()} is also the file a client trusts. The same key and certificate come as a
  * PKCS #12 keystore (Vert.x' {@code PfxOptions}) and as PEM files (what cert-manager writes: {@code tls.crt},
  * {@code tls.key}).
@@ -24,12 +24,18 @@ public record LoopbackCertificate(Path keystore, String password, Path certifica
 
     /** A new key and certificate, valid two days, as {@code <name>.p12}, {@code <name>.crt} and {@code <name>.key}. */
     public static LoopbackCertificate create(Path dir, String name) {
+        return create(dir, name, "ip:127.0.0.1");
+    }
+
+    /** The same for another subject alternative name, in keytool's form ({@code dns:elsewhere.example}). */
+    public static LoopbackCertificate create(Path dir, String name, String subjectAlternativeName) {
         try {
             Files.createDirectories(dir);
             Path keystore = dir.resolve(name + ".p12");
             Files.deleteIfExists(keystore);
             keytool("-genkeypair", "-alias", name, "-keyalg", "RSA", "-keysize", "2048", "-validity", "2",
-                    "-dname", "CN=127.0.0.1", "-ext", "SAN=ip:127.0.0.1", "-keystore", keystore.toString(),
+                    "-dname", "CN=" + subjectAlternativeName.replaceFirst("^\\w+:([^,]*).*$", "$1"),
+                    "-ext", "SAN=" + subjectAlternativeName, "-keystore", keystore.toString(),
                     "-storetype", "PKCS12", "-storepass", PASSWORD);
             Path certificate = dir.resolve(name + ".crt");
             Files.writeString(certificate, keytool("-exportcert", "-rfc", "-alias", name, "-keystore",

@@ -29,7 +29,8 @@ import dev.tracegate.testsupport.LoopbackCertificate;
  *
  * <p>With the init argument {@code tls=true} it speaks only HTTPS, with a self-signed certificate for 127.0.0.1, and
  * gives its certificate as {@code tracegate.tenants.provisioner.ca-file}; with {@code trusted=impostor} as well, the
- * CA file it gives is another certificate's, so the gateway must refuse the server's.
+ * CA file it gives is another certificate's, so the gateway must refuse the server's; with
+ * {@code certificate-name=dns:elsewhere.example}, its certificate (still the CA file) names another host than the URL's.
  */
 public class ProvisionerStandIn implements QuarkusTestResourceLifecycleManager {
 
@@ -65,11 +66,13 @@ public class ProvisionerStandIn implements QuarkusTestResourceLifecycleManager {
     private Vertx vertx;
     private boolean tls;
     private boolean impostor;
+    private String subjectAlternativeName;
 
     @Override
     public void init(Map<String, String> initArgs) {
         tls = Boolean.parseBoolean(initArgs.get("tls"));
         impostor = "impostor".equals(initArgs.get("trusted"));
+        subjectAlternativeName = initArgs.getOrDefault("certificate-name", "ip:127.0.0.1");
     }
 
     /** With {@code tls=true}: the PEM of the certificate this stand-in serves, its own CA. */
@@ -105,7 +108,7 @@ public class ProvisionerStandIn implements QuarkusTestResourceLifecycleManager {
             Map<String, String> config = new HashMap<>();
             if (tls) {
                 Path dir = Path.of("target", "provisioner-stand-in");
-                LoopbackCertificate certificate = LoopbackCertificate.create(dir, "provisioner");
+                LoopbackCertificate certificate = LoopbackCertificate.create(dir, "provisioner", subjectAlternativeName);
                 options.setSsl(true).setKeyCertOptions(new PfxOptions().setPath(certificate.keystore().toString())
                         .setPassword(certificate.password()));
                 serverCertificate = certificate.certificatePem();
