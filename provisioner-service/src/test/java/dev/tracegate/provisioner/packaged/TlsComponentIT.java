@@ -1,0 +1,145 @@
+package dev.tracegate.provisioner.packaged;
+
+import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.KeyStore;
+import java.security.cert.CertificateFactory;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.TrustManagerFactory;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+import io.fabric8.kubernetes.api.model.Container;
+import io.fabric8.kubernetes.api.model.EnvVar;
+import io.fabric8.kubernetes.api.model.Volume;
+import io.fabric8.kubernetes.api.model.VolumeMount;
+import io.fabric8.kubernetes.api.model.apps.Deployment;
+import io.fabric8.kubernetes.client.utils.Serialization;
+
+import dev.tracegate.testsupport.LoopbackCertificate;
+import dev.tracegate.testsupport.LoopbackPorts;
+
+/**
+ * The packaged provisioner with the environment that kubernetes/components/provisioner-tls gives its container, read
+ * from that component: the Secret's files are a certificate made here, laid out as the volume's items say, and only
+ * the port is another (a free one on 127.0.0.1). The API answers over HTTPS, trusted through the certificate's CA,
+ * and not over plain HTTP; health stays plain HTTP on the management port, where the probes ask.
+ */
+class TlsComponentIT {
+
+    private static final Path COMPONENT = Path.of("..", "kubernetes", "components", "provisioner-tls", "provisioner-tls.yaml");
+    private static final Path JAR = Path.of("target", "quarkus-app", "quarkus-run.jar");
+
+    private Process provisioner;
+
+    @AfterEach
+    void stop() throws InterruptedException {
+        if (provisioner != null) {
+            provisioner.destroy();
+            provisioner.waitFor(20, TimeUnit.SECONDS);
+        }
+    }
+
+    @Test
+    void theComponentsSettingsServeTheApiOverHttpsOnly() throws Exception {
+        Container container = component().getSpec().getTemplate().getSpec().getContainers().get(0);
+        Volume volume = component().getSpec().getTemplate().getSpec().getVolumes().get(0);
+        VolumeMount mount = container.getVolumeMounts().get(0);
+        assertEquals(volume.getName(), mount.getName());
+
+        // The Secret as the kubelet would mount it: its items, under a directory that stands for the mount path.
+        Path secret = Files.createDirectories(Path.of("target", "tls-component", "secret"));
+        LoopbackCertificate certificate = LoopbackCertificate.create(Path.of("target", "tls-component"), "provisioner");
+        Map<String, Path> keys = Map.of("tls.crt", certificate.certificatePem(), "tls.key", certificate.privateKeyPem());
+        volume.getSecret().getItems().forEach(item -> copy(keys.get(item.getKey()), secret.resolve(item.getPath())));
+
+        int port = LoopbackPorts.free();
+        int management = LoopbackPorts.free();
+        Map<String, String> environment = new HashMap<>();
+        for (EnvVar variable : container.getEnv()) {
+            environment.put(variable.getName(), variable.getValue().replace(mount.getMountPath(), secret.toAbsolutePath().toString()));
+        }
+        assertEquals("8080", environment.put("QUARKUS_HTTP_SSL_PORT", Integer.toString(port)));
+        List<String> command = new ArrayList<>(List.of(ProcessHandle.current().info().command().orElse("java"),
+                "-Dquarkus.http.host=127.0.0.1", "-Dquarkus.management.host=127.0.0.1",
+                "-Dquarkus.management.port=" + management,
+                // No API server: the provisioner starts and retries; the API is served all the same.
+                "-Dkubernetes.master=http://127.0.0.1:" + LoopbackPorts.free(),
+                "-jar", JAR.toString()));
+        ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true)
+                .redirectOutput(Path.of("target", "tls-component", "provisioner.log").toFile());
+        builder.environment().keySet().removeIf(name -> name.startsWith("QUARKUS_") || name.startsWith("TRACEGATE_"));
+        builder.environment().putAll(environment);
+        provisioner = builder.start();
+
+        HttpClient trusting = HttpClient.newBuilder().sslContext(trusting(certificate.certificatePem())).build();
+        URI api = URI.create("https://127.0.0.1:" + port + "/api/v1/gateways/observability/tempo-foo/config");
+        await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(500)).until(() -> status(trusting, api) > 0);
+        HttpResponse<String> answer = trusting.send(HttpRequest.newBuilder(api).build(), HttpResponse.BodyHandlers.ofString());
+        assertEquals(401, answer.statusCode(), answer.body());
+        assertTrue(answer.body().contains("\"error\""), answer.body());
+
+        URI cleartext = URI.create("http://127.0.0.1:" + port + "/api/v1/gateways/observability/tempo-foo/config");
+        assertThrows(IOException.class, () -> HttpClient.newHttpClient().send(HttpRequest.newBuilder(cleartext)
+                .timeout(Duration.ofSeconds(5)).build(), HttpResponse.BodyHandlers.discarding()));
+        assertEquals(200, status(HttpClient.newHttpClient(), URI.create("http://127.0.0.1:" + management + "/q/health/live")));
+    }
+
+    private static Deployment component() throws IOException {
+        try (InputStream in = Files.newInputStream(COMPONENT)) {
+            return Serialization.unmarshal(in, Deployment.class);
+        }
+    }
+
+    private static SSLContext trusting(Path caPem) throws Exception {
+        KeyStore trust = KeyStore.getInstance(KeyStore.getDefaultType());
+        trust.load(null, null);
+        try (InputStream in = Files.newInputStream(caPem)) {
+            trust.setCertificateEntry("ca", CertificateFactory.getInstance("X.509").generateCertificate(in));
+        }
+        TrustManagerFactory factory = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+        factory.init(trust);
+        SSLContext context = SSLContext.getInstance("TLS");
+        context.init(null, factory.getTrustManagers(), null);
+        return context;
+    }
+
+    private static int status(HttpClient client, URI uri) {
+        try {
+            return client.send(HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(5)).build(),
+                    HttpResponse.BodyHandlers.discarding()).statusCode();
+        } catch (IOException e) {
+            return -1;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return -1;
+        }
+    }
+
+    private static void copy(Path from, Path to) {
+        try {
+            Files.copy(from, to, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+}
