@@ -55,6 +55,7 @@ public interface GatewayConfig {
         /**
          * PEM file of the CA certificates that an {@code https} provisioner URL is trusted by, instead of the JVM's
          * CAs (in Kubernetes: the {@code ca.crt} of the provisioner's certificate Secret). The host name is verified.
+         * Read again after a failed handshake, so that a renewed CA is trusted without a restart.
          */
         Optional<String> caFile();
 
