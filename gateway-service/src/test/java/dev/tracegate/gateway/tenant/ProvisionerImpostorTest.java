@@ -34,12 +34,12 @@ import dev.tracegate.gateway.testsupport.Scrape;
  * renews the CA and the kubelet updates the mounted Secret), the running gateway reads it again and takes its tenants.
  */
 @QuarkusTest
-@TestProfile(ProvisionerImpostorTest.Impostor.class)
+@TestProfile(ProvisionerImpostorTest.QuickRetries.class)
 @QuarkusTestResource(value = ProvisionerStandIn.class, restrictToAnnotatedClass = true, initArgs = {
         @ResourceArg(name = "tls", value = "true"), @ResourceArg(name = "trusted", value = "impostor") })
 class ProvisionerImpostorTest {
 
-    public static class Impostor implements QuarkusTestProfile {
+    public static class QuickRetries implements QuarkusTestProfile {
         @Override
         public Map<String, String> getConfigOverrides() {
             return Map.of("tracegate.tenants.file", "", "tracegate.tenants.provisioner.retry-interval", "200ms",
@@ -53,13 +53,18 @@ class ProvisionerImpostorTest {
     @TestHTTPResource(value = "/health/ready", management = true)
     URL ready;
 
-    @Test
-    void aProvisionerWithAnUntrustedCertificateGetsNoTokenUntilTheCaFileVouchesForIt() throws Exception {
+    /** Waits for three failed fetches; none reached the stand-in, and the gateway, holding no tenants, answers 503. */
+    static void awaitRefusedHandshakes(URL metrics) {
         await().atMost(Duration.ofSeconds(20)).until(() -> Scrape.sum(metrics,
                 s -> s.equals("tracegate_gateway_provisioner_fetches_total{status=\"error\"}")) >= 3);
         assertEquals(List.of(), ProvisionerStandIn.polls(), "no request got through the handshake");
-        given().get(ready).then().statusCode(503).body("checks.find { it.name == 'tenants' }.status", equalTo("DOWN"));
         given().when().get("/api/traces/v1/team-a/tempo/api/echo").then().statusCode(503);
+    }
+
+    @Test
+    void aProvisionerWithAnUntrustedCertificateGetsNoTokenUntilTheCaFileVouchesForIt() throws Exception {
+        awaitRefusedHandshakes(metrics);
+        given().get(ready).then().statusCode(503).body("checks.find { it.name == 'tenants' }.status", equalTo("DOWN"));
 
         Files.copy(ProvisionerStandIn.serverCertificate(), Path.of(ConfigProvider.getConfig()
                 .getValue("tracegate.tenants.provisioner.ca-file", String.class)), StandardCopyOption.REPLACE_EXISTING);
