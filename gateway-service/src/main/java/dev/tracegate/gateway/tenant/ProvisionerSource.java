@@ -176,19 +176,22 @@ public class ProvisionerSource {
         api.config(namespace, name, wait, authorization, etag).subscribe().with(this::onAnswer, failure -> {
             if (failure instanceof WebApplicationException web) {
                 onAnswer(web.getResponse());
-            } else if (failure instanceof SSLException) {
-                count("error");
-                String caFileProblem = rereadCaFile();
-                problem(caFileProblem != null ? caFileProblem : "TLS with the provisioner failed ("
-                        + failure.getClass().getSimpleName() + "): is its certificate issued by a CA of "
-                        + (p.caFile().isPresent() ? CA_FILE_KEY : "the JVM") + " for the URL's host?");
-                retryLater(-1);
             } else {
                 count("error");
-                problem("provisioner unreachable (" + failure.getClass().getSimpleName() + ")");
+                problem(failure instanceof SSLException ? tlsProblem(failure) : "provisioner unreachable ("
+                        + failure.getClass().getSimpleName() + ")");
                 retryLater(-1);
             }
         });
+    }
+
+    /** A failed handshake: the CA file read again, and what is wrong with it or what to check. */
+    private String tlsProblem(Throwable failure) {
+        String caFileProblem = rereadCaFile();
+        String trusted = config.tenants().provisioner().caFile().isPresent() ? CA_FILE_KEY : "the JVM";
+        return caFileProblem != null ? caFileProblem : "TLS with the provisioner failed ("
+                + failure.getClass().getSimpleName() + "): is its certificate issued by a CA of " + trusted
+                + " for the URL's host?";
     }
 
     private void onAnswer(Response response) {
