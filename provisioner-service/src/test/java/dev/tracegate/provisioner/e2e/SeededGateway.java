@@ -10,8 +10,6 @@ import java.io.IOException;
 import java.net.URI;
 import java.net.URL;
 import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -21,6 +19,7 @@ import java.util.List;
 import dev.tracegate.provisioner.status.Conditions;
 import dev.tracegate.provisioner.support.Cluster;
 import dev.tracegate.provisioner.support.Fixtures;
+import dev.tracegate.provisioner.support.HttpStatus;
 import dev.tracegate.provisioner.support.ServiceAccountTokens;
 import dev.tracegate.testsupport.LoopbackPorts;
 
@@ -82,15 +81,7 @@ final class SeededGateway implements AutoCloseable {
 
     /** The status of a GET, -1 when there was no answer. */
     static int status(String url) {
-        try {
-            return HTTP.send(HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(5)).build(),
-                    HttpResponse.BodyHandlers.discarding()).statusCode();
-        } catch (IOException e) {
-            return -1;
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return -1;
-        }
+        return HttpStatus.of(HTTP, URI.create(url));
     }
 
     @Override

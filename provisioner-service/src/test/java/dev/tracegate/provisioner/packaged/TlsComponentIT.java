@@ -7,12 +7,14 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.UncheckedIOException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.security.KeyStore;
 import java.security.cert.CertificateFactory;
 import java.time.Duration;
@@ -30,11 +32,13 @@ import org.junit.jupiter.api.Test;
 
 import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.EnvVar;
+import io.fabric8.kubernetes.api.model.PodSpec;
 import io.fabric8.kubernetes.api.model.Volume;
 import io.fabric8.kubernetes.api.model.VolumeMount;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.client.utils.Serialization;
 
+import dev.tracegate.provisioner.support.HttpStatus;
 import dev.tracegate.testsupport.LoopbackCertificate;
 import dev.tracegate.testsupport.LoopbackPorts;
 
@@ -61,8 +65,9 @@ class TlsComponentIT {
 
     @Test
     void theComponentsSettingsServeTheApiOverHttpsOnly() throws Exception {
-        Container container = component().getSpec().getTemplate().getSpec().getContainers().get(0);
-        Volume volume = component().getSpec().getTemplate().getSpec().getVolumes().get(0);
+        PodSpec pod = component().getSpec().getTemplate().getSpec();
+        Container container = pod.getContainers().get(0);
+        Volume volume = pod.getVolumes().get(0);
         VolumeMount mount = container.getVolumeMounts().get(0);
         assertEquals(volume.getName(), mount.getName());
 
@@ -93,7 +98,8 @@ class TlsComponentIT {
 
         HttpClient trusting = HttpClient.newBuilder().sslContext(trusting(certificate.certificatePem())).build();
         URI api = URI.create("https://127.0.0.1:" + port + "/api/v1/gateways/observability/tempo-foo/config");
-        await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(500)).until(() -> status(trusting, api) > 0);
+        await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(500))
+                .until(() -> HttpStatus.of(trusting, api) > 0);
         HttpResponse<String> answer = trusting.send(HttpRequest.newBuilder(api).build(), HttpResponse.BodyHandlers.ofString());
         assertEquals(401, answer.statusCode(), answer.body());
         assertTrue(answer.body().contains("\"error\""), answer.body());
@@ -101,7 +107,8 @@ class TlsComponentIT {
         URI cleartext = URI.create("http://127.0.0.1:" + port + "/api/v1/gateways/observability/tempo-foo/config");
         assertThrows(IOException.class, () -> HttpClient.newHttpClient().send(HttpRequest.newBuilder(cleartext)
                 .timeout(Duration.ofSeconds(5)).build(), HttpResponse.BodyHandlers.discarding()));
-        assertEquals(200, status(HttpClient.newHttpClient(), URI.create("http://127.0.0.1:" + management + "/q/health/live")));
+        URI live = URI.create("http://127.0.0.1:" + management + "/q/health/live");
+        assertEquals(200, HttpStatus.of(HttpClient.newHttpClient(), live));
     }
 
     private static Deployment component() throws IOException {
@@ -123,23 +130,11 @@ class TlsComponentIT {
         return context;
     }
 
-    private static int status(HttpClient client, URI uri) {
-        try {
-            return client.send(HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(5)).build(),
-                    HttpResponse.BodyHandlers.discarding()).statusCode();
-        } catch (IOException e) {
-            return -1;
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return -1;
-        }
-    }
-
     private static void copy(Path from, Path to) {
         try {
-            Files.copy(from, to, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+            Files.copy(from, to, StandardCopyOption.REPLACE_EXISTING);
         } catch (IOException e) {
-            throw new java.io.UncheckedIOException(e);
+            throw new UncheckedIOException(e);
         }
     }
 }
