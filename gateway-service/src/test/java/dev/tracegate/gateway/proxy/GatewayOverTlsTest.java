@@ -13,10 +13,8 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
-import java.nio.file.Path;
 import java.security.KeyStore;
 import java.time.Duration;
-import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 import javax.net.ssl.SSLContext;
@@ -27,7 +25,6 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 
 import io.quarkus.test.common.QuarkusTestResource;
-import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
 import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.vertx.core.Vertx;
@@ -43,11 +40,11 @@ import dev.tracegate.gateway.testsupport.KeycloakTestResource;
 import dev.tracegate.gateway.testsupport.RecordedRequest;
 import dev.tracegate.gateway.testsupport.TempoStandIn;
 import dev.tracegate.gateway.testsupport.TempoStandInResource;
-import dev.tracegate.testsupport.LoopbackCertificate;
+import dev.tracegate.testsupport.ServesHttpsOnly;
 
 /**
- * The gateway's public port over TLS, set up as kubernetes/components/gateway-tls sets it up: Quarkus serves it from
- * PEM files as cert-manager writes them, with no plain listener beside it, so that the users' tokens Grafana
+ * The gateway's public port over TLS, set up as kubernetes/components/gateway-tls sets it up ({@link ServesHttpsOnly}):
+ * Quarkus serves it from PEM files as cert-manager writes them, with no plain listener beside it, so that the users' tokens Grafana
  * forwards cross the network encrypted. HTTP/2 is offered by ALPN (Grafana and OTLP gRPC exporters take it); the
  * management port (probes, metrics) stays plain HTTP.
  */
@@ -55,26 +52,8 @@ import dev.tracegate.testsupport.LoopbackCertificate;
 @QuarkusTestResource(KeycloakTestResource.class)
 @QuarkusTestResource(TempoStandInResource.class)
 @QuarkusTestResource(GrpcDistributorStandIn.class)
-@QuarkusTestResource(value = GatewayOverTlsTest.ServingCertificate.class, restrictToAnnotatedClass = true)
+@QuarkusTestResource(value = ServesHttpsOnly.class, restrictToAnnotatedClass = true)
 class GatewayOverTlsTest {
-
-    /** The gateway's certificate, and the settings of the component (the test port chosen at random). */
-    public static class ServingCertificate implements QuarkusTestResourceLifecycleManager {
-        static LoopbackCertificate certificate;
-
-        @Override
-        public Map<String, String> start() {
-            certificate = LoopbackCertificate.create(Path.of("target", "gateway-tls"), "gateway");
-            return Map.of("quarkus.http.ssl.certificate.files", certificate.certificatePem().toString(),
-                    "quarkus.http.ssl.certificate.key-files", certificate.privateKeyPem().toString(),
-                    "quarkus.http.insecure-requests", "disabled",
-                    "quarkus.http.test-ssl-port", "0");
-        }
-
-        @Override
-        public void stop() {
-        }
-    }
 
     private static final Vertx VERTX = Vertx.vertx();
 
@@ -92,8 +71,8 @@ class GatewayOverTlsTest {
     /** A client that trusts the gateway's certificate alone, as Grafana does with the datasource's tlsCACert. */
     private static HttpClient trustingTheGateway() throws Exception {
         KeyStore trusted = KeyStore.getInstance("PKCS12");
-        try (InputStream in = Files.newInputStream(ServingCertificate.certificate.keystore())) {
-            trusted.load(in, ServingCertificate.certificate.password().toCharArray());
+        try (InputStream in = Files.newInputStream(ServesHttpsOnly.certificate().keystore())) {
+            trusted.load(in, ServesHttpsOnly.certificate().password().toCharArray());
         }
         TrustManagerFactory trust = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
         trust.init(trusted);
@@ -128,7 +107,7 @@ class GatewayOverTlsTest {
         io.vertx.core.http.HttpClient grpc = VERTX.createHttpClient(new HttpClientOptions()
                 .setProtocolVersion(HttpVersion.HTTP_2).setSsl(true).setUseAlpn(true)
                 .setTrustOptions(new PemTrustOptions()
-                        .addCertPath(ServingCertificate.certificate.certificatePem().toString())));
+                        .addCertPath(ServesHttpsOnly.certificate().certificatePem().toString())));
         byte[] spans = "spans".getBytes();
         RequestOptions export = new RequestOptions().setMethod(HttpMethod.POST)
                 .setAbsoluteURI(at(ProxyRoute.OTLP_GRPC_EXPORT).toString())
