@@ -44,9 +44,9 @@ import dev.tracegate.testsupport.ServesHttpsOnly;
 
 /**
  * The gateway's public port over TLS, set up as kubernetes/components/gateway-tls sets it up ({@link ServesHttpsOnly}):
- * Quarkus serves it from PEM files as cert-manager writes them, with no plain listener beside it, so that the users' tokens Grafana
- * forwards cross the network encrypted. HTTP/2 is offered by ALPN (Grafana and OTLP gRPC exporters take it); the
- * management port (probes, metrics) stays plain HTTP.
+ * Quarkus serves it from PEM files as cert-manager writes them, with no plain listener beside it, so that the users'
+ * tokens Grafana forwards cross the network encrypted. HTTP/2 is offered by ALPN (Grafana and OTLP gRPC exporters
+ * take it); the management port (probes, metrics) stays plain HTTP.
  */
 @QuarkusTest
 @QuarkusTestResource(KeycloakTestResource.class)
