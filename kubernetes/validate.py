@@ -11,9 +11,12 @@ Needs kubectl (for "kubectl kustomize", which works without a cluster) and PyYAM
   - the app.kubernetes.io labels on every object of the overlays;
   - TLS to the provisioner (components/provisioner-tls): an https provisioner URL comes with a CA file that holds
     ca.crt alone, a provisioner serving TLS only, on the port asked, and a Certificate that names the URL's host;
+  - TLS on the gateway (components/gateway-tls): TLS only, on the public port, from tls.crt and tls.key alone, a
+    Certificate naming the Service and <service>.<namespace>.svc, appProtocol https on the Service's public ports;
+    every Certificate's Issuer rendered in the same overlay;
   - graceful shutdown: each pod's terminationGracePeriodSeconds covers its service's quarkus.shutdown.delay
     and quarkus.shutdown.timeout (application.properties);
-  - the gateway Service's OTLP gRPC port (4317, appProtocol kubernetes.io/h2c); the production overlay's
+  - the gateway Service's OTLP gRPC port (4317, appProtocol kubernetes.io/h2c, or https with TLS); the production overlay's
     session Secret is required;
   - examples: in-cluster URLs name <service>.<namespace>.svc (Grafana and the gateway live in different
     namespaces);
@@ -141,12 +144,16 @@ def check_shutdown(obj, where):
                           f"timeout of {module} ({needed:g}s): the kubelet would kill requests in flight")
 
 
-def check_gateway_service(obj, where):
+def check_gateway_service(obj, where, tls):
+    """Port 4317 for OTLP gRPC on the public container port: cleartext HTTP/2 (h2c), or HTTPS when the gateway
+    serves TLS (components/gateway-tls), as its public port then is too."""
     ports = {p.get("name"): p for p in obj["spec"]["ports"]}
-    grpc = ports.get("grpc-otlp", {})
-    if grpc.get("port") != 4317 or grpc.get("appProtocol") != "kubernetes.io/h2c" \
-            or grpc.get("targetPort") != ports.get("http", {}).get("targetPort"):
-        errors.append(f"{where}: needs port grpc-otlp 4317, appProtocol kubernetes.io/h2c, on the http container port")
+    grpc, public = ports.get("grpc-otlp", {}), ports.get("http", {})
+    protocol = "https" if tls else "kubernetes.io/h2c"
+    if grpc.get("port") != 4317 or grpc.get("appProtocol") != protocol or grpc.get("targetPort") != public.get("targetPort"):
+        errors.append(f"{where}: needs port grpc-otlp 4317, appProtocol {protocol}, on the http container port")
+    if tls and public.get("appProtocol") != "https":
+        errors.append(f"{where}: the gateway serves TLS: port http needs appProtocol https")
 
 
 def check_session_secret(docs, overlay):
@@ -159,40 +166,87 @@ def check_session_secret(docs, overlay):
                     errors.append(f"{overlay}: the gateway must not start without the session Secret (optional: false)")
 
 
+def deployment(docs, name):
+    return next((d for d in docs if d["kind"] == "Deployment" and d["metadata"]["name"] == name), None)
+
+
+def container_env(d):
+    return {e["name"]: e.get("value") for e in d["spec"]["template"]["spec"]["containers"][0].get("env", [])} if d else {}
+
+
+def secret_volume(d, mount_dir):
+    """The Secret volume mounted at mount_dir in d's container, or {}."""
+    pod = d["spec"]["template"]["spec"]
+    mounts = {m["name"]: m["mountPath"] for m in pod["containers"][0].get("volumeMounts", [])}
+    volume = next((v for v in pod.get("volumes", []) if mount_dir and mounts.get(v["name"]) == mount_dir), {})
+    return volume.get("secret", {})
+
+
+def check_serves_tls_only(d, port, where):
+    """A Quarkus service serving HTTPS on port (Quarkus' quarkus.http.ssl.*), with no plain listener beside it."""
+    settings = container_env(d)
+    if settings.get("QUARKUS_HTTP_INSECURE_REQUESTS") != "disabled":
+        errors.append(f"{where}: it must not also serve plain HTTP (QUARKUS_HTTP_INSECURE_REQUESTS=disabled)")
+    if settings.get("QUARKUS_HTTP_SSL_PORT") != port:
+        errors.append(f"{where}: clients ask on port {port}, it serves TLS on {settings.get('QUARKUS_HTTP_SSL_PORT')}")
+
+
+def check_certificate_names(docs, secret, hosts, where):
+    """A Certificate that writes Secret secret names every host, and its Issuer is rendered beside it."""
+    certificates = [d for d in docs if d["kind"] == "Certificate" and d["spec"].get("secretName") == secret]
+    names = [n for c in certificates for n in c["spec"].get("dnsNames", [])]
+    for host in hosts:
+        if host not in names:
+            errors.append(f"{where}: no Certificate of Secret {secret} names {host} (dnsNames: {names})")
+    issuers = {(d["kind"], d["metadata"]["name"]) for d in docs if d["kind"] in ("Issuer", "ClusterIssuer")}
+    for c in certificates:
+        ref = c["spec"].get("issuerRef", {})
+        if ref.get("kind", "Issuer") == "Issuer" and ("Issuer", ref.get("name")) not in issuers:
+            errors.append(f"{where}: Certificate {c['metadata']['name']} is issued by Issuer {ref.get('name')}, "
+                          f"which the overlay does not make (components/provisioner-tls makes tracegate-ca)")
+
+
 def check_provisioner_tls(docs, overlay):
     """An https provisioner URL: the gateway trusts a CA file that holds ca.crt alone, the provisioner serves TLS
     only on the port the Service targets, and the certificate names the URL's host."""
-    def deployment(name):
-        return next((d for d in docs if d["kind"] == "Deployment" and d["metadata"]["name"] == name), None)
-
-    def env(d):
-        return {e["name"]: e.get("value") for e in d["spec"]["template"]["spec"]["containers"][0].get("env", [])}
-
-    gateway, provisioner = deployment("tracegate-gateway"), deployment("tracegate-provisioner")
-    url = env(gateway).get("TRACEGATE_TENANTS_PROVISIONER_URL", "") if gateway else ""
+    gateway, provisioner = deployment(docs, "tracegate-gateway"), deployment(docs, "tracegate-provisioner")
+    url = container_env(gateway).get("TRACEGATE_TENANTS_PROVISIONER_URL", "")
     if not url.startswith("https://"):
         return
     where = f"{overlay}: provisioner TLS"
-    ca_file = env(gateway).get("TRACEGATE_TENANTS_PROVISIONER_CA_FILE")
-    mounts = {m["name"]: m["mountPath"] for m in gateway["spec"]["template"]["spec"]["containers"][0].get("volumeMounts", [])}
-    volume = next((v for v in gateway["spec"]["template"]["spec"].get("volumes", [])
-                   if ca_file and mounts.get(v["name"]) == os.path.dirname(ca_file)), None)
-    items = [i["key"] for i in (volume or {}).get("secret", {}).get("items", [])]
+    ca_file = container_env(gateway).get("TRACEGATE_TENANTS_PROVISIONER_CA_FILE")
+    volume = secret_volume(gateway, os.path.dirname(ca_file) if ca_file else None)
+    items = [i["key"] for i in volume.get("items", [])]
     if items != ["ca.crt"]:
         errors.append(f"{where}: the gateway's CA file must come from a Secret volume holding ca.crt alone "
                       f"(never the provisioner's key), found {items or 'none'}")
-    settings = env(provisioner) if provisioner else {}
-    if settings.get("QUARKUS_HTTP_INSECURE_REQUESTS") != "disabled":
-        errors.append(f"{where}: the provisioner must not also serve plain HTTP (QUARKUS_HTTP_INSECURE_REQUESTS=disabled)")
-    port = re.sub(r"^https://[^/:]+:?(\d*).*$", r"\1", url) or "443"
-    if settings.get("QUARKUS_HTTP_SSL_PORT") != port:
-        errors.append(f"{where}: the gateway asks on port {port}, the provisioner serves TLS on "
-                      f"{settings.get('QUARKUS_HTTP_SSL_PORT')}")
-    host = re.sub(r"^https://([^/:]+).*$", r"\1", url)
-    names = [n for d in docs if d["kind"] == "Certificate" and d["spec"].get("secretName") == (volume or {}).get(
-        "secret", {}).get("secretName") for n in d["spec"].get("dnsNames", [])]
-    if host not in names:
-        errors.append(f"{where}: no Certificate of that Secret names {host} (dnsNames: {names})")
+    if provisioner:
+        check_serves_tls_only(provisioner, re.sub(r"^https://[^/:]+:?(\d*).*$", r"\1", url) or "443", where)
+    check_certificate_names(docs, volume.get("secretName"), [re.sub(r"^https://([^/:]+).*$", r"\1", url)], where)
+
+
+def check_gateway_tls(docs, overlay):
+    """A gateway that serves TLS (components/gateway-tls) does so only, on its public container port, from a
+    Secret's tls.crt and tls.key, whose Certificate names the Service in and beyond its namespace (Grafana and
+    exporters live in other namespaces)."""
+    gateway = deployment(docs, "tracegate-gateway")
+    settings = container_env(gateway)
+    if "QUARKUS_HTTP_SSL_PORT" not in settings:
+        return
+    where = f"{overlay}: gateway TLS"
+    ports = {p["name"]: p["containerPort"] for p in gateway["spec"]["template"]["spec"]["containers"][0].get("ports", [])}
+    check_serves_tls_only(gateway, str(ports.get("http")), where)
+    certificate = settings.get("QUARKUS_HTTP_SSL_CERTIFICATE_FILES") or ""
+    volume = secret_volume(gateway, os.path.dirname(certificate))
+    files = {i["path"]: i["key"] for i in volume.get("items", [])}
+    key = os.path.basename(settings.get("QUARKUS_HTTP_SSL_CERTIFICATE_KEY_FILES") or "")
+    if files.get(os.path.basename(certificate)) != "tls.crt" or files.get(key) != "tls.key" or len(files) != 2:
+        errors.append(f"{where}: certificate and key must come from one Secret volume holding tls.crt and tls.key "
+                      f"alone, found {sorted(files.values()) or 'none'}")
+    service = next((d for d in docs if d["kind"] == "Service" and d["metadata"]["name"] == "tracegate-gateway"), None)
+    if service:
+        name, namespace = service["metadata"]["name"], service["metadata"].get("namespace", "default")
+        check_certificate_names(docs, volume.get("secretName"), [name, f"{name}.{namespace}.svc"], where)
 
 
 def check_in_cluster_urls(gateway, where):
@@ -306,10 +360,12 @@ def main():
                 check_workload(d, where)
                 check_shutdown(d, where)
             if d["kind"] == "Service" and d["metadata"]["name"] == "tracegate-gateway":
-                check_gateway_service(d, where)
+                check_gateway_service(d, where, "QUARKUS_HTTP_SSL_PORT" in container_env(
+                    deployment(docs, "tracegate-gateway")))
         if name == os.path.join("overlays", "production"):
             check_session_secret(docs, name)
         check_provisioner_tls(docs, name)
+        check_gateway_tls(docs, name)
         print(f"rendered {name}: {len(docs)} objects")
 
     # examples/*, and variants in a subdirectory with a kustomization of their own (examples/tempostack/openshift)

@@ -8,10 +8,8 @@ import java.net.URI;
 import java.net.URL;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
-import java.util.Map;
 
 import jakarta.inject.Inject;
 
@@ -19,7 +17,6 @@ import org.junit.jupiter.api.Test;
 
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.quarkus.test.common.QuarkusTestResource;
-import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
 import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.kubernetes.client.WithKubernetesTestServer;
@@ -27,7 +24,7 @@ import io.quarkus.test.kubernetes.client.WithKubernetesTestServer;
 import dev.tracegate.provisioner.support.Cluster;
 import dev.tracegate.provisioner.support.Fixtures;
 import dev.tracegate.provisioner.support.KubernetesMockSetup;
-import dev.tracegate.testsupport.LoopbackCertificate;
+import dev.tracegate.testsupport.ServesHttpsOnly;
 
 /**
  * The two services over TLS, set up as kubernetes/components/provisioner-tls sets them up: the provisioner serves its
@@ -37,26 +34,8 @@ import dev.tracegate.testsupport.LoopbackCertificate;
  */
 @QuarkusTest
 @WithKubernetesTestServer(crud = true, setup = KubernetesMockSetup.class)
-@QuarkusTestResource(value = GatewayFollowsProvisionerOverTlsTest.ServerCertificate.class, restrictToAnnotatedClass = true)
+@QuarkusTestResource(value = ServesHttpsOnly.class, restrictToAnnotatedClass = true)
 class GatewayFollowsProvisionerOverTlsTest {
-
-    /** The provisioner's certificate, and the settings of the component (the test port chosen at random). */
-    public static class ServerCertificate implements QuarkusTestResourceLifecycleManager {
-        static LoopbackCertificate certificate;
-
-        @Override
-        public Map<String, String> start() {
-            certificate = LoopbackCertificate.create(Path.of("target", "provisioner-tls"), "provisioner");
-            return Map.of("quarkus.http.ssl.certificate.files", certificate.certificatePem().toString(),
-                    "quarkus.http.ssl.certificate.key-files", certificate.privateKeyPem().toString(),
-                    "quarkus.http.insecure-requests", "disabled",
-                    "quarkus.http.test-ssl-port", "0");
-        }
-
-        @Override
-        public void stop() {
-        }
-    }
 
     @Inject
     KubernetesClient client;
@@ -71,7 +50,7 @@ class GatewayFollowsProvisionerOverTlsTest {
     void theGatewayTakesItsTenantsOverHttpsFromTheProvisionerItsCaFileTrusts() throws Exception {
         String namespace = Fixtures.freshNamespace();
         try (SeededGateway gateway = SeededGateway.start(new Cluster(client), namespace, provisioner,
-                List.of("-Dtracegate.tenants.provisioner.ca-file=" + ServerCertificate.certificate.certificatePem()))) {
+                List.of("-Dtracegate.tenants.provisioner.ca-file=" + ServesHttpsOnly.certificate().certificatePem()))) {
             assertEquals(401, SeededGateway.status(gateway.url + "/api/traces/v1/test-oidc/tempo/api/echo"));
             assertEquals(404, SeededGateway.status(gateway.url + "/api/traces/v1/second/tempo/api/echo"));
         }

@@ -14,8 +14,12 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.function.BiConsumer;
 
+import dev.tracegate.provisioner.crd.TempoGateway;
 import dev.tracegate.provisioner.status.Conditions;
 import dev.tracegate.provisioner.support.Cluster;
 import dev.tracegate.provisioner.support.Fixtures;
@@ -37,9 +41,9 @@ final class SeededGateway implements AutoCloseable {
     final String url;
     final String management;
 
-    private SeededGateway(Process process, int httpPort, int managementPort) {
+    private SeededGateway(Process process, String url, int managementPort) {
         this.process = process;
-        this.url = "http://127.0.0.1:" + httpPort;
+        this.url = url;
         this.management = "http://127.0.0.1:" + managementPort;
     }
 
@@ -49,18 +53,34 @@ final class SeededGateway implements AutoCloseable {
      */
     static SeededGateway start(Cluster cluster, String namespace, URL provisioner, List<String> settings)
             throws IOException {
+        return start(cluster, namespace, provisioner, settings, Map.of(), (seed, url) -> { });
+    }
+
+    /**
+     * @param environment the gateway's environment, e.g. a component's ({@code support.ComponentPatch}); with
+     *                    {@code QUARKUS_HTTP_SSL_PORT} the gateway serves HTTPS, on the port chosen here
+     * @param edit        changes to the seed TempoGateway before it is created, given the gateway's URL-to-be
+     */
+    static SeededGateway start(Cluster cluster, String namespace, URL provisioner, List<String> settings,
+                               Map<String, String> environment, BiConsumer<TempoGateway, String> edit)
+            throws IOException {
         assertTrue(Files.isRegularFile(GATEWAY_JAR),
                 GATEWAY_JAR.toAbsolutePath() + " is missing: build the reactor (mvn verify at the root)");
+        int httpPort = LoopbackPorts.free();
+        int managementPort = LoopbackPorts.free();
+        Map<String, String> gatewayEnvironment = new HashMap<>(environment);
+        boolean tls = gatewayEnvironment.replace("QUARKUS_HTTP_SSL_PORT", Integer.toString(httpPort)) != null;
+        String url = (tls ? "https" : "http") + "://127.0.0.1:" + httpPort;
         cluster.apply(Fixtures.grafanaOAuthSecret(namespace, "grafana", "grafana-oauth-secret"));
-        cluster.create(Fixtures.seedGateway(namespace));
+        TempoGateway seed = Fixtures.seedGateway(namespace);
+        edit.accept(seed, url);
+        cluster.create(seed);
         await().atMost(Duration.ofSeconds(20)).until(() -> cluster.conditionIs(namespace, Conditions.READY, "True"));
         // Under target/ and gone with this JVM: no service-account token left behind in the machine's /tmp.
         Path target = Files.createDirectories(Path.of("target").toAbsolutePath());
         Path token = Files.createTempFile(target, "gateway-token", "");
         token.toFile().deleteOnExit();
         Files.writeString(token, ServiceAccountTokens.of(namespace, GATEWAY_SA));
-        int httpPort = LoopbackPorts.free();
-        int managementPort = LoopbackPorts.free();
         String java = ProcessHandle.current().info().command().orElse("java");
         List<String> command = new ArrayList<>(List.of(java,
                 "-Dquarkus.http.host=127.0.0.1", "-Dquarkus.http.port=" + httpPort,
@@ -72,8 +92,10 @@ final class SeededGateway implements AutoCloseable {
         command.addAll(settings);
         command.addAll(List.of("-jar", GATEWAY_JAR.toString()));
         File log = new File("target/gateway-e2e.log");
-        SeededGateway gateway = new SeededGateway(
-                new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log).start(), httpPort, managementPort);
+        ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log);
+        builder.environment().keySet().removeIf(name -> name.startsWith("QUARKUS_") || name.startsWith("TRACEGATE_"));
+        builder.environment().putAll(gatewayEnvironment);
+        SeededGateway gateway = new SeededGateway(builder.start(), url, managementPort);
         await().atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(500))
                 .until(() -> status(gateway.management + "/q/health/ready") == 200);
         return gateway;

@@ -6,39 +6,24 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.UncheckedIOException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.security.KeyStore;
-import java.security.cert.CertificateFactory;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
-import javax.net.ssl.SSLContext;
-import javax.net.ssl.TrustManagerFactory;
-
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
-import io.fabric8.kubernetes.api.model.Container;
-import io.fabric8.kubernetes.api.model.EnvVar;
-import io.fabric8.kubernetes.api.model.PodSpec;
-import io.fabric8.kubernetes.api.model.Volume;
-import io.fabric8.kubernetes.api.model.VolumeMount;
-import io.fabric8.kubernetes.api.model.apps.Deployment;
-import io.fabric8.kubernetes.client.utils.Serialization;
-
+import dev.tracegate.provisioner.support.ComponentPatch;
 import dev.tracegate.provisioner.support.HttpStatus;
+import dev.tracegate.provisioner.support.PemTrust;
 import dev.tracegate.testsupport.LoopbackCertificate;
 import dev.tracegate.testsupport.LoopbackPorts;
 
@@ -65,24 +50,12 @@ class TlsComponentIT {
 
     @Test
     void theComponentsSettingsServeTheApiOverHttpsOnly() throws Exception {
-        PodSpec pod = component().getSpec().getTemplate().getSpec();
-        Container container = pod.getContainers().get(0);
-        Volume volume = pod.getVolumes().get(0);
-        VolumeMount mount = container.getVolumeMounts().get(0);
-        assertEquals(volume.getName(), mount.getName());
-
-        // The Secret as the kubelet would mount it: its items, under a directory that stands for the mount path.
-        Path secret = Files.createDirectories(Path.of("target", "tls-component", "secret"));
         LoopbackCertificate certificate = LoopbackCertificate.create(Path.of("target", "tls-component"), "provisioner");
-        Map<String, Path> keys = Map.of("tls.crt", certificate.certificatePem(), "tls.key", certificate.privateKeyPem());
-        volume.getSecret().getItems().forEach(item -> copy(keys.get(item.getKey()), secret.resolve(item.getPath())));
-
+        Map<String, String> environment = ComponentPatch.environment(COMPONENT,
+                Map.of("tls.crt", certificate.certificatePem(), "tls.key", certificate.privateKeyPem()),
+                Path.of("target", "tls-component"));
         int port = LoopbackPorts.free();
         int management = LoopbackPorts.free();
-        Map<String, String> environment = new HashMap<>();
-        for (EnvVar variable : container.getEnv()) {
-            environment.put(variable.getName(), variable.getValue().replace(mount.getMountPath(), secret.toAbsolutePath().toString()));
-        }
         assertEquals("8080", environment.put("QUARKUS_HTTP_SSL_PORT", Integer.toString(port)));
         List<String> command = new ArrayList<>(List.of(ProcessHandle.current().info().command().orElse("java"),
                 "-Dquarkus.http.host=127.0.0.1", "-Dquarkus.management.host=127.0.0.1",
@@ -96,7 +69,7 @@ class TlsComponentIT {
         builder.environment().putAll(environment);
         provisioner = builder.start();
 
-        HttpClient trusting = HttpClient.newBuilder().sslContext(trusting(certificate.certificatePem())).build();
+        HttpClient trusting = HttpClient.newBuilder().sslContext(PemTrust.of(Files.readString(certificate.certificatePem()))).build();
         URI api = URI.create("https://127.0.0.1:" + port + "/api/v1/gateways/observability/tempo-foo/config");
         await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(500))
                 .until(() -> HttpStatus.of(trusting, api) > 0);
@@ -109,32 +82,5 @@ class TlsComponentIT {
                 .timeout(Duration.ofSeconds(5)).build(), HttpResponse.BodyHandlers.discarding()));
         URI live = URI.create("http://127.0.0.1:" + management + "/q/health/live");
         assertEquals(200, HttpStatus.of(HttpClient.newHttpClient(), live));
-    }
-
-    private static Deployment component() throws IOException {
-        try (InputStream in = Files.newInputStream(COMPONENT)) {
-            return Serialization.unmarshal(in, Deployment.class);
-        }
-    }
-
-    private static SSLContext trusting(Path caPem) throws Exception {
-        KeyStore trust = KeyStore.getInstance(KeyStore.getDefaultType());
-        trust.load(null, null);
-        try (InputStream in = Files.newInputStream(caPem)) {
-            trust.setCertificateEntry("ca", CertificateFactory.getInstance("X.509").generateCertificate(in));
-        }
-        TrustManagerFactory factory = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
-        factory.init(trust);
-        SSLContext context = SSLContext.getInstance("TLS");
-        context.init(null, factory.getTrustManagers(), null);
-        return context;
-    }
-
-    private static void copy(Path from, Path to) {
-        try {
-            Files.copy(from, to, StandardCopyOption.REPLACE_EXISTING);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
     }
 }

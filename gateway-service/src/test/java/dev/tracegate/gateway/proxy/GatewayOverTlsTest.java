@@ -1,0 +1,148 @@
+package dev.tracegate.gateway.proxy;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.URI;
+import java.net.URL;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.security.KeyStore;
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
+
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLHandshakeException;
+import javax.net.ssl.TrustManagerFactory;
+
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Test;
+
+import io.quarkus.test.common.QuarkusTestResource;
+import io.quarkus.test.common.http.TestHTTPResource;
+import io.quarkus.test.junit.QuarkusTest;
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpClientOptions;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.http.HttpVersion;
+import io.vertx.core.http.RequestOptions;
+import io.vertx.core.net.PemTrustOptions;
+
+import dev.tracegate.gateway.testsupport.GrpcDistributorStandIn;
+import dev.tracegate.gateway.testsupport.KeycloakTestResource;
+import dev.tracegate.gateway.testsupport.RecordedRequest;
+import dev.tracegate.gateway.testsupport.TempoStandIn;
+import dev.tracegate.gateway.testsupport.TempoStandInResource;
+import dev.tracegate.testsupport.ServesHttpsOnly;
+
+/**
+ * The gateway's public port over TLS, set up as kubernetes/components/gateway-tls sets it up ({@link ServesHttpsOnly}):
+ * Quarkus serves it from PEM files as cert-manager writes them, with no plain listener beside it, so that the users'
+ * tokens Grafana forwards cross the network encrypted. HTTP/2 is offered by ALPN (Grafana and OTLP gRPC exporters
+ * take it); the management port (probes, metrics) stays plain HTTP.
+ */
+@QuarkusTest
+@QuarkusTestResource(KeycloakTestResource.class)
+@QuarkusTestResource(TempoStandInResource.class)
+@QuarkusTestResource(GrpcDistributorStandIn.class)
+@QuarkusTestResource(value = ServesHttpsOnly.class, restrictToAnnotatedClass = true)
+class GatewayOverTlsTest {
+
+    private static final Vertx VERTX = Vertx.vertx();
+
+    @TestHTTPResource(value = "/", tls = true)
+    URL gateway;
+
+    @TestHTTPResource(value = "/health/ready", management = true)
+    URL ready;
+
+    @AfterAll
+    static void closeVertx() {
+        VERTX.close();
+    }
+
+    /** A client that trusts the gateway's certificate alone, as Grafana does with the datasource's tlsCACert. */
+    private static HttpClient trustingTheGateway() throws Exception {
+        KeyStore trusted = KeyStore.getInstance("PKCS12");
+        try (InputStream in = Files.newInputStream(ServesHttpsOnly.certificate().keystore())) {
+            trusted.load(in, ServesHttpsOnly.certificate().password().toCharArray());
+        }
+        TrustManagerFactory trust = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+        trust.init(trusted);
+        SSLContext tls = SSLContext.getInstance("TLS");
+        tls.init(null, trust.getTrustManagers(), null);
+        return HttpClient.newBuilder().sslContext(tls).connectTimeout(Duration.ofSeconds(5)).build();
+    }
+
+    private URI at(String path) {
+        return URI.create(gateway.toString().replaceAll("/$", "") + path);
+    }
+
+    @Test
+    void grafanaQueriesTempoOverHttpsWithTheForwardedToken() throws Exception {
+        TempoStandIn tempo = TempoStandInResource.fresh();
+        URI search = at("/api/traces/v1/team-a/tempo/api/search?limit=20");
+        HttpResponse<String> answer = trustingTheGateway().send(HttpRequest.newBuilder(search)
+                .header("Authorization", "Bearer " + KeycloakTestResource.accessToken(KeycloakTestResource.ANNA))
+                .timeout(Duration.ofSeconds(30)).build(), HttpResponse.BodyHandlers.ofString());
+
+        assertEquals(200, answer.statusCode(), answer.body());
+        assertEquals(HttpClient.Version.HTTP_2, answer.version(), "HTTP/2 offered by ALPN");
+        RecordedRequest seen = tempo.lastRequest();
+        assertEquals("team-a-org", seen.header("X-Scope-OrgID"));
+        assertEquals("https", seen.header("X-Forwarded-Proto"));
+        assertFalse(seen.hasHeader("Authorization"));
+    }
+
+    @Test
+    void exportersPushOtlpGrpcOverTls() throws Exception {
+        GrpcDistributorStandIn.clear();
+        io.vertx.core.http.HttpClient grpc = VERTX.createHttpClient(new HttpClientOptions()
+                .setProtocolVersion(HttpVersion.HTTP_2).setSsl(true).setUseAlpn(true)
+                .setTrustOptions(new PemTrustOptions()
+                        .addCertPath(ServesHttpsOnly.certificate().certificatePem().toString())));
+        byte[] spans = "spans".getBytes();
+        RequestOptions export = new RequestOptions().setMethod(HttpMethod.POST)
+                .setAbsoluteURI(at(ProxyRoute.OTLP_GRPC_EXPORT).toString())
+                .putHeader("content-type", "application/grpc").putHeader("te", "trailers")
+                .putHeader("x-scope-orgid", "team-a")
+                .putHeader("authorization", "Bearer " + KeycloakTestResource.accessToken(KeycloakTestResource.ALICE));
+        String status = grpc.request(export)
+                .compose(request -> request.send(
+                        Buffer.buffer().appendByte((byte) 0).appendInt(spans.length).appendBytes(spans)))
+                .compose(response -> response.body().map(body -> response.trailers().contains("grpc-status")
+                        ? response.trailers().get("grpc-status") : response.headers().get("grpc-status")))
+                .toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
+
+        assertEquals("0", status);
+        GrpcDistributorStandIn.Call call = GrpcDistributorStandIn.lastCall();
+        assertEquals("team-a-org", call.headers().get("x-scope-orgid"));
+        assertEquals("https", call.headers().get("x-forwarded-proto"));
+    }
+
+    @Test
+    void thePublicPortSpeaksNoPlainHttpAndTheProbesStayPlainHttp() throws Exception {
+        HttpClient plain = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+        URI echo = at("/api/traces/v1/team-a/tempo/api/echo");
+        URI cleartext = URI.create(echo.toString().replaceFirst("^https:", "http:"));
+        assertThrows(IOException.class, () -> plain.send(HttpRequest.newBuilder(cleartext)
+                .timeout(Duration.ofSeconds(5)).build(), HttpResponse.BodyHandlers.discarding()));
+        // A client that does not trust the gateway's CA sends nothing, its token least of all.
+        assertThrows(SSLHandshakeException.class, () -> plain.send(HttpRequest.newBuilder(echo)
+                .timeout(Duration.ofSeconds(5)).build(), HttpResponse.BodyHandlers.discarding()));
+
+        assertEquals("http", ready.getProtocol());
+        HttpResponse<String> health = plain.send(HttpRequest.newBuilder(ready.toURI()).build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertEquals(200, health.statusCode());
+        // Ready says so only once the public port listens (health.PublicPortReadinessCheck), here over TLS.
+        assertTrue(health.body().matches("(?s).*\"public-port\".*\"scheme\"\\s*:\\s*\"https\".*"), health.body());
+    }
+}
