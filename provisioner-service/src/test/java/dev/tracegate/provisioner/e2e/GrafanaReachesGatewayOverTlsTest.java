@@ -36,8 +36,8 @@ import dev.tracegate.provisioner.support.Cluster;
 import dev.tracegate.provisioner.support.ComponentPatch;
 import dev.tracegate.provisioner.support.Fixtures;
 import dev.tracegate.provisioner.support.KubernetesMockSetup;
-import dev.tracegate.provisioner.support.PemTrust;
 import dev.tracegate.testsupport.LoopbackCertificate;
+import dev.tracegate.testsupport.PemTrust;
 
 /**
  * Grafana to the gateway over TLS, as kubernetes/components/gateway-tls and examples/gateway-tls set it up: the

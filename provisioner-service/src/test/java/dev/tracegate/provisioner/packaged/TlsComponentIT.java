@@ -23,8 +23,8 @@ import org.junit.jupiter.api.Test;
 
 import dev.tracegate.provisioner.support.ComponentPatch;
 import dev.tracegate.provisioner.support.HttpStatus;
-import dev.tracegate.provisioner.support.PemTrust;
 import dev.tracegate.testsupport.LoopbackCertificate;
+import dev.tracegate.testsupport.PemTrust;
 import dev.tracegate.testsupport.LoopbackPorts;
 
 /**

@@ -1,4 +1,4 @@
-package dev.tracegate.provisioner.support;
+package dev.tracegate.testsupport;
 
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
