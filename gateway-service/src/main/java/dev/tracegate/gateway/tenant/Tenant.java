@@ -1,8 +1,5 @@
 package dev.tracegate.gateway.tenant;
 
-import java.util.ArrayList;
-import java.util.List;
-
 import io.quarkus.oidc.OidcTenantConfig;
 import io.quarkus.oidc.runtime.OidcUtils;
 
@@ -24,16 +21,6 @@ public record Tenant(String name, String id, Oidc oidc, OidcTenantConfig oidcCon
     /** Claim that lists the subject's groups; {@code null} when the tenant has no group claim. */
     public String groupClaim() {
         return oidc.groupClaim();
-    }
-
-    /** Audiences a bearer token may carry: the client id, plus the configured extras (Grafana forwards access tokens). */
-    public List<String> acceptedAudiences() {
-        List<String> audiences = new ArrayList<>();
-        audiences.add(oidc.clientID());
-        if (oidc.audiences() != null) {
-            audiences.addAll(oidc.audiences());
-        }
-        return audiences;
     }
 
     /** Path of the browser sign-in callback; a tenant's redirectURL must end in it. */

@@ -20,6 +20,9 @@ public final class TenantOidcConfigs {
     /** What the code flow asks for besides {@code openid} when the tenant names no {@code oidc.scopes}. */
     public static final List<String> DEFAULT_SCOPES = List.of("profile", "email");
 
+    /** quarkus-oidc's wildcard audience. */
+    private static final String ANY_AUDIENCE = "any";
+
     private TenantOidcConfigs() {
     }
 
@@ -35,6 +38,11 @@ public final class TenantOidcConfigs {
         audiences.add(oidc.clientID());
         if (oidc.audiences() != null) {
             audiences.addAll(oidc.audiences());
+        }
+        if (audiences.equals(List.of(ANY_AUDIENCE))) {
+            // quarkus-oidc reads an audience list of this one word as "skip the audience check": a client named
+            // "any" would accept tokens issued to every client of its issuer. Twice, it is a name like any other.
+            audiences.add(ANY_AUDIENCE);
         }
         String redirectUri = redirectUri(tenantName, oidc, publicUrl);
         var builder = OidcTenantConfig.builder()

@@ -99,6 +99,19 @@ class IssuerCaTest {
                 .when().get(path).then();
     }
 
+    /**
+     * A client whose id is "any" accepts tokens issued to it, not to every client of its issuer: quarkus-oidc reads
+     * an audience list of that one word as "skip the audience check".
+     */
+    @Test
+    void aClientNamedAnyAcceptsTokensForItselfOnly() {
+        String path = "/api/traces/v1/team-any/tempo/api/echo";
+        given().auth().oauth2(TlsIssuerStandIn.token("any", "tia@example.com", Set.of("readers")))
+                .when().get(path).then().statusCode(200).body("orgId", equalTo("team-any"));
+        given().auth().oauth2(TlsIssuerStandIn.token("tracegate-tls", "tia@example.com", Set.of("readers")))
+                .when().get(path).then().statusCode(401).body("error", equalTo("unauthorized"));
+    }
+
     /** A refresh token, however well signed, is no access token: 401, not the 503 of an unreachable issuer. */
     @Test
     void aRefreshTokenIsRefusedAsAnInvalidToken() {
