@@ -1,5 +1,7 @@
 package dev.tracegate.provisioner.e2e;
 
+import static io.restassured.RestAssured.given;
+import static org.hamcrest.Matchers.equalTo;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
@@ -62,6 +64,8 @@ class GatewayFollowsProvisionerOverTlsTest {
         assertThrows(IOException.class, () -> SeededGateway.HTTP.send(HttpRequest.newBuilder(cleartext)
                 .timeout(Duration.ofSeconds(5)).build(), HttpResponse.BodyHandlers.discarding()));
         assertEquals("http", ready.getProtocol());
-        assertEquals(200, SeededGateway.status(ready.toString()));
+        // Ready says so only once the API port listens (health.ApiPortReadinessCheck), here over TLS.
+        given().get(ready).then().statusCode(200)
+                .body("checks.find { it.name == 'api-port' }.data.scheme", equalTo("https"));
     }
 }

@@ -3,6 +3,7 @@ package dev.tracegate.provisioner.health;
 import static io.restassured.RestAssured.given;
 import static org.awaitility.Awaitility.await;
 import static org.hamcrest.Matchers.containsString;
+import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.hasItem;
 
 import dev.tracegate.provisioner.status.Conditions;
@@ -35,11 +36,13 @@ class HealthAndMetricsTest {
     URL metrics;
 
     @Test
-    void readyOnceTheInformersHaveSynced() {
+    void readyOnceTheInformersHaveSyncedAndTheApiPortListens() {
         await().atMost(Duration.ofSeconds(20)).until(() -> given().get(ready).statusCode() == 200);
         given().when().get(ready).then()
                 .statusCode(200)
-                .body("checks.name", hasItem("informers-synced"));
+                .body("checks.name", hasItem("informers-synced"))
+                // Ready only once the gateways' API port listens (ApiPortReadinessCheck).
+                .body("checks.find { it.name == 'api-port' }.data.scheme", equalTo("http"));
         given().when().get(live).then().statusCode(200);
     }
 
