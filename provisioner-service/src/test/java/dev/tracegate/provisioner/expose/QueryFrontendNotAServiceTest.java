@@ -1,0 +1,101 @@
+package dev.tracegate.provisioner.expose;
+
+import static dev.tracegate.provisioner.support.Fixtures.GATEWAY;
+import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.tracegate.provisioner.crd.Condition;
+import dev.tracegate.provisioner.crd.ExposeSpec;
+import dev.tracegate.provisioner.crd.TempoGateway;
+import dev.tracegate.provisioner.status.Conditions;
+import dev.tracegate.provisioner.support.Cluster;
+import dev.tracegate.provisioner.support.Fixtures;
+import dev.tracegate.provisioner.support.KubernetesMockSetup;
+import dev.tracegate.provisioner.support.OpenShiftRoutes;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.quarkus.test.junit.QuarkusTest;
+import io.quarkus.test.kubernetes.client.WithKubernetesTestServer;
+import jakarta.inject.Inject;
+import java.time.Duration;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/**
+ * Only a Service of the TempoGateway's namespace can be exposed. A spec.upstream.queryFrontend that names none is
+ * told in the status (Exposed False, QueryFrontendNotAService) and the rest of the reconcile goes on, as for a
+ * Service of another namespace: also for the URLs the CRD's pattern admits and Java's URI reads no host from (an '_'
+ * in the host name) or refuses (a '|' in the path), which used to fail every reconcile before it wrote anything.
+ */
+@QuarkusTest
+@WithKubernetesTestServer(crud = true, setup = KubernetesMockSetup.class)
+class QueryFrontendNotAServiceTest {
+    static final String NAME = GATEWAY + "-query-frontend";
+
+    @Inject
+    KubernetesClient client;
+
+    Cluster cluster;
+    String namespace;
+
+    @BeforeEach
+    void start() {
+        cluster = new Cluster(client);
+        namespace = Fixtures.freshNamespace();
+        OpenShiftRoutes.install(client);
+    }
+
+    @AfterEach
+    void stop() {
+        cluster.deleteGateway(namespace);
+        OpenShiftRoutes.remove(client);
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"http://tempo-qf.elsewhere:3200", "http://tempo_qf:3200", "http://tempo-qf:3200/a|b"})
+    void anIngressForAQueryFrontendThatIsNoServiceOfTheNamespaceIsNotMadeAndTheStatusSaysWhy(String queryFrontend) {
+        TempoGateway gateway = withoutGateway(queryFrontend);
+        gateway.getSpec().expose.ingress = new ExposeSpec.IngressSpec();
+        gateway.getSpec().expose.ingress.host = "tempo.example.com";
+        cluster.create(gateway);
+
+        assertNotAService(queryFrontend);
+        assertNull(client.network().v1().ingresses().inNamespace(namespace).withName(NAME).get());
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"http://tempo-qf.elsewhere:3200", "http://tempo_qf:3200", "http://tempo-qf:3200/a|b"})
+    void aRouteForAQueryFrontendThatIsNoServiceOfTheNamespaceIsNotMadeAndTheStatusSaysWhy(String queryFrontend) {
+        TempoGateway gateway = withoutGateway(queryFrontend);
+        gateway.getSpec().expose.route = new ExposeSpec.RouteSpec();
+        gateway.getSpec().expose.route.host = "tempo.apps.example.com";
+        cluster.create(gateway);
+
+        assertNotAService(queryFrontend);
+        assertNull(OpenShiftRoutes.route(client, namespace, NAME).get());
+    }
+
+    private TempoGateway withoutGateway(String queryFrontend) {
+        TempoGateway gateway = Fixtures.seedGateway(namespace);
+        gateway.getSpec().gateway.enabled = false;
+        gateway.getSpec().upstream.queryFrontend = queryFrontend;
+        gateway.getSpec().expose = new ExposeSpec();
+        return gateway;
+    }
+
+    /** Exposed says why, naming the field; the reconcile went on to its other conditions and told it in an Event. */
+    private void assertNotAService(String queryFrontend) {
+        await().atMost(Duration.ofSeconds(20)).until(() -> cluster.condition(namespace, Conditions.EXPOSED).isPresent());
+        Condition exposed = cluster.condition(namespace, Conditions.EXPOSED).orElseThrow();
+        assertEquals("False", exposed.status);
+        assertEquals("QueryFrontendNotAService", exposed.reason);
+        assertTrue(exposed.message.contains("spec.upstream.queryFrontend " + queryFrontend + " "), exposed.message);
+        assertTrue(cluster.conditionIs(namespace, Conditions.READY, "False"), "Ready");
+        assertTrue(cluster.condition(namespace, Conditions.DATASOURCES_SYNCED).isPresent(), "the reconcile stopped before the datasources");
+        await().atMost(Duration.ofSeconds(20)).until(() -> cluster.events(namespace).stream()
+                .anyMatch(e -> "QueryFrontendNotAService".equals(e.getReason()) && "Warning".equals(e.getType())));
+    }
+}
