@@ -127,8 +127,9 @@ public class QueryFrontendIngress {
     record Backend(String service, int port) {
         /**
          * @return null when the URL names no Service of the namespace: another namespace's, or none that Java's URI
-         *         reads (the CRD's pattern admits an '_' in the host name, where URI finds no host, and characters
-         *         URI refuses in the path); the validator refuses both, but only after the Ingress or Route is decided
+         *         reads (characters URI refuses in the path, which the CRD's pattern admits; an '_' in the host name,
+         *         where URI finds no host, stored before the CRD stated the validator's host rule); the validator
+         *         refuses both, but only after the Ingress or Route is decided
          */
         static Backend of(String queryFrontend, String namespace) {
             URI url;

@@ -27,8 +27,9 @@ import org.junit.jupiter.params.provider.ValueSource;
 /**
  * Only a Service of the TempoGateway's namespace can be exposed. A spec.upstream.queryFrontend that names none is
  * told in the status (Exposed False, QueryFrontendNotAService) and the rest of the reconcile goes on, as for a
- * Service of another namespace: also for the URLs the CRD's pattern admits and Java's URI reads no host from (an '_'
- * in the host name) or refuses (a '|' in the path), which used to fail every reconcile before it wrote anything.
+ * Service of another namespace: also for a URL Java's URI refuses (a '|' in the path, which the CRD's pattern admits)
+ * or reads no host from (an '_' in the host name, which the CRD admitted before it stated the validator's host
+ * rule). Those used to fail every reconcile before it wrote anything.
  */
 @QuarkusTest
 @WithKubernetesTestServer(crud = true, setup = KubernetesMockSetup.class)
