@@ -10,19 +10,14 @@ import dev.tracegate.provisioner.crd.Condition;
 import dev.tracegate.provisioner.crd.ExposeSpec;
 import dev.tracegate.provisioner.crd.TempoGateway;
 import dev.tracegate.provisioner.status.Conditions;
-import dev.tracegate.provisioner.support.Cluster;
 import dev.tracegate.provisioner.support.Fixtures;
 import dev.tracegate.provisioner.support.KubernetesMockSetup;
 import dev.tracegate.provisioner.support.OpenShiftRoutes;
-import io.fabric8.kubernetes.client.KubernetesClient;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.kubernetes.client.WithKubernetesTestServer;
-import jakarta.inject.Inject;
 import java.time.Duration;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.ValueSource;
+import org.junit.jupiter.params.provider.CsvSource;
 
 /**
  * Only a Service of the TempoGateway's namespace can be exposed. A spec.upstream.queryFrontend that names none is
@@ -33,62 +28,26 @@ import org.junit.jupiter.params.provider.ValueSource;
  */
 @QuarkusTest
 @WithKubernetesTestServer(crud = true, setup = KubernetesMockSetup.class)
-class QueryFrontendNotAServiceTest {
+class QueryFrontendNotAServiceTest extends FreshNamespaceWithRoutes {
     static final String NAME = GATEWAY + "-query-frontend";
 
-    @Inject
-    KubernetesClient client;
-
-    Cluster cluster;
-    String namespace;
-
-    @BeforeEach
-    void start() {
-        cluster = new Cluster(client);
-        namespace = Fixtures.freshNamespace();
-        OpenShiftRoutes.install(client);
-    }
-
-    @AfterEach
-    void stop() {
-        cluster.deleteGateway(namespace);
-        OpenShiftRoutes.remove(client);
-    }
-
-    @ParameterizedTest
-    @ValueSource(strings = {"http://tempo-qf.elsewhere:3200", "http://tempo_qf:3200", "http://tempo-qf:3200/a|b"})
-    void anIngressForAQueryFrontendThatIsNoServiceOfTheNamespaceIsNotMadeAndTheStatusSaysWhy(String queryFrontend) {
-        TempoGateway gateway = withoutGateway(queryFrontend);
-        gateway.getSpec().expose.ingress = new ExposeSpec.IngressSpec();
-        gateway.getSpec().expose.ingress.host = "tempo.example.com";
-        cluster.create(gateway);
-
-        assertNotAService(queryFrontend);
-        assertNull(client.network().v1().ingresses().inNamespace(namespace).withName(NAME).get());
-    }
-
-    @ParameterizedTest
-    @ValueSource(strings = {"http://tempo-qf.elsewhere:3200", "http://tempo_qf:3200", "http://tempo-qf:3200/a|b"})
-    void aRouteForAQueryFrontendThatIsNoServiceOfTheNamespaceIsNotMadeAndTheStatusSaysWhy(String queryFrontend) {
-        TempoGateway gateway = withoutGateway(queryFrontend);
-        gateway.getSpec().expose.route = new ExposeSpec.RouteSpec();
-        gateway.getSpec().expose.route.host = "tempo.apps.example.com";
-        cluster.create(gateway);
-
-        assertNotAService(queryFrontend);
-        assertNull(OpenShiftRoutes.route(client, namespace, NAME).get());
-    }
-
-    private TempoGateway withoutGateway(String queryFrontend) {
+    @ParameterizedTest(name = "{0} of {1}")
+    @CsvSource({"INGRESS, http://tempo-qf.elsewhere:3200", "INGRESS, http://tempo_qf:3200", "INGRESS, http://tempo-qf:3200/a|b",
+            "ROUTE, http://tempo-qf.elsewhere:3200", "ROUTE, http://tempo_qf:3200", "ROUTE, http://tempo-qf:3200/a|b"})
+    void aQueryFrontendThatIsNoServiceOfTheNamespaceIsNotExposedAndTheStatusSaysWhy(ExposedObjectWatch.Kind kind, String queryFrontend) {
         TempoGateway gateway = Fixtures.seedGateway(namespace);
         gateway.getSpec().gateway.enabled = false;
         gateway.getSpec().upstream.queryFrontend = queryFrontend;
         gateway.getSpec().expose = new ExposeSpec();
-        return gateway;
-    }
+        if (kind == ExposedObjectWatch.Kind.INGRESS) {
+            gateway.getSpec().expose.ingress = new ExposeSpec.IngressSpec();
+            gateway.getSpec().expose.ingress.host = "tempo.example.com";
+        } else {
+            gateway.getSpec().expose.route = new ExposeSpec.RouteSpec();
+            gateway.getSpec().expose.route.host = "tempo.apps.example.com";
+        }
+        cluster.create(gateway);
 
-    /** Exposed says why, naming the field; the reconcile went on to its other conditions and told it in an Event. */
-    private void assertNotAService(String queryFrontend) {
         await().atMost(Duration.ofSeconds(20)).until(() -> cluster.condition(namespace, Conditions.EXPOSED).isPresent());
         Condition exposed = cluster.condition(namespace, Conditions.EXPOSED).orElseThrow();
         assertEquals("False", exposed.status);
@@ -98,5 +57,8 @@ class QueryFrontendNotAServiceTest {
         assertTrue(cluster.condition(namespace, Conditions.DATASOURCES_SYNCED).isPresent(), "the reconcile stopped before the datasources");
         await().atMost(Duration.ofSeconds(20)).until(() -> cluster.events(namespace).stream()
                 .anyMatch(e -> "QueryFrontendNotAService".equals(e.getReason()) && "Warning".equals(e.getType())));
+        assertNull(kind == ExposedObjectWatch.Kind.INGRESS
+                ? client.network().v1().ingresses().inNamespace(namespace).withName(NAME).get()
+                : OpenShiftRoutes.route(client, namespace, NAME).get());
     }
 }
