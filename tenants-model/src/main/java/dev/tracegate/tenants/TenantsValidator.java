@@ -29,9 +29,15 @@ public final class TenantsValidator {
     /** Tempo's rule for tenant ids (X-Scope-OrgID): letters, digits and a few punctuation marks, at most 150. */
     public static final String TENANT_ID_PATTERN = "^[A-Za-z0-9!_.*'()-]{1,150}$";
     public static final int TENANT_ID_MAX_LENGTH = 150;
+    /** A host name or IP address (IPv6 in brackets) and an optional numeric port: the host part of the URLs below. */
+    private static final String HOST_AND_PORT = "(\\[[0-9A-Fa-f:.]+\\]|[A-Za-z0-9]([A-Za-z0-9.-]*[A-Za-z0-9])?)(:[0-9]{1,5})?";
     /** An http(s) URL with a host name or IP address, an optional numeric port, and an optional path. */
-    public static final String HTTP_URL_PATTERN = "^https?://([^\\s/?#@]+@)?(\\[[0-9A-Fa-f:.]+\\]|[A-Za-z0-9]([A-Za-z0-9.-]*[A-Za-z0-9])?)"
-            + "(:[0-9]{1,5})?([/?#]\\S*)?$";
+    public static final String HTTP_URL_PATTERN = "^https?://([^\\s/?#@]+@)?" + HOST_AND_PORT + "([/?#]\\S*)?$";
+    /**
+     * {@link #HTTP_URL_PATTERN} without a user or password: {@link #serverUrlProblem}'s rule as far as a pattern can
+     * state it (not the characters Java's URI refuses in a path, such as '|').
+     */
+    public static final String SERVER_URL_PATTERN = "^https?://" + HOST_AND_PORT + "([/?#]\\S*)?$";
 
     /**
      * One OAuth scope, RFC 6749 3.3's scope-token: printable ASCII but space (which separates scopes in the

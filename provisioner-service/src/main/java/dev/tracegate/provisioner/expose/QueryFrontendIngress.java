@@ -14,6 +14,7 @@ import io.fabric8.kubernetes.api.model.networking.v1.IngressSpecBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.net.URI;
+import java.net.URISyntaxException;
 import java.util.Objects;
 import java.util.Optional;
 import org.jboss.logging.Logger;
@@ -124,8 +125,22 @@ public class QueryFrontendIngress {
 
     /** The Service behind the query-frontend URL: its first DNS label, when it is a Service of this namespace. */
     record Backend(String service, int port) {
+        /**
+         * @return null when the URL names no Service of the namespace: another namespace's, or none that Java's URI
+         *         reads (characters URI refuses in the path, which the CRD's pattern admits; an '_' in the host name,
+         *         where URI finds no host, stored before the CRD stated the validator's host rule); the validator
+         *         refuses both, but only after the Ingress or Route is decided
+         */
         static Backend of(String queryFrontend, String namespace) {
-            URI url = URI.create(queryFrontend);
+            URI url;
+            try {
+                url = new URI(queryFrontend);
+            } catch (URISyntaxException e) {
+                return null;
+            }
+            if (url.getHost() == null) {
+                return null;
+            }
             String[] labels = url.getHost().split("\\.");
             if (labels.length > 1 && !labels[1].equals(namespace)) {
                 return null;
@@ -135,8 +150,8 @@ public class QueryFrontendIngress {
     }
 
     static Condition notAService(String queryFrontend, String namespace) {
-        return Conditions.of(Conditions.EXPOSED, false, "QueryFrontendNotAService", "the query-frontend " + queryFrontend
-                + " is not a Service in namespace " + namespace + ": only Services of the TempoGateway's namespace can be exposed");
+        return Conditions.of(Conditions.EXPOSED, false, "QueryFrontendNotAService", "spec.upstream.queryFrontend " + queryFrontend
+                + " is not the URL of a Service in namespace " + namespace + ": only Services of the TempoGateway's namespace can be exposed");
     }
 
     private WriteResult removeOwn(TempoGateway gateway) {

@@ -17,9 +17,12 @@ public final class ConfigRepresentations {
     // Absent fields are left out, as people write the YAML.
     private static final ObjectMapper JSON = new ObjectMapper().configure(SerializationFeature.ORDER_MAP_ENTRIES_BY_KEYS, true)
             .setSerializationInclusion(JsonInclude.Include.NON_NULL);
+    // Every string value double-quoted (no MINIMIZE_QUOTES): unquoted, tenant id 0x1F reads back as 31, 1e5 as
+    // 100000.0, 1_000 as 1000, and .inf not at all; MINIMIZE_QUOTES quotes only what looks like a plain decimal, a
+    // boolean or null. Each value on one line (no SPLIT_LINES), so that a secret can be copied from it.
     private static final ObjectMapper YAML = new ObjectMapper(YAMLFactory.builder()
             .disable(YAMLGenerator.Feature.WRITE_DOC_START_MARKER)
-            .enable(YAMLGenerator.Feature.MINIMIZE_QUOTES)
+            .disable(YAMLGenerator.Feature.SPLIT_LINES)
             .build()).configure(SerializationFeature.ORDER_MAP_ENTRIES_BY_KEYS, true)
             .setSerializationInclusion(JsonInclude.Include.NON_NULL);
 

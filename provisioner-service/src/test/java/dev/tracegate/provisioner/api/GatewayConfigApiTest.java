@@ -108,8 +108,14 @@ class GatewayConfigApiTest {
 
     @Test
     void yamlWhenAskedForIt() throws Exception {
+        String jsonEtag = asGateway().when().get(configPath()).then().statusCode(200).extract().header("ETag");
         String yaml = asGateway().accept("application/yaml").when().get(configPath()).then()
-                .statusCode(200).contentType("application/yaml").extract().asString();
+                .statusCode(200).contentType("application/yaml")
+                // One document, one ETag (the SHA-256 of its canonical JSON), whichever form is asked for.
+                .header("ETag", equalTo(jsonEtag))
+                .header("Cache-Control", "no-store")
+                .header("Vary", "Accept")
+                .extract().asString();
         JsonNode document = new YAMLMapper().readTree(yaml);
         assertEquals("grafana", document.at("/tenants/authentication/0/oidc/clientID").asText());
         assertTrue(yaml.startsWith("tenants:"), yaml);

@@ -119,6 +119,10 @@ class AdmissionMatchesValidatorTest {
                     "tenants: required", "spec.tenants or spec.tenantsFrom is required"),
             new Row("a Tempo URL with a user and password", g -> g.getSpec().upstream.distributor = "http://admin:pw@tempo:4318",
                     "upstream.distributor: must not carry a user or password", "distributor"),
+            new Row("a Tempo URL with an '_' in its host name", g -> g.getSpec().upstream.queryFrontend = "http://tempo_qf:3200",
+                    "upstream.queryFrontend: must be an http(s) URL", "queryFrontend"),
+            new Row("a Tempo URL with a port that is not a number", g -> g.getSpec().upstream.distributor = "http://tempo:43x8",
+                    "upstream.distributor: must be an http(s) URL", "distributor"),
             new Row("a Grafana URL with a user and password",
                     g -> g.getSpec().grafana = Fixtures.grafana("http://admin:pw@grafana:3000", "grafana-admin"),
                     null, "/spec/grafana/url"),
@@ -246,6 +250,9 @@ class AdmissionMatchesValidatorTest {
         assertEquals(TenantsValidator.HTTP_URL_PATTERN, tenant.at("/oidc/properties/redirectURL/pattern").asText());
         assertEquals(TenantsValidator.SCOPE_PATTERN, tenant.at("/oidc/properties/scopes/items/pattern").asText());
         assertEquals(TenantsValidator.NOT_BLANK_PATTERN, tenant.at("/oidc/properties/audiences/items/pattern").asText());
+        var upstream = admission.schema().at("/properties/spec/properties/upstream/properties");
+        assertEquals(TenantsValidator.SERVER_URL_PATTERN, upstream.at("/queryFrontend/pattern").asText());
+        assertEquals(TenantsValidator.SERVER_URL_PATTERN, upstream.at("/distributor/pattern").asText());
         assertTrue(admission.schema().at("/properties/spec/properties/tenants/required").toString().contains("authorization"));
         assertFalse(admission.rules().isEmpty());
     }

@@ -9,22 +9,18 @@ import dev.tracegate.provisioner.crd.ExposeSpec;
 import dev.tracegate.provisioner.crd.TempoGateway;
 import dev.tracegate.provisioner.status.Conditions;
 import dev.tracegate.provisioner.support.ApiRequestLog;
-import dev.tracegate.provisioner.support.Cluster;
 import dev.tracegate.provisioner.support.Fixtures;
 import dev.tracegate.provisioner.support.KubernetesMockSetup;
 import dev.tracegate.provisioner.support.OpenShiftRoutes;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.networking.v1.Ingress;
-import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.dsl.Resource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.kubernetes.client.WithKubernetesTestServer;
-import jakarta.inject.Inject;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
@@ -36,7 +32,7 @@ import org.junit.jupiter.api.Test;
  */
 @QuarkusTest
 @WithKubernetesTestServer(crud = true, setup = KubernetesMockSetup.class)
-class ExposedObjectRepairTest {
+class ExposedObjectRepairTest extends FreshNamespaceWithRoutes {
     static final String NAME = GATEWAY + "-query-frontend";
     static final String HOST = "tempo.example.com";
     /** Far below the resync interval: only a watch puts the object back this soon. */
@@ -44,24 +40,9 @@ class ExposedObjectRepairTest {
     /** Ample time for a reconcile that an event started to have read the object. */
     static final Duration QUIET = Duration.ofSeconds(3);
 
-    @Inject
-    KubernetesClient client;
-
-    Cluster cluster;
-    String namespace;
-
     @BeforeEach
-    void start() {
-        cluster = new Cluster(client);
-        namespace = Fixtures.freshNamespace();
+    void grafanasOAuthClient() {
         cluster.apply(Fixtures.grafanaOAuthSecret(namespace, "grafana", "s3cret"));
-        OpenShiftRoutes.install(client);
-    }
-
-    @AfterEach
-    void stop() {
-        cluster.deleteGateway(namespace);
-        OpenShiftRoutes.remove(client);
     }
 
     @Test

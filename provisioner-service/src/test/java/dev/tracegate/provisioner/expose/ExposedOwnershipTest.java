@@ -7,7 +7,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.tracegate.provisioner.crd.ExposeSpec;
 import dev.tracegate.provisioner.crd.TempoGateway;
-import dev.tracegate.provisioner.support.Cluster;
 import dev.tracegate.provisioner.support.Fixtures;
 import dev.tracegate.provisioner.support.KubernetesMockSetup;
 import dev.tracegate.provisioner.support.OpenShiftRoutes;
@@ -17,19 +16,15 @@ import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import io.fabric8.kubernetes.api.model.OwnerReference;
 import io.fabric8.kubernetes.api.model.OwnerReferenceBuilder;
 import io.fabric8.kubernetes.api.model.networking.v1.Ingress;
-import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.dsl.Resource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.kubernetes.client.WithKubernetesTestServer;
-import jakarta.inject.Inject;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import java.util.function.Consumer;
 import java.util.stream.Collectors;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -39,30 +34,11 @@ import org.junit.jupiter.api.Test;
  */
 @QuarkusTest
 @WithKubernetesTestServer(crud = true, setup = KubernetesMockSetup.class)
-class ExposedOwnershipTest {
+class ExposedOwnershipTest extends FreshNamespaceWithRoutes {
     static final String NAME = GATEWAY + "-query-frontend";
     /** An owner a user added beside ours, which the provisioner leaves there. */
     static final OwnerReference USERS_OWNER = new OwnerReferenceBuilder().withApiVersion("v1").withKind("ConfigMap")
             .withName("tempo-notes").withUid("uid-of-tempo-notes").build();
-
-    @Inject
-    KubernetesClient client;
-
-    Cluster cluster;
-    String namespace;
-
-    @BeforeEach
-    void start() {
-        cluster = new Cluster(client);
-        namespace = Fixtures.freshNamespace();
-        OpenShiftRoutes.install(client);
-    }
-
-    @AfterEach
-    void stop() {
-        cluster.deleteGateway(namespace);
-        OpenShiftRoutes.remove(client);
-    }
 
     @Test
     void anIngressOrphanedByTheTempoGatewaysDeletionIsOwnedByTheOneCreatedAgain() {

@@ -10,22 +10,17 @@ import dev.tracegate.provisioner.crd.Condition;
 import dev.tracegate.provisioner.crd.ExposeSpec;
 import dev.tracegate.provisioner.crd.TempoGateway;
 import dev.tracegate.provisioner.status.Conditions;
-import dev.tracegate.provisioner.support.Cluster;
 import dev.tracegate.provisioner.support.Fixtures;
 import dev.tracegate.provisioner.support.KubernetesMockSetup;
 import dev.tracegate.provisioner.support.OpenShiftRoutes;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
-import io.fabric8.kubernetes.client.KubernetesClient;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.kubernetes.client.WithKubernetesTestServer;
-import jakarta.inject.Inject;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Consumer;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -34,28 +29,9 @@ import org.junit.jupiter.api.Test;
  */
 @QuarkusTest
 @WithKubernetesTestServer(crud = true, setup = KubernetesMockSetup.class)
-class RouteSpecTest {
+class RouteSpecTest extends FreshNamespaceWithRoutes {
     static final String NAME = GATEWAY + "-query-frontend";
     static final String HOST = "tempo.apps.example.com";
-
-    @Inject
-    KubernetesClient client;
-
-    Cluster cluster;
-    String namespace;
-
-    @BeforeEach
-    void start() {
-        cluster = new Cluster(client);
-        namespace = Fixtures.freshNamespace();
-        OpenShiftRoutes.install(client);
-    }
-
-    @AfterEach
-    void stop() {
-        cluster.deleteGateway(namespace);
-        OpenShiftRoutes.remove(client);
-    }
 
     @Test
     void switchingFromEdgeToInsecureRemovesTheTlsAndTheRouteServesHttp() {
