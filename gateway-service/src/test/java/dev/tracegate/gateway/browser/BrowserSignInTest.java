@@ -248,6 +248,31 @@ class BrowserSignInTest {
         assertEquals("", head.body());
     }
 
+    /**
+     * A visit to another tenant's sign-in, which any site can make a browser pay with one link, leaves the session the
+     * browser holds. quarkus-oidc guesses a request's tenant from the first session or state cookie it carries; the
+     * gateway puts the path's tenant in its place, or quarkus-oidc would drop team-a's session as "the previous
+     * tenant's" when it sends the browser to team-b's issuer.
+     */
+    @Test
+    void anotherTenantsSignInLeavesTheSessionOfThisOne() throws Exception {
+        TempoStandIn tempo = TempoStandInResource.fresh();
+        Browser alice = signedIn();
+
+        HttpResponse<String> toTeamB = alice.get(url("/oidc/team-b/login"));
+        assertEquals(302, toTeamB.statusCode());
+        assertThat(Browser.location(toTeamB), startsWith(KeycloakTestResource.authorizationEndpoint("team-b")));
+        List<String> set = toTeamB.headers().allValues("Set-Cookie");
+        assertTrue(set.stream().noneMatch(c -> c.startsWith("q_session_team-a")), set::toString);
+        // Nor does its callback, reached without the issuer's answer.
+        HttpResponse<String> teamBCallback = alice.get(url("/oidc/team-b/callback"));
+        assertEquals(302, teamBCallback.statusCode());
+        set = teamBCallback.headers().allValues("Set-Cookie");
+        assertTrue(set.stream().noneMatch(c -> c.startsWith("q_session_team-a")), set::toString);
+        assertEquals(200, alice.get(url(ECHO), "Accept", "application/json").statusCode(), "still signed in to team-a");
+        assertEquals("team-a-org", tempo.lastRequest().orgId());
+    }
+
     /** A form POST another site's page makes the browser send: refused, nothing dropped, the session stays. */
     @Test
     void signOutFromAnotherSiteOrWithoutOriginIsRefusedAndTheSessionStays() throws Exception {
