@@ -137,16 +137,19 @@ class BrowserSignInTest {
         double challenges = requests("team-a", "oidc-login", 302);
         double unknown = requests("unknown", "oidc-login", 404);
         double signOutPages = requests("team-b", "oidc-logout", 200);
+        double errorPages = requests("team-a", "oidc-error", 401);
         double noRoute = requests("unknown", "none", 404);
 
         assertEquals(302, get(url("/oidc/team-a/login?redirect=/")).statusCode());
         assertEquals(404, get(url("/oidc/nobody/login")).statusCode());
         assertEquals(200, get(url("/oidc/team-b/logout")).statusCode());
         assertEquals(200, get(url("/oidc/team-b/logout/")).statusCode(), "Vert.x serves a route with a trailing slash too");
+        assertEquals(401, get(url("/oidc/team-a/error")).statusCode());
 
         assertEquals(1, requests("team-a", "oidc-login", 302) - challenges);
         assertEquals(1, requests("unknown", "oidc-login", 404) - unknown);
         assertEquals(2, requests("team-b", "oidc-logout", 200) - signOutPages);
+        assertEquals(1, requests("team-a", "oidc-error", 401) - errorPages);
         assertEquals(0, requests("unknown", "none", 404) - noRoute, "the 404 is not counted twice");
 
         assertEquals(404, get(url("/oidc/team-a/elsewhere")).statusCode());
@@ -159,10 +162,11 @@ class BrowserSignInTest {
     @Test
     void theCountedPathsAreThoseTheSignInRoutesServe() {
         // RouteImpl makes "/oidc/:tenant/login" the pattern "/oidc/(?<p0>[^/]+)/login/?", matched whole.
-        java.util.regex.Pattern served = java.util.regex.Pattern.compile("/oidc/[^/]+/(login|callback|logout)/?");
+        java.util.regex.Pattern served = java.util.regex.Pattern.compile("/oidc/[^/]+/(login|callback|logout|error)/?");
         for (String path : new String[] { "/oidc", "/oidc/", "/oidc/t", "/oidc/t/", "/oidc/t/login", "/oidc/t/login/",
                 "/oidc/t/login//", "/oidc/t/login/x", "/oidc/t/logins", "/oidc/t/callback", "/oidc/t/logout/",
-                "/oidc/t.x-y/callback", "/oidc//login", "/oidc/t/u/login", "/oidc/login", "/oidc/t/LOGIN" }) {
+                "/oidc/t.x-y/callback", "/oidc//login", "/oidc/t/u/login", "/oidc/login", "/oidc/t/LOGIN", "/oidc/t/error",
+                "/oidc/t/errors" }) {
             java.util.regex.Matcher m = served.matcher(path);
             String expected = m.matches() ? "oidc-" + m.group(1) : null;
             assertEquals(expected, BrowserSignInRoutes.countedRoute(path), path);
@@ -347,7 +351,8 @@ class BrowserSignInTest {
             assertEquals(404, unknown.status(), method);
             assertEquals("not_found", new JsonObject(unknown.body()).getString("error"), method);
         }
-        Map<String, String> allowed = Map.of("logout", "GET, HEAD, POST", "login", "GET", "callback", "GET, POST");
+        Map<String, String> allowed = Map.of("logout", "GET, HEAD, POST", "login", "GET", "callback", "GET, POST",
+                "error", "GET");
         for (Map.Entry<String, String> path : allowed.entrySet()) {
             for (String method : new String[] { "PUT", "DELETE", "PATCH" }) {
                 String what = method + " " + path.getKey();
