@@ -39,6 +39,8 @@ import dev.tracegate.gateway.tenant.TenantRegistry;
  * <ul>
  * <li>{@code /oidc/<tenant>/login?redirect=/path}: to the issuer, then back to {@code redirect} (a local path);</li>
  * <li>{@code /oidc/<tenant>/callback}: the issuer's redirect; sets the session cookie;</li>
+ * <li>{@code /oidc/<tenant>/error}: where the callback sends the browser when the issuer answered with an error: a JSON
+ * 401 or 403 ({@link SignInError});</li>
  * <li>{@code POST /oidc/<tenant>/logout} (form field or query parameter {@code redirect=/path}), from a page of the
  * gateway: ends the session at the gateway (the session cookie is dropped) and, when the issuer offers RP-initiated
  * logout, at the issuer;</li>
@@ -53,6 +55,7 @@ public class BrowserSignInRoutes {
     private static final String LOGIN = "/oidc/:tenant/login";
     private static final String CALLBACK = "/oidc/:tenant/callback";
     private static final String LOGOUT = "/oidc/:tenant/logout";
+    private static final String ERROR = "/oidc/:tenant/error";
     /** The sign-out form carries one local path: a few KB are plenty. */
     static final int MAX_FORM_BYTES = 4096;
 
@@ -71,7 +74,7 @@ public class BrowserSignInRoutes {
     }
 
     void register(@Observes Router router) {
-        // A prefix, not the three patterns: every request the gateway serves passes this order, and a path with a
+        // A prefix, not the four patterns: every request the gateway serves passes this order, and a path with a
         // parameter is a regular expression matched against each of them (0.5 % of a push's CPU in the profile).
         router.route(TenantPaths.OIDC_PREFIX + "*").order(COUNTED_ORDER).handler(this::counted);
         router.get(LOGIN).handler(this::login);
@@ -83,12 +86,15 @@ public class BrowserSignInRoutes {
         router.head(LOGOUT).handler(this::signOutPage);
         router.post(LOGOUT).handler(this::logout);
         router.route(LOGOUT).handler(methodNotAllowed("GET, HEAD, POST"));
+        router.get(ERROR).handler(this::signInError);
+        router.route(ERROR).handler(methodNotAllowed("GET"));
     }
 
     /**
      * Counts the answer in {@code tracegate_gateway_requests} as the API's routes count theirs, under route
-     * {@code oidc-login}, {@code oidc-callback} or {@code oidc-logout}; tenant {@code unknown} for a name no tenant has.
-     * Another path under {@code /oidc/} is left to the safety net's 404, which counts it itself.
+     * {@code oidc-login}, {@code oidc-callback}, {@code oidc-logout} or {@code oidc-error}; tenant {@code unknown}
+     * for a name no tenant has. Another path under {@code /oidc/} is left to the safety net's 404, which counts it
+     * itself.
      */
     private void counted(RoutingContext rc) {
         String route = countedRoute(rc.normalizedPath());
@@ -100,8 +106,9 @@ public class BrowserSignInRoutes {
     }
 
     /**
-     * The metric's route name of the one of {@link #LOGIN}, {@link #CALLBACK} and {@link #LOGOUT} that Vert.x matches
-     * the path to (one non-empty tenant segment, then the action, with or without one trailing slash); else null.
+     * The metric's route name of the one of {@link #LOGIN}, {@link #CALLBACK}, {@link #LOGOUT} and {@link #ERROR} that
+     * Vert.x matches the path to (one non-empty tenant segment, then the action, with or without one trailing slash);
+     * else null.
      */
     static String countedRoute(String path) {
         if (!path.startsWith(TenantPaths.OIDC_PREFIX)) {
@@ -118,6 +125,7 @@ public class BrowserSignInRoutes {
             case "login" -> "oidc-login";
             case "callback" -> "oidc-callback";
             case "logout" -> "oidc-logout";
+            case "error" -> "oidc-error";
             default -> null;
         };
     }
@@ -142,7 +150,8 @@ public class BrowserSignInRoutes {
 
     /**
      * The callback's code exchange happens inside quarkus-oidc's authentication; it then redirects back to the
-     * login URL that started the flow. Failures get quarkus-oidc's default answer (a new challenge or 401).
+     * login URL that started the flow. An issuer's error goes on to {@link #ERROR}; other failures get quarkus-oidc's
+     * default answer (a new challenge or 401).
      */
     void viaQuarkusOidc(RoutingContext rc) {
         if (tenantOf(rc) == null) {
@@ -151,6 +160,14 @@ public class BrowserSignInRoutes {
         // quarkus-oidc reads a form_post callback's form itself.
         ContinueExpectation.grant(rc);
         identity(rc, id -> redirect(rc, FOUND, "/"));
+    }
+
+    /** Answered without quarkus-oidc: the sign-in is over, and no session is read, made or dropped here. */
+    void signInError(RoutingContext rc) {
+        Tenant tenant = tenantOf(rc);
+        if (tenant != null) {
+            SignInError.send(rc, tenant);
+        }
     }
 
     void signOutPage(RoutingContext rc) {

@@ -114,9 +114,15 @@ public final class ErrorResponses {
 
     /** 401 with the challenge RFC 6750 asks for, naming the tenant's realm. */
     public static void unauthorized(RoutingContext rc, String tenant, String bearerError, String message) {
+        unauthorized(rc, tenant, bearerError, "unauthorized", message);
+    }
+
+    /** As {@link #unauthorized(RoutingContext, String, String, String)}, with another {@code error} in the body. */
+    public static void unauthorized(RoutingContext rc, String tenant, String bearerError, String error,
+            String message) {
         String challenge = "Bearer realm=\"" + tenant + "\""
                 + (bearerError == null ? "" : ", error=\"" + bearerError + "\"");
         rc.response().putHeader("WWW-Authenticate", challenge);
-        send(rc, 401, "unauthorized", message);
+        send(rc, 401, error, message);
     }
 }

@@ -32,6 +32,11 @@ public record Tenant(String name, String id, Oidc oidc, OidcTenantConfig oidcCon
         return TenantsDocument.callbackPath(tenantName);
     }
 
+    /** Path of the page the callback sends a browser to when the issuer answered the sign-in with an error. */
+    public static String errorPath(String tenantName) {
+        return "/oidc/" + tenantName + "/error";
+    }
+
     /** The browser session cookie's name: quarkus-oidc's own, from the tenant's configuration. */
     public String sessionCookieName() {
         return OidcUtils.getSessionCookieName(oidcConfig);

@@ -1,5 +1,6 @@
 package dev.tracegate.gateway.tenant;
 
+import java.net.URI;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -61,6 +62,10 @@ public final class TenantOidcConfigs {
                     // An absolute redirect_uri: the request's Host never decides where the issuer sends the code,
                     // and the scheme is right behind a TLS-terminating Ingress. A path: quarkus-oidc adds the Host.
                     .redirectPath(redirectUri)
+                    // An issuer's error (?error=access_denied&error_description=...) goes to the gateway's JSON page
+                    // beside the callback. Without it quarkus-oidc logs the client-supplied description unescaped at
+                    // ERROR and answers a bare 401.
+                    .errorPath(URI.create(redirectUri).resolve(Tenant.errorPath(tenantName)).toString())
                     .cookieForceSecure(redirectUri.startsWith("https:"))
                     .restorePathAfterRedirect(true)
                     .removeRedirectParameters(true)

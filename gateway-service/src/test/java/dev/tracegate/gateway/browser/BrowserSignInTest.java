@@ -137,16 +137,19 @@ class BrowserSignInTest {
         double challenges = requests("team-a", "oidc-login", 302);
         double unknown = requests("unknown", "oidc-login", 404);
         double signOutPages = requests("team-b", "oidc-logout", 200);
+        double errorPages = requests("team-a", "oidc-error", 401);
         double noRoute = requests("unknown", "none", 404);
 
         assertEquals(302, get(url("/oidc/team-a/login?redirect=/")).statusCode());
         assertEquals(404, get(url("/oidc/nobody/login")).statusCode());
         assertEquals(200, get(url("/oidc/team-b/logout")).statusCode());
         assertEquals(200, get(url("/oidc/team-b/logout/")).statusCode(), "Vert.x serves a route with a trailing slash too");
+        assertEquals(401, get(url("/oidc/team-a/error")).statusCode());
 
         assertEquals(1, requests("team-a", "oidc-login", 302) - challenges);
         assertEquals(1, requests("unknown", "oidc-login", 404) - unknown);
         assertEquals(2, requests("team-b", "oidc-logout", 200) - signOutPages);
+        assertEquals(1, requests("team-a", "oidc-error", 401) - errorPages);
         assertEquals(0, requests("unknown", "none", 404) - noRoute, "the 404 is not counted twice");
 
         assertEquals(404, get(url("/oidc/team-a/elsewhere")).statusCode());
@@ -159,10 +162,11 @@ class BrowserSignInTest {
     @Test
     void theCountedPathsAreThoseTheSignInRoutesServe() {
         // RouteImpl makes "/oidc/:tenant/login" the pattern "/oidc/(?<p0>[^/]+)/login/?", matched whole.
-        java.util.regex.Pattern served = java.util.regex.Pattern.compile("/oidc/[^/]+/(login|callback|logout)/?");
+        java.util.regex.Pattern served = java.util.regex.Pattern.compile("/oidc/[^/]+/(login|callback|logout|error)/?");
         for (String path : new String[] { "/oidc", "/oidc/", "/oidc/t", "/oidc/t/", "/oidc/t/login", "/oidc/t/login/",
                 "/oidc/t/login//", "/oidc/t/login/x", "/oidc/t/logins", "/oidc/t/callback", "/oidc/t/logout/",
-                "/oidc/t.x-y/callback", "/oidc//login", "/oidc/t/u/login", "/oidc/login", "/oidc/t/LOGIN" }) {
+                "/oidc/t.x-y/callback", "/oidc//login", "/oidc/t/u/login", "/oidc/login", "/oidc/t/LOGIN", "/oidc/t/error",
+                "/oidc/t/errors" }) {
             java.util.regex.Matcher m = served.matcher(path);
             String expected = m.matches() ? "oidc-" + m.group(1) : null;
             assertEquals(expected, BrowserSignInRoutes.countedRoute(path), path);
@@ -248,6 +252,31 @@ class BrowserSignInTest {
         assertEquals("", head.body());
     }
 
+    /**
+     * A visit to another tenant's sign-in, which any site can make a browser pay with one link, leaves the session the
+     * browser holds. quarkus-oidc guesses a request's tenant from the first session or state cookie it carries; the
+     * gateway puts the path's tenant in its place, or quarkus-oidc would drop team-a's session as "the previous
+     * tenant's" when it sends the browser to team-b's issuer.
+     */
+    @Test
+    void anotherTenantsSignInLeavesTheSessionOfThisOne() throws Exception {
+        TempoStandIn tempo = TempoStandInResource.fresh();
+        Browser alice = signedIn();
+
+        HttpResponse<String> toTeamB = alice.get(url("/oidc/team-b/login"));
+        assertEquals(302, toTeamB.statusCode());
+        assertThat(Browser.location(toTeamB), startsWith(KeycloakTestResource.authorizationEndpoint("team-b")));
+        List<String> set = toTeamB.headers().allValues("Set-Cookie");
+        assertTrue(set.stream().noneMatch(c -> c.startsWith("q_session_team-a")), set::toString);
+        // Nor does its callback, reached without the issuer's answer.
+        HttpResponse<String> teamBCallback = alice.get(url("/oidc/team-b/callback"));
+        assertEquals(302, teamBCallback.statusCode());
+        set = teamBCallback.headers().allValues("Set-Cookie");
+        assertTrue(set.stream().noneMatch(c -> c.startsWith("q_session_team-a")), set::toString);
+        assertEquals(200, alice.get(url(ECHO), "Accept", "application/json").statusCode(), "still signed in to team-a");
+        assertEquals("team-a-org", tempo.lastRequest().orgId());
+    }
+
     /** A form POST another site's page makes the browser send: refused, nothing dropped, the session stays. */
     @Test
     void signOutFromAnotherSiteOrWithoutOriginIsRefusedAndTheSessionStays() throws Exception {
@@ -322,7 +351,8 @@ class BrowserSignInTest {
             assertEquals(404, unknown.status(), method);
             assertEquals("not_found", new JsonObject(unknown.body()).getString("error"), method);
         }
-        Map<String, String> allowed = Map.of("logout", "GET, HEAD, POST", "login", "GET", "callback", "GET, POST");
+        Map<String, String> allowed = Map.of("logout", "GET, HEAD, POST", "login", "GET", "callback", "GET, POST",
+                "error", "GET");
         for (Map.Entry<String, String> path : allowed.entrySet()) {
             for (String method : new String[] { "PUT", "DELETE", "PATCH" }) {
                 String what = method + " " + path.getKey();

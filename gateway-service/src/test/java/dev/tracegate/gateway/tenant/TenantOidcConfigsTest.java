@@ -14,8 +14,9 @@ import io.quarkus.oidc.OidcTenantConfig;
 import dev.tracegate.tenants.TenantsDocument.Oidc;
 
 /**
- * Where the issuer sends a tenant's browsers back to (its redirectURL, else tracegate.public-url, else the Host),
- * which scopes the sign-in asks it for, and which cookies hold the session.
+ * Where the issuer sends a tenant's browsers back to (its redirectURL, else tracegate.public-url, else the Host) and
+ * where the callback then sends them after an issuer's error (beside it), which scopes the sign-in asks it for, and
+ * which cookies hold the session.
  */
 class TenantOidcConfigsTest {
 
@@ -25,6 +26,7 @@ class TenantOidcConfigsTest {
     void aTenantsRedirectUrlWinsOverThePublicUrl() {
         OidcTenantConfig config = build(oidc("http://team-a.example/oidc/team-a/callback"), PUBLIC_URL);
         assertEquals(Optional.of("http://team-a.example/oidc/team-a/callback"), config.authentication().redirectPath());
+        assertEquals(Optional.of("http://team-a.example/oidc/team-a/error"), config.authentication().errorPath());
         assertFalse(config.authentication().cookieForceSecure());
     }
 
@@ -33,6 +35,7 @@ class TenantOidcConfigsTest {
         OidcTenantConfig config = build(oidc(null), PUBLIC_URL);
         assertEquals(Optional.of("https://tempo.example.com/oidc/team-a/callback"),
                 config.authentication().redirectPath());
+        assertEquals(Optional.of("https://tempo.example.com/oidc/team-a/error"), config.authentication().errorPath());
         assertTrue(config.authentication().cookieForceSecure());
     }
 
@@ -40,6 +43,7 @@ class TenantOidcConfigsTest {
     void withNeitherOnlyThePathIsConfiguredAndTheHostCompletesIt() {
         OidcTenantConfig config = build(oidc(null), Optional.empty());
         assertEquals(Optional.of("/oidc/team-a/callback"), config.authentication().redirectPath());
+        assertEquals(Optional.of("/oidc/team-a/error"), config.authentication().errorPath());
         assertFalse(config.authentication().cookieForceSecure());
     }
 
