@@ -92,6 +92,24 @@ class GatewayOverTlsTest {
         assertFalse(seen.hasHeader("Authorization"));
     }
 
+    /**
+     * A browser signed in to two tenants sends both session cookies (some 4.5 KB each from Keycloak) on every request.
+     * Over HTTP/2 a request's headers may take as much as over HTTP/1.1 (20 KiB), not Vert.x' 8 KiB default.
+     */
+    @Test
+    void requestHeadsAsLargeAsHttp11AllowsAreServedOverHttp2() throws Exception {
+        String otherTenantsSession = "q_session_team-b_chunk_1=" + "x".repeat(4000) + "; q_session_team-b_chunk_2="
+                + "y".repeat(4000) + "; q_session_team-b_chunk_3=" + "z".repeat(4000);
+        HttpResponse<String> answer = trustingTheGateway().send(HttpRequest.newBuilder(
+                at("/api/traces/v1/team-a/tempo/api/search?limit=20"))
+                .header("Authorization", "Bearer " + KeycloakTestResource.accessToken(KeycloakTestResource.ANNA))
+                .header("Cookie", otherTenantsSession)
+                .timeout(Duration.ofSeconds(30)).build(), HttpResponse.BodyHandlers.ofString());
+
+        assertEquals(HttpClient.Version.HTTP_2, answer.version());
+        assertEquals(200, answer.statusCode(), answer.body());
+    }
+
     @Test
     void exportersPushOtlpGrpcOverTls() throws Exception {
         GrpcDistributorStandIn.clear();
