@@ -20,13 +20,14 @@ import java.util.regex.Pattern;
  * The application's Kubernetes client in tests, as Quarkus builds it, plus an interceptor that writes every
  * request the provisioner makes to {@link ApiRequestLog}, and every TempoGateway status it writes to
  * {@link StatusWriteLog} (and holds back those a test names to {@link StalledRequests}). Requests a test makes
- * itself through the same client (creating fixtures, reading status) are told apart by a test class on the calling
- * stack, and left out; their Route writes still count for {@link RouteHosts}.
+ * itself through the same client (creating fixtures, reading status) are told apart by a test class, or a test's
+ * set-up (Cluster, Fixtures, FreshNamespaceWithRoutes), on the calling stack, and left out; their Route writes still
+ * count for {@link RouteHosts}.
  */
 @Singleton
 public class RecordingKubernetesClientProducer {
     private static final Pattern TEST_CODE = Pattern.compile(
-            "dev\\.tracegate\\.provisioner\\.(.*Test|support\\.(Cluster|Fixtures))(\\$.*)?");
+            "dev\\.tracegate\\.provisioner\\.(.*Test|support\\.(Cluster|Fixtures)|expose\\.FreshNamespaceWithRoutes)(\\$.*)?");
 
     @Produces
     @Singleton
