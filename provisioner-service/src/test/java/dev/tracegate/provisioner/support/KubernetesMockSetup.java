@@ -38,14 +38,19 @@ public class KubernetesMockSetup implements Consumer<KubernetesServer> {
         server.expect().post().withPath(TOKEN_REVIEWS).andReply(201, KubernetesMockSetup::review).always();
     }
 
-    /** Answers as the API server would for the tokens {@link ServiceAccountTokens} hands out; refuses any other. */
+    /**
+     * Answers as the API server would for the tokens {@link ServiceAccountTokens} hands out (with the audiences it
+     * found them valid for, as status.audiences does); refuses any other.
+     */
     public static TokenReview review(RecordedRequest posted) {
         TokenReview request = Serialization.unmarshal(posted.getUtf8Body(), TokenReview.class);
-        String user = ServiceAccountTokens.userOf(request.getSpec().getToken());
+        String token = request.getSpec().getToken();
+        String user = ServiceAccountTokens.userOf(token);
         return new TokenReviewBuilder(request)
                 .withNewStatus()
                 .withAuthenticated(user != null)
                 .withNewUser().withUsername(user).endUser()
+                .withAudiences(user == null ? null : ServiceAccountTokens.audiencesOf(token, request.getSpec().getAudiences()))
                 .endStatus()
                 .build();
     }
