@@ -2,8 +2,13 @@ package dev.tracegate.provisioner.expose;
 
 import dev.tracegate.provisioner.crd.TempoGateway;
 import dev.tracegate.provisioner.kube.Informers;
+import dev.tracegate.provisioner.kube.LabelledObjectStore;
+import dev.tracegate.provisioner.kube.ListPages;
 import dev.tracegate.provisioner.secrets.Ownership;
+import io.fabric8.kubernetes.api.model.GenericKubernetesResourceBuilder;
 import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.ObjectMeta;
+import io.fabric8.kubernetes.api.model.networking.v1.IngressBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.dsl.MixedOperation;
 import io.fabric8.kubernetes.client.dsl.Resource;
@@ -18,6 +23,7 @@ import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.BiConsumer;
 import java.util.function.BooleanSupplier;
+import java.util.function.Function;
 import java.util.function.Predicate;
 import org.jboss.logging.Logger;
 
@@ -83,7 +89,8 @@ public class ExposedObjectWatch {
         this.onChange = onChange;
         this.gatewayKnown = gatewayKnown;
         this.scopes = List.copyOf(scopes);
-        scopes.forEach(scope -> ingressInformers.add(watch(Kind.INGRESS, client.network().v1().ingresses(), scope)));
+        scopes.forEach(scope -> ingressInformers.add(watch(Kind.INGRESS, client.network().v1().ingresses(), scope,
+                meta -> new IngressBuilder().withMetadata(meta).build())));
         if (routesServed) {
             watchRoutes();
         }
@@ -146,14 +153,20 @@ public class ExposedObjectWatch {
     }
 
     private void watchRoutes() {
-        scopes.forEach(scope -> routeInformers.add(watch(Kind.ROUTE, client.genericKubernetesResources(QueryFrontendRoute.ROUTES), scope)));
+        scopes.forEach(scope -> routeInformers.add(watch(Kind.ROUTE, client.genericKubernetesResources(QueryFrontendRoute.ROUTES), scope,
+                meta -> new GenericKubernetesResourceBuilder().withApiVersion(QueryFrontendRoute.GROUP_VERSION)
+                        .withKind(Kind.ROUTE.singular).withMetadata(meta).build())));
     }
 
+    /** Events need only metadata, so the store keeps no object whole ({@link LabelledObjectStore}). */
     private <T extends HasMetadata, L, R extends Resource<T>> SharedIndexInformer<T> watch(Kind kind, MixedOperation<T, L, R> resources,
-                                                                                          Optional<String> scope) {
+                                                                                          Optional<String> scope,
+                                                                                          Function<ObjectMeta, T> reducedCopy) {
         SharedIndexInformer<T> informer = Informers.inScope(resources, scope)
                 .withLabel(Ownership.MANAGED_BY, Ownership.MANAGED_BY_VALUE)
+                .withLimit(ListPages.LABELLED)
                 .runnableInformer(0);
+        informer.itemStore(new LabelledObjectStore<>(Ownership.LABEL_KEYS, object -> false, reducedCopy));
         informer.addEventHandler(new Changes<>(kind));
         Informers.startRetrying(informer, kind.plural + " labelled " + Ownership.MANAGED_BY + "=" + Ownership.MANAGED_BY_VALUE, scope);
         return informer;

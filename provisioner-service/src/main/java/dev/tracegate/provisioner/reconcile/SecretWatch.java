@@ -2,10 +2,13 @@ package dev.tracegate.provisioner.reconcile;
 
 import dev.tracegate.provisioner.crd.TempoGateway;
 import dev.tracegate.provisioner.kube.Informers;
+import dev.tracegate.provisioner.kube.LabelledObjectStore;
+import dev.tracegate.provisioner.kube.ListPages;
 import dev.tracegate.provisioner.kube.SecretLookup;
 import dev.tracegate.provisioner.secrets.Ownership;
 import dev.tracegate.provisioner.secrets.WrittenSecrets;
 import io.fabric8.kubernetes.api.model.Secret;
+import io.fabric8.kubernetes.api.model.SecretBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
 import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
@@ -26,17 +29,24 @@ import org.jboss.logging.Logger;
  * filtered by its managed-by label) and the others TempoGateways name (one informer per Secret, filtered by
  * metadata.name, started when a TempoGateway first names it and stopped when none does; the tenant Secrets
  * secretSync writes are not among them, see {@link ReferencedSecrets#watchedByName}). A Secret nobody names and the
- * provisioner did not make is never listed, watched or held in memory.
+ * provisioner did not make is never listed, watched or held in memory; one that only carries its label is listed a
+ * page at a time and held whole only when it is small ({@link #HELD_WHOLE_UP_TO}).
  */
 final class SecretWatch {
     private static final Logger LOG = Logger.getLogger(SecretWatch.class);
     private static final String ABSENT = "";
+    /**
+     * The largest labelled Secret (as JSON, in characters) held whole. The provisioner's own are under 2 KiB; a
+     * larger one is someone else's doing, and is read from the API server where its content is needed.
+     */
+    static final int HELD_WHOLE_UP_TO = 16 * 1024;
 
     private final KubernetesClient client;
     private final BiConsumer<Secret, Boolean> onChange;
     private final WrittenSecrets written;
     private final Predicate<String> gatewayKnown;
     private final List<SharedIndexInformer<Secret>> owned = new CopyOnWriteArrayList<>();
+    private final List<LabelledObjectStore<Secret>> ownedStores = new CopyOnWriteArrayList<>();
     private final Map<String, SharedIndexInformer<Secret>> named = new ConcurrentHashMap<>();
     /**
      * Per TempoGateway ("namespace/name"), the resourceVersion of each Secret it watches by name that its last
@@ -60,9 +70,14 @@ final class SecretWatch {
     void watchOwned(Optional<String> namespace) {
         SharedIndexInformer<Secret> informer = Informers.inScope(client.secrets(), namespace)
                 .withLabel(Ownership.MANAGED_BY, Ownership.MANAGED_BY_VALUE)
+                .withLimit(ListPages.LABELLED)
                 .runnableInformer(0);
+        LabelledObjectStore<Secret> store = new LabelledObjectStore<>(Ownership.LABEL_KEYS, this::small,
+                meta -> new SecretBuilder().withMetadata(meta).build());
+        informer.itemStore(store);
         informer.addEventHandler(new Changes());
         owned.add(informer);
+        ownedStores.add(store);
         Informers.startRetrying(informer, "Secrets labelled " + Ownership.MANAGED_BY + "=" + Ownership.MANAGED_BY_VALUE, namespace);
     }
 
@@ -135,7 +150,7 @@ final class SecretWatch {
         readBy.remove(gatewayKey);
     }
 
-    /** From the caches only: empty when no cache holds the Secret (it may still exist). */
+    /** From the caches only: empty when no cache holds the Secret whole (it may still exist). */
     SecretLookup cached() {
         return (namespace, name) -> {
             String key = namespace + "/" + name;
@@ -143,8 +158,25 @@ final class SecretWatch {
             if (byName != null && byName.hasSynced()) {
                 return Optional.ofNullable(byName.getStore().getByKey(key));
             }
-            return owned.stream().map(i -> i.getStore().getByKey(key)).filter(Objects::nonNull).findFirst();
+            return ownedStores.stream().map(store -> store.whole(key)).flatMap(Optional::stream).findFirst();
         };
+    }
+
+    /** Checks the data first: a 1 MiB Secret is not written out as JSON to learn that it is large. */
+    private boolean small(Secret secret) {
+        long data = length(secret.getData()) + length(secret.getStringData());
+        return data <= HELD_WHOLE_UP_TO && client.getKubernetesSerialization().asJson(secret).length() <= HELD_WHOLE_UP_TO;
+    }
+
+    private static long length(Map<String, String> values) {
+        if (values == null) {
+            return 0;
+        }
+        long length = 0;
+        for (Map.Entry<String, String> e : values.entrySet()) {
+            length += e.getKey().length() + (e.getValue() == null ? 0 : e.getValue().length());
+        }
+        return length;
     }
 
     void stop() {

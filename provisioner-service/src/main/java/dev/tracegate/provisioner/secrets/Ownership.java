@@ -9,6 +9,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * The labels and owner reference that mark an object (a tenant Secret, the Ingress or Route of spec.expose) as made
@@ -20,6 +21,8 @@ public final class Ownership {
     public static final String PART_OF = "app.kubernetes.io/part-of";
     public static final String PART_OF_VALUE = "tracegate";
     public static final String GATEWAY = "tracegate.dev/gateway";
+    /** The labels {@link #labels} sets. */
+    public static final Set<String> LABEL_KEYS = Set.of(MANAGED_BY, PART_OF, GATEWAY);
 
     private Ownership() {
     }

@@ -1,10 +1,13 @@
 package dev.tracegate.provisioner.secrets;
 
 import dev.tracegate.provisioner.crd.TempoGateway;
+import dev.tracegate.provisioner.kube.ListPages;
 import dev.tracegate.provisioner.kube.SecretData;
 import dev.tracegate.provisioner.kube.WriteResult;
+import io.fabric8.kubernetes.api.model.ListOptionsBuilder;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.api.model.SecretBuilder;
+import io.fabric8.kubernetes.api.model.SecretList;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -82,12 +85,7 @@ public class TenantSecretWriter {
     public List<SecretWrite> deleteStale(TempoGateway gateway, Set<String> referencedNames) {
         String namespace = gateway.getMetadata().getNamespace();
         List<SecretWrite> deleted = new ArrayList<>();
-        List<Secret> managed = client.secrets().inNamespace(namespace)
-                .withLabel(Ownership.MANAGED_BY, Ownership.MANAGED_BY_VALUE)
-                .withLabel(Ownership.GATEWAY, gateway.getMetadata().getName())
-                .list().getItems();
-        for (Secret secret : managed) {
-            String name = secret.getMetadata().getName();
+        for (String name : managedNames(gateway)) {
             if (!referencedNames.contains(name)) {
                 client.secrets().inNamespace(namespace).withName(name).delete();
                 LOG.infof("Deleted Secret %s/%s: no tenant of TempoGateway %s reads it any more", namespace, name, gateway.key());
@@ -95,6 +93,21 @@ public class TenantSecretWriter {
             }
         }
         return deleted;
+    }
+
+    /** Listed a page at a time, and only the names kept: anyone may label a Secret of 1 MiB as this gateway's. */
+    private List<String> managedNames(TempoGateway gateway) {
+        List<String> names = new ArrayList<>();
+        String next = null;
+        do {
+            SecretList page = client.secrets().inNamespace(gateway.getMetadata().getNamespace())
+                    .withLabel(Ownership.MANAGED_BY, Ownership.MANAGED_BY_VALUE)
+                    .withLabel(Ownership.GATEWAY, gateway.getMetadata().getName())
+                    .list(new ListOptionsBuilder().withLimit(ListPages.LABELLED).withContinue(next).build());
+            page.getItems().forEach(secret -> names.add(secret.getMetadata().getName()));
+            next = page.getMetadata().getContinue();
+        } while (next != null && !next.isEmpty());
+        return names;
     }
 
     static boolean upToDate(Secret existing, TempoGateway gateway, DesiredTenantSecret desired) {

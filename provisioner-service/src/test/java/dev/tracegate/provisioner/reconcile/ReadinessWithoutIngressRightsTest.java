@@ -22,9 +22,9 @@ import org.junit.jupiter.api.Test;
  */
 @EnableKubernetesMockClient(crud = true)
 class ReadinessWithoutIngressRightsTest {
-    /** What the Ingress informer lists first (the watch comes after a list that worked). */
+    /** What the Ingress informer lists first (the watch comes after a list that worked): its first page. */
     static final String INGRESS_LIST = "/apis/networking.k8s.io/v1/ingresses?labelSelector="
-            + "app.kubernetes.io%2Fmanaged-by%3Dtracegate-provisioner&resourceVersion=0";
+            + "app.kubernetes.io%2Fmanaged-by%3Dtracegate-provisioner&limit=10";
     static final String FORBIDDEN = """
             {"kind": "Status", "apiVersion": "v1", "status": "Failure", "reason": "Forbidden", "code": 403,
              "message": "ingresses.networking.k8s.io is forbidden: User \\"system:serviceaccount:tracegate:tracegate-provisioner\\" cannot list resource \\"ingresses\\" in API group \\"networking.k8s.io\\" at the cluster scope"}
