@@ -1,6 +1,7 @@
 package dev.tracegate.provisioner.crd;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
+import dev.tracegate.tenants.TenantsValidator;
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 import io.fabric8.generator.annotation.Default;
 import io.fabric8.generator.annotation.Pattern;
@@ -13,7 +14,7 @@ public class GatewaySpec {
     @JsonPropertyDescription("Whether Grafana reaches Tempo through the gateway (true) or directly at the query-frontend with X-Scope-OrgID (false).")
     public Boolean enabled;
 
-    @Pattern(Patterns.HTTP_URL_WITHOUT_USER)
+    @Pattern(TenantsValidator.SERVER_URL_PATTERN)
     @JsonPropertyDescription("Base URL of the gateway as Grafana's server reaches it, e.g. http://tracegate-gateway:8080; no user or password in it.")
     public String url;
 

@@ -1,6 +1,7 @@
 package dev.tracegate.provisioner.crd;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
+import dev.tracegate.tenants.TenantsValidator;
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 import io.fabric8.generator.annotation.Min;
 import io.fabric8.generator.annotation.Pattern;
@@ -10,7 +11,7 @@ import io.fabric8.generator.annotation.Required;
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public class GrafanaSpec {
     @Required
-    @Pattern(Patterns.HTTP_URL_WITHOUT_USER)
+    @Pattern(TenantsValidator.SERVER_URL_PATTERN)
     @JsonPropertyDescription("Base URL of Grafana's HTTP API as the provisioner reaches it, e.g. http://grafana:3000; no user or password in it (they go in credentialsSecret).")
     public String url;
 

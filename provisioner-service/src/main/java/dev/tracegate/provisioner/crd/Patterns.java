@@ -2,11 +2,6 @@ package dev.tracegate.provisioner.crd;
 
 /** Validation patterns shared by several fields of the CRD. */
 final class Patterns {
-    /**
-     * A URL called with credentials of its own (a Secret), never a user or password from the URL: those would show
-     * wherever the URL is shown (conditions, Events, logs, Grafana's datasource settings).
-     */
-    static final String HTTP_URL_WITHOUT_USER = "^https?://[^\\s/@]+(/\\S*)?$";
     /** Kubernetes object names (DNS-1123 subdomain). */
     static final String OBJECT_NAME = "^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$";
     /** Keys of a Secret's data. */

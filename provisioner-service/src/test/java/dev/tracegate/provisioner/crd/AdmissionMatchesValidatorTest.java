@@ -128,6 +128,12 @@ class AdmissionMatchesValidatorTest {
                     null, "/spec/grafana/url"),
             new Row("a gateway URL with a user and password", g -> g.getSpec().gateway.url = "http://admin:pw@gw:8080",
                     null, "/spec/gateway/url"),
+            // Both URLs take the host rule of the Tempo URLs, which the provisioner's own check applies to them.
+            new Row("a Grafana URL with an '_' in its host name",
+                    g -> g.getSpec().grafana = Fixtures.grafana("http://grafana_main:3000", "grafana-admin"),
+                    null, "/spec/grafana/url"),
+            new Row("a gateway URL with a port that is not a number", g -> g.getSpec().gateway.url = "http://gw:80x0",
+                    null, "/spec/gateway/url"),
             new Row("no upstream and no tenantsFrom", g -> g.getSpec().upstream = null,
                     null, "spec.upstream is required without spec.tenantsFrom"),
             new Row("exposed by an Ingress and a Route at once", g -> {
@@ -253,6 +259,9 @@ class AdmissionMatchesValidatorTest {
         var upstream = admission.schema().at("/properties/spec/properties/upstream/properties");
         assertEquals(TenantsValidator.SERVER_URL_PATTERN, upstream.at("/queryFrontend/pattern").asText());
         assertEquals(TenantsValidator.SERVER_URL_PATTERN, upstream.at("/distributor/pattern").asText());
+        var spec = admission.schema().at("/properties/spec/properties");
+        assertEquals(TenantsValidator.SERVER_URL_PATTERN, spec.at("/gateway/properties/url/pattern").asText());
+        assertEquals(TenantsValidator.SERVER_URL_PATTERN, spec.at("/grafana/properties/url/pattern").asText());
         assertTrue(admission.schema().at("/properties/spec/properties/tenants/required").toString().contains("authorization"));
         assertFalse(admission.rules().isEmpty());
     }
