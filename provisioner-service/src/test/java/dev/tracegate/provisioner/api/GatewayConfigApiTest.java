@@ -70,9 +70,7 @@ class GatewayConfigApiTest {
     void seedGatewayIsReady() {
         cluster = new Cluster(client);
         namespace = Fixtures.freshNamespace();
-        cluster.apply(Fixtures.grafanaOAuthSecret(namespace, "grafana", "first-secret"));
-        cluster.create(Fixtures.seedGateway(namespace));
-        await().atMost(Duration.ofSeconds(20)).until(() -> cluster.conditionIs(namespace, Conditions.READY, "True"));
+        cluster.seedReadyGateway(namespace, "first-secret");
     }
 
     RequestSpecification asGateway() {

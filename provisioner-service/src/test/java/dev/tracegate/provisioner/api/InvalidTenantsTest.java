@@ -51,7 +51,7 @@ class InvalidTenantsTest {
     @Test
     void aBadIssuerIsRefusedByNameWhileGatewaysKeepTheLastGoodDocument() {
         cluster.create(Fixtures.seedGateway(namespace));
-        await().atMost(Duration.ofSeconds(20)).until(() -> cluster.conditionIs(namespace, Conditions.READY, "True"));
+        cluster.awaitReady(namespace);
         String goodEtag = asGateway().get(configPath()).then().statusCode(200).header(GatewayConfigResource.STALE, "false")
                 .extract().header("ETag");
 
@@ -68,7 +68,7 @@ class InvalidTenantsTest {
                 .statusCode(304).header(GatewayConfigResource.STALE, "true");
 
         cluster.editGateway(namespace, g -> g.getSpec().tenants.authentication.get(0).oidc.issuerURL = "http://dex:30557/dex");
-        await().atMost(Duration.ofSeconds(20)).until(() -> cluster.conditionIs(namespace, Conditions.READY, "True"));
+        cluster.awaitReady(namespace);
         await().atMost(Duration.ofSeconds(20)).until(() -> "false".equals(asGateway().get(configPath()).header(GatewayConfigResource.STALE)));
         asGateway().when().get(configPath()).then().statusCode(200)
                 .body("tenants.authentication[0].oidc.issuerURL", equalTo("http://dex:30557/dex"));

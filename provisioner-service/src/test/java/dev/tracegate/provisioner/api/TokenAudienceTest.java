@@ -3,10 +3,8 @@ package dev.tracegate.provisioner.api;
 import static dev.tracegate.provisioner.support.Fixtures.GATEWAY;
 import static dev.tracegate.provisioner.support.Fixtures.GATEWAY_SA;
 import static io.restassured.RestAssured.given;
-import static org.awaitility.Awaitility.await;
 import static org.hamcrest.Matchers.equalTo;
 
-import dev.tracegate.provisioner.status.Conditions;
 import dev.tracegate.provisioner.support.Cluster;
 import dev.tracegate.provisioner.support.Fixtures;
 import dev.tracegate.provisioner.support.KubernetesMockSetup;
@@ -17,7 +15,6 @@ import io.quarkus.test.junit.QuarkusTestProfile;
 import io.quarkus.test.junit.TestProfile;
 import io.quarkus.test.kubernetes.client.WithKubernetesTestServer;
 import jakarta.inject.Inject;
-import java.time.Duration;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
@@ -46,9 +43,7 @@ class TokenAudienceTest {
     void aTokenOfTheRightServiceAccountForAnotherAudienceIsRefused() {
         String namespace = Fixtures.freshNamespace();
         Cluster cluster = new Cluster(client);
-        cluster.apply(Fixtures.grafanaOAuthSecret(namespace, "grafana", "s3cret"));
-        cluster.create(Fixtures.seedGateway(namespace));
-        await().atMost(Duration.ofSeconds(20)).until(() -> cluster.conditionIs(namespace, Conditions.READY, "True"));
+        cluster.seedReadyGateway(namespace, "s3cret");
         String config = "/api/v1/gateways/" + namespace + "/" + GATEWAY + "/config";
 
         given().auth().oauth2(ServiceAccountTokens.of(namespace, GATEWAY_SA)).when().get(config).then().statusCode(200);

@@ -3,14 +3,12 @@ package dev.tracegate.provisioner.api;
 import static dev.tracegate.provisioner.support.Fixtures.GATEWAY;
 import static dev.tracegate.provisioner.support.Fixtures.GATEWAY_SA;
 import static io.restassured.RestAssured.given;
-import static org.awaitility.Awaitility.await;
 import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.not;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.tracegate.provisioner.status.Conditions;
 import dev.tracegate.provisioner.support.ApiRequestLog;
 import dev.tracegate.provisioner.support.Cluster;
 import dev.tracegate.provisioner.support.Fixtures;
@@ -87,9 +85,7 @@ class TokenReviewTimeoutTest {
     void eachPollMeetingASilentOrFailingApiServerIsOneShort503AndTheTokenIsAcceptedOnceItAnswers() {
         Cluster cluster = new Cluster(client);
         String namespace = Fixtures.freshNamespace();
-        cluster.apply(Fixtures.grafanaOAuthSecret(namespace, "grafana", "first-secret"));
-        cluster.create(Fixtures.seedGateway(namespace));
-        await().atMost(Duration.ofSeconds(20)).until(() -> cluster.conditionIs(namespace, Conditions.READY, "True"));
+        cluster.seedReadyGateway(namespace, "first-secret");
         String token = ServiceAccountTokens.of(namespace, GATEWAY_SA);
         String config = "/api/v1/gateways/" + namespace + "/" + GATEWAY + "/config";
 

@@ -20,7 +20,6 @@ import java.util.Map;
 import java.util.function.BiConsumer;
 
 import dev.tracegate.provisioner.crd.TempoGateway;
-import dev.tracegate.provisioner.status.Conditions;
 import dev.tracegate.provisioner.support.Cluster;
 import dev.tracegate.provisioner.support.Fixtures;
 import dev.tracegate.provisioner.support.HttpStatus;
@@ -75,7 +74,7 @@ final class SeededGateway implements AutoCloseable {
         TempoGateway seed = Fixtures.seedGateway(namespace);
         edit.accept(seed, url);
         cluster.create(seed);
-        await().atMost(Duration.ofSeconds(20)).until(() -> cluster.conditionIs(namespace, Conditions.READY, "True"));
+        cluster.awaitReady(namespace);
         // Under target/ and gone with this JVM: no service-account token left behind in the machine's /tmp.
         Path target = Files.createDirectories(Path.of("target").toAbsolutePath());
         Path token = Files.createTempFile(target, "gateway-token", "");

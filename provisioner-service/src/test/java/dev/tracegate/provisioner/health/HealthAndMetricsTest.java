@@ -6,7 +6,6 @@ import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.hasItem;
 
-import dev.tracegate.provisioner.status.Conditions;
 import dev.tracegate.provisioner.support.Cluster;
 import dev.tracegate.provisioner.support.Fixtures;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -50,9 +49,7 @@ class HealthAndMetricsTest {
     void metricsCountReconcilesAndConfigFetches() {
         String namespace = Fixtures.freshNamespace();
         Cluster cluster = new Cluster(client);
-        cluster.apply(Fixtures.grafanaOAuthSecret(namespace, "grafana", "s3cret"));
-        cluster.create(Fixtures.seedGateway(namespace));
-        await().atMost(Duration.ofSeconds(20)).until(() -> cluster.conditionIs(namespace, Conditions.READY, "True"));
+        cluster.seedReadyGateway(namespace, "s3cret");
         given().when().get("/api/v1/gateways/" + namespace + "/nothing/config").then().statusCode(401);
 
         await().atMost(Duration.ofSeconds(20)).until(() -> given().get(metrics).asString().contains("tracegate_provisioner_reconciles_total{result=\"ready\"}"));

@@ -1,11 +1,9 @@
 package dev.tracegate.provisioner.health;
 
 import static io.restassured.RestAssured.given;
-import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 
-import dev.tracegate.provisioner.status.Conditions;
 import dev.tracegate.provisioner.support.Cluster;
 import dev.tracegate.provisioner.support.Fixtures;
 import dev.tracegate.provisioner.support.KubernetesMockSetup;
@@ -17,7 +15,6 @@ import io.quarkus.test.kubernetes.client.WithKubernetesTestServer;
 import jakarta.inject.Inject;
 import java.io.IOException;
 import java.net.URL;
-import java.time.Duration;
 import java.util.Set;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
@@ -39,9 +36,7 @@ class MonitoredMetricsTest {
         // What a running provisioner has done after a while: reconciled, served a fetch, reviewed a token.
         String namespace = Fixtures.freshNamespace();
         Cluster cluster = new Cluster(client);
-        cluster.apply(Fixtures.grafanaOAuthSecret(namespace, "grafana", "s3cret"));
-        cluster.create(Fixtures.seedGateway(namespace));
-        await().atMost(Duration.ofSeconds(20)).until(() -> cluster.conditionIs(namespace, Conditions.READY, "True"));
+        cluster.seedReadyGateway(namespace, "s3cret");
         given().header("Authorization", "Bearer not-a-service-account-token").get("/api/v1/gateways/" + namespace + "/tempo-foo/config")
                 .then().statusCode(401);
 

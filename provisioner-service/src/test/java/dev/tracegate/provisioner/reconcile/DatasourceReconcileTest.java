@@ -90,7 +90,7 @@ class DatasourceReconcileTest {
     void byDefaultGrafanaForwardsTheUsersIdentityThroughTheGateway() {
         cluster.create(withGrafana());
 
-        await().atMost(Duration.ofSeconds(20)).until(() -> cluster.conditionIs(namespace, Conditions.READY, "True"));
+        cluster.awaitReady(namespace);
         GrafanaStandIn.Datasource datasource = grafana.datasource(uid(TENANT)).orElseThrow();
         assertEquals(GATEWAY_URL + "/api/traces/v1/test-oidc/tempo", datasource.url());
         assertTrue(datasource.jsonData().path("oauthPassThru").asBoolean());
@@ -111,7 +111,7 @@ class DatasourceReconcileTest {
         cluster.apply(Fixtures.secret(namespace, "gateway-reader", Map.of("token", "first-bearer")));
         cluster.create(gateway);
 
-        await().atMost(Duration.ofSeconds(20)).until(() -> cluster.conditionIs(namespace, Conditions.READY, "True"));
+        cluster.awaitReady(namespace);
         GrafanaStandIn.Datasource datasource = grafana.datasource(uid(TENANT)).orElseThrow();
         assertEquals(GATEWAY_URL + "/api/traces/v1/test-oidc/tempo", datasource.url());
         assertEquals("Authorization", datasource.jsonData().path("httpHeaderName1").asText());
@@ -130,7 +130,7 @@ class DatasourceReconcileTest {
         gateway.getSpec().gateway.enabled = false;
         cluster.create(gateway);
 
-        await().atMost(Duration.ofSeconds(20)).until(() -> cluster.conditionIs(namespace, Conditions.READY, "True"));
+        cluster.awaitReady(namespace);
         GrafanaStandIn.Datasource datasource = grafana.datasource(uid(TENANT)).orElseThrow();
         assertEquals(QUERY_FRONTEND, datasource.url());
         assertEquals("X-Scope-OrgID", datasource.jsonData().path("httpHeaderName1").asText());
@@ -144,7 +144,7 @@ class DatasourceReconcileTest {
         gateway.getSpec().secretSync = null; // and no Secret oidc-test exists
         cluster.create(gateway);
 
-        await().atMost(Duration.ofSeconds(20)).until(() -> cluster.conditionIs(namespace, Conditions.READY, "True"));
+        cluster.awaitReady(namespace);
         assertEquals("GatewayDisabled", cluster.condition(namespace, Conditions.CONFIG_PUBLISHED).orElseThrow().reason);
         assertEquals(QUERY_FRONTEND, grafana.datasource(uid(TENANT)).orElseThrow().url());
     }
@@ -183,7 +183,7 @@ class DatasourceReconcileTest {
         TempoGateway gateway = withGrafana();
         gateway.getSpec().tenants.authentication.add(Fixtures.tenant("dev", "oidc-dev"));
         cluster.create(gateway);
-        await().atMost(Duration.ofSeconds(20)).until(() -> cluster.conditionIs(namespace, Conditions.READY, "True"));
+        cluster.awaitReady(namespace);
         // Grafana's datasource permissions (or an RBAC role scoped by uid) take the write on dev's datasource only.
         grafana.deny(uid("dev"), GrafanaStandIn.WRITE);
 
@@ -222,7 +222,7 @@ class DatasourceReconcileTest {
         TempoGateway gateway = withGrafana();
         gateway.getSpec().tenants.authentication.add(Fixtures.tenant("dev", "oidc-dev"));
         cluster.create(gateway);
-        await().atMost(Duration.ofSeconds(20)).until(() -> cluster.conditionIs(namespace, Conditions.READY, "True"));
+        cluster.awaitReady(namespace);
         grafana.deny(uid("dev"), GrafanaStandIn.DELETE);
 
         client.resources(TempoGateway.class).inNamespace(namespace).withName(GATEWAY).delete();
@@ -250,7 +250,7 @@ class DatasourceReconcileTest {
         TempoGateway gateway = withGrafana();
         gateway.getSpec().tenants.authentication.add(Fixtures.tenant("dev", "oidc-dev"));
         cluster.create(gateway);
-        await().atMost(Duration.ofSeconds(20)).until(() -> cluster.conditionIs(namespace, Conditions.READY, "True"));
+        cluster.awaitReady(namespace);
         // As if SecretsSynced had last been judged against an older spec.
         client.resources(TempoGateway.class).inNamespace(namespace).withName(GATEWAY).editStatus(g -> {
             g.getStatus().conditions.stream().filter(c -> c.type.equals(Conditions.SECRETS_SYNCED))
@@ -274,7 +274,7 @@ class DatasourceReconcileTest {
     @Test
     void aNewGatewayIsReconciledOnceNotAgainWhenTheWatchesOfItsSecretsStart() {
         cluster.create(withGrafana());
-        await().atMost(Duration.ofSeconds(20)).until(() -> cluster.conditionIs(namespace, Conditions.READY, "True"));
+        cluster.awaitReady(namespace);
 
         // The watches of the Secrets it names start with it, and list what its reconcile has read already: each
         // reconcile asks Grafana for the datasources once, so a second one would show as a second list here.
@@ -305,7 +305,7 @@ class DatasourceReconcileTest {
         cluster.apply(Fixtures.secret(namespace, "gateway-reader", Map.of("token", "first-bearer")));
         cluster.apply(Fixtures.secret(namespace, "gateway-ca", Map.of("ca.crt", "a CA")));
         cluster.create(withGrafana());
-        await().atMost(Duration.ofSeconds(20)).until(() -> cluster.conditionIs(namespace, Conditions.READY, "True"));
+        cluster.awaitReady(namespace);
 
         // As above, for a change that names two more Secrets: the first new watch's list starts the reconcile.
         stallListsOfSecretsByName();

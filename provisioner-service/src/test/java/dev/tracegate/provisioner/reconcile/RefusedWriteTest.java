@@ -85,7 +85,7 @@ class RefusedWriteTest {
 
         cluster.create(Fixtures.seedGateway(namespace));
 
-        await().atMost(Duration.ofSeconds(20)).until(() -> cluster.conditionIs(namespace, Conditions.READY, "True"));
+        cluster.awaitReady(namespace);
         // At least: another TempoGateway of this application may meet a conflict of its own meanwhile.
         assertTrue(reconciles("conflict") >= conflicts + 1, "the refused status write, counted as a conflict");
     }
@@ -94,9 +94,7 @@ class RefusedWriteTest {
     void aConflictingFinalizerRemovalIsRetriedAndTheCleanupToldOnce() {
         Cluster cluster = new Cluster(client);
         String namespace = Fixtures.freshNamespace();
-        cluster.apply(Fixtures.grafanaOAuthSecret(namespace, "grafana", "s3cret"));
-        cluster.create(Fixtures.seedGateway(namespace));
-        await().atMost(Duration.ofSeconds(20)).until(() -> cluster.conditionIs(namespace, Conditions.READY, "True"));
+        cluster.seedReadyGateway(namespace, "s3cret");
         // The finalizer is in by now: the next patch of the TempoGateway itself is its removal.
         mockServer.expect().patch()
                 .withPath("/apis/tracegate.dev/v1alpha1/namespaces/" + namespace + "/tempogateways/" + GATEWAY)
@@ -179,7 +177,7 @@ class RefusedWriteTest {
         List<String> tenants = List.of(TENANT, "dev", "ops");
         cluster.apply(Fixtures.grafanaOAuthSecret(namespace, "grafana", "first-secret"));
         cluster.create(Fixtures.seedGatewayWith(namespace, "dev", "ops"));
-        await().atMost(Duration.ofSeconds(20)).until(() -> cluster.conditionIs(namespace, Conditions.READY, "True"));
+        cluster.awaitReady(namespace);
         String first = cluster.gateway(namespace).getStatus().configETag;
         await().atMost(Duration.ofSeconds(20)).until(() -> first.equals(given().auth().oauth2(token).get(path).header("ETag")));
         // The reconcile of the rotation and its next two retries fail on this write; the third retry stores it.
@@ -234,7 +232,7 @@ class RefusedWriteTest {
         String namespace = Fixtures.freshNamespace();
         cluster.apply(Fixtures.grafanaOAuthSecret(namespace, "grafana", "first-secret"));
         cluster.create(Fixtures.seedGatewayWith(namespace, "dev", "ops"));
-        await().atMost(Duration.ofSeconds(20)).until(() -> cluster.conditionIs(namespace, Conditions.READY, "True"));
+        cluster.awaitReady(namespace);
         return namespace;
     }
 

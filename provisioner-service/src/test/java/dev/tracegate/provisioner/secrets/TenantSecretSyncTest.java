@@ -100,7 +100,7 @@ class TenantSecretSyncTest {
         gateway.getSpec().tenants.authentication.add(Fixtures.tenant("dev", "oidc-dev"));
         cluster.apply(Fixtures.grafanaOAuthSecret(namespace, "grafana", "grafana-client-secret"));
         cluster.create(gateway);
-        await().atMost(Duration.ofSeconds(20)).until(() -> cluster.conditionIs(namespace, Conditions.READY, "True"));
+        cluster.awaitReady(namespace);
 
         assertTrue(watch.namedSecrets().contains(namespace + "/" + SOURCE_SECRET), watch.namedSecrets()::toString);
         assertFalse(watch.namedSecrets().contains(namespace + "/" + TENANT_SECRET), watch.namedSecrets()::toString);
@@ -111,7 +111,7 @@ class TenantSecretSyncTest {
     void aRotationReachingManyTenantsIsOneEventNamingTheirSecrets() {
         cluster.apply(Fixtures.grafanaOAuthSecret(namespace, "grafana", "first-secret"));
         cluster.create(Fixtures.seedGatewayWith(namespace, "dev", "ops"));
-        await().atMost(Duration.ofSeconds(20)).until(() -> cluster.conditionIs(namespace, Conditions.READY, "True"));
+        cluster.awaitReady(namespace);
 
         cluster.apply(Fixtures.grafanaOAuthSecret(namespace, "grafana", "second-secret"));
 
@@ -205,7 +205,7 @@ class TenantSecretSyncTest {
         cluster.apply(Fixtures.grafanaOAuthSecret(namespace, "grafana", "grafana-client-secret"));
         cluster.create(gateway);
 
-        await().atMost(Duration.ofSeconds(20)).until(() -> cluster.conditionIs(namespace, Conditions.READY, "True"));
+        cluster.awaitReady(namespace);
         assertEquals("grafana-client-secret", cluster.secretValue(namespace, "oidc-dev", "clientSecret"));
         assertEquals("own-secret", cluster.secretValue(namespace, TENANT_SECRET, "clientSecret"));
         assertEquals("NotManaged", cluster.gateway(namespace).getStatus().tenants.get(0).secretResult);

@@ -50,10 +50,7 @@ class GatewayStatusTest {
 
     @Test
     void aReadyGatewayReportsEveryConditionForItsGeneration() {
-        cluster.apply(Fixtures.grafanaOAuthSecret(namespace, "grafana", "s3cret"));
-        cluster.create(Fixtures.seedGateway(namespace));
-
-        await().atMost(Duration.ofSeconds(20)).until(() -> cluster.conditionIs(namespace, Conditions.READY, "True"));
+        cluster.seedReadyGateway(namespace, "s3cret");
         TempoGateway gateway = cluster.gateway(namespace);
         assertEquals(gateway.getMetadata().getGeneration(), gateway.getStatus().observedGeneration);
         List<String> types = gateway.getStatus().conditions.stream().map(c -> c.type).toList();
@@ -73,9 +70,7 @@ class GatewayStatusTest {
 
     @Test
     void aSpecChangeIsObservedUnderItsNewGeneration() {
-        cluster.apply(Fixtures.grafanaOAuthSecret(namespace, "grafana", "s3cret"));
-        cluster.create(Fixtures.seedGateway(namespace));
-        await().atMost(Duration.ofSeconds(20)).until(() -> cluster.conditionIs(namespace, Conditions.READY, "True"));
+        cluster.seedReadyGateway(namespace, "s3cret");
 
         TempoGateway updated = cluster.editGateway(namespace,
                 g -> g.getSpec().tenants.authentication.add(Fixtures.tenant("dev", "oidc-dev")));
@@ -93,7 +88,7 @@ class GatewayStatusTest {
         await().atMost(Duration.ofSeconds(20)).until(() -> cluster.conditionIs(namespace, Conditions.READY, "False"));
 
         cluster.apply(Fixtures.grafanaOAuthSecret(namespace, "grafana", "s3cret"));
-        await().atMost(Duration.ofSeconds(20)).until(() -> cluster.conditionIs(namespace, Conditions.READY, "True"));
+        cluster.awaitReady(namespace);
 
         await().atMost(Duration.ofSeconds(20)).until(() -> cluster.events(namespace).stream().anyMatch(e -> "Ready".equals(e.getReason())));
         List<Event> events = cluster.events(namespace);
@@ -106,9 +101,7 @@ class GatewayStatusTest {
 
     @Test
     void reconcilingAgainWithNothingChangedWritesNothing() {
-        cluster.apply(Fixtures.grafanaOAuthSecret(namespace, "grafana", "s3cret"));
-        cluster.create(Fixtures.seedGateway(namespace));
-        await().atMost(Duration.ofSeconds(20)).until(() -> cluster.conditionIs(namespace, Conditions.READY, "True"));
+        cluster.seedReadyGateway(namespace, "s3cret");
         await().atMost(Duration.ofSeconds(20)).until(() -> reconciler.reconcile(namespace + "/" + GATEWAY) == ReconcileResult.READY);
         // Transition Events follow the status write: wait until each condition's last transition has its Event.
         await().atMost(Duration.ofSeconds(20)).until(() -> {
@@ -128,9 +121,7 @@ class GatewayStatusTest {
 
     @Test
     void theCleanupFinalizerHoldsTheGatewayUntilItIsCleanedUp() {
-        cluster.apply(Fixtures.grafanaOAuthSecret(namespace, "grafana", "s3cret"));
-        cluster.create(Fixtures.seedGateway(namespace));
-        await().atMost(Duration.ofSeconds(20)).until(() -> cluster.conditionIs(namespace, Conditions.READY, "True"));
+        cluster.seedReadyGateway(namespace, "s3cret");
         assertTrue(cluster.gateway(namespace).hasFinalizer(TempoGateway.CLEANUP_FINALIZER));
 
         client.resources(TempoGateway.class).inNamespace(namespace).withName(GATEWAY).delete();

@@ -4,6 +4,7 @@ import static org.awaitility.Awaitility.await;
 
 import dev.tracegate.provisioner.crd.Condition;
 import dev.tracegate.provisioner.crd.TempoGateway;
+import dev.tracegate.provisioner.status.Conditions;
 import io.fabric8.kubernetes.api.model.Event;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -33,6 +34,21 @@ public final class Cluster {
 
     public void apply(Secret secret) {
         client.resource(secret).createOr(existing -> existing.update());
+    }
+
+    /**
+     * The seed TempoGateway ({@link Fixtures#seedGateway}) and the Grafana OAuth Secret its secretSync reads, with
+     * this client secret, once the provisioner has made it Ready.
+     */
+    public void seedReadyGateway(String namespace, String clientSecret) {
+        apply(Fixtures.grafanaOAuthSecret(namespace, "grafana", clientSecret));
+        create(Fixtures.seedGateway(namespace));
+        awaitReady(namespace);
+    }
+
+    /** Waits until the gateway's Ready condition is True. */
+    public void awaitReady(String namespace) {
+        await().atMost(Duration.ofSeconds(20)).until(() -> conditionIs(namespace, Conditions.READY, "True"));
     }
 
     public TempoGateway gateway(String namespace) {

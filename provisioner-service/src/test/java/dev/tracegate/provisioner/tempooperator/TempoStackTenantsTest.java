@@ -103,10 +103,6 @@ class TempoStackTenantsTest {
         return scheme + "://tempo-" + STACK + "-gateway." + namespace + ".svc:8080/api/traces/v1/" + tenant + "/tempo";
     }
 
-    void awaitReady() {
-        await().atMost(Duration.ofSeconds(20)).until(() -> cluster.conditionIs(namespace, Conditions.READY, "True"));
-    }
-
     @SuppressWarnings("unchecked")
     static Map<String, Object> spec(GenericKubernetesResource resource) {
         return (Map<String, Object>) resource.getAdditionalProperties().get("spec");
@@ -117,7 +113,7 @@ class TempoStackTenantsTest {
         GenericKubernetesResource stack = TempoOperatorResources.create(client, exampleStack("tempostack.yaml"));
         cluster.create(exampleGateway("tempogateway.yaml"));
 
-        awaitReady();
+        cluster.awaitReady(namespace);
         for (String tenant : List.of("dev", "prod")) {
             GrafanaStandIn.Datasource datasource = grafana.datasource(uid(tenant)).orElseThrow();
             assertEquals(operatorGateway(tenant, "http"), datasource.url());
@@ -150,7 +146,7 @@ class TempoStackTenantsTest {
     void aChangeToTheTempoStacksTenantsReconcilesTheTempoGateway() {
         TempoOperatorResources.create(client, exampleStack("tempostack.yaml"));
         cluster.create(exampleGateway("tempogateway.yaml"));
-        awaitReady();
+        cluster.awaitReady(namespace);
 
         GenericKubernetesResource stack = client.genericKubernetesResources(TempoResourceKind.TEMPO_STACK.context())
                 .inNamespace(namespace).withName(STACK).get();
@@ -196,7 +192,7 @@ class TempoStackTenantsTest {
         gateway.getSpec().gateway.serviceAccount.name = Fixtures.GATEWAY_SA;
         cluster.create(gateway);
 
-        awaitReady();
+        cluster.awaitReady(namespace);
         assertEquals(Fixtures.GATEWAY_URL + "/api/traces/v1/prod/tempo", grafana.datasource(uid("prod")).orElseThrow().url());
         assertEquals("Published", cluster.condition(namespace, Conditions.CONFIG_PUBLISHED).orElseThrow().reason);
         given().auth().oauth2(ServiceAccountTokens.of(namespace, Fixtures.GATEWAY_SA))
@@ -245,7 +241,7 @@ class TempoStackTenantsTest {
         try {
             cluster.create(withoutGatewayExposedByRoute());
 
-            awaitReady();
+            cluster.awaitReady(namespace);
             GenericKubernetesResource route = OpenShiftRoutes.route(client, namespace, GATEWAY + "-query-frontend").get();
             Map<String, Object> spec = spec(route);
             assertEquals("tempo.apps.example.com", spec.get("host"));
@@ -310,7 +306,7 @@ class TempoStackTenantsTest {
 
         TempoOperatorResources.create(client, exampleStack("tempostack.yaml"));
 
-        awaitReady();
+        cluster.awaitReady(namespace);
         assertTrue(grafana.datasource(uid("dev")).isPresent());
     }
 
@@ -319,7 +315,7 @@ class TempoStackTenantsTest {
     void namingAnotherTempoStackStopsTheWatchOfTheFirst() {
         TempoOperatorResources.create(client, exampleStack("tempostack.yaml"));
         cluster.create(exampleGateway("tempogateway.yaml"));
-        awaitReady();
+        cluster.awaitReady(namespace);
         TempoResourceWatch.Ref first = new TempoResourceWatch.Ref(TempoResourceKind.TEMPO_STACK, namespace, STACK);
         assertTrue(tempoResources.watched().contains(first));
 
@@ -347,7 +343,7 @@ class TempoStackTenantsTest {
         }
         TempoOperatorResources.create(client, monolithic());
 
-        awaitReady();
+        cluster.awaitReady(namespace);
         for (String tenant : List.of("dev", "prod")) {
             assertEquals(operatorGateway(tenant, "http"), grafana.datasource(uid(tenant)).orElseThrow().url());
         }
@@ -380,7 +376,7 @@ class TempoStackTenantsTest {
         TempoOperatorResources.create(client, exampleStack("openshift/tempostack.yaml"));
         cluster.create(exampleGateway("openshift/tempogateway.yaml"));
 
-        awaitReady();
+        cluster.awaitReady(namespace);
         for (String tenant : List.of("dev", "prod")) {
             GrafanaStandIn.Datasource datasource = grafana.datasource(uid(tenant)).orElseThrow();
             assertEquals(operatorGateway(tenant, "https"), datasource.url());
@@ -408,7 +404,7 @@ class TempoStackTenantsTest {
         gateway.getSpec().expose.ingress.tlsSecret = "tempo-example-tls";
         cluster.create(gateway);
 
-        awaitReady();
+        cluster.awaitReady(namespace);
         Ingress ingress = client.network().v1().ingresses().inNamespace(namespace).withName(GATEWAY + "-query-frontend").get();
         assertEquals("nginx", ingress.getSpec().getIngressClassName());
         assertEquals("tempo.example.com", ingress.getSpec().getRules().get(0).getHost());
