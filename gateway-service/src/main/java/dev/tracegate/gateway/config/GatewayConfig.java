@@ -33,6 +33,22 @@ public interface GatewayConfig {
 
     Auth auth();
 
+    Cleartext cleartext();
+
+    /** The public port without TLS ({@code quarkus.http.port}). */
+    interface Cleartext {
+        /**
+         * Whether the cleartext port speaks HTTP/2 with prior knowledge (h2c) beside HTTP/1.1: what OTLP gRPC
+         * exporters without TLS need. With it, Vert.x tells the two apart only after a connection's first request
+         * head, so {@code quarkus.http.limits.max-connections} does not count a connection that trickles its head,
+         * and such connections are bounded by nothing but memory (kubernetes/README.md, "Slow clients"). Set false
+         * where no client pushes OTLP gRPC without TLS: each connection then counts from its accept. HTTP/2 over TLS
+         * (ALPN) is not affected.
+         */
+        @WithDefault("true")
+        boolean http2();
+    }
+
     interface Tenants {
         /** Path of the tenants document (TempoStack {@code spec.tenants} shape); re-read when it changes. */
         Optional<String> file();
