@@ -1,16 +1,8 @@
 package dev.tracegate.gateway.http;
 
-import static org.awaitility.Awaitility.await;
-import static org.junit.jupiter.api.Assertions.assertEquals;
-
-import java.io.IOException;
 import java.net.Socket;
 import java.net.URL;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
-import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Map;
 
 import javax.net.ssl.SSLSocket;
@@ -26,7 +18,6 @@ import io.quarkus.test.junit.QuarkusTestProfile;
 import io.quarkus.test.junit.TestProfile;
 
 import dev.tracegate.gateway.testsupport.KeycloakTestResource;
-import dev.tracegate.gateway.testsupport.RawHttp;
 import dev.tracegate.gateway.testsupport.TempoStandInResource;
 import dev.tracegate.testsupport.PemTrust;
 import dev.tracegate.testsupport.ServesHttpsOnly;
@@ -45,10 +36,6 @@ import dev.tracegate.testsupport.ServesHttpsOnly;
 class ConnectionLimitOverTlsTest {
 
     static final int LIMIT = 3;
-    static final String UNFINISHED_HEAD = "GET /api/traces/v1/team-a/tempo/api/echo HTTP/1.1\r\nHost: gateway\r\n"
-            + "X-Padding: " + "x".repeat(8192);
-    static final String WHOLE_REQUEST = "GET /api/traces/v1/team-a/tempo/api/echo HTTP/1.1\r\nHost: gateway\r\n"
-            + "Connection: close\r\n\r\n";
 
     public static class ThreeConnections implements QuarkusTestProfile {
         @Override
@@ -70,31 +57,7 @@ class ConnectionLimitOverTlsTest {
 
     @Test
     void unfinishedHeadsHoldNoMoreThanTheLimitAndTheHeldOnesAreStillServed() throws Exception {
-        List<Socket> held = new ArrayList<>();
-        try {
-            for (int i = 0; i < LIMIT; i++) {
-                Socket slow = connect();
-                send(slow, UNFINISHED_HEAD);
-                held.add(slow);
-            }
-            // One more client is turned away, closed after its handshake (or during it), once the server has counted
-            // the held ones (each on its event loop).
-            await().atMost(Duration.ofSeconds(10)).until(() -> !answered());
-
-            // The held connections were left alone: one that finishes its head is answered.
-            Socket first = held.get(0);
-            send(first, "\r\nConnection: close\r\n\r\n");
-            assertEquals(401, RawHttp.readResponse(first.getInputStream()).status());
-            first.close();
-            held.remove(first);
-
-            // Its slot is free again for a new client, once the server has seen it close.
-            await().atMost(Duration.ofSeconds(10)).until(this::answered);
-        } finally {
-            for (Socket socket : held) {
-                socket.close();
-            }
-        }
+        HeldHeads.keepTheNextClientOutUntilOneIsServed(this::connect, LIMIT);
     }
 
     private Socket connect() throws Exception {
@@ -102,20 +65,5 @@ class ConnectionLimitOverTlsTest {
         socket.setSoTimeout(10_000);
         socket.startHandshake();
         return socket;
-    }
-
-    private static void send(Socket socket, String text) throws IOException {
-        socket.getOutputStream().write(text.getBytes(StandardCharsets.ISO_8859_1));
-        socket.getOutputStream().flush();
-    }
-
-    /** Whether a new connection's whole request gets an answer (its first byte), not a close, reset or TLS alert. */
-    private boolean answered() {
-        try (Socket client = connect()) {
-            send(client, WHOLE_REQUEST);
-            return client.getInputStream().read() == 'H';
-        } catch (Exception closed) {
-            return false;
-        }
     }
 }
