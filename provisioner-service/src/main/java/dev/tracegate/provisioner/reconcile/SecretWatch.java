@@ -45,8 +45,7 @@ final class SecretWatch {
     private final BiConsumer<Secret, Boolean> onChange;
     private final WrittenSecrets written;
     private final Predicate<String> gatewayKnown;
-    private final List<SharedIndexInformer<Secret>> owned = new CopyOnWriteArrayList<>();
-    private final List<LabelledObjectStore<Secret>> ownedStores = new CopyOnWriteArrayList<>();
+    private final List<OwnedWatch> owned = new CopyOnWriteArrayList<>();
     private final Map<String, SharedIndexInformer<Secret>> named = new ConcurrentHashMap<>();
     /**
      * Per TempoGateway ("namespace/name"), the resourceVersion of each Secret it watches by name that its last
@@ -76,8 +75,7 @@ final class SecretWatch {
                 meta -> new SecretBuilder().withMetadata(meta).build());
         informer.itemStore(store);
         informer.addEventHandler(new Changes());
-        owned.add(informer);
-        ownedStores.add(store);
+        owned.add(new OwnedWatch(informer, store));
         Informers.startRetrying(informer, "Secrets labelled " + Ownership.MANAGED_BY + "=" + Ownership.MANAGED_BY_VALUE, namespace);
     }
 
@@ -102,7 +100,7 @@ final class SecretWatch {
     }
 
     boolean hasSynced() {
-        return !owned.isEmpty() && owned.stream().allMatch(SharedIndexInformer::hasSynced);
+        return !owned.isEmpty() && owned.stream().allMatch(watch -> watch.informer().hasSynced());
     }
 
     /**
@@ -158,7 +156,7 @@ final class SecretWatch {
             if (byName != null && byName.hasSynced()) {
                 return Optional.ofNullable(byName.getStore().getByKey(key));
             }
-            return ownedStores.stream().map(store -> store.whole(key)).flatMap(Optional::stream).findFirst();
+            return owned.stream().map(watch -> watch.store().whole(key)).flatMap(Optional::stream).findFirst();
         };
     }
 
@@ -180,7 +178,7 @@ final class SecretWatch {
     }
 
     void stop() {
-        owned.forEach(SharedIndexInformer::stop);
+        owned.forEach(watch -> watch.informer().stop());
         named.values().forEach(SharedIndexInformer::stop);
         named.clear();
     }
@@ -198,6 +196,10 @@ final class SecretWatch {
         informer.start();
         LOG.debugf("Watching Secret %s", key);
         return informer;
+    }
+
+    /** The watch of one scope's labelled Secrets, and the store it fills (read for whole Secrets only). */
+    private record OwnedWatch(SharedIndexInformer<Secret> informer, LabelledObjectStore<Secret> store) {
     }
 
     private final class Changes implements ResourceEventHandler<Secret> {
