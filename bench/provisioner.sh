@@ -4,7 +4,7 @@
 # suite) and prints its result line. Run by hand from the repository root: bench/provisioner.sh. As bench/run.sh
 # does, the provisioner runs pinned alone to one CPU (PROVISIONER_CPU, 0) and the test JVM on the other (PEER_CPU, 1);
 # PIN=0 leaves both unpinned. Knobs: TENANTS=1000; ROTATIONS=3 (one after the other); JAVA_OPTS, the provisioner's
-# JVM flags (default: a heap of half the shipped 256Mi limit, as Dockerfile.jvm's run-java.sh sizes it); RECORD=1
+# JVM flags (default: Dockerfile.jvm's, with the heap its run-java.sh gives under the shipped 256Mi limit); RECORD=1
 # appends the line to bench/results/<date>.md with LABEL and the load average (0: print only). Loopback only.
 set -euo pipefail
 REPO=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
@@ -14,7 +14,7 @@ ROTATIONS=${ROTATIONS:-3}
 PIN=${PIN:-1}
 PROVISIONER_CPU=${PROVISIONER_CPU:-0}
 PEER_CPU=${PEER_CPU:-1}
-JAVA_OPTS=${JAVA_OPTS--Xmx128m -XX:+ExitOnOutOfMemoryError}
+JAVA_OPTS=${JAVA_OPTS--Xmx128m -XX:+ExitOnOutOfMemoryError -XX:TieredStopAtLevel=1}
 RECORD=${RECORD:-1}
 LABEL=${LABEL:-}
 [[ $TENANTS =~ ^[0-9]+$ ]] && (( TENANTS >= 1 && TENANTS <= 5000 )) || { echo "TENANTS must be 1..5000" >&2; exit 1; }
@@ -49,7 +49,7 @@ IFS=, read -r -a settled_figures <<<"${settled#*=}"
 IFS=, read -r -a documents_seen <<<"${documents#*=}"
 rotations=""
 for (( i = 0; i < ${#rotation_figures[@]}; i++ )); do
-    rotations+="$(( i + 1 )). $(phase "${rotation_figures[i]}") through ${documents_seen[i]} distinct documents (a 50 ms poll), the reconcile's end $(phase "${settled_figures[i]}") later; "
+    rotations+="$(( i + 1 )). $(phase "${rotation_figures[i]}"), ${documents_seen[i]} new document(s) handed to a gateway's long poll on the way, the reconcile's end $(phase "${settled_figures[i]}") later; "
 done
 rotations=${rotations%; }
 where=${pinned#*=}
