@@ -31,7 +31,8 @@ log=${TMPDIR:-/tmp}/tracegate-bench-provisioner.log
 rm -f provisioner-service/target/bench-provisioner.txt
 LOADAVG_BEFORE=$(cut -d' ' -f1-3 /proc/loadavg)
 echo "[bench] provisioner at scale: $TENANTS tenants, $ROTATIONS rotations (mvn verify -pl provisioner-service -am, one IT; log $log)" >&2
-# The build runs pinned too: only the test JVM's side of the measurement matters, and it starts after the build.
+# Maven runs on PEER_CPU, and so does the test JVM it forks (mock API server, stand-in, poll); the test then pins the
+# provisioner it launches to PROVISIONER_CPU.
 timeout 1800 "${pin[@]}" mvn -B -q verify -pl provisioner-service -am -Dtest=none -Dsurefire.failIfNoSpecifiedTests=false \
     -Dit.test=ProvisionerAtScaleBenchIT -Dfailsafe.failIfNoSpecifiedTests=false "${pinned_to[@]}" \
     -Dtracegate.bench=true -Dtracegate.bench.tenants="$TENANTS" -Dtracegate.bench.rotations="$ROTATIONS" \
