@@ -17,17 +17,8 @@ public final class LaunchedMemory {
     private LaunchedMemory() {
     }
 
-    /** This module's jar or native runner, not another Quarkus application a test resource runs (Keycloak). */
-    private static boolean isThisModulesArtifact(ProcessHandle process) {
-        String target = Path.of("target").toAbsolutePath() + "/";
-        return process.info().commandLine().map(c -> c.contains(target + "quarkus-app/quarkus-run.jar")
-                || c.startsWith(target) && c.split(" ", 2)[0].endsWith("-runner")).orElse(false);
-    }
-
     public static void record(String service) {
-        List<ProcessHandle> launched = ProcessHandle.current().descendants()
-                .filter(LaunchedMemory::isThisModulesArtifact)
-                .collect(Collectors.toList());
+        List<ProcessHandle> launched = LaunchedArtifact.all();
         StringBuilder report = new StringBuilder();
         for (ProcessHandle process : launched) {
             Path status = Path.of("/proc", Long.toString(process.pid()), "status");

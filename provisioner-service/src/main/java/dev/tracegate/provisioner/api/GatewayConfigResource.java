@@ -154,7 +154,7 @@ public class GatewayConfigResource {
                     .header(HttpHeaders.VARY, HttpHeaders.ACCEPT)
                     .build();
         }
-        byte[] body = type == ConfigMediaType.YAML ? ConfigRepresentations.yaml(resolved.document()) : ConfigRepresentations.json(resolved.document());
+        byte[] body = type == ConfigMediaType.YAML ? ConfigRepresentations.yaml(resolved.document()) : resolved.json();
         return Response.ok(body, type.contentType)
                 .header(HttpHeaders.ETAG, resolved.etag())
                 .header(STALE, stale)

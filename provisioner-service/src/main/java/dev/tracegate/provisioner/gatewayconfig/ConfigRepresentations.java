@@ -45,10 +45,10 @@ public final class ConfigRepresentations {
         }
     }
 
-    /** A quoted strong ETag; the same document gives the same ETag on every replica. */
-    public static String etag(TenantsDocument document) {
+    /** A quoted strong ETag of a document's {@link #json}: the same document gives the same ETag on every replica. */
+    public static String etag(byte[] json) {
         try {
-            byte[] digest = MessageDigest.getInstance("SHA-256").digest(json(document));
+            byte[] digest = MessageDigest.getInstance("SHA-256").digest(json);
             return "\"" + Base64.getUrlEncoder().withoutPadding().encodeToString(digest) + "\"";
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException("SHA-256 is missing from this JVM", e);

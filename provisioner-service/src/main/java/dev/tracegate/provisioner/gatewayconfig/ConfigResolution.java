@@ -1,13 +1,22 @@
 package dev.tracegate.provisioner.gatewayconfig;
 
+import dev.tracegate.tenants.TenantsDocument;
 import java.util.List;
 import java.util.Map;
 
 /** The gateway's configuration, or why it cannot be published. */
 public sealed interface ConfigResolution {
 
-    /** A complete document that the gateways' validator accepts, and its ETag (a quoted strong validator). */
-    record Resolved(dev.tracegate.tenants.TenantsDocument document, String etag) implements ConfigResolution {
+    /**
+     * A complete document that the gateways' validator accepts, its canonical JSON (what every 200 sends: never
+     * modified) and its ETag (a quoted strong validator, the JSON's digest).
+     */
+    record Resolved(TenantsDocument document, byte[] json, String etag) implements ConfigResolution {
+        /** Serialized once: each gateway replica woken by a new document is sent these bytes. */
+        public static Resolved of(TenantsDocument document) {
+            byte[] json = ConfigRepresentations.json(document);
+            return new Resolved(document, json, ConfigRepresentations.etag(json));
+        }
     }
 
     /**

@@ -76,7 +76,7 @@ public final class GatewayConfigResolver {
         } catch (InvalidTenantsException e) {
             return new ConfigResolution.Invalid(e.problems());
         }
-        return new ConfigResolution.Resolved(document, ConfigRepresentations.etag(document));
+        return ConfigResolution.Resolved.of(document);
     }
 
     /** spec.upstream, published so that the gateway proxies to the Tempo this TempoGateway names. */

@@ -120,6 +120,13 @@ class GatewayConfigApiTest {
     }
 
     @Test
+    void theJsonSentIsTheDocumentItsEtagIsTheDigestOf() throws Exception {
+        Response answer = asGateway().when().get(configPath());
+        byte[] digest = java.security.MessageDigest.getInstance("SHA-256").digest(answer.then().statusCode(200).extract().asByteArray());
+        assertEquals("\"" + java.util.Base64.getUrlEncoder().withoutPadding().encodeToString(digest) + "\"", answer.header("ETag"));
+    }
+
+    @Test
     void sameEtagAnswers304() {
         String etag = asGateway().when().get(configPath()).then().statusCode(200).extract().header("ETag");
 
