@@ -411,6 +411,8 @@ public class GatewayReconciler {
         String message = verb + (names.size() == 1 ? " Secret " : " " + names.size() + " Secrets: ") + listed
                 + (kind == WriteResult.DELETED ? ": no tenant reads " + (names.size() == 1 ? "it" : "them") : "");
         events.record(gateway, GatewayEventRecorder.NORMAL, reason, message);
+        // One line per kind, as the Event: a rotation of 1,000 tenants is one line, not 1,000 (each is at DEBUG).
+        LOG.infof("TempoGateway %s: %s", gateway.key(), message);
     }
 
     private static List<Condition> concat(Condition first, List<Condition> rest) {

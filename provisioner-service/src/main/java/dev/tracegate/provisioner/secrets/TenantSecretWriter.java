@@ -19,7 +19,8 @@ import java.util.Set;
 import org.jboss.logging.Logger;
 
 /**
- * Applies desired tenant Secrets: writes only the difference, and never touches a Secret it does not own. Where it
+ * Applies desired tenant Secrets: writes only the difference, and never touches a Secret it does not own. Each write
+ * is logged at DEBUG; the reconcile logs one INFO line per kind of write (a rotation rewrites every tenant's Secret). Where it
  * starts from a cache, a write that conflicts (the cache lagged) is decided again from the API server's copy, so
  * a lagging cache costs a retry, never a wrong write: updates carry the resourceVersion they were based on.
  */
@@ -64,7 +65,7 @@ public class TenantSecretWriter {
     private SecretWrite create(TempoGateway gateway, DesiredTenantSecret desired) {
         String namespace = gateway.getMetadata().getNamespace();
         Secret created = client.secrets().inNamespace(namespace).resource(newSecret(gateway, desired)).create();
-        LOG.infof("Created Secret %s/%s for tenants %s of TempoGateway %s", namespace, desired.name(), desired.tenants(), gateway.key());
+        LOG.debugf("Created Secret %s/%s for tenants %s of TempoGateway %s", namespace, desired.name(), desired.tenants(), gateway.key());
         return new SecretWrite(desired.name(), WriteResult.CREATED, created, null);
     }
 
@@ -77,7 +78,7 @@ public class TenantSecretWriter {
             return new SecretWrite(desired.name(), WriteResult.UNCHANGED, existing, null);
         }
         Secret updated = client.secrets().inNamespace(namespace).resource(updatedSecret(existing, gateway, desired)).update();
-        LOG.infof("Updated Secret %s/%s for tenants %s of TempoGateway %s", namespace, desired.name(), desired.tenants(), gateway.key());
+        LOG.debugf("Updated Secret %s/%s for tenants %s of TempoGateway %s", namespace, desired.name(), desired.tenants(), gateway.key());
         return new SecretWrite(desired.name(), WriteResult.UPDATED, updated, null);
     }
 
@@ -88,7 +89,7 @@ public class TenantSecretWriter {
         for (String name : managedNames(gateway)) {
             if (!referencedNames.contains(name)) {
                 client.secrets().inNamespace(namespace).withName(name).delete();
-                LOG.infof("Deleted Secret %s/%s: no tenant of TempoGateway %s reads it any more", namespace, name, gateway.key());
+                LOG.debugf("Deleted Secret %s/%s: no tenant of TempoGateway %s reads it any more", namespace, name, gateway.key());
                 deleted.add(new SecretWrite(name, WriteResult.DELETED, null, null));
             }
         }
