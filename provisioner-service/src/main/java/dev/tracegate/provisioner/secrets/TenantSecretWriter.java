@@ -20,9 +20,9 @@ import org.jboss.logging.Logger;
 
 /**
  * Applies desired tenant Secrets: writes only the difference, and never touches a Secret it does not own. Each write
- * is logged at DEBUG; the reconcile logs one INFO line per kind of write (a rotation rewrites every tenant's Secret). Where it
- * starts from a cache, a write that conflicts (the cache lagged) is decided again from the API server's copy, so
- * a lagging cache costs a retry, never a wrong write: updates carry the resourceVersion they were based on.
+ * is logged at DEBUG; the reconcile logs one INFO line per kind of write (a rotation rewrites every tenant's Secret).
+ * Where it starts from a cache, a write that conflicts (the cache lagged) is decided again from the API server's copy,
+ * so a lagging cache costs a retry, never a wrong write: updates carry the resourceVersion they were based on.
  */
 @ApplicationScoped
 public class TenantSecretWriter {

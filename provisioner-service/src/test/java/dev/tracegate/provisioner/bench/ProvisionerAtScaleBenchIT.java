@@ -53,7 +53,8 @@ import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
  * {@code tracegate.bench.rotations} (3) rotations of the secretSync source Secret, one after the other, each until the
  * gateways' published document holds the new secret for every tenant, followed as a gateway follows it (a long
  * poll with the ETag it holds); for each phase also the CPU time the provisioner used and the CPU time this JVM used
- * (the API server's and Grafana's side), and the provisioner's peak resident memory. It asserts the end states only; the figures go to target/bench-provisioner.txt.
+ * (the API server's and Grafana's side), and the provisioner's peak resident memory. It asserts the end states
+ * only; the figures go to target/bench-provisioner.txt.
  */
 @QuarkusIntegrationTest
 @WithKubernetesTestServer(crud = true, setup = KubernetesMockSetup.class)
@@ -64,6 +65,8 @@ class ProvisionerAtScaleBenchIT {
     static final String GRAFANA_CREDENTIALS = "grafana-admin";
     static final Duration LIMIT = Duration.ofMinutes(5);
     static final ObjectMapper JSON = new ObjectMapper();
+    /** JDK client, Jackson: RestAssured's Groovy parsing of 1,000 tenants took more CPU than the provisioner. */
+    static final HttpClient HTTP = HttpClient.newHttpClient();
 
     @KubernetesTestServer
     KubernetesServer mockServer;
@@ -86,7 +89,7 @@ class ProvisionerAtScaleBenchIT {
     }
 
     @Test
-    void thousandTenantsToDatasourcesThenRotations() throws IOException, InterruptedException {
+    void thousandTenantsToDatasourcesThenRotations() throws IOException {
         int tenants = Integer.getInteger("tracegate.bench.tenants", 1000);
         int rotations = Integer.getInteger("tracegate.bench.rotations", 3);
         long provisioner = LaunchedArtifact.the().pid();
@@ -114,12 +117,8 @@ class ProvisionerAtScaleBenchIT {
 
             String path = "/api/v1/gateways/" + namespace + "/" + GATEWAY + "/config";
             String token = ServiceAccountTokens.of(namespace, GATEWAY_SA);
-            // The JDK's client and Jackson: RestAssured's Groovy parsing of a thousand tenants takes more CPU than the
-            // provisioner does on a small machine.
-            HttpClient http = HttpClient.newHttpClient();
             URI config = URI.create(RestAssured.baseURI + ":" + RestAssured.port + path);
-            HttpResponse<byte[]> first = http.send(HttpRequest.newBuilder(config).header("Authorization", "Bearer " + token).build(),
-                    BodyHandlers.ofByteArray());
+            HttpResponse<byte[]> first = send(HttpRequest.newBuilder(config).header("Authorization", "Bearer " + token).build());
             assertEquals(tenants, secretsIn(first).stream().filter("first-secret"::equals).count());
             String[] held = {first.headers().firstValue("ETag").orElseThrow()};
 
@@ -140,7 +139,7 @@ class ProvisionerAtScaleBenchIT {
                     // one is published (or 304 after the wait).
                     long deadline = System.nanoTime() + LIMIT.toNanos();
                     while (true) {
-                        HttpResponse<byte[]> document = send(http, HttpRequest.newBuilder(URI.create(config + "?wait=60000ms"))
+                        HttpResponse<byte[]> document = send(HttpRequest.newBuilder(URI.create(config + "?wait=60000ms"))
                                 .header("Authorization", "Bearer " + token).header("If-None-Match", held[0]).build());
                         if (document.statusCode() != 304) {
                             held[0] = document.headers().firstValue("ETag").orElseThrow();
@@ -170,9 +169,9 @@ class ProvisionerAtScaleBenchIT {
         }
     }
 
-    private static HttpResponse<byte[]> send(HttpClient http, HttpRequest request) {
+    private static HttpResponse<byte[]> send(HttpRequest request) {
         try {
-            return http.send(request, BodyHandlers.ofByteArray());
+            return HTTP.send(request, BodyHandlers.ofByteArray());
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         } catch (InterruptedException e) {
@@ -183,7 +182,7 @@ class ProvisionerAtScaleBenchIT {
 
     /** Reconciles the provisioner has finished, by its own counter (any result). */
     private static long reconciles() {
-        HttpResponse<byte[]> metrics = send(HttpClient.newHttpClient(), HttpRequest.newBuilder(
+        HttpResponse<byte[]> metrics = send(HttpRequest.newBuilder(
                 URI.create("http://127.0.0.1:" + PackagedAppConfig.managementPort() + "/q/metrics")).build());
         return new String(metrics.body(), StandardCharsets.UTF_8).lines().filter(l -> l.startsWith("tracegate_provisioner_reconciles_total{"))
                 .mapToLong(l -> (long) Double.parseDouble(l.substring(l.lastIndexOf(' ') + 1))).sum();
