@@ -44,6 +44,7 @@ timeout 1800 "${pin[@]}" mvn -B -q verify -pl provisioner-service -am -Dtest=non
 [[ -s provisioner-service/target/bench-provisioner.txt ]] || { echo "no result: the bench did not run (see $log)" >&2; exit 1; }
 # BENCH provisioner tenants=N pinned=CPU|no ready=wall/cpu/peer rotations=wall/cpu/peer,... then_settled=... documents_seen=n,... peak_rss_mib=M
 read -r _ _ tenants pinned ready rotation settled documents peak <provisioner-service/target/bench-provisioner.txt
+flags() { [[ -n $1 ]] && printf '`%s`' "$1" || printf "none (the JVM's defaults)"; }
 phase() { # wall/cpu/peer -> words
     IFS=/ read -r wall cpu peer <<<"$1"
     printf '%s ms (provisioner CPU %s ms; the test JVM: mock API server, Grafana stand-in and poll, %s ms)' "$wall" "$cpu" "$peer"
@@ -58,8 +59,8 @@ done
 rotations=${rotations%; }
 where=${pinned#*=}
 [[ $where == no ]] && where="unpinned" || where="the provisioner pinned to CPU $where, the test JVM to CPU $PEER_CPU"
-summary=$(printf -- '- %s%s: %s, %s, provisioner flags `%s`, test JVM flags `%s`. From creation to datasources and Ready %s. Source Secret rotations, each once the provisioner was idle, to the document for every tenant holding the new secret: %s. Provisioner peak RSS (VmHWM) %s MiB. Commit %s; load average before/after: %s / %s\n' \
-    "$(date '+%F %T %Z')" "${LABEL:+ - $LABEL}" "${tenants/=/ }" "$where" "$JAVA_OPTS" "$PEER_JAVA_OPTS" "$(phase "${ready#*=}")" "$rotations" \
+summary=$(printf -- '- %s%s: %s, %s, provisioner flags %s, test JVM flags %s. From creation to datasources and Ready %s. Source Secret rotations, each once the provisioner was idle, to the document for every tenant holding the new secret: %s. Provisioner peak RSS (VmHWM) %s MiB. Commit %s; load average before/after: %s / %s\n' \
+    "$(date '+%F %T %Z')" "${LABEL:+ - $LABEL}" "${tenants/=/ }" "$where" "$(flags "$JAVA_OPTS")" "$(flags "$PEER_JAVA_OPTS")" "$(phase "${ready#*=}")" "$rotations" \
     "${peak#*=}" "$(git rev-parse --short HEAD)" "$LOADAVG_BEFORE" "$(cut -d' ' -f1-3 /proc/loadavg)")
 echo "$summary"
 if [[ $RECORD == 1 ]]; then
