@@ -4,8 +4,10 @@
 # suite) and prints its result line. Run by hand from the repository root: bench/provisioner.sh. As bench/run.sh
 # does, the provisioner runs pinned alone to one CPU (PROVISIONER_CPU, 0) and the test JVM on the other (PEER_CPU, 1);
 # PIN=0 leaves both unpinned. Knobs: TENANTS=1000; ROTATIONS=3 (one after the other); JAVA_OPTS, the provisioner's
-# JVM flags (default: Dockerfile.jvm's, with the heap its run-java.sh gives under the shipped 256Mi limit); RECORD=1
-# appends the line to bench/results/<date>.md with LABEL and the load average (0: print only). Loopback only.
+# JVM flags (default: Dockerfile.jvm's, with the heap its run-java.sh gives under the shipped 256Mi limit);
+# PEER_JAVA_OPTS, the test JVM's (default C1 only: the stand-ins stand for servers that compile nothing at run time,
+# and C2 compiling them took half of their core, bench/README.md); RECORD=1 appends the line to
+# bench/results/<date>.md with LABEL and the load average (0: print only). Loopback only.
 set -euo pipefail
 REPO=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 cd "$REPO"
@@ -15,6 +17,7 @@ PIN=${PIN:-1}
 PROVISIONER_CPU=${PROVISIONER_CPU:-0}
 PEER_CPU=${PEER_CPU:-1}
 JAVA_OPTS=${JAVA_OPTS--Xmx128m -XX:+ExitOnOutOfMemoryError -XX:TieredStopAtLevel=1}
+PEER_JAVA_OPTS=${PEER_JAVA_OPTS--XX:TieredStopAtLevel=1}
 RECORD=${RECORD:-1}
 LABEL=${LABEL:-}
 [[ $TENANTS =~ ^[0-9]+$ ]] && (( TENANTS >= 1 && TENANTS <= 5000 )) || { echo "TENANTS must be 1..5000" >&2; exit 1; }
@@ -36,11 +39,12 @@ echo "[bench] provisioner at scale: $TENANTS tenants, $ROTATIONS rotations (mvn 
 timeout 1800 "${pin[@]}" mvn -B -q verify -pl provisioner-service -am -Dtest=none -Dsurefire.failIfNoSpecifiedTests=false \
     -Dit.test=ProvisionerAtScaleBenchIT -Dfailsafe.failIfNoSpecifiedTests=false "${pinned_to[@]}" \
     -Dtracegate.bench=true -Dtracegate.bench.tenants="$TENANTS" -Dtracegate.bench.rotations="$ROTATIONS" \
-    -Dquarkus.test.arg-line="$JAVA_OPTS" -Dquarkus.log.category.\"io.fabric8.mockwebserver\".level=WARN \
+    -Dquarkus.test.arg-line="$JAVA_OPTS" -DargLine="$PEER_JAVA_OPTS" -Dquarkus.log.category.\"io.fabric8.mockwebserver\".level=WARN \
     >"$log" 2>&1 || { tail -60 "$log" >&2; exit 1; }
 [[ -s provisioner-service/target/bench-provisioner.txt ]] || { echo "no result: the bench did not run (see $log)" >&2; exit 1; }
 # BENCH provisioner tenants=N pinned=CPU|no ready=wall/cpu/peer rotations=wall/cpu/peer,... then_settled=... documents_seen=n,... peak_rss_mib=M
 read -r _ _ tenants pinned ready rotation settled documents peak <provisioner-service/target/bench-provisioner.txt
+flags() { [[ -n $1 ]] && printf '`%s`' "$1" || printf "none (the JVM's defaults)"; }
 phase() { # wall/cpu/peer -> words
     IFS=/ read -r wall cpu peer <<<"$1"
     printf '%s ms (provisioner CPU %s ms; the test JVM: mock API server, Grafana stand-in and poll, %s ms)' "$wall" "$cpu" "$peer"
@@ -55,8 +59,8 @@ done
 rotations=${rotations%; }
 where=${pinned#*=}
 [[ $where == no ]] && where="unpinned" || where="the provisioner pinned to CPU $where, the test JVM to CPU $PEER_CPU"
-summary=$(printf -- '- %s%s: %s, %s, provisioner flags `%s`. From creation to datasources and Ready %s. Source Secret rotations, each once the provisioner was idle, to the document for every tenant holding the new secret: %s. Provisioner peak RSS (VmHWM) %s MiB. Commit %s; load average before/after: %s / %s\n' \
-    "$(date '+%F %T %Z')" "${LABEL:+ - $LABEL}" "${tenants/=/ }" "$where" "$JAVA_OPTS" "$(phase "${ready#*=}")" "$rotations" \
+summary=$(printf -- '- %s%s: %s, %s, provisioner flags %s, test JVM flags %s. From creation to datasources and Ready %s. Source Secret rotations, each once the provisioner was idle, to the document for every tenant holding the new secret: %s. Provisioner peak RSS (VmHWM) %s MiB. Commit %s; load average before/after: %s / %s\n' \
+    "$(date '+%F %T %Z')" "${LABEL:+ - $LABEL}" "${tenants/=/ }" "$where" "$(flags "$JAVA_OPTS")" "$(flags "$PEER_JAVA_OPTS")" "$(phase "${ready#*=}")" "$rotations" \
     "${peak#*=}" "$(git rev-parse --short HEAD)" "$LOADAVG_BEFORE" "$(cut -d' ' -f1-3 /proc/loadavg)")
 echo "$summary"
 if [[ $RECORD == 1 ]]; then

@@ -48,8 +48,9 @@ import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
  * The provisioner at scale, for bench/provisioner.sh: not part of the test suite (it runs only with
  * {@code -Dtracegate.bench=true}). The packaged provisioner runs as its own process against fabric8's mock API server
  * and the Grafana stand-in, which run in this JVM; with {@code tracegate.bench.provisioner-cpu} set, the provisioner is
- * pinned alone to that CPU (bench/provisioner.sh runs this JVM on the other). It times a TempoGateway with
- * {@code tracegate.bench.tenants} tenants (1,000) from creation to one datasource per tenant and Ready, then
+ * pinned alone to that CPU (bench/provisioner.sh runs this JVM on the other, with C1 only: the stand-ins stand for
+ * servers that compile nothing at run time). It times a TempoGateway with {@code tracegate.bench.tenants} tenants
+ * (1,000) from creation to one datasource per tenant and Ready, then
  * {@code tracegate.bench.rotations} (3) rotations of the secretSync source Secret, one after the other, each until the
  * gateways' published document holds the new secret for every tenant, followed as a gateway follows it (a long
  * poll with the ETag it holds); for each phase also the CPU time the provisioner used and the CPU time this JVM used
