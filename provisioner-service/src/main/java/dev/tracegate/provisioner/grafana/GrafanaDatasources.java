@@ -12,6 +12,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import java.util.stream.Collectors;
+import java.util.stream.Stream;
 
 /**
  * Keeps one Tempo datasource per tenant in Grafana, as a TempoGateway wants them, and removes the ones it no
@@ -47,11 +48,12 @@ public class GrafanaDatasources {
             return invalidRequest(request, invalid.getMessage());
         }
         List<TenantDatasourceStatus> statuses = new ArrayList<>();
+        List<TenantDatasourceStatus> deleted = new ArrayList<>();
         try (GrafanaClients.Lease client = clients.lease(grafana)) {
             GrafanaHttp http = http(client, SecretScrubber.of(grafana, request));
             Set<String> wanted = desired.stream().map(DesiredDatasource::uid).collect(Collectors.toSet());
             // Stale ones first, so that a datasource renamed between tenants frees its name before we create.
-            List<TenantDatasourceStatus> deleted = deleteOwned(http, request.owner(), wanted);
+            deleteOwned(http, request.owner(), wanted, deleted);
             TenantDatasourceSync tenantSync = new TenantDatasourceSync(http, request.owner());
             // A few tenants at a time: one each in a row waits a thousand round trips for a thousand tenants.
             BoundedParallel.Results<TenantDatasourceStatus> synced = parallel.map(desired, tenantSync::apply);
@@ -59,22 +61,28 @@ public class GrafanaDatasources {
             if (synced.failure() != null) {
                 throw synced.failure();
             }
-            statuses.addAll(deleted);
-            return new SyncReport(true, null, statuses);
+            return new SyncReport(true, null, concat(statuses, deleted));
         } catch (GrafanaUnavailableException | IllegalArgumentException e) {
             LOG.warnf("Grafana sync for %s stopped: %s", request.owner(), e.getMessage());
             return new SyncReport(false, e.getMessage(), statuses);
+        } finally {
+            // What was done, also when Grafana stopped answering on the way.
+            DatasourceChangeLog.log(request.owner(), concat(statuses, deleted));
         }
     }
 
     /** Deletes every datasource the owner made (TempoGateway deleted); a datasource already gone is fine. */
     public SyncReport deleteAll(GrafanaConnection grafana, String owner) {
+        List<TenantDatasourceStatus> deleted = new ArrayList<>();
         try (GrafanaClients.Lease client = clients.lease(grafana)) {
             GrafanaHttp http = http(client, SecretScrubber.of(grafana, null));
-            return new SyncReport(true, null, deleteOwned(http, owner, Set.of()));
+            deleteOwned(http, owner, Set.of(), deleted);
+            return new SyncReport(true, null, deleted);
         } catch (GrafanaUnavailableException | IllegalArgumentException e) {
             LOG.warnf("Grafana cleanup for %s stopped: %s", owner, e.getMessage());
             return new SyncReport(false, e.getMessage(), List.of());
+        } finally {
+            DatasourceChangeLog.log(owner, deleted);
         }
     }
 
@@ -107,13 +115,15 @@ public class GrafanaDatasources {
         return new GrafanaHttp(client.api(), registry, scrubber);
     }
 
-    /** Deletes the owner's datasources whose uid is not in {@code keep}, found by the marker in the list. */
-    private List<TenantDatasourceStatus> deleteOwned(GrafanaHttp http, String owner, Set<String> keep) {
+    /**
+     * Deletes the owner's datasources whose uid is not in {@code keep}, found by the marker in the list, and adds what
+     * it did to {@code deleted} as it goes (so that it is known when a later call throws).
+     */
+    private static void deleteOwned(GrafanaHttp http, String owner, Set<String> keep, List<TenantDatasourceStatus> deleted) {
         GrafanaResponse list = http.list();
         if (!list.ok() || !list.body().isArray()) {
             throw new GrafanaUnavailableException("listing Grafana datasources failed: " + http.scrubber().scrub(list.message()));
         }
-        List<TenantDatasourceStatus> deleted = new ArrayList<>();
         for (JsonNode datasource : list.body()) {
             String uid = datasource.path("uid").asText();
             if (!OwnershipMarker.isOwnedBy(datasource, owner) || keep.contains(uid)) {
@@ -123,7 +133,7 @@ public class GrafanaDatasources {
             String name = datasource.path("name").asText();
             GrafanaResponse answer = http.delete(uid);
             if (answer.ok() || answer.notFound()) {
-                LOG.infof("deleted Grafana datasource %s (%s) of %s", uid, name, owner);
+                LOG.debugf("deleted Grafana datasource %s (%s) of %s", uid, name, owner);
                 deleted.add(new TenantDatasourceStatus(tenant, uid, name, Outcome.DELETED, null, null));
             } else {
                 String why = http.scrubber().scrub(answer.failure("deleting datasource " + uid, "deleting failed: "));
@@ -131,7 +141,10 @@ public class GrafanaDatasources {
                 deleted.add(new TenantDatasourceStatus(tenant, uid, name, Outcome.FAILED, why, null));
             }
         }
-        return deleted;
+    }
+
+    private static List<TenantDatasourceStatus> concat(List<TenantDatasourceStatus> first, List<TenantDatasourceStatus> then) {
+        return Stream.concat(first.stream(), then.stream()).toList();
     }
 
     private static SyncReport invalidRequest(DatasourceRequest request, String message) {

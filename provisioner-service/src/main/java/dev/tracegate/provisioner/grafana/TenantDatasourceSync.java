@@ -37,7 +37,7 @@ final class TenantDatasourceSync {
     private TenantDatasourceStatus create(DesiredDatasource desired) {
         GrafanaResponse created = grafana.create(desired.createBody());
         if (created.ok()) {
-            LOG.infof("created Grafana datasource %s (%s) for %s", desired.uid(), desired.name(), owner);
+            LOG.debugf("created Grafana datasource %s (%s) for %s", desired.uid(), desired.name(), owner);
             return status(desired, Outcome.CREATED, null);
         }
         if (created.conflict()) {
@@ -60,7 +60,7 @@ final class TenantDatasourceSync {
         }
         GrafanaResponse updated = grafana.update(desired.uid(), desired.updateBody(current));
         if (updated.ok()) {
-            LOG.infof("updated Grafana datasource %s (%s) for %s: %s", desired.uid(), desired.name(), owner, drift);
+            LOG.debugf("updated Grafana datasource %s (%s) for %s: %s", desired.uid(), desired.name(), owner, drift);
             return status(desired, Outcome.UPDATED, "updated " + String.join(", ", drift));
         }
         if (updated.conflict() && mayRetry) {

@@ -3,6 +3,7 @@ package dev.tracegate.provisioner.grafana;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.tracegate.provisioner.grafana.DatasourceRequest.Tenant;
 import dev.tracegate.provisioner.grafana.GrafanaStandIn.Datasource;
+import dev.tracegate.testsupport.CapturedLogs;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.test.junit.QuarkusTest;
@@ -12,9 +13,12 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.logging.Level;
+import java.util.stream.IntStream;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -288,6 +292,25 @@ class GrafanaDatasourcesTest {
         assertTrue(report.tenants().stream().allMatch(t -> t.outcome() == Outcome.DELETED));
         assertEquals(List.of("Hand made", "Other test-oidc"), grafana.datasources().stream().map(Datasource::name).sorted().toList());
         assertEquals(List.of(), datasources.deleteAll(grafana.tokenConnection(), OWNER).tenants(), "nothing left: nothing to do");
+    }
+
+    @Test
+    void eachSyncLogsOneInfoLinePerKindOfChangeNotOnePerDatasource() {
+        Tenant[] thirty = IntStream.range(0, 30).mapToObj(i -> new Tenant("t" + i, "t" + i)).toArray(Tenant[]::new);
+        List<String> lines;
+        try (CapturedLogs logs = CapturedLogs.start()) {
+            SyncReport created = sync(forwardOAuth(thirty));
+            grafana.drift(byTenant(created, "t0").uid(), json -> json.put("url", "http://elsewhere"));
+            sync(forwardOAuth(Arrays.copyOf(thirty, 12)));
+            lines = logs.records().stream().filter(r -> r.getLevel().intValue() >= Level.INFO.intValue())
+                    .map(CapturedLogs::text).filter(line -> line.contains(OWNER)).toList();
+        }
+
+        assertEquals(3, lines.size(), () -> "INFO lines about " + OWNER + ": " + lines.stream().limit(5).toList());
+        assertTrue(lines.get(0).contains("Created 30 Grafana datasources: ") && lines.get(0).contains("(Tempo (t0))")
+                && lines.get(0).contains(" and 10 more"), lines.get(0));
+        assertTrue(lines.get(1).contains("Updated 1 Grafana datasource: ") && lines.get(1).contains("(Tempo (t0)), updated url"), lines.get(1));
+        assertTrue(lines.get(2).contains("Deleted 18 Grafana datasources: ") && lines.get(2).contains("(Tempo (t29))"), lines.get(2));
     }
 
     // ---- Grafana in trouble -----------------------------------------------------------------------------------
