@@ -1,5 +1,6 @@
 package dev.tracegate.provisioner.grafana;
 
+import dev.tracegate.provisioner.status.Listing;
 import org.jboss.logging.Logger;
 
 import java.util.List;
@@ -28,9 +29,8 @@ final class DatasourceChangeLog {
         if (changed.isEmpty()) {
             return;
         }
-        String listed = changed.size() <= NAMED ? String.join("; ", changed)
-                : String.join("; ", changed.subList(0, NAMED)) + " and " + (changed.size() - NAMED) + " more";
-        String message = verb + " " + changed.size() + " Grafana datasource" + (changed.size() == 1 ? "" : "s") + ": " + listed;
+        String message = verb + " " + changed.size() + " Grafana datasource" + (changed.size() == 1 ? "" : "s") + ": "
+                + Listing.firstOf(changed, NAMED, "; ");
         LOG.infof("TempoGateway %s: %s", owner, message);
     }
 

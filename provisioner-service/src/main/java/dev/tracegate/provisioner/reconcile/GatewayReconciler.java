@@ -19,6 +19,7 @@ import dev.tracegate.provisioner.secrets.SecretWrite;
 import dev.tracegate.provisioner.secrets.TenantSecretSync;
 import dev.tracegate.provisioner.status.Conditions;
 import dev.tracegate.provisioner.status.GatewayEventRecorder;
+import dev.tracegate.provisioner.status.Listing;
 import dev.tracegate.provisioner.status.StatusWriter;
 import dev.tracegate.provisioner.tempooperator.TempoResourceWatch;
 import dev.tracegate.provisioner.tempooperator.TenantsResolution;
@@ -406,8 +407,7 @@ public class GatewayReconciler {
         if (names.isEmpty()) {
             return;
         }
-        String listed = names.size() <= EVENT_NAMES ? String.join(", ", names)
-                : String.join(", ", names.subList(0, EVENT_NAMES)) + " and " + (names.size() - EVENT_NAMES) + " more";
+        String listed = Listing.firstOf(names, EVENT_NAMES, ", ");
         String message = verb + (names.size() == 1 ? " Secret " : " " + names.size() + " Secrets: ") + listed
                 + (kind == WriteResult.DELETED ? ": no tenant reads " + (names.size() == 1 ? "it" : "them") : "");
         events.record(gateway, GatewayEventRecorder.NORMAL, reason, message);
