@@ -28,8 +28,9 @@ import dev.tracegate.gateway.tenant.Tenant;
  * as before, which connects to the issuer, fetches keys it lacks, takes up a changed tenant, and refuses with its
  * own reasons: no connection to the issuer yet, a tenant configuration quarkus-oidc has not taken up (the identity
  * test quarkus-oidc itself uses for "changed"), a key it does not hold, any failed check, a token that says it is not
- * an access token ({@code typ} other than {@code Bearer}: ID and refresh tokens). Its package is quarkus-oidc's
- * {@code runtime}, not an API: an upgrade of Quarkus must keep {@code DirectTokenVerifierTest} green.
+ * an access token ({@code typ} other than {@code Bearer}: ID and refresh tokens). So a token that fails is checked
+ * twice, here and by quarkus-oidc, which answers it. Its package is quarkus-oidc's {@code runtime}, not an API: an
+ * upgrade of Quarkus must keep {@code DirectTokenVerifierTest} green.
  */
 @ApplicationScoped
 public class DirectTokenVerifier {
