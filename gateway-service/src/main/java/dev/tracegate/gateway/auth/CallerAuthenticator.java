@@ -47,10 +47,12 @@ public class CallerAuthenticator {
     private static final String EMAIL_VERIFIED = "email_verified";
 
     private final VerifiedTokenCache verified;
+    private final DirectTokenVerifier direct;
 
-    public CallerAuthenticator(GatewayConfig config) {
+    public CallerAuthenticator(GatewayConfig config, DirectTokenVerifier direct) {
         this.verified = new VerifiedTokenCache(config.auth().tokenCacheSize(), config.auth().tokenCacheMaxAge(),
                 Clock.systemUTC());
+        this.direct = direct;
     }
 
     /** Why authentication failed, as the client and the metrics see it. */
@@ -87,12 +89,27 @@ public class CallerAuthenticator {
     }
 
     /**
-     * The caller whose bearer token this gateway already verified for the tenant (and may still use), or
-     * {@code null}: the answer {@link #authenticate} would give at once, without quarkus-oidc.
+     * The caller of the request's bearer token for the tenant when that is known at once, or {@code null}: a token
+     * this gateway already verified (and may still use), else one {@link DirectTokenVerifier} accepts with the keys
+     * quarkus-oidc already holds. The answer {@link #authenticate} would give, without quarkus-oidc's HTTP security;
+     * {@code null} says nothing against the token, only that {@link #authenticate} must decide.
      */
-    public Caller alreadyVerified(RoutingContext rc, Tenant tenant) {
+    public Caller verifiedAtOnce(RoutingContext rc, Tenant tenant) {
         String token = bearerToken(rc);
-        return token == null ? null : verified.get(tenant, token);
+        if (token == null) {
+            return null;
+        }
+        Caller known = verified.get(tenant, token);
+        if (known != null) {
+            return known;
+        }
+        JsonWebToken jwt = direct.verify(tenant, token);
+        if (jwt == null) {
+            return null;
+        }
+        Caller caller = callerOf(jwt, tenant);
+        verified.put(tenant, token, caller, jwt.getExpirationTime());
+        return caller;
     }
 
     public void authenticate(RoutingContext rc, Tenant tenant, Callback callback) {

@@ -82,19 +82,20 @@ public class TracesApiRoute {
     }
 
     /**
-     * The fast path: a bearer token this gateway already verified for the tenant needs none of Quarkus' HTTP
-     * security, which would otherwise build a deferred identity, run its (unused) path-permission check and match
-     * the OIDC routes for every request (with the cache key's cheaper hash: 18 % less CPU per search, bench/README.md).
-     * The request is served exactly as {@link #handle} serves it; anything else (no token, a token not verified
-     * yet, a session cookie, an unknown tenant) goes on through Quarkus' security to {@link #handle}. The gateway
-     * configures no Quarkus CORS or HTTP permissions that this would skip.
+     * The fast path: a bearer token whose caller is known at once (verified before, or verified now with the keys
+     * quarkus-oidc holds: {@link CallerAuthenticator#verifiedAtOnce}) needs none of Quarkus' HTTP security, which
+     * would otherwise build a deferred identity, run its (unused) path-permission check and match the OIDC routes for
+     * every request (with the cache key's cheaper hash: 18 % less CPU per search, bench/README.md).
+     * The request is served exactly as {@link #handle} serves it; anything else (no token, a token quarkus-oidc must
+     * decide on, a session cookie, an unknown tenant) goes on through Quarkus' security to {@link #handle}. The
+     * gateway configures no Quarkus CORS or HTTP permissions that this would skip.
      */
     void handleIfVerified(RoutingContext rc) {
         String path = rc.normalizedPath();
         String tenantName = TenantPaths.tenantOf(path);
         TenantConfiguration tenants = registry.current().orElse(null);
         Tenant tenant = tenant(tenants, tenantName);
-        Caller caller = tenant == null ? null : authenticator.alreadyVerified(rc, tenant);
+        Caller caller = tenant == null ? null : authenticator.verifiedAtOnce(rc, tenant);
         if (caller != null) {
             process(rc, tenants, tenantName, tenant, classify(rc, path, tenantName), caller);
         } else {
@@ -106,7 +107,7 @@ public class TracesApiRoute {
         String tenantName = TenantPaths.tenantOf(rc);
         TenantConfiguration tenants = registry.current().orElse(null);
         Tenant tenant = tenant(tenants, tenantName);
-        Caller caller = tenant == null ? null : authenticator.alreadyVerified(rc, tenant);
+        Caller caller = tenant == null ? null : authenticator.verifiedAtOnce(rc, tenant);
         if (caller != null) {
             ErrorResponses.answerAsGrpc(rc);
             process(rc, tenants, tenantName, tenant, ProxyRoute.otlpGrpc(), caller);
