@@ -21,8 +21,8 @@ import dev.tracegate.gateway.tenant.Tenant;
  * ({@code OidcProvider.verifyJwtToken}: the signature against the issuer's keys quarkus-oidc holds, its algorithm
  * allow-list, {@code iss}, {@code exp} and {@code nbf}, {@code aud}), without the layers quarkus-oidc's HTTP security
  * puts around that call for each request: a deferred identity, a Mutiny chain with context capture, the claims parsed
- * twice more, roles the gateway does not use. For a token no cache holds yet those layers were about half of the
- * gateway's CPU per request (bench/README.md, "Where the tokens case's CPU goes").
+ * twice more, roles the gateway does not use. Without them, requests whose tokens no cache holds are served at
+ * 1.1-1.3 times the rate they had through them (bench/README.md, "Twentieth round").
  * <p>
  * It only ever accepts. Whatever it is not sure of answers {@code null} and the request goes on through quarkus-oidc
  * as before, which connects to the issuer, fetches keys it lacks, takes up a changed tenant, and refuses with its
