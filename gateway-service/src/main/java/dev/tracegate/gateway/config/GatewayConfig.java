@@ -175,6 +175,15 @@ public interface GatewayConfig {
         /** The longest a verified token is remembered, even if it expires later. */
         @WithDefault("5m")
         Duration tokenCacheMaxAge();
+
+        /**
+         * The least time between two fetches of a tenant's JWKS that tokens with a key id the gateway does not hold
+         * make it do (quarkus-oidc's forced JWK refresh; 10 minutes unless set). Anyone can send a token with a made-up
+         * key id, so the interval is also the longest a real new signing key of the issuer can be refused after such
+         * a token; each interval costs the issuer at most one JWKS fetch per tenant and replica.
+         */
+        @WithDefault("30s")
+        Duration jwksRefreshInterval();
     }
 
     interface Session {

@@ -59,6 +59,7 @@ public class SettingRanges {
         if (config.auth().tokenCacheMaxAge().isNegative()) {
             throw BadSetting.refused("tracegate.auth.token-cache-max-age", NOT_NEGATIVE);
         }
+        moreThanZero("tracegate.auth.jwks-refresh-interval", config.auth().jwksRefreshInterval());
     }
 
     private static void moreThanZero(String key, Duration value) {

@@ -1,6 +1,7 @@
 package dev.tracegate.gateway.tenant;
 
 import java.net.URI;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -31,10 +32,12 @@ public final class TenantOidcConfigs {
      * @param tlsConfigurationName name of the TLS configuration trusting the tenant's issuer CA, if it has one
      * @param sessionSecret key for session cookies and login state shared by replicas, if configured
      * @param requireAudience whether a bearer token's aud must be the client id or one of the extra audiences
+     * @param jwksRefreshInterval the least time between two JWKS fetches that unknown key ids force
      * @param publicUrl the gateway's external base URL (tracegate.public-url, no trailing slash), if configured
      */
     public static OidcTenantConfig build(String tenantName, Oidc oidc, Optional<String> tlsConfigurationName,
-            Optional<String> sessionSecret, boolean requireAudience, Optional<String> publicUrl) {
+            Optional<String> sessionSecret, boolean requireAudience, Duration jwksRefreshInterval,
+            Optional<String> publicUrl) {
         var audiences = new ArrayList<String>();
         audiences.add(oidc.clientID());
         if (oidc.audiences() != null) {
@@ -57,6 +60,7 @@ public final class TenantOidcConfigs {
                     .principalClaim(oidc.usernameClaim() == null ? "sub" : oidc.usernameClaim())
                     .allowJwtIntrospection(false)
                     .allowOpaqueTokenIntrospection(false)
+                    .forcedJwkRefreshInterval(jwksRefreshInterval)
                     .end()
                 .authentication()
                     // An absolute redirect_uri: the request's Host never decides where the issuer sends the code,

@@ -128,7 +128,7 @@ public class TenantRegistry {
             }
             tenants.put(a.tenantName(), new Tenant(a.tenantName(), a.tenantId(), a.oidc(),
                     TenantOidcConfigs.build(a.tenantName(), a.oidc(), tls, sessionSecret,
-                            config.auth().requireAudience(), publicUrl)));
+                            config.auth().requireAudience(), config.auth().jwksRefreshInterval(), publicUrl)));
         }
         var authorization = document.tenants().authorization();
         Authorizer authorizer = new Authorizer(

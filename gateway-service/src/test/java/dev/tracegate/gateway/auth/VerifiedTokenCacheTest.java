@@ -29,7 +29,8 @@ class VerifiedTokenCacheTest {
 
     private static Tenant tenant(String name) {
         return new Tenant(name, name, OIDC,
-                TenantOidcConfigs.build(name, OIDC, Optional.empty(), Optional.empty(), true, Optional.empty()));
+                TenantOidcConfigs.build(name, OIDC, Optional.empty(), Optional.empty(), true,
+                        Duration.ofSeconds(30), Optional.empty()));
     }
 
     private long inSeconds(long seconds) {

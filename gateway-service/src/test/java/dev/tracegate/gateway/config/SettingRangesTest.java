@@ -76,6 +76,7 @@ class SettingRangesTest {
             "tracegate.limits.concurrent-requests, -1, must not be negative",
             "tracegate.auth.token-cache-size, -1, must not be negative",
             "tracegate.auth.token-cache-max-age, -1m, must not be negative",
+            "tracegate.auth.jwks-refresh-interval, 0s, must be more than 0",
     })
     void aValueOutOfItsRangeIsRefusedNamingTheKey(String key, String value, String problem) {
         ConfigurationException refused = assertThrows(ConfigurationException.class,

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 
@@ -89,6 +90,7 @@ class TenantOidcConfigsTest {
     }
 
     private static OidcTenantConfig build(Oidc oidc, Optional<String> publicUrl) {
-        return TenantOidcConfigs.build("team-a", oidc, Optional.empty(), Optional.empty(), true, publicUrl);
+        return TenantOidcConfigs.build("team-a", oidc, Optional.empty(), Optional.empty(), true,
+                Duration.ofSeconds(30), publicUrl);
     }
 }

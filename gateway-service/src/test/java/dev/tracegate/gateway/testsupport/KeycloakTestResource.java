@@ -332,6 +332,79 @@ public class KeycloakTestResource implements QuarkusTestResourceLifecycleManager
                 (String) json.get("refresh_token"), expiresIn instanceof Number ? ((Number) expiresIn).longValue() : 0);
     }
 
+    /**
+     * Rotates the realm's signing key as an administrator would: a new generated RSA key of a higher priority, with
+     * which Keycloak signs every token from now on (its JWKS lists both).
+     *
+     * @return the id of the key's component, for {@link #removeSigningKey}
+     */
+    public static String addSigningKey(String realm) {
+        String token = adminToken();
+        Map<String, Object> realmJson = adminJson(admin("GET", "/admin/realms/" + realm, token, null), realm);
+        Map<String, Object> component = Map.of(
+                "name", "rotated-" + System.nanoTime(),
+                "providerId", "rsa-generated",
+                "providerType", "org.keycloak.keys.KeyProvider",
+                "parentId", realmJson.get("id"),
+                "config", Map.of("priority", List.of("1000"), "keySize", List.of("2048"),
+                        "algorithm", List.of("RS256")));
+        HttpResponse<String> created;
+        try {
+            created = admin("POST", "/admin/realms/" + realm + "/components", token, JSON.writeValueAsString(component));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        String location = created.headers().firstValue("Location").orElse("");
+        if (created.statusCode() != 201 || location.isEmpty()) {
+            throw new IllegalStateException("adding a signing key to realm " + realm + " answered "
+                    + created.statusCode());
+        }
+        return location.substring(location.lastIndexOf('/') + 1);
+    }
+
+    /** Removes a key {@link #addSigningKey} added: the realm signs with its first key again. */
+    public static void removeSigningKey(String realm, String componentId) {
+        HttpResponse<String> removed = admin("DELETE", "/admin/realms/" + realm + "/components/" + enc(componentId),
+                adminToken(), null);
+        if (removed.statusCode() != 204) {
+            throw new IllegalStateException("removing signing key " + componentId + " answered " + removed.statusCode());
+        }
+    }
+
+    private static String adminToken() {
+        return accessToken("master", "admin-cli", "", ADMIN_USERNAME, adminPassword());
+    }
+
+    private static HttpResponse<String> admin(String method, String path, String token, String json) {
+        HttpRequest request = HttpRequest.newBuilder(URI.create(url() + path))
+                .timeout(Duration.ofSeconds(30))
+                .header("Authorization", "Bearer " + token)
+                .header("Content-Type", "application/json")
+                .method(method, json == null ? HttpRequest.BodyPublishers.noBody()
+                        : HttpRequest.BodyPublishers.ofString(json))
+                .build();
+        try {
+            return HTTP.send(request, HttpResponse.BodyHandlers.ofString());
+        } catch (IOException e) {
+            throw new UncheckedIOException(method + " " + path + " failed", e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted", e);
+        }
+    }
+
+    private static Map<String, Object> adminJson(HttpResponse<String> response, String what) {
+        try {
+            if (response.statusCode() != 200) {
+                throw new IllegalStateException(what + ": Keycloak's admin API answered " + response.statusCode());
+            }
+            return JSON.readValue(response.body(), new TypeReference<Map<String, Object>>() {
+            });
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
     static String enc(String s) {
         return URLEncoder.encode(s, StandardCharsets.UTF_8);
     }
