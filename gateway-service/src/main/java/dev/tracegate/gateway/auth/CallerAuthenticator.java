@@ -104,21 +104,15 @@ public class CallerAuthenticator {
             return known;
         }
         JsonWebToken jwt = direct.verify(tenant, token);
-        if (jwt == null) {
-            return null;
-        }
-        Caller caller = callerOf(jwt, tenant);
-        verified.put(tenant, token, caller, jwt.getExpirationTime());
-        return caller;
+        return jwt == null ? null : remembered(tenant, token, jwt);
     }
 
+    /**
+     * Authenticates through quarkus-oidc a request that {@link #verifiedAtOnce} could not answer (the data path asks
+     * it first, so the token cache is not looked at again here).
+     */
     public void authenticate(RoutingContext rc, Tenant tenant, Callback callback) {
         String token = bearerToken(rc);
-        Caller known = token == null ? null : verified.get(tenant, token);
-        if (known != null) {
-            callback.authenticated(known);
-            return;
-        }
         Uni<SecurityIdentity> identity = rc.get(QuarkusHttpUser.DEFERRED_IDENTITY_KEY);
         if (identity == null) {
             callback.failed(Failure.MISSING_CREDENTIALS);
@@ -136,14 +130,17 @@ public class CallerAuthenticator {
                         LOG.debugf("Tenant %s: an ID token sent as a bearer token refused", tenant.name());
                         callback.failed(Failure.INVALID_TOKEN);
                     } else {
-                        Caller caller = callerOf(jwt, tenant);
-                        if (token != null) {
-                            verified.put(tenant, token, caller, jwt.getExpirationTime());
-                        }
-                        callback.authenticated(caller);
+                        callback.authenticated(token == null ? callerOf(jwt, tenant) : remembered(tenant, token, jwt));
                     }
                 }),
                 failure -> context.runOnContext(v -> callback.failed(classify(tenant, failure))));
+    }
+
+    /** The caller of a bearer token just verified, remembered for the token's next requests. */
+    private Caller remembered(Tenant tenant, String token, JsonWebToken jwt) {
+        Caller caller = callerOf(jwt, tenant);
+        verified.put(tenant, token, caller, jwt.getExpirationTime());
+        return caller;
     }
 
     /**

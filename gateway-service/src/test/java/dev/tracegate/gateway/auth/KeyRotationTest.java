@@ -59,7 +59,8 @@ class KeyRotationTest {
 
         String key = KeycloakTestResource.addSigningKey(KeycloakTestResource.REALM_A);
         try {
-            assertNotEquals(keyIdOf(before), keyIdOf(KeycloakTestResource.accessToken(ALICE)),
+            assertNotEquals(KeycloakTestResource.header(before).get("kid"),
+                    KeycloakTestResource.header(KeycloakTestResource.accessToken(ALICE)).get("kid"),
                     "Keycloak signs with the new key");
             await().atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofSeconds(1)).untilAsserted(() -> given()
                     .auth().oauth2(KeycloakTestResource.accessToken(ALICE)).when().get(ECHO).then().statusCode(200));
@@ -71,11 +72,6 @@ class KeyRotationTest {
         }
     }
 
-    private static String keyIdOf(String token) {
-        String header = new String(Base64.getUrlDecoder().decode(token.substring(0, token.indexOf('.'))),
-                StandardCharsets.UTF_8);
-        return header.replaceAll(".*\"kid\"\\s*:\\s*\"([^\"]*)\".*", "$1");
-    }
 
     /** The token with another key id in its header (and so a signature that no longer matches it). */
     private static String withKeyId(String token, String keyId) {

@@ -268,15 +268,25 @@ public class KeycloakTestResource implements QuarkusTestResourceLifecycleManager
      * numbers {@code Integer}/{@code Long}.
      */
     public static Map<String, Object> claims(String jwt) {
+        return decodedPart(jwt, 1, "payload");
+    }
+
+    /** The header of a JWT ({@code alg}, {@code kid}, ...), decoded without any verification. */
+    public static Map<String, Object> header(String jwt) {
+        return decodedPart(jwt, 0, "header");
+    }
+
+    private static Map<String, Object> decodedPart(String jwt, int index, String part) {
         String[] parts = jwt.split("\\.");
         if (parts.length != 3) {
             throw new IllegalArgumentException("not a JWS compact serialization (" + parts.length + " parts)");
         }
         try {
-            return JSON.readValue(Base64.getUrlDecoder().decode(parts[1]), new TypeReference<Map<String, Object>>() {
-            });
+            return JSON.readValue(Base64.getUrlDecoder().decode(parts[index]),
+                    new TypeReference<Map<String, Object>>() {
+                    });
         } catch (IOException e) {
-            throw new UncheckedIOException("JWT payload is not JSON", e);
+            throw new UncheckedIOException("JWT " + part + " is not JSON", e);
         }
     }
 
@@ -304,15 +314,7 @@ public class KeycloakTestResource implements QuarkusTestResourceLifecycleManager
                 .header("Accept", "application/json")
                 .POST(HttpRequest.BodyPublishers.ofString(body))
                 .build();
-        HttpResponse<String> response;
-        try {
-            response = HTTP.send(request, HttpResponse.BodyHandlers.ofString());
-        } catch (IOException e) {
-            throw new UncheckedIOException("token request to realm " + realm + " failed", e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted", e);
-        }
+        HttpResponse<String> response = send(request, "token request to realm " + realm);
         Map<String, Object> json;
         try {
             json = JSON.readValue(response.body(), new TypeReference<Map<String, Object>>() {
@@ -383,10 +385,14 @@ public class KeycloakTestResource implements QuarkusTestResourceLifecycleManager
                 .method(method, json == null ? HttpRequest.BodyPublishers.noBody()
                         : HttpRequest.BodyPublishers.ofString(json))
                 .build();
+        return send(request, method + " " + path);
+    }
+
+    private static HttpResponse<String> send(HttpRequest request, String what) {
         try {
             return HTTP.send(request, HttpResponse.BodyHandlers.ofString());
         } catch (IOException e) {
-            throw new UncheckedIOException(method + " " + path + " failed", e);
+            throw new UncheckedIOException(what + " failed", e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted", e);
