@@ -172,7 +172,10 @@ public class CallerAuthenticator {
     }
 
     static Caller callerOf(JsonWebToken jwt, Tenant tenant) {
-        String subject = EMAIL.equals(tenant.usernameClaim()) && emailUnverified(jwt) ? null : jwt.getName();
+        // The usernameClaim, which quarkus-oidc's principal names the subject by too; not its getName(), which
+        // throws a ClassCastException for a claim that is not a string.
+        String subject = EMAIL.equals(tenant.usernameClaim()) && emailUnverified(jwt) ? null
+                : text(rawClaim(jwt, tenant.usernameClaim()));
         Set<String> groups = new LinkedHashSet<>();
         if (tenant.groupClaim() != null) {
             Object claim = groupsClaim(jwt, tenant.groupClaim());
@@ -226,6 +229,11 @@ public class CallerAuthenticator {
             value = value instanceof Map<?, ?> object ? object.get(path[i]) : null;
         }
         return value;
+    }
+
+    /** A claim's text: a JSON string, as jose4j or JSON-P gives it; anything else is none. */
+    private static String text(Object claim) {
+        return claim instanceof String s ? s : claim instanceof JsonString s ? s.getString() : null;
     }
 
     /**
