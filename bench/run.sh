@@ -12,7 +12,7 @@
 #   WARMUP=40          seconds of the first throughput case's load on each JVM contender before measuring (JIT);
 #                      later cases warm up 5 s (JVMs) / 2 s (others), but gRPC (the first HTTP/2 load) WARMUP again
 #   CONNECTIONS=32     wrk / h2load connections    THREADS=1   wrk threads (one core for load and upstream)
-#   CASES="startup search otlp10k otlp1m tokens grpc download idle latency"   (see bench/README.md)
+#   CASES="startup search otlp10k otlp1m tokens forged grpc download idle latency"   (see bench/README.md)
 #   CONTENDERS="nginx gateway apache vertx direct"   nginx is always run: it is the reference of every ratio
 #   TOKENS=12000       distinct tokens of the tokens case (more than the gateway's token cache holds: 2,000 by default)
 #   IDLE_CONNECTIONS=200   LATENCY_FRACTION=0.5 (open-loop rate, fraction of nginx's search peak)
@@ -43,7 +43,7 @@ ROUNDS=${ROUNDS:-5}
 WARMUP=${WARMUP:-40}
 CONNECTIONS=${CONNECTIONS:-32}
 THREADS=${THREADS:-1}
-CASES=${CASES:-startup search otlp10k otlp1m tokens grpc download idle latency}
+CASES=${CASES:-startup search otlp10k otlp1m tokens forged grpc download idle latency}
 CONTENDERS=${CONTENDERS:-nginx gateway apache vertx direct}
 TOKENS=${TOKENS:-12000}
 IDLE_CONNECTIONS=${IDLE_CONNECTIONS:-200}
@@ -107,8 +107,8 @@ done
 (( WARMUP <= 180 )) || die "WARMUP must be at most 180 seconds"
 [[ $LATENCY_FRACTION =~ ^0?\.[0-9]+$|^1(\.0*)?$ ]] || die "LATENCY_FRACTION must be in (0, 1] (got '$LATENCY_FRACTION')"
 for c in $CASES; do
-    [[ " startup search otlp10k otlp1m tokens grpc download idle latency " == *" $c "* ]] \
-        || die "unknown case '$c' (startup search otlp10k otlp1m tokens grpc download idle latency)"
+    [[ " startup search otlp10k otlp1m tokens forged grpc download idle latency " == *" $c "* ]] \
+        || die "unknown case '$c' (startup search otlp10k otlp1m tokens forged grpc download idle latency)"
 done
 for c in $CONTENDERS; do
     [[ " nginx gateway baseline apache vertx direct " == *" $c "* ]] || die "unknown contender '$c' (nginx gateway baseline apache vertx direct)"
@@ -325,6 +325,13 @@ TOKEN=$(token "$CLIENT_ID")
 WRONG_AUDIENCE_TOKEN=$(token wrong-audience)
 [[ -n $TOKEN && -n $WRONG_AUDIENCE_TOKEN ]] || die "no token from $ISSUER_URL/token"
 AUTH="Authorization: Bearer $TOKEN"
+# The token with its signature altered in the middle, where every base64url character carries 6 bits of it: it still
+# decodes to 256 bytes, so a verifier gets as far as the RSA check before it refuses.
+SIGNATURE=${TOKEN##*.}
+MIDDLE=$(( ${#SIGNATURE} / 2 ))
+[[ ${SIGNATURE:MIDDLE:1} == A ]] && ALTERED=B || ALTERED=A
+FORGED_TOKEN=${TOKEN%.*}.${SIGNATURE:0:MIDDLE}$ALTERED${SIGNATURE:MIDDLE+1}
+FORGED_AUTH="Authorization: Bearer $FORGED_TOKEN"
 
 # Each contender is started alone on PROXY_CORE; start-up = from exec to its first good answer (polled every 50 ms).
 start_contender() { # name ready-url [curl-args...] ; the command comes from START_CMD
@@ -418,7 +425,7 @@ for c in $CONTENDERS; do
     if authenticates "$c"; then
         expect 401 "$c, no token" "$search"
         expect 401 "$c, token for another audience" -H "Authorization: Bearer $WRONG_AUDIENCE_TOKEN" "$search"
-        expect 401 "$c, tampered signature" -H "Authorization: Bearer ${TOKEN%?????}AAAAA" "$search"
+        expect 401 "$c, tampered signature" -H "$FORGED_AUTH" "$search"
     fi
     expect 200 "$c, search" -H "$(header_for "$c")" "$search"
     cmp -s "$WORK/check.body" "$WORK/fixtures/search.json" || die "$c: search answer differs from the stand-in's"
@@ -571,19 +578,20 @@ INVALID_RUNS=()
 LOADAVG_SAMPLES=()
 
 wrk_run() { # case contender round seconds (round "w": warm-up)
-    local case=$1 c=$2 round=$3 seconds=$4 out body="" tokens="" path=$SEARCH_PATH header
+    local case=$1 c=$2 round=$3 seconds=$4 out body="" tokens="" path=$SEARCH_PATH header expect_status=""
     out=$WORK/wrk-$case-$c-$round.txt
+    header=$(header_for "$c")
     case $case in
         otlp10k) path=$OTLP_PATH body=$OTLP_10K ;;
         otlp1m) path=$OTLP_PATH body=$OTLP_1M ;;
         tokens) tokens=$WORK/tokens.txt ;;
+        forged) header=$FORGED_AUTH expect_status=401 ;;
     esac
-    header=$(header_for "$c")
     local pid=${PID_OF[$c]:-} before=0 after
     [[ -n $pid ]] && before=$(cpu_ticks "$pid")
     local k=$case.$c.$round rss=$WORK/rss-$case-$c-$round.txt
     [[ $round == w ]] || rss_watch_start "$pid" "$rss"
-    BENCH_BODY_FILE=$body BENCH_TOKENS_FILE=$tokens foreground "${ON_LOAD[@]}" \
+    BENCH_BODY_FILE=$body BENCH_TOKENS_FILE=$tokens BENCH_EXPECT_STATUS=$expect_status foreground "${ON_LOAD[@]}" \
         wrk -t"$THREADS" -c"$CONNECTIONS" -d"${seconds}s" --timeout 5s --latency -s "$BENCH_DIR/wrk/bench.lua" \
         -H "$header" "${URL_OF[$c]}$(path_for "$c" "$path")" >"$out" 2>&1 || die "wrk failed for $case/$c: $(tail -5 "$out")"
     [[ $round == w ]] && return 0
@@ -595,7 +603,10 @@ wrk_run() { # case contender round seconds (round "w": warm-up)
         after=$(cpu_ticks "$pid")
         R[$k.cpu]=$(awk -v t=$((after - before)) -v hz="$CLK_TCK" -v n="${R[$k.requests]}" 'BEGIN{ if (n > 0) printf "%.1f", t * 1000 / hz * 1000 / n }')
     fi
-    local errs=$(( R[$k.non2xx] + R[$k.connect_err] + R[$k.read_err] + R[$k.write_err] + R[$k.timeouts] ))
+    # With an expected status (the forged case: 401), an error is any other answer; else any answer but 2xx.
+    local wrong=${R[$k.non2xx]}
+    [[ -n $expect_status ]] && wrong=${R[$k.unexpected]}
+    local errs=$(( wrong + R[$k.connect_err] + R[$k.read_err] + R[$k.write_err] + R[$k.timeouts] ))
     R[$k.errors]=$errs
     (( errs == 0 && R[$k.requests] > 0 )) || INVALID_RUNS+=("$case/$c/round $round: $errs errors (see $out)")
     log "$(printf '%-8s %-8s round %s %9.0f req/s  p50 %6.2f ms  p99 %6.2f ms  errors %d  CPU %s ms/1k' "$case" "$c" "$round" \
@@ -615,7 +626,7 @@ throughput_case() { # case contenders
         LOADAVG_SAMPLES+=("$(cut -d' ' -f1 /proc/loadavg)")
         for c in $(rotated "$contenders" $((round - 1))); do wrk_run "$case" "$c" "$round" "$DURATION"; done
         for c in $contenders; do
-            R[$case.$c.$round.ratio]=$(divide "${R[$case.$c.$round.rps]}" "${R[$case.nginx.$round.rps]}" 3)
+            R[$case.$c.$round.ratio]=$(divide "${R[$case.$c.$round.rps]}" "${R[$case.nginx.$round.rps]:-}" 3)
         done
     done
     medians_of "$case" "$contenders" rps p50_us p99_us cpu ratio
@@ -623,6 +634,7 @@ throughput_case() { # case contenders
 }
 declare -A WARMED
 
+authenticating() { local c out=""; for c in $CONTENDERS; do authenticates "$c" && out+="$c "; done; echo "$out"; }
 auth_and_reference() { local c out=""; for c in $CONTENDERS; do [[ $c == nginx ]] || authenticates "$c" && out+="$c "; done; echo "$out"; }
 
 RATE=""
@@ -630,6 +642,8 @@ case_on search && throughput_case search "$CONTENDERS"
 case_on otlp10k && throughput_case otlp10k "$CONTENDERS"
 case_on otlp1m && throughput_case otlp1m "$CONTENDERS"
 case_on tokens && throughput_case tokens "$(auth_and_reference)"
+# Refusals only: nginx (no authentication) would answer them, so there is no ratio to nginx here.
+case_on forged && throughput_case forged "$(authenticating)"
 
 if case_on download; then
     # One 100 MB download at a time through each contender; its resident memory sampled every 100 ms meanwhile.
@@ -880,6 +894,20 @@ REPORT=$WORK/report.md
         against "$case" vertx "the bare proxy"
         against "$case" baseline "the baseline"
     done
+
+    if [[ -n ${R[forged.gateway.rps]:-}${R[forged.apache.rps]:-}${R[forged.baseline.rps]:-} ]]; then
+        printf '### GET search with a forged token (the signature altered): every answer a 401\n\n'
+        printf '| contender | refusals/s | p50 ms | p99 ms | CPU ms / 1k req | RSS under load, max MiB |\n|---|---:|---:|---:|---:|---:|\n'
+        for c in $CONTENDERS; do
+            [[ -n ${R[forged.$c.rps]:-} ]] || continue
+            printf '| %s | %s | %s | %s | %s | %s |\n' "${LABEL_OF[$c]}" "$(num "${R[forged.$c.rps]}")" \
+                "$(ms "${R[forged.$c.p50_us]}")" "$(ms "${R[forged.$c.p99_us]}")" "$(one "${R[forged.$c.cpu]:-}")" \
+                "$(mib "${R[forged.$c.rss_max]:-}")"
+        done
+        printf '\n'
+        against forged apache "Apache"
+        against forged baseline "the baseline"
+    fi
 
     if [[ -n $RATE ]]; then
         printf '### Open-loop latency, GET search at %s req/s (%s × nginx'"'"'s median search peak; h2load --h1, %s connections × --rps %s)\n\n' \

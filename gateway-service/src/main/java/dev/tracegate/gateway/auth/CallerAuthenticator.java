@@ -45,6 +45,8 @@ public class CallerAuthenticator {
     private static final String BEARER = "Bearer ";
     private static final String EMAIL = "email";
     private static final String EMAIL_VERIFIED = "email_verified";
+    /** Set on a request whose bearer token {@link DirectTokenVerifier} refused. */
+    private static final String REFUSED_AT_ONCE = CallerAuthenticator.class.getName() + ".refused";
 
     private final VerifiedTokenCache verified;
     private final DirectTokenVerifier direct;
@@ -92,7 +94,8 @@ public class CallerAuthenticator {
      * The caller of the request's bearer token for the tenant when that is known at once, or {@code null}: a token
      * this gateway already verified (and may still use), else one {@link DirectTokenVerifier} accepts with the keys
      * quarkus-oidc already holds. The answer {@link #authenticate} would give, without quarkus-oidc's HTTP security;
-     * {@code null} says nothing against the token, only that {@link #authenticate} must decide.
+     * {@code null} says that {@link #authenticate} must answer: at once for a token {@link DirectTokenVerifier}
+     * refused (marked on the request), else through quarkus-oidc.
      */
     public Caller verifiedAtOnce(RoutingContext rc, Tenant tenant) {
         String token = bearerToken(rc);
@@ -103,16 +106,26 @@ public class CallerAuthenticator {
         if (known != null) {
             return known;
         }
-        JsonWebToken jwt = direct.verify(tenant, token);
-        return jwt == null ? null : remembered(tenant, token, jwt);
+        DirectTokenVerifier.Verdict verdict = direct.verify(tenant, token);
+        if (verdict.refused()) {
+            // quarkus-oidc would refuse it on the same check, after making it once more: authenticate answers.
+            rc.put(REFUSED_AT_ONCE, Boolean.TRUE);
+            return null;
+        }
+        return verdict.token() == null ? null : remembered(tenant, token, verdict.token());
     }
 
     /**
      * Authenticates through quarkus-oidc a request that {@link #verifiedAtOnce} could not answer (the data path asks
-     * it first, so the token cache is not looked at again here).
+     * it first, so the token cache is not looked at again here), or refuses one whose token it refused.
      */
     public void authenticate(RoutingContext rc, Tenant tenant, Callback callback) {
         String token = bearerToken(rc);
+        if (token != null && rc.get(REFUSED_AT_ONCE) != null) {
+            LOG.debugf("Tenant %s: token refused by its signature or claims", tenant.name());
+            callback.failed(Failure.INVALID_TOKEN);
+            return;
+        }
         Uni<SecurityIdentity> identity = rc.get(QuarkusHttpUser.DEFERRED_IDENTITY_KEY);
         if (identity == null) {
             callback.failed(Failure.MISSING_CREDENTIALS);
@@ -172,7 +185,10 @@ public class CallerAuthenticator {
     }
 
     static Caller callerOf(JsonWebToken jwt, Tenant tenant) {
-        String subject = EMAIL.equals(tenant.usernameClaim()) && emailUnverified(jwt) ? null : jwt.getName();
+        // The usernameClaim, which quarkus-oidc's principal names the subject by too; not its getName(), which
+        // throws a ClassCastException for a claim that is not a string.
+        String subject = EMAIL.equals(tenant.usernameClaim()) && emailUnverified(jwt) ? null
+                : text(rawClaim(jwt, tenant.usernameClaim()));
         Set<String> groups = new LinkedHashSet<>();
         if (tenant.groupClaim() != null) {
             Object claim = groupsClaim(jwt, tenant.groupClaim());
@@ -226,6 +242,11 @@ public class CallerAuthenticator {
             value = value instanceof Map<?, ?> object ? object.get(path[i]) : null;
         }
         return value;
+    }
+
+    /** A claim's text: a JSON string, as jose4j or JSON-P gives it; anything else is none. */
+    private static String text(Object claim) {
+        return claim instanceof String s ? s : claim instanceof JsonString s ? s.getString() : null;
     }
 
     /**

@@ -3,6 +3,7 @@ package dev.tracegate.gateway.http;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpConnection;
 import io.vertx.core.http.HttpHeaders;
+import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.HttpServerResponse;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
@@ -73,16 +74,33 @@ public final class ErrorResponses {
      * For an answer given before the request's body was read: an HTTP/1.1 connection cannot carry the next request
      * after a body nobody reads, so the client is told to close it, and it is closed {@link #LINGER_MILLIS} after the
      * answer if the client has not (Vert.x does not close on the header: a client that ignored it would hold the
-     * connection, its body paused, until the idle timeout). HTTP/2 streams end on their own and forbid the header.
-     * Where the body's framing itself is in doubt, {@link #sendAndClose}.
+     * connection, its body paused, until the idle timeout). A request that declares no body keeps its connection: a
+     * refused GET costs the client no new connection. HTTP/2 streams end on their own and forbid the header. Where the
+     * body's framing itself is in doubt, {@link #sendAndClose}.
      */
     public static void closeConnectionAfterAnswer(RoutingContext rc) {
-        if (!rc.request().isEnded() && rc.request().version() != io.vertx.core.http.HttpVersion.HTTP_2
-                && !rc.response().headWritten()) {
-            rc.response().putHeader(HttpHeaders.CONNECTION, "close");
-            HttpConnection connection = rc.request().connection();
-            rc.addEndHandler(ended -> rc.vertx().setTimer(LINGER_MILLIS, id -> connection.close()));
+        if (rc.request().isEnded() || rc.request().version() == io.vertx.core.http.HttpVersion.HTTP_2
+                || rc.response().headWritten()) {
+            return;
         }
+        if (declaresNoBody(rc.request())) {
+            // Nothing is left unread: the end the paused request holds back goes through, and the connection carries
+            // the client's next request.
+            rc.request().resume();
+            return;
+        }
+        rc.response().putHeader(HttpHeaders.CONNECTION, "close");
+        HttpConnection connection = rc.request().connection();
+        rc.addEndHandler(ended -> rc.vertx().setTimer(LINGER_MILLIS, id -> connection.close()));
+    }
+
+    /**
+     * A request with neither {@code Content-Length} (or one of 0) nor {@code Transfer-Encoding}: its body is empty
+     * (RFC 9112, section 6.3), so the next bytes on the connection are the next request.
+     */
+    private static boolean declaresNoBody(HttpServerRequest request) {
+        String length = request.getHeader(HttpHeaders.CONTENT_LENGTH);
+        return request.getHeader(HttpHeaders.TRANSFER_ENCODING) == null && (length == null || length.equals("0"));
     }
 
     /**

@@ -54,8 +54,41 @@ class CallerOfTest {
                 {"sub": "u-1", "preferred_username": "boss", "email_verified": false}""").subject());
     }
 
+    @Test
+    void groupsAreAListOrOneStringAndKeycloakRolesSitAtADottedPath() throws Exception {
+        assertEquals(Set.of("readers", "writers"), callerOf("sub", "groups", """
+                {"sub": "u-1", "groups": ["readers", "writers", 7, {"name": "admins"}, null]}""").groups());
+        assertEquals(Set.of("readers"), callerOf("sub", "groups", """
+                {"sub": "u-1", "groups": "readers"}""").groups());
+        assertEquals(Set.of(), callerOf("sub", "groups", """
+                {"sub": "u-1", "groups": {"readers": true}}""").groups());
+        assertEquals(Set.of("viewer"), callerOf("sub", "realm_access.roles", """
+                {"sub": "u-1", "realm_access": {"roles": ["viewer"]}}""").groups());
+        assertEquals(Set.of("ops"), callerOf("sub", "resource_access.tempo.roles", """
+                {"sub": "u-1", "resource_access": {"tempo": {"roles": ["ops"]}, "grafana": {"roles": ["x"]}}}""")
+                .groups());
+        // The whole name first: a namespaced claim's name has dots of its own.
+        assertEquals(Set.of("flat"), callerOf("sub", "https://example.com/groups", """
+                {"sub": "u-1", "https://example.com/groups": ["flat"]}""").groups());
+        assertEquals(Set.of(), callerOf("sub", "realm_access.roles", """
+                {"sub": "u-1", "realm_access": ["roles"]}""").groups());
+    }
+
+    @Test
+    void aSubjectThatIsNoStringNamesNobody() throws Exception {
+        assertNull(callerOf("sub", "groups", """
+                {"sub": 42, "groups": ["readers"]}""").subject());
+        assertNull(callerOf("preferred_username", "groups", """
+                {"sub": "u-1"}""").subject());
+    }
+
     private static Caller callerOf(String usernameClaim, String claimsJson) throws InvalidJwtException {
-        TenantsDocument.Oidc oidc = new TenantsDocument.Oidc("https://issuer.example", null, usernameClaim, "groups",
+        return callerOf(usernameClaim, "groups", claimsJson);
+    }
+
+    private static Caller callerOf(String usernameClaim, String groupClaim, String claimsJson)
+            throws InvalidJwtException {
+        TenantsDocument.Oidc oidc = new TenantsDocument.Oidc("https://issuer.example", null, usernameClaim, groupClaim,
                 "tracegate", "secret", null, null, null, null);
         Tenant tenant = new Tenant("team", "team-org", oidc, null);
         return CallerAuthenticator.callerOf(

@@ -3,8 +3,10 @@ package dev.tracegate.gateway.auth;
 import static dev.tracegate.gateway.testsupport.KeycloakTestResource.ALICE;
 import static dev.tracegate.gateway.testsupport.KeycloakTestResource.BOB;
 import static io.restassured.RestAssured.given;
+import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -32,8 +34,9 @@ import dev.tracegate.tenants.rbac.Caller;
 
 /**
  * The direct verification of a bearer token no cache holds (with the keys quarkus-oidc holds, without its HTTP
- * security): it accepts a good token of the tenant's issuer as quarkus-oidc would, and leaves every token it should
- * not accept to quarkus-oidc, whose refusal the client still gets. Keycloak is the real issuer.
+ * security): it accepts a good token of the tenant's issuer as quarkus-oidc would, refuses at once what quarkus-oidc
+ * would refuse on the same check, and leaves the rest to quarkus-oidc; the client gets the same refusal either way.
+ * Keycloak is the real issuer.
  */
 @QuarkusTest
 @QuarkusTestResource(KeycloakTestResource.class)
@@ -61,7 +64,9 @@ class DirectTokenVerifierTest {
 
     @Test
     void aGoodTokenNeverSeenBeforeIsAcceptedAsQuarkusOidcAcceptsIt() {
-        JsonWebToken jwt = verifier.verify(teamA, KeycloakTestResource.accessToken(ALICE));
+        DirectTokenVerifier.Verdict verdict = verifier.verify(teamA, KeycloakTestResource.accessToken(ALICE));
+        assertFalse(verdict.refused());
+        JsonWebToken jwt = verdict.token();
         assertNotNull(jwt, "accepted at once");
         assertEquals("alice@example.com", jwt.getName(), "the tenant's usernameClaim names the caller");
         assertTrue(jwt.getExpirationTime() > System.currentTimeMillis() / 1000, "exp read from the token");
@@ -70,28 +75,38 @@ class DirectTokenVerifierTest {
         assertTrue(caller.groups().contains(KeycloakTestResource.GROUP_A_WRITERS), "groups from groupClaim");
     }
 
+    /** A token it must not accept, and whether quarkus-oidc would refuse it on the check that failed here. */
+    private record Bad(String token, boolean refusedAtOnce) {
+    }
+
     @Test
-    void everyTokenItShouldNotAcceptIsLeftToQuarkusOidcWhichRefusesIt() {
+    void everyTokenItShouldNotAcceptIsRefusedAtOnceOrLeftToQuarkusOidcWhichRefusesIt() {
         String good = KeycloakTestResource.accessToken(ALICE);
         var grant = KeycloakTestResource.passwordGrant("team-a", KeycloakTestResource.CLIENT_A,
                 KeycloakTestResource.CLIENT_A_SECRET, ALICE, KeycloakTestResource.password(ALICE));
-        Map<String, String> notForTeamA = new LinkedHashMap<>();
-        notForTeamA.put("another tenant's issuer", KeycloakTestResource.accessToken(BOB));
-        notForTeamA.put("another client's audience", KeycloakTestResource.accessToken("team-a",
+        Map<String, Bad> notForTeamA = new LinkedHashMap<>();
+        // No key of team-a's issuer verifies them: quarkus-oidc fetches the issuer's keys again before it refuses.
+        notForTeamA.put("another tenant's issuer", new Bad(KeycloakTestResource.accessToken(BOB), false));
+        notForTeamA.put("alg none (and no key id)", new Bad(unsigned(good), false));
+        notForTeamA.put("another client's audience", new Bad(KeycloakTestResource.accessToken("team-a",
                 KeycloakTestResource.OTHER_CLIENT, KeycloakTestResource.OTHER_CLIENT_SECRET, ALICE,
-                KeycloakTestResource.password(ALICE)));
-        notForTeamA.put("a tampered signature", tamperedSignature(good));
-        notForTeamA.put("claims changed under the signature", withPayload(good, claimsOf(good)
-                .replace("alice@example.com", "anna@example.com")));
-        notForTeamA.put("alg none", unsigned(good));
-        notForTeamA.put("an ID token (typ ID)", grant.idToken());
-        notForTeamA.put("a refresh token", grant.refreshToken());
-        notForTeamA.put("not a JWT", "opaque-token-value");
-        notForTeamA.put("two parts only", good.substring(0, good.lastIndexOf('.')));
-        notForTeamA.forEach((what, token) -> {
-            assertNull(verifier.verify(teamA, token), what + ": not accepted directly");
-            given().auth().oauth2(token).when().get(TEAM_A + "/tempo/api/echo")
-                    .then().statusCode(401).contentType(ContentType.JSON).body("error", equalTo("unauthorized"));
+                KeycloakTestResource.password(ALICE)), true));
+        notForTeamA.put("a tampered signature", new Bad(tamperedSignature(good), true));
+        notForTeamA.put("claims changed under the signature", new Bad(withPayload(good, claimsOf(good)
+                .replace("alice@example.com", "anna@example.com")), true));
+        // Good signatures: quarkus-oidc and the gateway refuse them as what they are.
+        notForTeamA.put("an ID token (typ ID)", new Bad(grant.idToken(), false));
+        notForTeamA.put("a refresh token", new Bad(grant.refreshToken(), false));
+        notForTeamA.put("not a JWT", new Bad("opaque-token-value", true));
+        notForTeamA.put("two parts only", new Bad(good.substring(0, good.lastIndexOf('.')), true));
+        notForTeamA.forEach((what, bad) -> {
+            DirectTokenVerifier.Verdict verdict = verifier.verify(teamA, bad.token());
+            assertNull(verdict.token(), what + ": not accepted directly");
+            assertEquals(bad.refusedAtOnce(), verdict.refused(),
+                    what + (bad.refusedAtOnce() ? ": refused at once" : ": left to quarkus-oidc"));
+            given().auth().oauth2(bad.token()).when().get(TEAM_A + "/tempo/api/echo")
+                    .then().statusCode(401).contentType(ContentType.JSON).body("error", equalTo("unauthorized"))
+                    .header("WWW-Authenticate", containsString("error=\"invalid_token\""));
         });
     }
 
@@ -103,8 +118,12 @@ class DirectTokenVerifierTest {
     void aTenantConfigurationQuarkusOidcHasNotTakenUpIsLeftToIt() {
         Tenant reloaded = new Tenant(teamA.name(), teamA.id(), teamA.oidc(),
                 io.quarkus.oidc.OidcTenantConfig.builder(teamA.oidcConfig()).build());
-        assertNull(verifier.verify(reloaded, KeycloakTestResource.accessToken(ALICE)));
-        assertNotNull(verifier.verify(teamA, KeycloakTestResource.accessToken(ALICE)), "the current one is");
+        assertEquals(DirectTokenVerifier.Verdict.UNDECIDED,
+                verifier.verify(reloaded, KeycloakTestResource.accessToken(ALICE)));
+        assertEquals(DirectTokenVerifier.Verdict.UNDECIDED,
+                verifier.verify(reloaded, tamperedSignature(KeycloakTestResource.accessToken(ALICE))),
+                "nor refused with it");
+        assertNotNull(verifier.verify(teamA, KeycloakTestResource.accessToken(ALICE)).token(), "the current one is");
     }
 
     private static String claimsOf(String token) {

@@ -289,6 +289,31 @@ class RefusalsTest {
         assertFalse(shorter.status() >= 200 && shorter.status() < 300, "answered " + shorter.status());
     }
 
+    /**
+     * A refused request without a body leaves nothing unread: its connection carries the client's next request (a
+     * client, or an attacker, whose requests are refused pays no new connection for each).
+     */
+    @Test
+    void aRefusedRequestWithoutABodyKeepsItsConnection() throws Exception {
+        try (Socket socket = new Socket(gateway.getHost(), gateway.getPort())) {
+            socket.setSoTimeout(20_000);
+            InputStream in = socket.getInputStream();
+            for (String authorization : new String[] { "Bearer not.a.token", "Bearer " + token() + "x" }) {
+                socket.getOutputStream().write(("GET " + ECHO + " HTTP/1.1\r\nHost: x\r\nAuthorization: "
+                        + authorization + "\r\n\r\n").getBytes(StandardCharsets.ISO_8859_1));
+                RawHttp.Response refused = RawHttp.readResponse(in);
+                assertEquals(401, refused.status());
+                assertEquals("unauthorized", new JsonObject(refused.body()).getString("error"));
+                assertTrue(refused.header("www-authenticate").contains("error=\"invalid_token\""));
+                assertNull(refused.header("connection"), "not told to close");
+            }
+            socket.getOutputStream().write(("GET " + ECHO + " HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer "
+                    + token() + "\r\n\r\n").getBytes(StandardCharsets.ISO_8859_1));
+            assertEquals(200, RawHttp.readResponse(in).status(), "the next request on the same connection");
+        }
+        assertEquals(1, tempo.requests().size());
+    }
+
     /** Told to close after a refusal that left its body unread, a client that does not is disconnected. */
     @Test
     void aClientThatIgnoresConnectionCloseAfterARefusalIsDisconnected() throws Exception {
