@@ -59,6 +59,7 @@ public class DirectTokenVerifier {
         public static final Verdict REFUSED = new Verdict(null, true);
     }
 
+    /** The verdict on the tenant's bearer token, with the keys and the configuration quarkus-oidc holds now. */
     public Verdict verify(Tenant tenant, String token) {
         TenantConfigContext context = quarkusOidcTenants.getDynamicTenant(tenant.name());
         if (context == null || !context.ready() || context.provider() == null
