@@ -1,13 +1,13 @@
 package dev.tracegate.gateway.auth;
 
 import java.time.Clock;
+import java.util.Collections;
 import java.util.LinkedHashSet;
 import java.util.Map;
 import java.util.Set;
 import java.util.function.BiConsumer;
 
 import jakarta.enterprise.context.ApplicationScoped;
-import jakarta.json.JsonArray;
 import jakarta.json.JsonString;
 import jakarta.json.JsonValue;
 
@@ -192,22 +192,12 @@ public class CallerAuthenticator {
         Set<String> groups = new LinkedHashSet<>();
         if (tenant.groupClaim() != null) {
             Object claim = groupsClaim(jwt, tenant.groupClaim());
-            if (claim instanceof JsonArray array) {
-                for (JsonValue value : array) {
-                    if (value instanceof JsonString s) {
-                        groups.add(s.getString());
-                    }
+            // A list of groups (jose4j's list, or JSON-P's array of values), or one group as a string.
+            for (Object value : claim instanceof Iterable<?> values ? values : Collections.singletonList(claim)) {
+                String group = text(value);
+                if (group != null) {
+                    groups.add(group);
                 }
-            } else if (claim instanceof JsonString s) {
-                groups.add(s.getString());
-            } else if (claim instanceof String s) {
-                groups.add(s);
-            } else if (claim instanceof Iterable<?> values) {
-                values.forEach(value -> {
-                    if (value instanceof String s) {
-                        groups.add(s);
-                    }
-                });
             }
         }
         return new Caller(subject, Set.copyOf(groups));
@@ -220,8 +210,7 @@ public class CallerAuthenticator {
     private static boolean emailUnverified(JsonWebToken jwt) {
         Object verified = rawClaim(jwt, EMAIL_VERIFIED);
         return Boolean.FALSE.equals(verified) || JsonValue.FALSE.equals(verified)
-                || verified instanceof String s && s.equalsIgnoreCase("false")
-                || verified instanceof JsonString s && s.getString().equalsIgnoreCase("false");
+                || "false".equalsIgnoreCase(text(verified));
     }
 
     /**
