@@ -12,7 +12,7 @@
 #   WARMUP=40          seconds of the first throughput case's load on each JVM contender before measuring (JIT);
 #                      later cases warm up 5 s (JVMs) / 2 s (others), but gRPC (the first HTTP/2 load) WARMUP again
 #   CONNECTIONS=32     wrk / h2load connections    THREADS=1   wrk threads (one core for load and upstream)
-#   CASES="startup search otlp10k otlp1m tokens forged grpc download idle latency"   (see bench/README.md)
+#   CASES="startup search otlp10k otlp1m tokens forged forgedpush grpc download idle latency"   (see bench/README.md)
 #   CONTENDERS="nginx gateway apache vertx direct"   nginx is always run: it is the reference of every ratio
 #   TOKENS=12000       distinct tokens of the tokens case (more than the gateway's token cache holds: 2,000 by default)
 #   IDLE_CONNECTIONS=200   LATENCY_FRACTION=0.5 (open-loop rate, fraction of nginx's search peak)
@@ -43,7 +43,7 @@ ROUNDS=${ROUNDS:-5}
 WARMUP=${WARMUP:-40}
 CONNECTIONS=${CONNECTIONS:-32}
 THREADS=${THREADS:-1}
-CASES=${CASES:-startup search otlp10k otlp1m tokens forged grpc download idle latency}
+CASES=${CASES:-startup search otlp10k otlp1m tokens forged forgedpush grpc download idle latency}
 CONTENDERS=${CONTENDERS:-nginx gateway apache vertx direct}
 TOKENS=${TOKENS:-12000}
 IDLE_CONNECTIONS=${IDLE_CONNECTIONS:-200}
@@ -107,8 +107,8 @@ done
 (( WARMUP <= 180 )) || die "WARMUP must be at most 180 seconds"
 [[ $LATENCY_FRACTION =~ ^0?\.[0-9]+$|^1(\.0*)?$ ]] || die "LATENCY_FRACTION must be in (0, 1] (got '$LATENCY_FRACTION')"
 for c in $CASES; do
-    [[ " startup search otlp10k otlp1m tokens forged grpc download idle latency " == *" $c "* ]] \
-        || die "unknown case '$c' (startup search otlp10k otlp1m tokens forged grpc download idle latency)"
+    [[ " startup search otlp10k otlp1m tokens forged forgedpush grpc download idle latency " == *" $c "* ]] \
+        || die "unknown case '$c' (startup search otlp10k otlp1m tokens forged forgedpush grpc download idle latency)"
 done
 for c in $CONTENDERS; do
     [[ " nginx gateway baseline apache vertx direct " == *" $c "* ]] || die "unknown contender '$c' (nginx gateway baseline apache vertx direct)"
@@ -431,6 +431,10 @@ for c in $CONTENDERS; do
     cmp -s "$WORK/check.body" "$WORK/fixtures/search.json" || die "$c: search answer differs from the stand-in's"
     expect 200 "$c, OTLP push 10 KB" -H "$(header_for "$c")" -H 'Content-Type: application/json' \
         --data-binary "@$OTLP_10K" "$base$(path_for "$c" "$OTLP_PATH")"
+    if authenticates "$c"; then
+        expect 401 "$c, OTLP push 10 KB, tampered signature" -H "$FORGED_AUTH" -H 'Content-Type: application/json' \
+            --data-binary "@$OTLP_10K" "$base$(path_for "$c" "$OTLP_PATH")"
+    fi
     expect 200 "$c, OTLP push 1 MB" -H "$(header_for "$c")" -H 'Content-Type: application/json' \
         --data-binary "@$OTLP_1M" "$base$(path_for "$c" "$OTLP_PATH")"
 done
@@ -586,6 +590,7 @@ wrk_run() { # case contender round seconds (round "w": warm-up)
         otlp1m) path=$OTLP_PATH body=$OTLP_1M ;;
         tokens) tokens=$WORK/tokens.txt ;;
         forged) header=$FORGED_AUTH expect_status=401 ;;
+        forgedpush) path=$OTLP_PATH body=$OTLP_10K header=$FORGED_AUTH expect_status=401 ;;
     esac
     local pid=${PID_OF[$c]:-} before=0 after
     [[ -n $pid ]] && before=$(cpu_ticks "$pid")
@@ -603,7 +608,7 @@ wrk_run() { # case contender round seconds (round "w": warm-up)
         after=$(cpu_ticks "$pid")
         R[$k.cpu]=$(awk -v t=$((after - before)) -v hz="$CLK_TCK" -v n="${R[$k.requests]}" 'BEGIN{ if (n > 0) printf "%.1f", t * 1000 / hz * 1000 / n }')
     fi
-    # With an expected status (the forged case: 401), an error is any other answer; else any answer but 2xx.
+    # With an expected status (the forged cases: 401), an error is any other answer; else any answer but 2xx.
     local wrong=${R[$k.non2xx]}
     [[ -n $expect_status ]] && wrong=${R[$k.unexpected]}
     local errs=$(( wrong + R[$k.connect_err] + R[$k.read_err] + R[$k.write_err] + R[$k.timeouts] ))
@@ -644,6 +649,7 @@ case_on otlp1m && throughput_case otlp1m "$CONTENDERS"
 case_on tokens && throughput_case tokens "$(auth_and_reference)"
 # Refusals only: nginx (no authentication) would answer them, so there is no ratio to nginx here.
 case_on forged && throughput_case forged "$(authenticating)"
+case_on forgedpush && throughput_case forgedpush "$(authenticating)"
 
 if case_on download; then
     # One 100 MB download at a time through each contender; its resident memory sampled every 100 ms meanwhile.
@@ -895,19 +901,24 @@ REPORT=$WORK/report.md
         against "$case" baseline "the baseline"
     done
 
-    if [[ -n ${R[forged.gateway.rps]:-}${R[forged.apache.rps]:-}${R[forged.baseline.rps]:-} ]]; then
-        printf '### GET search with a forged token (the signature altered): every answer a 401\n\n'
+    for case in forged forgedpush; do
+        [[ -n ${R[$case.gateway.rps]:-}${R[$case.apache.rps]:-}${R[$case.baseline.rps]:-} ]] || continue
+        if [[ $case == forged ]]; then
+            printf '### GET search with a forged token (the signature altered): every answer a 401\n\n'
+        else
+            printf '### OTLP push of 10 KB with a forged token: every answer a 401, given before the body is read\n\n'
+        fi
         printf '| contender | refusals/s | p50 ms | p99 ms | CPU ms / 1k req | RSS under load, max MiB |\n|---|---:|---:|---:|---:|---:|\n'
         for c in $CONTENDERS; do
-            [[ -n ${R[forged.$c.rps]:-} ]] || continue
-            printf '| %s | %s | %s | %s | %s | %s |\n' "${LABEL_OF[$c]}" "$(num "${R[forged.$c.rps]}")" \
-                "$(ms "${R[forged.$c.p50_us]}")" "$(ms "${R[forged.$c.p99_us]}")" "$(one "${R[forged.$c.cpu]:-}")" \
-                "$(mib "${R[forged.$c.rss_max]:-}")"
+            [[ -n ${R[$case.$c.rps]:-} ]] || continue
+            printf '| %s | %s | %s | %s | %s | %s |\n' "${LABEL_OF[$c]}" "$(num "${R[$case.$c.rps]}")" \
+                "$(ms "${R[$case.$c.p50_us]}")" "$(ms "${R[$case.$c.p99_us]}")" "$(one "${R[$case.$c.cpu]:-}")" \
+                "$(mib "${R[$case.$c.rss_max]:-}")"
         done
         printf '\n'
-        against forged apache "Apache"
-        against forged baseline "the baseline"
-    fi
+        against "$case" apache "Apache"
+        against "$case" baseline "the baseline"
+    done
 
     if [[ -n $RATE ]]; then
         printf '### Open-loop latency, GET search at %s req/s (%s × nginx'"'"'s median search peak; h2load --h1, %s connections × --rps %s)\n\n' \

@@ -2,7 +2,7 @@
 --   BENCH_BODY_FILE set: every request is a POST of that file (OTLP/HTTP JSON), else the URL is fetched with GET.
 --   BENCH_TOKENS_FILE set: one bearer token a line; every request carries the next one (each thread starts at its own
 --   offset), so a cache of verified tokens smaller than the file never hits.
---   BENCH_EXPECT_STATUS set (the forged case: 401): answers with any other status are counted as "unexpected".
+--   BENCH_EXPECT_STATUS set (the forged cases: 401): answers with any other status are counted as "unexpected".
 --   At the end one machine-readable line is printed: "BENCH key=value ...", latencies in microseconds.
 local body_file = os.getenv("BENCH_BODY_FILE")
 if body_file and body_file ~= "" then

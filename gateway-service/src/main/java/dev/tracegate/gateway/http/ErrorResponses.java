@@ -19,6 +19,12 @@ public final class ErrorResponses {
     /** How long a connection closed after an answer stays open first, for the client to read the answer. */
     static final long LINGER_MILLIS = 2000;
 
+    /** The longest body {@link #refusedBeforeBody} reads and drops to keep the connection; Go's server reads 256 KiB. */
+    static final long DISCARDED_BODY_LIMIT = 256 * 1024;
+
+    /** How long {@link #refusedBeforeBody} waits for the rest of such a body; nginx waits 5 s between its reads. */
+    static final long DISCARD_MILLIS = 5000;
+
     private ErrorResponses() {
     }
 
@@ -92,6 +98,41 @@ public final class ErrorResponses {
         rc.response().putHeader(HttpHeaders.CONNECTION, "close");
         HttpConnection connection = rc.request().connection();
         rc.addEndHandler(ended -> rc.vertx().setTimer(LINGER_MILLIS, id -> connection.close()));
+    }
+
+    /**
+     * For a refusal given before the request's body was read, where the body will never be read: a short body (a
+     * {@code Content-Length} up to {@link #DISCARDED_BODY_LIMIT}) is read and dropped after the answer, so that the
+     * connection carries the client's next request, as nginx and Go's HTTP server do. An exporter whose token expired
+     * keeps its connection (behind an Ingress, a TLS handshake) for the push it sends with the next token. A body not
+     * in within {@link #DISCARD_MILLIS} closes the connection then. A longer or chunked body, or one the client holds
+     * back until a 100 (Continue), closes it as {@link #closeConnectionAfterAnswer} does: reading it would cost more
+     * than the client's new connection.
+     */
+    public static void refusedBeforeBody(RoutingContext rc) {
+        HttpServerRequest request = rc.request();
+        if (request.isEnded() || request.version() == io.vertx.core.http.HttpVersion.HTTP_2
+                || rc.response().headWritten() || ContinueExpectation.awaited(rc) || declaresNoBody(request)
+                || !declaresShortBody(request)) {
+            closeConnectionAfterAnswer(rc);
+            return;
+        }
+        // Netty frames the body by its Content-Length: no more than that is read before the next request's head.
+        request.handler(ignored -> {
+        });
+        // A body sent slowly on purpose would hold the connection of a client the gateway has refused.
+        HttpConnection connection = request.connection();
+        long deadline = rc.vertx().setTimer(DISCARD_MILLIS, id -> connection.close());
+        request.endHandler(ended -> rc.vertx().cancelTimer(deadline));
+        request.resume();
+    }
+
+    /** No body or one of a {@code Content-Length} up to {@link #DISCARDED_BODY_LIMIT}; not chunked. */
+    private static boolean declaresShortBody(HttpServerRequest request) {
+        String length = request.getHeader(HttpHeaders.CONTENT_LENGTH);
+        long declared = BodyLimit.declaredLength(length);
+        return request.getHeader(HttpHeaders.TRANSFER_ENCODING) == null
+                && (length == null || declared >= 0 && declared <= DISCARDED_BODY_LIMIT);
     }
 
     /**

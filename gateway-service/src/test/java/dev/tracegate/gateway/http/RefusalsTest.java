@@ -314,21 +314,72 @@ class RefusalsTest {
         assertEquals(1, tempo.requests().size());
     }
 
-    /** Told to close after a refusal that left its body unread, a client that does not is disconnected. */
+    /**
+     * A push refused before its body was read (an exporter whose token expired) keeps its connection when the body is
+     * short: the body is read and dropped, and never taken for a request, though it holds one.
+     */
     @Test
-    void aClientThatIgnoresConnectionCloseAfterARefusalIsDisconnected() throws Exception {
-        String head = "POST /api/traces/v1/team-a/v1/traces HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer forged"
-                + "\r\nContent-Type: application/json\r\nContent-Length: 100000\r\n\r\n";
+    void aRefusedPushWithAShortBodyKeepsItsConnection() throws Exception {
+        String hidden = "GET " + ECHO + " HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer " + token() + "\r\n\r\n";
+        String body = hidden + "x".repeat(200 * 1024);
         try (Socket socket = new Socket(gateway.getHost(), gateway.getPort())) {
             socket.setSoTimeout(20_000);
-            socket.getOutputStream().write((head + "{").getBytes(StandardCharsets.ISO_8859_1));
-            socket.getOutputStream().flush();
             InputStream in = socket.getInputStream();
-            RawHttp.Response answer = RawHttp.readResponse(in);
-            assertEquals(401, answer.status());
-            assertEquals("close", answer.header("connection"));
-            // The client neither closes nor sends the rest of its body.
+            socket.getOutputStream().write(("POST /api/traces/v1/team-a/v1/traces HTTP/1.1\r\nHost: x\r\nAuthorization: "
+                    + "Bearer " + token() + "x\r\nContent-Type: application/json\r\nContent-Length: " + body.length()
+                    + "\r\n\r\n").getBytes(StandardCharsets.ISO_8859_1));
+            RawHttp.Response refused = RawHttp.readResponse(in);
+            assertEquals(401, refused.status(), "answered before the body was sent");
+            assertTrue(refused.header("www-authenticate").contains("error=\"invalid_token\""));
+            assertNull(refused.header("connection"), "not told to close");
+            socket.getOutputStream().write(body.getBytes(StandardCharsets.ISO_8859_1));
+            socket.getOutputStream().write(("POST /api/traces/v1/team-a/v1/traces HTTP/1.1\r\nHost: x\r\nAuthorization: "
+                    + "Bearer " + token() + "\r\nContent-Type: application/json\r\nContent-Length: 2\r\n\r\n{}")
+                    .getBytes(StandardCharsets.ISO_8859_1));
+            assertEquals(200, RawHttp.readResponse(in).status(), "the next push on the same connection");
+        }
+        assertEquals(1, tempo.requests().size(), "neither the refused push nor the request in its body reached Tempo");
+        assertEquals("{}", tempo.lastRequest().bodyAsString());
+    }
+
+    /** The short body of a refused push that never comes in full does not hold the connection. */
+    @Test
+    void aShortBodyThatNeverEndsAfterARefusalLosesItsConnection() throws Exception {
+        try (Socket socket = new Socket(gateway.getHost(), gateway.getPort())) {
+            socket.setSoTimeout(20_000);
+            socket.getOutputStream().write(("POST /api/traces/v1/team-a/v1/traces HTTP/1.1\r\nHost: x\r\n"
+                    + "Authorization: Bearer forged\r\nContent-Type: application/json\r\nContent-Length: 1000\r\n\r\n{")
+                    .getBytes(StandardCharsets.ISO_8859_1));
+            InputStream in = socket.getInputStream();
+            assertEquals(401, RawHttp.readResponse(in).status());
+            long sent = System.nanoTime();
             assertEquals(-1, RawHttp.nextByteOrEnd(in), "the gateway closes the connection");
+            assertTrue(System.nanoTime() - sent < TimeUnit.SECONDS.toNanos(15), "closed before the idle timeout");
+        }
+        assertEquals(0, tempo.requests().size());
+    }
+
+    /**
+     * Told to close after a refusal that left its body unread (longer than the gateway drops, or chunked), a client
+     * that does not is disconnected.
+     */
+    @Test
+    void aClientThatIgnoresConnectionCloseAfterARefusalIsDisconnected() throws Exception {
+        for (String framing : new String[] { "Content-Length: 300000", "Transfer-Encoding: chunked" }) {
+            String head = "POST /api/traces/v1/team-a/v1/traces HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer forged"
+                    + "\r\nContent-Type: application/json\r\n" + framing + "\r\n\r\n";
+            try (Socket socket = new Socket(gateway.getHost(), gateway.getPort())) {
+                socket.setSoTimeout(20_000);
+                socket.getOutputStream().write((head + (framing.startsWith("Transfer") ? "1\r\n{\r\n" : "{"))
+                        .getBytes(StandardCharsets.ISO_8859_1));
+                socket.getOutputStream().flush();
+                InputStream in = socket.getInputStream();
+                RawHttp.Response answer = RawHttp.readResponse(in);
+                assertEquals(401, answer.status(), framing);
+                assertEquals("close", answer.header("connection"), framing);
+                // The client neither closes nor sends the rest of its body.
+                assertEquals(-1, RawHttp.nextByteOrEnd(in), framing + ": the gateway closes the connection");
+            }
         }
         assertEquals(0, tempo.requests().size());
     }
