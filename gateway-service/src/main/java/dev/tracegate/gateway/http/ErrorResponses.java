@@ -105,9 +105,9 @@ public final class ErrorResponses {
      * {@code Content-Length} up to {@link #DISCARDED_BODY_LIMIT}) is read and dropped after the answer, so that the
      * connection carries the client's next request, as nginx and Go's HTTP server do. An exporter whose token expired
      * keeps its connection (behind an Ingress, a TLS handshake) for the push it sends with the next token. A body not
-     * in within {@link #DISCARD_MILLIS} closes the connection then. A longer or chunked body, or one the client holds
-     * back until a 100 (Continue), closes it as {@link #closeConnectionAfterAnswer} does: reading it would cost more
-     * than the client's new connection.
+     * in within {@link #DISCARD_MILLIS} closes the connection then. A longer body (reading it would cost more than the
+     * client's new connection), a chunked one (of no known length) or one the client holds back until a 100 (Continue)
+     * closes it as {@link #closeConnectionAfterAnswer} does.
      */
     public static void refusedBeforeBody(RoutingContext rc) {
         HttpServerRequest request = rc.request();
