@@ -118,4 +118,21 @@ class OtlpGrpcTest {
                 .grpcStatus(), "NOT_FOUND without x-scope-orgid");
         assertNull(GrpcDistributorStandIn.lastCall(), "nothing reached the distributor");
     }
+
+    /**
+     * An exporter whose token expired keeps pushing on its one HTTP/2 connection: the refused calls' messages, more
+     * than the connection's flow-control window, must not starve the calls after them on that connection.
+     */
+    @Test
+    void refusedCallsWithLargeMessagesLeaveTheConnectionUsable() throws Exception {
+        byte[] spans = new byte[1_000_000];
+        new Random(5).nextBytes(spans);
+        for (int i = 0; i < 4; i++) {
+            assertEquals("16", export("team-a", "forged", framed(spans)).grpcStatus(), "UNAUTHENTICATED, call " + i);
+        }
+        assertNull(GrpcDistributorStandIn.lastCall(), "nothing reached the distributor");
+        Answer answer = export("team-a", KeycloakTestResource.accessToken(KeycloakTestResource.ALICE), framed(spans));
+        assertEquals("0", answer.grpcStatus(), "the next call on the same connection");
+        assertArrayEquals(framed(spans).getBytes(), GrpcDistributorStandIn.lastCall().body().getBytes());
+    }
 }
