@@ -85,8 +85,7 @@ public final class ErrorResponses {
      * body's framing itself is in doubt, {@link #sendAndClose}.
      */
     public static void closeConnectionAfterAnswer(RoutingContext rc) {
-        if (rc.request().isEnded() || rc.request().version() == io.vertx.core.http.HttpVersion.HTTP_2
-                || rc.response().headWritten()) {
+        if (!http1RequestOpenBeforeAnswer(rc)) {
             return;
         }
         if (declaresNoBody(rc.request())) {
@@ -111,9 +110,9 @@ public final class ErrorResponses {
      */
     public static void refusedBeforeBody(RoutingContext rc) {
         HttpServerRequest request = rc.request();
-        if (request.isEnded() || request.version() == io.vertx.core.http.HttpVersion.HTTP_2
-                || rc.response().headWritten() || ContinueExpectation.awaited(rc) || declaresNoBody(request)
+        if (!http1RequestOpenBeforeAnswer(rc) || ContinueExpectation.awaited(rc) || declaresNoBody(request)
                 || !declaresShortBody(request)) {
+            // Nothing to do, no body (resumed), or a body that cannot be dropped here (the connection closed).
             closeConnectionAfterAnswer(rc);
             return;
         }
@@ -127,12 +126,17 @@ public final class ErrorResponses {
         request.resume();
     }
 
-    /** No body or one of a {@code Content-Length} up to {@link #DISCARDED_BODY_LIMIT}; not chunked. */
+    /** An HTTP/1.x request whose end has not been read yet, and no answer begun: the only kind these methods change. */
+    private static boolean http1RequestOpenBeforeAnswer(RoutingContext rc) {
+        return !rc.request().isEnded() && rc.request().version() != io.vertx.core.http.HttpVersion.HTTP_2
+                && !rc.response().headWritten();
+    }
+
+    /** A {@code Content-Length} of at most {@link #DISCARDED_BODY_LIMIT}; not chunked. */
     private static boolean declaresShortBody(HttpServerRequest request) {
-        String length = request.getHeader(HttpHeaders.CONTENT_LENGTH);
-        long declared = BodyLimit.declaredLength(length);
-        return request.getHeader(HttpHeaders.TRANSFER_ENCODING) == null
-                && (length == null || declared >= 0 && declared <= DISCARDED_BODY_LIMIT);
+        long declared = BodyLimit.declaredLength(request.getHeader(HttpHeaders.CONTENT_LENGTH));
+        return request.getHeader(HttpHeaders.TRANSFER_ENCODING) == null && declared >= 0
+                && declared <= DISCARDED_BODY_LIMIT;
     }
 
     /**
