@@ -189,13 +189,11 @@ public class BrowserSignInRoutes {
         }
         Tenant tenant = tenantNamedIn(rc);
         if (tenant == null) {
-            // Answered with the body unread: a short one is dropped, a long one closes the connection.
-            ErrorResponses.refusedBeforeBody(rc);
+            // Answered with the body unread: a short one is dropped, a long one closes the connection (send).
             unknownTenant(rc);
             return;
         }
         if (!GatewayOrigin.isSameOrigin(tenant, request)) {
-            ErrorResponses.refusedBeforeBody(rc);
             ErrorResponses.send(rc, 403, "cross_origin", "sign-out must come from a page of this gateway (Origin or "
                     + "Referer); GET /oidc/" + tenant.name() + "/logout shows one");
             return;
@@ -255,8 +253,6 @@ public class BrowserSignInRoutes {
     /** Any other method on a sign-in path: 405 naming the allowed ones (404 when the tenant is unknown). */
     private Handler<RoutingContext> methodNotAllowed(String allowed) {
         return rc -> {
-            // Answered with any body unread: a short one is dropped, a long one closes the connection.
-            ErrorResponses.refusedBeforeBody(rc);
             if (tenantOf(rc) != null) {
                 rc.response().putHeader(HttpHeaders.ALLOW, allowed);
                 ErrorResponses.send(rc, 405, "method_not_allowed", rc.request().method().name() + " is not allowed on "

@@ -1,5 +1,6 @@
 package dev.tracegate.gateway.http;
 
+import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpConnection;
 import io.vertx.core.http.HttpHeaders;
@@ -15,6 +16,8 @@ import io.vertx.ext.web.RoutingContext;
 public final class ErrorResponses {
 
     private static final String GRPC_ROUTE = ErrorResponses.class.getName() + ".grpc";
+    /** Set once the fate of the request's unread body is decided: dropped, or the connection closed after the answer. */
+    private static final String BODY_DECIDED = ErrorResponses.class.getName() + ".bodyDecided";
 
     /** How long a connection closed after an answer stays open first, for the client to read the answer. */
     static final long LINGER_MILLIS = 2000;
@@ -22,8 +25,11 @@ public final class ErrorResponses {
     /** The longest body {@link #refusedBeforeBody} reads and drops to keep the connection; Go's server reads 256 KiB. */
     static final long DISCARDED_BODY_LIMIT = 256 * 1024;
 
-    /** How long {@link #refusedBeforeBody} waits for the rest of such a body; nginx waits 5 s between its reads. */
-    static final long DISCARD_MILLIS = 5000;
+    /** How long {@link #refusedBeforeBody} waits for each next piece of such a body: nginx's lingering_timeout. */
+    static final long DISCARD_IDLE_MILLIS = 5000;
+
+    /** How long {@link #refusedBeforeBody} waits for all of such a body: nginx's lingering_time. */
+    static final long DISCARD_MAX_MILLIS = 30000;
 
     private ErrorResponses() {
     }
@@ -50,6 +56,11 @@ public final class ErrorResponses {
         rc.vertx().setTimer(LINGER_MILLIS, id -> response.close());
     }
 
+    /**
+     * An error answer. A body still unread is dealt with as {@link #refusedBeforeBody} does, unless the caller
+     * decided before ({@link #closeConnectionAfterAnswer}): whatever refused the request, no client holds the
+     * connection by sending a body nobody reads.
+     */
     public static void send(RoutingContext rc, int status, String error, String message) {
         HttpServerResponse response = rc.response();
         if (response.headWritten()) {
@@ -61,10 +72,7 @@ public final class ErrorResponses {
             sendGrpc(response, GrpcStatus.of(status), error + ": " + message);
             return;
         }
-        if (ContinueExpectation.awaited(rc)) {
-            // Refused before the client sent its body: it may still send it, or not, so no request can follow.
-            closeConnectionAfterAnswer(rc);
-        }
+        refusedBeforeBody(rc);
         response.end(json(response, status, error, message));
     }
 
@@ -85,7 +93,7 @@ public final class ErrorResponses {
      * body's framing itself is in doubt, {@link #sendAndClose}.
      */
     public static void closeConnectionAfterAnswer(RoutingContext rc) {
-        if (!http1RequestOpenBeforeAnswer(rc)) {
+        if (!http1RequestOpenBeforeAnswer(rc) || !decidedNow(rc)) {
             return;
         }
         if (declaresNoBody(rc.request())) {
@@ -100,13 +108,15 @@ public final class ErrorResponses {
     }
 
     /**
-     * For a refusal given before the request's body was read, where the body will never be read: a short body (a
-     * {@code Content-Length} up to {@link #DISCARDED_BODY_LIMIT}) is read and dropped after the answer, so that the
-     * connection carries the client's next request, as nginx and Go's HTTP server do. An exporter whose token expired
-     * keeps its connection (behind an Ingress, a TLS handshake) for the push it sends with the next token. A body not
-     * in within {@link #DISCARD_MILLIS} closes the connection then. A longer body (reading it would cost more than the
-     * client's new connection), a chunked one (of no known length) or one the client holds back until a 100 (Continue)
-     * closes it as {@link #closeConnectionAfterAnswer} does.
+     * For a refusal given before the request's body was read, where the body will never be read ({@link #send} calls
+     * it): a short body (a {@code Content-Length} up to {@link #DISCARDED_BODY_LIMIT}) is read and dropped after the
+     * answer, so that the connection carries the client's next request, as nginx and Go's HTTP server do. An exporter
+     * whose token expired keeps its connection (behind an Ingress, a TLS handshake) for the push it sends with the
+     * next token. A body whose next piece does not come within {@link #DISCARD_IDLE_MILLIS}, or that is not in whole
+     * within {@link #DISCARD_MAX_MILLIS}, closes the connection then. A longer body (reading it would cost more than
+     * the client's new connection), a chunked one (of no known length) or one the client holds back until a 100
+     * (Continue) closes it as {@link #closeConnectionAfterAnswer} does. Once either has decided, later calls change
+     * nothing.
      */
     public static void refusedBeforeBody(RoutingContext rc) {
         HttpServerRequest request = rc.request();
@@ -116,14 +126,55 @@ public final class ErrorResponses {
             closeConnectionAfterAnswer(rc);
             return;
         }
-        // Netty frames the body by its Content-Length: no more than that is read before the next request's head.
-        request.handler(ignored -> {
-        });
-        // A body sent slowly on purpose would hold the connection of a client the gateway has refused.
-        HttpConnection connection = request.connection();
-        long deadline = rc.vertx().setTimer(DISCARD_MILLIS, id -> connection.close());
-        request.endHandler(ended -> rc.vertx().cancelTimer(deadline));
-        request.resume();
+        if (decidedNow(rc)) {
+            new BodyDiscard(rc.vertx(), request).start();
+        }
+    }
+
+    /** True the first time it is asked for a request, when its unread body has not been dealt with yet. */
+    private static boolean decidedNow(RoutingContext rc) {
+        if (rc.get(BODY_DECIDED) != null) {
+            return false;
+        }
+        rc.put(BODY_DECIDED, Boolean.TRUE);
+        return true;
+    }
+
+    /**
+     * Reads and drops a refused request's body, and closes the connection when the body comes too slowly: sent slowly
+     * on purpose, it would hold the connection of a client the gateway has refused. Netty frames the body by its
+     * {@code Content-Length}: no more than that is read before the next request's head.
+     */
+    private static final class BodyDiscard {
+        private final Vertx vertx;
+        private final HttpServerRequest request;
+        private final long startedNanos = System.nanoTime();
+        private long lastPieceNanos = startedNanos;
+        private long timer;
+
+        BodyDiscard(Vertx vertx, HttpServerRequest request) {
+            this.vertx = vertx;
+            this.request = request;
+        }
+
+        void start() {
+            // A piece only notes the time: the one timer checks it when due, instead of a new timer for each piece.
+            request.handler(piece -> lastPieceNanos = System.nanoTime());
+            request.endHandler(ended -> vertx.cancelTimer(timer));
+            timer = vertx.setTimer(DISCARD_IDLE_MILLIS, this::check);
+            request.resume();
+        }
+
+        private void check(long id) {
+            long now = System.nanoTime();
+            long wait = Math.min(DISCARD_IDLE_MILLIS - (now - lastPieceNanos) / 1_000_000,
+                    DISCARD_MAX_MILLIS - (now - startedNanos) / 1_000_000);
+            if (wait > 0) {
+                timer = vertx.setTimer(wait, this::check);
+            } else {
+                request.connection().close();
+            }
+        }
     }
 
     /** An HTTP/1.x request whose end has not been read yet, and no answer begun: the only kind these methods change. */

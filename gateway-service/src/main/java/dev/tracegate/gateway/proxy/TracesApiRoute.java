@@ -195,7 +195,6 @@ public class TracesApiRoute {
                 && !GatewayOrigin.isSameOrigin(tenant, rc.request())) {
             // Another site's page can make a browser send its session cookie (a text/plain form POST): no CSRF.
             metrics.authFailure(tenant.name(), "cross_origin");
-            ErrorResponses.refusedBeforeBody(rc);
             ErrorResponses.send(rc, 403, "cross_origin", "a write authenticated by the session cookie must come from "
                     + "a page of this gateway (Origin or Referer); other clients send a bearer token");
             return;
@@ -220,7 +219,6 @@ public class TracesApiRoute {
             @Override
             public void failed(CallerAuthenticator.Failure failure) {
                 metrics.authFailure(tenant.name(), failure.reason);
-                ErrorResponses.refusedBeforeBody(rc);
                 if (failure == CallerAuthenticator.Failure.INVALID_TOKEN && sessionCookieAlone(rc) && wantsHtml(rc)) {
                     // The session no longer verifies (its ID token expired, the key changed): kept, the cookie
                     // would earn this browser a 401 on every click until it expired.
@@ -248,7 +246,6 @@ public class TracesApiRoute {
             metrics.authFailure(tenant.name(), "forbidden");
             LOG.debugf("Tenant %s: %s may not %s", tenant.name(), LogValues.escape(caller.subject()),
                     route.permission().wireName());
-            ErrorResponses.refusedBeforeBody(rc);
             ErrorResponses.send(rc, 403, "forbidden", forbidden(caller, tenant, route.permission()));
             return;
         }
@@ -301,7 +298,6 @@ public class TracesApiRoute {
 
     /** 429 with {@code Retry-After}, before the request's body was read. */
     private static void tooManyRequests(RoutingContext rc, long retryAfterSeconds, String error, String message) {
-        ErrorResponses.refusedBeforeBody(rc);
         rc.response().putHeader(HttpHeaders.RETRY_AFTER, Long.toString(retryAfterSeconds));
         ErrorResponses.send(rc, 429, error, message);
     }
@@ -317,6 +313,8 @@ public class TracesApiRoute {
     }
 
     private static void redirectToLogin(RoutingContext rc, Tenant tenant) {
+        // A refusal too, given before any body was read: as ErrorResponses.send does for the error answers.
+        ErrorResponses.refusedBeforeBody(rc);
         String back = URLEncoder.encode(rc.request().uri(), StandardCharsets.UTF_8);
         rc.response().setStatusCode(302)
                 .putHeader(HttpHeaders.LOCATION, "/oidc/" + tenant.name() + "/login?redirect=" + back)

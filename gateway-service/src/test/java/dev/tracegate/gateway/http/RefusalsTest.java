@@ -360,6 +360,122 @@ class RefusalsTest {
     }
 
     /**
+     * The wait for a refused push's body counts between its pieces, not from the refusal: a body on a slow link that
+     * takes longer than one wait in all, but never pauses that long, is dropped whole and the connection kept.
+     */
+    @Test
+    void aShortBodyThatComesSlowlyAfterARefusalKeepsItsConnection() throws Exception {
+        int pieces = 3;
+        String piece = "x".repeat(1000);
+        long gapMillis = ErrorResponses.DISCARD_IDLE_MILLIS * 6 / 10;
+        try (Socket socket = new Socket(gateway.getHost(), gateway.getPort())) {
+            socket.setSoTimeout(20_000);
+            InputStream in = socket.getInputStream();
+            socket.getOutputStream().write(("POST /api/traces/v1/team-a/v1/traces HTTP/1.1\r\nHost: x\r\n"
+                    + "Authorization: Bearer forged\r\nContent-Type: application/json\r\nContent-Length: "
+                    + pieces * piece.length() + "\r\n\r\n").getBytes(StandardCharsets.ISO_8859_1));
+            RawHttp.Response refused = RawHttp.readResponse(in);
+            assertEquals(401, refused.status());
+            assertNull(refused.header("connection"), "not told to close");
+            for (int i = 0; i < pieces; i++) {
+                Thread.sleep(gapMillis);
+                socket.getOutputStream().write(piece.getBytes(StandardCharsets.ISO_8859_1));
+            }
+            socket.getOutputStream().write(("POST /api/traces/v1/team-a/v1/traces HTTP/1.1\r\nHost: x\r\nAuthorization: "
+                    + "Bearer " + token() + "\r\nContent-Type: application/json\r\nContent-Length: 2\r\n\r\n{}")
+                    .getBytes(StandardCharsets.ISO_8859_1));
+            assertEquals(200, RawHttp.readResponse(in).status(), "the next push on the same connection");
+        }
+        assertEquals(1, tempo.requests().size());
+    }
+
+    /**
+     * A refused push's short body sent a byte at a time, each well within the wait between pieces, does not hold the
+     * connection for longer than the wait for the whole body.
+     */
+    @Test
+    void aShortBodyTrickledAfterARefusalLosesItsConnection() throws Exception {
+        try (Socket socket = new Socket(gateway.getHost(), gateway.getPort())) {
+            socket.setSoTimeout(1000);
+            socket.getOutputStream().write(("POST /api/traces/v1/team-a/v1/traces HTTP/1.1\r\nHost: x\r\n"
+                    + "Authorization: Bearer forged\r\nContent-Type: application/json\r\nContent-Length: 4000\r\n\r\n")
+                    .getBytes(StandardCharsets.ISO_8859_1));
+            InputStream in = socket.getInputStream();
+            assertEquals(401, readPatiently(in).status());
+            long closedAfter = trickleUntilClosed(socket, ErrorResponses.DISCARD_MAX_MILLIS + 15_000);
+            assertTrue(closedAfter >= ErrorResponses.DISCARD_MAX_MILLIS - 1000,
+                    "held for the wait for the whole body, closed after " + closedAfter + " ms");
+        }
+        assertEquals(0, tempo.requests().size());
+    }
+
+    /**
+     * Refusals decided on the request's head alone (no tenant of that name, no credentials, no route) bound the body
+     * they leave unread as every other refusal does: a body that never ends loses its connection soon after the
+     * answer, instead of holding it for as long as the client sends.
+     */
+    @Test
+    void aBodyThatNeverEndsAfterARefusalOnTheHeadAloneLosesItsConnection() throws Exception {
+        String[][] refusals = { { "/api/traces/v1/nobody/v1/traces", "Authorization: Bearer forged\r\n", "404" },
+                { "/api/traces/v1/team-a/v1/traces", "", "401" }, { "/api/traces/v1/team-a/nothing", "", "404" },
+                { "/anything", "", "404" } };
+        for (String[] refusal : refusals) {
+            try (Socket socket = new Socket(gateway.getHost(), gateway.getPort())) {
+                socket.setSoTimeout(1000);
+                socket.getOutputStream().write(("POST " + refusal[0] + " HTTP/1.1\r\nHost: x\r\n" + refusal[1]
+                        + "Content-Type: application/json\r\nTransfer-Encoding: chunked\r\n\r\n")
+                        .getBytes(StandardCharsets.ISO_8859_1));
+                RawHttp.Response answer = readPatiently(socket.getInputStream());
+                assertEquals(Integer.parseInt(refusal[2]), answer.status(), refusal[0]);
+                assertEquals("close", answer.header("connection"), refusal[0]);
+                long closedAfter = trickleUntilClosed(socket, 15_000);
+                assertTrue(closedAfter < 10_000, refusal[0] + ": closed after " + closedAfter + " ms");
+            }
+        }
+        assertEquals(0, tempo.requests().size());
+    }
+
+    /** Reads an answer on a socket with a short read timeout, waiting up to 20 s for it in all. */
+    private static RawHttp.Response readPatiently(InputStream in) throws Exception {
+        long giveUp = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+        while (true) {
+            try {
+                return RawHttp.readResponse(in);
+            } catch (java.net.SocketTimeoutException e) {
+                if (System.nanoTime() > giveUp) {
+                    throw e;
+                }
+            }
+        }
+    }
+
+    /**
+     * Goes on sending a body, a piece every 200 ms (a chunk, or one byte of a body with a length: both are counted as
+     * body), until the gateway closes the connection; fails after {@code limitMillis}.
+     *
+     * @return how long it took the gateway to close, in milliseconds
+     */
+    private static long trickleUntilClosed(Socket socket, long limitMillis) throws Exception {
+        long started = System.nanoTime();
+        InputStream in = socket.getInputStream();
+        socket.setSoTimeout(200);
+        while (TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started) < limitMillis) {
+            try {
+                // "1\r\nx\r\n" is a chunk of one byte; sent in a body with a length, it is four bytes of the body.
+                socket.getOutputStream().write("1\r\nx\r\n".getBytes(StandardCharsets.ISO_8859_1));
+                if (in.read() == -1) {
+                    return TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started);
+                }
+            } catch (java.net.SocketTimeoutException e) {
+                // Still open.
+            } catch (java.io.IOException e) {
+                return TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started);
+            }
+        }
+        throw new AssertionError("the connection was still open after " + limitMillis + " ms");
+    }
+
+    /**
      * Told to close after a refusal that left its body unread (longer than the gateway drops, or chunked), a client
      * that does not is disconnected.
      */
