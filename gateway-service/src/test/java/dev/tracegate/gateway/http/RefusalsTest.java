@@ -347,9 +347,7 @@ class RefusalsTest {
     void aShortBodyThatNeverEndsAfterARefusalLosesItsConnection() throws Exception {
         try (Socket socket = new Socket(gateway.getHost(), gateway.getPort())) {
             socket.setSoTimeout(20_000);
-            socket.getOutputStream().write(("POST /api/traces/v1/team-a/v1/traces HTTP/1.1\r\nHost: x\r\n"
-                    + "Authorization: Bearer forged\r\nContent-Type: application/json\r\nContent-Length: 1000\r\n\r\n{")
-                    .getBytes(StandardCharsets.ISO_8859_1));
+            socket.getOutputStream().write((forgedPushHead(1000) + "{").getBytes(StandardCharsets.ISO_8859_1));
             InputStream in = socket.getInputStream();
             assertEquals(401, RawHttp.readResponse(in).status());
             long sent = System.nanoTime();
@@ -371,9 +369,7 @@ class RefusalsTest {
         try (Socket socket = new Socket(gateway.getHost(), gateway.getPort())) {
             socket.setSoTimeout(20_000);
             InputStream in = socket.getInputStream();
-            socket.getOutputStream().write(("POST /api/traces/v1/team-a/v1/traces HTTP/1.1\r\nHost: x\r\n"
-                    + "Authorization: Bearer forged\r\nContent-Type: application/json\r\nContent-Length: "
-                    + pieces * piece.length() + "\r\n\r\n").getBytes(StandardCharsets.ISO_8859_1));
+            socket.getOutputStream().write(forgedPushHead(pieces * piece.length()).getBytes(StandardCharsets.ISO_8859_1));
             RawHttp.Response refused = RawHttp.readResponse(in);
             assertEquals(401, refused.status());
             assertNull(refused.header("connection"), "not told to close");
@@ -390,16 +386,14 @@ class RefusalsTest {
     }
 
     /**
-     * A refused push's short body sent a byte at a time, each well within the wait between pieces, does not hold the
-     * connection for longer than the wait for the whole body.
+     * A refused push's short body sent a few bytes at a time, each piece well within the wait between pieces, does not
+     * hold the connection for longer than the wait for the whole body.
      */
     @Test
     void aShortBodyTrickledAfterARefusalLosesItsConnection() throws Exception {
         try (Socket socket = new Socket(gateway.getHost(), gateway.getPort())) {
             socket.setSoTimeout(1000);
-            socket.getOutputStream().write(("POST /api/traces/v1/team-a/v1/traces HTTP/1.1\r\nHost: x\r\n"
-                    + "Authorization: Bearer forged\r\nContent-Type: application/json\r\nContent-Length: 4000\r\n\r\n")
-                    .getBytes(StandardCharsets.ISO_8859_1));
+            socket.getOutputStream().write(forgedPushHead(4000).getBytes(StandardCharsets.ISO_8859_1));
             InputStream in = socket.getInputStream();
             assertEquals(401, readPatiently(in).status());
             long closedAfter = trickleUntilClosed(socket, ErrorResponses.DISCARD_MAX_MILLIS + 15_000);
@@ -435,6 +429,12 @@ class RefusalsTest {
         assertEquals(0, tempo.requests().size());
     }
 
+    /** The head of an OTLP push with a forged token (refused with 401 before its body is read). */
+    private static String forgedPushHead(long contentLength) {
+        return "POST /api/traces/v1/team-a/v1/traces HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer forged\r\n"
+                + "Content-Type: application/json\r\nContent-Length: " + contentLength + "\r\n\r\n";
+    }
+
     /** Reads an answer on a socket with a short read timeout, waiting up to 20 s for it in all. */
     private static RawHttp.Response readPatiently(InputStream in) throws Exception {
         long giveUp = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
@@ -450,8 +450,8 @@ class RefusalsTest {
     }
 
     /**
-     * Goes on sending a body, a piece every 200 ms (a chunk, or one byte of a body with a length: both are counted as
-     * body), until the gateway closes the connection; fails after {@code limitMillis}.
+     * Goes on sending a body, a piece every 200 ms (a chunk of one byte, which a body with a length takes as six bytes
+     * of it), until the gateway closes the connection; fails after {@code limitMillis}.
      *
      * @return how long it took the gateway to close, in milliseconds
      */
@@ -461,7 +461,7 @@ class RefusalsTest {
         socket.setSoTimeout(200);
         while (TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started) < limitMillis) {
             try {
-                // "1\r\nx\r\n" is a chunk of one byte; sent in a body with a length, it is four bytes of the body.
+                // "1\r\nx\r\n" is a chunk of one byte; sent in a body with a length, it is six bytes of the body.
                 socket.getOutputStream().write("1\r\nx\r\n".getBytes(StandardCharsets.ISO_8859_1));
                 if (in.read() == -1) {
                     return TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started);
