@@ -95,6 +95,12 @@ public class BrowserSignInRoutes {
      * {@code oidc-login}, {@code oidc-callback}, {@code oidc-logout} or {@code oidc-error}; tenant {@code unknown}
      * for a name no tenant has. Another path under {@code /oidc/} is left to the safety net's 404, which counts it
      * itself.
+     * <p>
+     * A body still unread when the answer starts is bounded as a refusal's is ({@link ErrorResponses#refusedBeforeBody}),
+     * whoever answers: this class, or quarkus-oidc itself (its redirect to the issuer, or its answer to a callback that
+     * belongs to no sign-in). Else a GET with a chunked body that never ends would hold its connection for as long as
+     * the client sends. The bodies that are read (the sign-out form here, a {@code form_post} callback's form in
+     * quarkus-oidc) have ended by the answer, or their reader has decided already (413): nothing changes for them.
      */
     private void counted(RoutingContext rc) {
         String route = countedRoute(rc.normalizedPath());
@@ -102,6 +108,7 @@ public class BrowserSignInRoutes {
             Tenant tenant = tenantNamedIn(rc);
             metrics.requestWhenEnded(rc, tenant == null ? GatewayMetrics.UNKNOWN_TENANT : tenant.name(), route);
         }
+        rc.addHeadersEndHandler(headers -> ErrorResponses.refusedBeforeBody(rc));
         rc.next();
     }
 

@@ -404,26 +404,32 @@ class RefusalsTest {
     }
 
     /**
-     * Refusals decided on the request's head alone (no tenant of that name, no credentials, no route) bound the body
-     * they leave unread as every other refusal does: a body that never ends loses its connection soon after the
-     * answer, instead of holding it for as long as the client sends.
+     * Refusals decided on the request's head alone (no tenant of that name, no credentials, no route), and the
+     * sign-in's answers to a request whose body nobody reads, bound that body as every other refusal does: a body
+     * that never ends loses its connection soon after the answer, instead of holding it for as long as the client
+     * sends.
      */
     @Test
     void aBodyThatNeverEndsAfterARefusalOnTheHeadAloneLosesItsConnection() throws Exception {
-        String[][] refusals = { { "/api/traces/v1/nobody/v1/traces", "Authorization: Bearer forged\r\n", "404" },
-                { "/api/traces/v1/team-a/v1/traces", "", "401" }, { "/api/traces/v1/team-a/nothing", "", "404" },
-                { "/anything", "", "404" } };
+        String[][] refusals = {
+                { "POST", "/api/traces/v1/nobody/v1/traces", "Authorization: Bearer forged\r\n", "404" },
+                { "POST", "/api/traces/v1/team-a/v1/traces", "", "401" },
+                { "POST", "/api/traces/v1/team-a/nothing", "", "404" }, { "POST", "/anything", "", "404" },
+                // Answered by the sign-in's own code (the redirect to the issuer) and by quarkus-oidc (a callback
+                // without a sign-in's state cookie: a new redirect to the issuer).
+                { "GET", "/oidc/team-a/login", "", "302" }, { "GET", "/oidc/team-a/callback?code=x&state=y", "", "302" } };
         for (String[] refusal : refusals) {
+            String request = refusal[0] + " " + refusal[1];
             try (Socket socket = new Socket(gateway.getHost(), gateway.getPort())) {
                 socket.setSoTimeout(1000);
-                socket.getOutputStream().write(("POST " + refusal[0] + " HTTP/1.1\r\nHost: x\r\n" + refusal[1]
+                socket.getOutputStream().write((request + " HTTP/1.1\r\nHost: x\r\n" + refusal[2]
                         + "Content-Type: application/json\r\nTransfer-Encoding: chunked\r\n\r\n")
                         .getBytes(StandardCharsets.ISO_8859_1));
                 RawHttp.Response answer = readPatiently(socket.getInputStream());
-                assertEquals(Integer.parseInt(refusal[2]), answer.status(), refusal[0]);
-                assertEquals("close", answer.header("connection"), refusal[0]);
+                assertEquals(Integer.parseInt(refusal[3]), answer.status(), request);
+                assertEquals("close", answer.header("connection"), request);
                 long closedAfter = trickleUntilClosed(socket, 15_000);
-                assertTrue(closedAfter < 10_000, refusal[0] + ": closed after " + closedAfter + " ms");
+                assertTrue(closedAfter < 10_000, request + ": closed after " + closedAfter + " ms");
             }
         }
         assertEquals(0, tempo.requests().size());
