@@ -317,6 +317,22 @@ class TenantGatewayTest {
                 .header("X-Tempo", "kept");
     }
 
+    /**
+     * A browser led to an API URL on the gateway's origin shows Tempo's answer as data and never runs it as a page:
+     * even an answer Tempo labels as HTML (an error that echoes a query) comes with {@code nosniff} and the gateway's
+     * policy, in place of any policy Tempo set.
+     */
+    @Test
+    void tempoAnswersNeverRunAsAPageOnTheGatewaysOrigin() {
+        tempo.respondWith(400, Map.of("Content-Type", "text/html; charset=utf-8", "Content-Security-Policy",
+                "script-src *"), "<script>alert(1)</script>".getBytes(StandardCharsets.UTF_8));
+        given().auth().oauth2(token(ALICE)).when().get(TEAM_A + "/tempo/api/search?q=%3Cscript%3E")
+                .then().statusCode(400)
+                .header("X-Content-Type-Options", "nosniff")
+                .header("Content-Security-Policy", "default-src 'none'; frame-ancestors 'none'; sandbox")
+                .body(equalTo("<script>alert(1)</script>"));
+    }
+
     @Test
     void bodiesOverTheLimitAre413WhetherDeclaredOrStreamed() {
         byte[] big = new byte[5 * 1024 * 1024]; // the test limit is 4M
