@@ -58,6 +58,8 @@ public class BrowserSignInRoutes {
     private static final String ERROR = "/oidc/:tenant/error";
     /** The sign-out form carries one local path: a few KB are plenty. */
     static final int MAX_FORM_BYTES = 4096;
+    /** How long the sign-out form may take to arrive whole: a browser sends its few bytes at once. */
+    static final long FORM_READ_MILLIS = 10_000;
 
     private static final int FOUND = 302;
     private static final int SEE_OTHER = 303;
@@ -205,7 +207,7 @@ public class BrowserSignInRoutes {
                     + "Referer); GET /oidc/" + tenant.name() + "/logout shows one");
             return;
         }
-        BodyLimit.readWhole(rc, MAX_FORM_BYTES, body -> {
+        BodyLimit.readWhole(rc, MAX_FORM_BYTES, FORM_READ_MILLIS, body -> {
             String redirect;
             try {
                 redirect = formField(request, body, "redirect");

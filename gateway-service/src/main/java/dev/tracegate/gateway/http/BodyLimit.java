@@ -41,9 +41,12 @@ public final class BodyLimit {
 
     /**
      * Reads a small body whole, then hands it on; over the limit (declared or counted, chunked bodies too) it is 413
-     * instead. The route should have paused the request when it took it, or chunks that came meanwhile are lost.
+     * instead, and not in whole within {@code maxMillis} it is 408. A small body arrives at once from any real
+     * client; one sent a few bytes at a time, each within the idle timeout, would hold the connection for as long as
+     * the client likes. The route should have paused the request when it took it, or chunks that came meanwhile are
+     * lost.
      */
-    public static void readWhole(RoutingContext rc, long limit, Consumer<Buffer> then) {
+    public static void readWhole(RoutingContext rc, long limit, long maxMillis, Consumer<Buffer> then) {
         HttpServerRequest request = rc.request();
         if (declaredTooLarge(rc, limit)) {
             refuse(rc, limit);
@@ -55,22 +58,39 @@ public final class BodyLimit {
         }
         ContinueExpectation.grant(rc);
         Buffer body = Buffer.buffer();
+        long deadline = rc.vertx().setTimer(maxMillis, id -> {
+            if (!request.isEnded() && !rc.response().ended()) {
+                stopReading(request);
+                ErrorResponses.closeConnectionAfterAnswer(rc);
+                ErrorResponses.send(rc, 408, "request_timeout",
+                        "the request body did not arrive in whole within " + maxMillis / 1000 + " s");
+            }
+        });
         request.handler(chunk -> {
             if (body.length() + chunk.length() > limit) {
-                request.handler(null);
+                rc.vertx().cancelTimer(deadline);
+                stopReading(request);
                 refuse(rc, limit);
                 return;
             }
             body.appendBuffer(chunk);
         });
         request.endHandler(v -> {
+            rc.vertx().cancelTimer(deadline);
             if (!rc.response().ended()) {
                 then.accept(body);
             }
         });
         request.exceptionHandler(failure -> {
             // The client went away mid-body: nobody is left to answer.
+            rc.vertx().cancelTimer(deadline);
         });
         request.resume();
+    }
+
+    /** The rest of the body is dropped as it comes; the connection is closed after the answer. */
+    private static void stopReading(HttpServerRequest request) {
+        request.handler(null);
+        request.endHandler(null);
     }
 }

@@ -7,6 +7,9 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.io.PushbackInputStream;
+import java.net.Socket;
+import java.net.SocketTimeoutException;
 import java.net.URI;
 import java.net.URL;
 import java.net.URLEncoder;
@@ -16,6 +19,7 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
 
 import org.junit.jupiter.api.Test;
 
@@ -219,6 +223,46 @@ class BrowserSignInTest {
         for (java.util.logging.LogRecord record : logged) {
             String line = CapturedLogs.text(record);
             assertFalse(line.contains("\nFORGED") || line.contains("\rSet-Cookie"), line);
+        }
+    }
+
+    /**
+     * A sign-out form sent a byte at a time, each byte well within the idle timeout, would hold its connection for
+     * as long as the client likes: once the time for the whole form is up it is answered 408 and the connection
+     * closed, while the client goes on sending.
+     */
+    @Test
+    void aSignOutFormThatTricklesIsCutOff() throws Exception {
+        String authority = gateway.getHost() + ":" + gateway.getPort();
+        try (Socket socket = new Socket(gateway.getHost(), gateway.getPort())) {
+            socket.getOutputStream().write(("POST /oidc/team-a/logout HTTP/1.1\r\nHost: " + authority + "\r\nOrigin: http://"
+                    + authority + "\r\nContent-Type: application/x-www-form-urlencoded\r\nContent-Length: 4000\r\n\r\n"
+                    + "redirect=/").getBytes(StandardCharsets.ISO_8859_1));
+            long started = System.nanoTime();
+            PushbackInputStream in = new PushbackInputStream(socket.getInputStream());
+            socket.setSoTimeout(200);
+            long answeredAfter = -1;
+            while (answeredAfter < 0) {
+                long elapsed = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started);
+                assertTrue(elapsed < BrowserSignInRoutes.FORM_READ_MILLIS + 10_000, "no answer after " + elapsed + " ms");
+                socket.getOutputStream().write('x');
+                try {
+                    int first = in.read();
+                    assertTrue(first >= 0, "closed without an answer");
+                    in.unread(first);
+                    answeredAfter = elapsed;
+                } catch (SocketTimeoutException stillReading) {
+                    // The gateway is still waiting for the rest of the form.
+                }
+            }
+            socket.setSoTimeout(5000);
+            RawHttp.Response answer = RawHttp.readResponse(in);
+            assertEquals(408, answer.status());
+            assertEquals("close", answer.header("connection"));
+            assertEquals("request_timeout", new JsonObject(answer.body()).getString("error"));
+            assertTrue(answeredAfter >= BrowserSignInRoutes.FORM_READ_MILLIS - 1000, "answered after " + answeredAfter + " ms");
+            socket.setSoTimeout(10_000);
+            assertEquals(-1, RawHttp.nextByteOrEnd(in), "closed after the answer");
         }
     }
 
