@@ -1,9 +1,7 @@
 package dev.tracegate.gateway.tenant;
 
-import java.io.IOException;
 import java.net.URI;
-import java.nio.file.Files;
-import java.nio.file.Path;
+import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.Optional;
 import java.util.SplittableRandom;
@@ -161,14 +159,19 @@ public class ProvisionerSource {
             return;
         }
         GatewayConfig.Provisioner p = config.tenants().provisioner();
-        String authorization;
-        try {
-            authorization = "Bearer " + Files.readString(Path.of(p.tokenFile())).trim();
-        } catch (IOException e) {
-            problem("cannot read the service-account token file " + p.tokenFile());
-            retryLater(-1);
-            return;
-        }
+        // Read on a worker thread: polls run on an event loop, which a file read (however small) would block.
+        vertx.fileSystem().readFile(p.tokenFile()).onComplete(token -> {
+            if (token.failed()) {
+                problem("cannot read the service-account token file " + p.tokenFile());
+                retryLater(-1);
+                return;
+            }
+            ask("Bearer " + token.result().toString(StandardCharsets.UTF_8).trim());
+        });
+    }
+
+    private void ask(String authorization) {
+        GatewayConfig.Provisioner p = config.tenants().provisioner();
         // Long-poll only once we hold a document: the first one should come at once. In whole milliseconds, as
         // SettingRanges counts it; every provisioner reads "<n>ms" (and caps it at its api.max-wait).
         String wait = etag == null ? null : p.longPoll().toMillis() + "ms";
@@ -176,12 +179,20 @@ public class ProvisionerSource {
         api.config(namespace, name, wait, authorization, etag).subscribe().with(this::onAnswer, failure -> {
             if (failure instanceof WebApplicationException web) {
                 onAnswer(web.getResponse());
-            } else {
-                count("error");
-                problem(failure instanceof SSLException ? tlsProblem(failure) : "provisioner unreachable ("
+                return;
+            }
+            count("error");
+            if (!(failure instanceof SSLException)) {
+                problem("provisioner unreachable (" + failure.getClass().getSimpleName() + ")");
+                retryLater(-1);
+                return;
+            }
+            // The CA file is read again on a worker thread, for the same reason as the token.
+            vertx.executeBlocking(() -> tlsProblem(failure), false).onComplete(told -> {
+                problem(told.succeeded() ? told.result() : "TLS with the provisioner failed ("
                         + failure.getClass().getSimpleName() + ")");
                 retryLater(-1);
-            }
+            });
         });
     }
 
