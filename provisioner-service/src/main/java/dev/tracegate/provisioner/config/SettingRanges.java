@@ -1,6 +1,7 @@
 package dev.tracegate.provisioner.config;
 
 import dev.tracegate.provisioner.grafana.GrafanaConfig;
+import dev.tracegate.provisioner.grafana.GrafanaUrlAllowList;
 import io.quarkus.runtime.Startup;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.inject.spi.ObserverMethod;
@@ -58,6 +59,11 @@ public class SettingRanges {
         moreThanZero("tracegate.grafana.read-timeout", grafana.readTimeout());
         // 0 would close each client as soon as it is made: every call to Grafana would fail.
         atLeastOne("tracegate.grafana.client-cache-size", grafana.clientCacheSize());
+        try {
+            GrafanaUrlAllowList.of(grafana.allowedUrls());
+        } catch (IllegalArgumentException e) {
+            throw BadSetting.refused(GrafanaUrlAllowList.KEY, e.getMessage());
+        }
     }
 
     /**

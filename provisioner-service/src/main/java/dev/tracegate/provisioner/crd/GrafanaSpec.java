@@ -12,7 +12,7 @@ import io.fabric8.generator.annotation.Required;
 public class GrafanaSpec {
     @Required
     @Pattern(TenantsValidator.SERVER_URL_PATTERN)
-    @JsonPropertyDescription("Base URL of Grafana's HTTP API as the provisioner reaches it, e.g. http://grafana:3000; no user or password in it (they go in credentialsSecret).")
+    @JsonPropertyDescription("Base URL of Grafana's HTTP API as the provisioner reaches it, e.g. http://grafana:3000; no user or password in it (they go in credentialsSecret). Its origin must be among the provisioner's tracegate.grafana.allowed-urls when that is set.")
     public String url;
 
     @Required

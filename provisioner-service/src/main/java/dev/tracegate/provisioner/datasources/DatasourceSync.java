@@ -4,6 +4,7 @@ import dev.tracegate.provisioner.crd.Condition;
 import dev.tracegate.provisioner.crd.TempoGateway;
 import dev.tracegate.provisioner.grafana.GrafanaConnection;
 import dev.tracegate.provisioner.grafana.GrafanaDatasources;
+import dev.tracegate.provisioner.grafana.GrafanaUrlAllowList;
 import dev.tracegate.provisioner.grafana.Outcome;
 import dev.tracegate.provisioner.grafana.SyncReport;
 import dev.tracegate.provisioner.grafana.TenantDatasourceStatus;
@@ -24,14 +25,20 @@ import java.util.stream.Collectors;
  */
 @ApplicationScoped
 public class DatasourceSync {
+    /** Reason of DatasourcesSynced when spec.grafana.url names a Grafana outside {@code tracegate.grafana.allowed-urls}. */
+    public static final String URL_NOT_ALLOWED = "GrafanaUrlNotAllowed";
+
     private final GrafanaDatasources grafana;
     private final LastWorkingGrafana lastWorking;
     private final PreviousGrafanaCleanup previousGrafanaCleanup;
+    private final GrafanaUrlAllowList allowList;
 
-    public DatasourceSync(GrafanaDatasources grafana, LastWorkingGrafana lastWorking, PreviousGrafanaCleanup previousGrafanaCleanup) {
+    public DatasourceSync(GrafanaDatasources grafana, LastWorkingGrafana lastWorking, PreviousGrafanaCleanup previousGrafanaCleanup,
+                          GrafanaUrlAllowList allowList) {
         this.grafana = grafana;
         this.lastWorking = lastWorking;
         this.previousGrafanaCleanup = previousGrafanaCleanup;
+        this.allowList = allowList;
     }
 
     /**
@@ -56,7 +63,7 @@ public class DatasourceSync {
             return new Result(withNote(Conditions.of(Conditions.DATASOURCES_SYNCED, true, "NotConfigured",
                     "spec.grafana is not set: no datasources are managed"), previous), false, Map.of(), previous);
         }
-        GrafanaTarget target = GrafanaTargetResolver.resolve(gateway, secrets).withDatasourceCa(datasourceCaPem);
+        GrafanaTarget target = allowed(GrafanaTargetResolver.resolve(gateway, secrets).withDatasourceCa(datasourceCaPem));
         if (!target.resolved()) {
             // Where the datasources belong cannot be told yet: those of the previous Grafana wait.
             return new Result(Conditions.of(Conditions.DATASOURCES_SYNCED, false, target.reason(), target.problem()), false, Map.of(), Optional.empty());
@@ -68,6 +75,12 @@ public class DatasourceSync {
             lastWorking.remember(gateway.key(), target.connection());
         }
         return new Result(withNote(condition(report, target), previous), retry(report), byTenant(report), previous);
+    }
+
+    /** The target, or why not when its Grafana is not allowed: asked nothing, until the spec names one that is. */
+    private GrafanaTarget allowed(GrafanaTarget target) {
+        String problem = target.resolved() ? allowList.problem("spec.grafana.url", target.connection().url()) : null;
+        return problem == null ? target : GrafanaTarget.missing(URL_NOT_ALLOWED, problem);
     }
 
     /** The condition of this reconcile tells it too; the Event and the log line keep it. */
@@ -114,10 +127,11 @@ public class DatasourceSync {
     /** Deletes every datasource of a deleted gateway; false when Grafana could not be reached (try again). */
     public CleanupResult deleteAll(TempoGateway gateway, SecretLookup secrets) {
         boolean configured = gateway.getSpec() != null && gateway.getSpec().grafana != null;
-        GrafanaTarget target = configured ? GrafanaTargetResolver.connection(gateway, secrets) : null;
+        GrafanaTarget target = configured ? allowed(GrafanaTargetResolver.connection(gateway, secrets)) : null;
         // Deleted with its namespace, the credentials Secret may be gone first: the last connection that worked
         // still reaches Grafana. So it does when spec.grafana was removed just before the deletion, unreconciled.
-        Optional<GrafanaConnection> connection = configured && target.resolved() ? Optional.of(target.connection()) : lastWorking.of(gateway.key());
+        Optional<GrafanaConnection> connection = configured && target.resolved() ? Optional.of(target.connection())
+                : lastWorking.of(gateway.key()).filter(last -> allowList.allows(last.url()));
         if (connection.isEmpty() && !configured) {
             return new CleanupResult(true, true, "no Grafana configured");
         }

@@ -22,11 +22,13 @@ public class GrafanaClients {
     private static final Logger LOG = Logger.getLogger(GrafanaClients.class);
 
     private final GrafanaConfig config;
+    private final GrafanaUrlAllowList allowList;
     private final Map<GrafanaConnection, Client> clients;
 
     @Inject
-    public GrafanaClients(GrafanaConfig config) {
+    public GrafanaClients(GrafanaConfig config, GrafanaUrlAllowList allowList) {
         this.config = config;
+        this.allowList = allowList;
         this.clients = new LinkedHashMap<>(16, 0.75f, true) {
             @Override
             protected boolean removeEldestEntry(Map.Entry<GrafanaConnection, Client> eldest) {
@@ -42,9 +44,13 @@ public class GrafanaClients {
     /**
      * The client for a connection, held until the lease is closed.
      *
-     * @throws IllegalArgumentException when the connection's URL or CA is unusable
+     * @throws IllegalArgumentException when the connection's URL or CA is unusable, or the URL not allowed
      */
     public synchronized Lease lease(GrafanaConnection connection) {
+        // The one door to Grafana: whatever names the connection (a spec, the last one that worked), it is checked here.
+        if (!allowList.allows(connection.url())) {
+            throw new IllegalArgumentException(allowList.problem("the Grafana URL", connection.url()));
+        }
         Client client = clients.computeIfAbsent(connection, this::build);
         client.leases++;
         return new Lease(client);

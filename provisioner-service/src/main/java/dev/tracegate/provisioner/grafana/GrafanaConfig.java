@@ -4,6 +4,8 @@ import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
 
 import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
 
 /** How we talk to Grafana; the Grafana URL and credentials come from each TempoGateway. */
 @ConfigMapping(prefix = "tracegate.grafana")
@@ -20,4 +22,11 @@ public interface GrafanaConfig {
     /** REST clients kept, one per distinct Grafana connection (URL, credentials, org, CA). */
     @WithDefault("32")
     int clientCacheSize();
+
+    /**
+     * The Grafana instances a TempoGateway's spec.grafana.url may name, as origins ({@code https://grafana.example},
+     * {@code http://grafana.monitoring:3000}); any when absent. Set it where people who may write TempoGateways
+     * should not point the provisioner, and the credentials they give it, at other services ({@link GrafanaUrlAllowList}).
+     */
+    Optional<List<String>> allowedUrls();
 }

@@ -37,7 +37,8 @@ class ConfigDocumentedTest {
         String readme = Files.readString(README);
         List<String> problems = new ArrayList<>();
         ConfigKeys.of(GrafanaConfig.class).forEach((key, fallback) -> {
-            String named = "`" + key.substring("tracegate.grafana.".length()) + "` (`" + fallback + "`";
+            // A key without a default says what its absence means, after "none".
+            String named = "`" + key.substring("tracegate.grafana.".length()) + "` (" + (fallback == null ? "none" : "`" + fallback + "`");
             if (!readme.contains(named)) {
                 problems.add(key + ": README does not say " + named);
             }

@@ -106,6 +106,17 @@ class SettingRangesTest {
                         "tracegate.provisioner.leader-election.retry-period", "1s"));
     }
 
+    @Test
+    void aGrafanaAllowListEntryThatIsNotAnOriginIsRefusedByItsPositionNotItsValue() {
+        assertDoesNotThrow(() -> check(Map.of("tracegate.grafana.allowed-urls", "https://grafana.example,http://grafana.monitoring:3000/")));
+        assertRefused("tracegate.grafana.allowed-urls", "entry 2 must not carry a user or password",
+                Map.of("tracegate.grafana.allowed-urls", "https://grafana.example,https://admin:s3cret@grafana.example"));
+        assertRefused("tracegate.grafana.allowed-urls", "entry 1 must be an origin (scheme, host and optional port) without a path, query or fragment",
+                Map.of("tracegate.grafana.allowed-urls", "https://grafana.example/grafana"));
+        assertRefused("tracegate.grafana.allowed-urls", "entry 1 must be an http(s) URL",
+                Map.of("tracegate.grafana.allowed-urls", "grafana.monitoring:3000"));
+    }
+
     private static void assertRefused(String key, String problem, Map<String, String> settings) {
         ConfigurationException refused = assertThrows(ConfigurationException.class, () -> check(settings));
         assertEquals(key + ": " + problem, refused.getMessage());
