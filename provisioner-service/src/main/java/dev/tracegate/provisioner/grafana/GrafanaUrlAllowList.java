@@ -49,16 +49,15 @@ public final class GrafanaUrlAllowList {
         for (int i = 0; i < list.size(); i++) {
             String entry = list.get(i).trim();
             String problem = TenantsValidator.serverUrlProblem(entry);
-            if (problem == null) {
-                URI uri = URI.create(entry);
-                boolean originOnly = (uri.getRawPath() == null || uri.getRawPath().isEmpty() || uri.getRawPath().equals("/"))
-                        && uri.getRawQuery() == null && uri.getRawFragment() == null;
-                problem = originOnly ? null : "must be an origin (scheme, host and optional port) without a path, query or fragment";
+            URI uri = problem == null ? URI.create(entry) : null;
+            if (uri != null && !((uri.getRawPath() == null || uri.getRawPath().isEmpty() || uri.getRawPath().equals("/"))
+                    && uri.getRawQuery() == null && uri.getRawFragment() == null)) {
+                problem = "must be an origin (scheme, host and optional port) without a path, query or fragment";
             }
             if (problem != null) {
                 throw new IllegalArgumentException("entry " + (i + 1) + " " + problem);
             }
-            origins.add(origin(URI.create(entry)));
+            origins.add(origin(uri));
         }
         return Set.copyOf(origins);
     }
