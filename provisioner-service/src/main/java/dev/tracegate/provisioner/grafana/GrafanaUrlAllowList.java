@@ -50,8 +50,7 @@ public final class GrafanaUrlAllowList {
             String entry = list.get(i).trim();
             String problem = TenantsValidator.serverUrlProblem(entry);
             URI uri = problem == null ? URI.create(entry) : null;
-            if (uri != null && !((uri.getRawPath() == null || uri.getRawPath().isEmpty() || uri.getRawPath().equals("/"))
-                    && uri.getRawQuery() == null && uri.getRawFragment() == null)) {
+            if (uri != null && !isOriginOnly(uri)) {
                 problem = "must be an origin (scheme, host and optional port) without a path, query or fragment";
             }
             if (problem != null) {
@@ -60,6 +59,11 @@ public final class GrafanaUrlAllowList {
             origins.add(origin(uri));
         }
         return Set.copyOf(origins);
+    }
+
+    private static boolean isOriginOnly(URI uri) {
+        String path = uri.getRawPath();
+        return (path == null || path.isEmpty() || path.equals("/")) && uri.getRawQuery() == null && uri.getRawFragment() == null;
     }
 
     public boolean allows(URI url) {
