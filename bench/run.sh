@@ -648,9 +648,10 @@ throughput_case() { # case contenders
         for c in $(rotated "$contenders" $((round - 1))); do wrk_run "$case" "$c" "$round" "$DURATION"; done
         for c in $contenders; do
             R[$case.$c.$round.ratio]=$(divide "${R[$case.$c.$round.rps]}" "${R[$case.nginx.$round.rps]:-}" 3)
+            R[$case.$c.$round.cpu_ratio]=$(divide "${R[$case.nginx.$round.cpu]:-}" "${R[$case.$c.$round.cpu]:-}" 3)
         done
     done
-    medians_of "$case" "$contenders" rps p50_us p99_us cpu ratio core_busy load_busy
+    medians_of "$case" "$contenders" rps p50_us p99_us cpu ratio cpu_ratio core_busy load_busy
     max_of "$case" "$contenders" rss_max
 }
 declare -A WARMED
@@ -779,9 +780,10 @@ if case_on grpc; then
         done
         for c in $GRPC_CONTENDERS; do
             R[grpc.$c.$round.ratio]=$(divide "${R[grpc.$c.$round.rps]}" "${R[grpc.nginx.$round.rps]}" 3)
+            R[grpc.$c.$round.cpu_ratio]=$(divide "${R[grpc.nginx.$round.cpu]:-}" "${R[grpc.$c.$round.cpu]:-}" 3)
         done
     done
-    medians_of grpc "$GRPC_CONTENDERS" rps p50_us p99_us cpu ratio core_busy load_busy
+    medians_of grpc "$GRPC_CONTENDERS" rps p50_us p99_us cpu ratio cpu_ratio core_busy load_busy
     max_of grpc "$GRPC_CONTENDERS" rss_max
 fi
 
@@ -918,16 +920,16 @@ REPORT=$WORK/report.md
                     printf '### GET search, %s distinct tokens in rotation (fewer than the gateway'"'"'s token cache holds: it helps after the first pass)\n\n' "$TOKENS"
                 fi ;;
         esac
-        printf '| contender | req/s | × nginx | p50 ms | p99 ms | CPU ms / 1k req | cores busy, %% | RSS under load, max MiB |\n|---|---:|---:|---:|---:|---:|---:|---:|\n'
+        printf '| contender | req/s | × nginx | p50 ms | p99 ms | CPU ms / 1k req | × nginx by CPU per request | cores busy, %% | RSS under load, max MiB |\n|---|---:|---:|---:|---:|---:|---:|---:|---:|\n'
         for c in $CONTENDERS; do
             [[ -n ${R[$case.$c.rps]:-} ]] || continue
-            printf '| %s | %s | %s (%s) | %s | %s | %s | %s | %s |\n' "${LABEL_OF[$c]}" "$(num "${R[$case.$c.rps]}")" \
+            printf '| %s | %s | %s (%s) | %s | %s | %s | %s | %s | %s |\n' "${LABEL_OF[$c]}" "$(num "${R[$case.$c.rps]}")" \
                 "$(ratio2 "${R[$case.$c.ratio]}")" "${R[$case.$c.ratio_range]}" "$(ms "${R[$case.$c.p50_us]}")" \
-                "$(ms "${R[$case.$c.p99_us]}")" "$(one "${R[$case.$c.cpu]:-}")" \
+                "$(ms "${R[$case.$c.p99_us]}")" "$(one "${R[$case.$c.cpu]:-}")" "$(ratio2 "${R[$case.$c.cpu_ratio]:-}")" \
                 "$( [[ -n ${R[$case.$c.core_busy]:-} ]] && echo "${R[$case.$c.core_busy]} / ${R[$case.$c.load_busy]}" || echo -)" \
                 "$(mib "${R[$case.$c.rss_max]:-}")"
         done
-        printf '\nCores busy: the medians over rounds of how much of the contender'"'"'s core, then of the load core, was not idle while it was loaded (`/proc/stat`). A contender whose core idles while the load core is full was held back by the load side, and its rate says little about its own cost; its CPU per request still does.\n\n'
+        printf '\nCores busy: the medians over rounds of how much of the contender'"'"'s core, then of the load core, was not idle while it was loaded (`/proc/stat`). A contender whose core idles while the load core is full was held back by the load side, and its rate says little about its own cost; its CPU per request (× nginx by CPU per request: nginx'"'"'s CPU per request over the contender'"'"'s, the median of rounds) still does.\n\n'
         host_drift "$case"
         against "$case" vertx "the bare proxy"
         against "$case" baseline "the baseline"
