@@ -43,14 +43,17 @@ for ((run = 1; run <= RUNS; run++)); do
 done
 
 # Every report has, under each case's "### " heading, lines such as
-#   Gateway / the bare proxy, per round by rate: 0.85 0.83 0.88 (median 0.85); by CPU per request: median 0.86.
+#   Gateway / the bare proxy, per round by rate: 0.85 0.83 0.88 (median 0.85); by CPU per request: 0.84 0.86 0.88 (median 0.86).
 # Pooled by case and contender, in the order they first appear.
 SUMMARY=$WORK/summary.md
 python3 - "$WORK" "$RUNS" "$TARGET" "$started" "$LABEL" >"$SUMMARY" <<'PY'
 import re, statistics, sys
 work, runs, target, started, label = sys.argv[1], int(sys.argv[2]), float(sys.argv[3]), sys.argv[4], sys.argv[5]
 line = re.compile(r"^Gateway / (.+), per round by rate: ([0-9. ]+)\(median")
+# Since 2026-12-04 the line also gives each round's ratio by CPU per request (before, only its median).
+cpu_line = re.compile(r"by CPU per request: ([0-9. ]+)\(median")
 pooled = {}  # (case, other) -> [(run, [ratios])], in the order first seen
+pooled_cpu = {}  # the same by CPU per request
 for run in range(1, runs + 1):
     case = None
     for text in open(f"{work}/run-{run}/report.md"):
@@ -58,16 +61,21 @@ for run in range(1, runs + 1):
             case = text[4:].strip()
         elif (m := line.match(text)):
             pooled.setdefault((case, m.group(1)), []).append((run, [float(r) for r in m.group(2).split()]))
+            if (c := cpu_line.search(text)):
+                pooled_cpu.setdefault((case, m.group(1)), []).extend(float(r) for r in c.group(1).split())
 print(f"## {started} - {runs} runs of bench/run.sh, new JVMs each" + (f" - {label}" if label else "") + "\n")
 print("Per-round ratios by rate, pooled over the runs (bench/repeat.sh); each run's own report follows.\n")
-print(f"| case | gateway / | median of each run's rounds | rounds | pooled median | lowest-highest | rounds ≥ {target:g} |")
-print("|---|---|---|---:|---:|---:|---:|")
+print(f"| case | gateway / | median of each run's rounds | rounds | pooled median | lowest-highest | rounds ≥ {target:g} "
+      "| by CPU per request, pooled median (lowest-highest) |")
+print("|---|---|---|---:|---:|---:|---:|---:|")
 for (case, other), per_run in pooled.items():
     every = sorted(r for _, rounds in per_run for r in rounds)
     runs_text = ", ".join(f"{statistics.median(rounds):.2f}" for _, rounds in per_run)
     hits = sum(r >= target for r in every)
+    cpu = sorted(pooled_cpu.get((case, other), []))
+    cpu_text = f"{statistics.median(cpu):.3f} ({cpu[0]:.2f}-{cpu[-1]:.2f})" if cpu else "-"
     print(f"| {case} | {other} | {runs_text} | {len(every)} | {statistics.median(every):.3f} | "
-          f"{every[0]:.2f}-{every[-1]:.2f} | {hits} of {len(every)} |")
+          f"{every[0]:.2f}-{every[-1]:.2f} | {hits} of {len(every)} | {cpu_text} |")
 print()
 PY
 

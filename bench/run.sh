@@ -518,6 +518,20 @@ cpu_ticks() { # utime + stime of the process(es), all threads
     done
     echo "$total"
 }
+core_ticks() { # "total idle" jiffies of the contender's core and of the load core, from /proc/stat
+    awk -v p="cpu$PROXY_CORE" -v l="cpu$LOAD_CORE" '$1 == p || $1 == l {
+        t = 0; for (i = 2; i <= 9; i++) t += $i    # user nice system idle iowait irq softirq steal
+        v[$1] = t " " ($5 + $6) }
+        END { print v[p], v[l] }' /proc/stat
+}
+cores_busy() { # key before after: R[key.core_busy] and R[key.load_busy], percent of each core not idle between them
+    [[ $PIN == 1 ]] || return 0
+    local -a a b
+    read -r -a a <<<"$2"
+    read -r -a b <<<"$3"
+    R[$1.core_busy]=$(awk -v t=$((b[0] - a[0])) -v i=$((b[1] - a[1])) 'BEGIN{ if (t > 0) printf "%.0f", 100 - 100 * i / t }')
+    R[$1.load_busy]=$(awk -v t=$((b[2] - a[2])) -v i=$((b[3] - a[3])) 'BEGIN{ if (t > 0) printf "%.0f", 100 - 100 * i / t }')
+}
 mem_kb() { # VmRSS|VmHWM pid: summed over the process(es)
     local total=0 pid v
     for pid in $(pids_of "$2"); do
@@ -592,14 +606,16 @@ wrk_run() { # case contender round seconds (round "w": warm-up)
         forged) header=$FORGED_AUTH expect_status=401 ;;
         forgedpush) path=$OTLP_PATH body=$OTLP_10K header=$FORGED_AUTH expect_status=401 ;;
     esac
-    local pid=${PID_OF[$c]:-} before=0 after
+    local pid=${PID_OF[$c]:-} before=0 after cores_before
     [[ -n $pid ]] && before=$(cpu_ticks "$pid")
     local k=$case.$c.$round rss=$WORK/rss-$case-$c-$round.txt
     [[ $round == w ]] || rss_watch_start "$pid" "$rss"
+    cores_before=$(core_ticks)
     BENCH_BODY_FILE=$body BENCH_TOKENS_FILE=$tokens BENCH_EXPECT_STATUS=$expect_status foreground "${ON_LOAD[@]}" \
         wrk -t"$THREADS" -c"$CONNECTIONS" -d"${seconds}s" --timeout 5s --latency -s "$BENCH_DIR/wrk/bench.lua" \
         -H "$header" "${URL_OF[$c]}$(path_for "$c" "$path")" >"$out" 2>&1 || die "wrk failed for $case/$c: $(tail -5 "$out")"
     [[ $round == w ]] && return 0
+    cores_busy "$k" "$cores_before" "$(core_ticks)"
     rss_watch_stop "$k" "$rss"
     local line kv
     line=$(grep '^BENCH ' "$out") || die "no result line from wrk for $case/$c: $(tail -5 "$out")"
@@ -614,9 +630,9 @@ wrk_run() { # case contender round seconds (round "w": warm-up)
     local errs=$(( wrong + R[$k.connect_err] + R[$k.read_err] + R[$k.write_err] + R[$k.timeouts] ))
     R[$k.errors]=$errs
     (( errs == 0 && R[$k.requests] > 0 )) || INVALID_RUNS+=("$case/$c/round $round: $errs errors (see $out)")
-    log "$(printf '%-8s %-8s round %s %9.0f req/s  p50 %6.2f ms  p99 %6.2f ms  errors %d  CPU %s ms/1k' "$case" "$c" "$round" \
-        "${R[$k.rps]}" "$(awk -v u="${R[$k.p50_us]}" 'BEGIN{print u/1000}')" "$(awk -v u="${R[$k.p99_us]}" 'BEGIN{print u/1000}')" "$errs" \
-        "${R[$k.cpu]:--}")"
+    log "$(printf '%-8s %-8s round %s %9.0f req/s  p50 %6.2f ms  p99 %6.2f ms  errors %d  CPU %s ms/1k  cores busy %s/%s %%' \
+        "$case" "$c" "$round" "${R[$k.rps]}" "$(awk -v u="${R[$k.p50_us]}" 'BEGIN{print u/1000}')" \
+        "$(awk -v u="${R[$k.p99_us]}" 'BEGIN{print u/1000}')" "$errs" "${R[$k.cpu]:--}" "${R[$k.core_busy]:--}" "${R[$k.load_busy]:--}")"
 }
 
 throughput_case() { # case contenders
@@ -632,9 +648,10 @@ throughput_case() { # case contenders
         for c in $(rotated "$contenders" $((round - 1))); do wrk_run "$case" "$c" "$round" "$DURATION"; done
         for c in $contenders; do
             R[$case.$c.$round.ratio]=$(divide "${R[$case.$c.$round.rps]}" "${R[$case.nginx.$round.rps]:-}" 3)
+            R[$case.$c.$round.cpu_ratio]=$(divide "${R[$case.nginx.$round.cpu]:-}" "${R[$case.$c.$round.cpu]:-}" 3)
         done
     done
-    medians_of "$case" "$contenders" rps p50_us p99_us cpu ratio
+    medians_of "$case" "$contenders" rps p50_us p99_us cpu ratio cpu_ratio core_busy load_busy
     max_of "$case" "$contenders" rss_max
 }
 declare -A WARMED
@@ -715,8 +732,11 @@ h2load_run() { # case contender round h2load-args...
     shift 3
     local lat=$WORK/h2load-$case-$c-$round.tsv out=$WORK/h2load-$case-$c-$round.txt rss=$WORK/rss-$case-$c-$round.txt
     rss_watch_start "${PID_OF[$c]:-}" "$rss"
+    local cores_before
+    cores_before=$(core_ticks)
     foreground "${ON_LOAD[@]}" h2load -D "$DURATION" --warm-up-time=2 --log-file="$lat" "$@" >"$out" 2>&1 \
         || die "h2load failed for $case/$c: $(tail -5 "$out")"
+    cores_busy "$k" "$cores_before" "$(core_ticks)"
     rss_watch_stop "$k" "$rss"
     # Percentiles of the answered requests (a request cut off when the duration ends is logged without a status);
     # failures are what h2load itself counts: failed, errored, timed out, or not 2xx.
@@ -760,9 +780,10 @@ if case_on grpc; then
         done
         for c in $GRPC_CONTENDERS; do
             R[grpc.$c.$round.ratio]=$(divide "${R[grpc.$c.$round.rps]}" "${R[grpc.nginx.$round.rps]}" 3)
+            R[grpc.$c.$round.cpu_ratio]=$(divide "${R[grpc.nginx.$round.cpu]:-}" "${R[grpc.$c.$round.cpu]:-}" 3)
         done
     done
-    medians_of grpc "$GRPC_CONTENDERS" rps p50_us p99_us cpu ratio
+    medians_of grpc "$GRPC_CONTENDERS" rps p50_us p99_us cpu ratio cpu_ratio core_busy load_busy
     max_of grpc "$GRPC_CONTENDERS" rss_max
 fi
 
@@ -817,11 +838,21 @@ against() { # case contender description
     for ((round = 1; round <= ROUNDS; round++)); do
         [[ -n ${R[$case.gateway.$round.rps]:-} && -n ${R[$case.$other.$round.rps]:-} ]] || continue
         rates+="$(divide "${R[$case.gateway.$round.rps]}" "${R[$case.$other.$round.rps]}" 2) "
-        cpus+="$(divide "${R[$case.$other.$round.cpu]:-}" "${R[$case.gateway.$round.cpu]:-}" 3) "
+        cpus+="$(divide "${R[$case.$other.$round.cpu]:-}" "${R[$case.gateway.$round.cpu]:-}" 2) "
     done
     [[ -n $rates ]] || return 0
-    printf 'Gateway / %s, per round by rate: %s(median %s); by CPU per request: median %s.\n\n' \
-        "$name" "$rates" "$(ratio2 "$(median <<<"$rates")")" "$(ratio2 "$(median <<<"$cpus")")"
+    printf 'Gateway / %s, per round by rate: %s(median %s); by CPU per request: %s(median %s).\n\n' \
+        "$name" "$rates" "$(ratio2 "$(median <<<"$rates")")" "$cpus" "$(ratio2 "$(median <<<"$cpus")")"
+}
+
+# nginx does the same work for every request of a case, so its CPU per request moving from round to round is the
+# host's speed moving (a shared or virtual machine's neighbours, its clock), which no ratio of rounds far apart escapes.
+host_drift() { # case
+    local round vals=""
+    for ((round = 1; round <= ROUNDS; round++)); do vals+="${R[$1.nginx.$round.cpu]:-} "; done
+    [[ -n ${vals// /} ]] || return 0
+    printf 'Host drift: nginx'"'"'s CPU ms per 1k requests, round by round: %s(highest / lowest %s).\n\n' "$vals" \
+        "$(numbers <<<"$vals" | awk 'NR == 1 {lo = $1} {hi = $1} END {if (lo > 0) printf "%.2f", hi / lo}')"
 }
 
 CPU_MODEL=$(awk -F': ' '/^model name/ {print $2; exit}' /proc/cpuinfo)
@@ -889,14 +920,17 @@ REPORT=$WORK/report.md
                     printf '### GET search, %s distinct tokens in rotation (fewer than the gateway'"'"'s token cache holds: it helps after the first pass)\n\n' "$TOKENS"
                 fi ;;
         esac
-        printf '| contender | req/s | × nginx | p50 ms | p99 ms | CPU ms / 1k req | RSS under load, max MiB |\n|---|---:|---:|---:|---:|---:|---:|\n'
+        printf '| contender | req/s | × nginx | p50 ms | p99 ms | CPU ms / 1k req | × nginx by CPU per request | cores busy, %% | RSS under load, max MiB |\n|---|---:|---:|---:|---:|---:|---:|---:|---:|\n'
         for c in $CONTENDERS; do
             [[ -n ${R[$case.$c.rps]:-} ]] || continue
-            printf '| %s | %s | %s (%s) | %s | %s | %s | %s |\n' "${LABEL_OF[$c]}" "$(num "${R[$case.$c.rps]}")" \
+            printf '| %s | %s | %s (%s) | %s | %s | %s | %s | %s | %s |\n' "${LABEL_OF[$c]}" "$(num "${R[$case.$c.rps]}")" \
                 "$(ratio2 "${R[$case.$c.ratio]}")" "${R[$case.$c.ratio_range]}" "$(ms "${R[$case.$c.p50_us]}")" \
-                "$(ms "${R[$case.$c.p99_us]}")" "$(one "${R[$case.$c.cpu]:-}")" "$(mib "${R[$case.$c.rss_max]:-}")"
+                "$(ms "${R[$case.$c.p99_us]}")" "$(one "${R[$case.$c.cpu]:-}")" "$(ratio2 "${R[$case.$c.cpu_ratio]:-}")" \
+                "$( [[ -n ${R[$case.$c.core_busy]:-} ]] && echo "${R[$case.$c.core_busy]} / ${R[$case.$c.load_busy]}" || echo -)" \
+                "$(mib "${R[$case.$c.rss_max]:-}")"
         done
-        printf '\n'
+        printf '\nCores busy: the medians over rounds of how much of the contender'"'"'s core, then of the load core, was not idle while it was loaded (`/proc/stat`). A contender whose core idles while the load core is full was held back by the load side, and its rate says little about its own cost; its CPU per request (× nginx by CPU per request: nginx'"'"'s CPU per request over the contender'"'"'s, the median of rounds) still does.\n\n'
+        host_drift "$case"
         against "$case" vertx "the bare proxy"
         against "$case" baseline "the baseline"
     done
