@@ -529,8 +529,11 @@ cores_busy() { # key before after: R[key.core_busy] and R[key.load_busy], percen
     local -a a b
     read -r -a a <<<"$2"
     read -r -a b <<<"$3"
-    R[$1.core_busy]=$(awk -v t=$((b[0] - a[0])) -v i=$((b[1] - a[1])) 'BEGIN{ if (t > 0) printf "%.0f", 100 - 100 * i / t }')
-    R[$1.load_busy]=$(awk -v t=$((b[2] - a[2])) -v i=$((b[3] - a[3])) 'BEGIN{ if (t > 0) printf "%.0f", 100 - 100 * i / t }')
+    R[$1.core_busy]=$(percent_busy $((b[0] - a[0])) $((b[1] - a[1])))
+    R[$1.load_busy]=$(percent_busy $((b[2] - a[2])) $((b[3] - a[3])))
+}
+percent_busy() { # jiffies in all, of them idle -> percent not idle
+    awk -v t="$1" -v i="$2" 'BEGIN{ if (t > 0) printf "%.0f", 100 - 100 * i / t }'
 }
 mem_kb() { # VmRSS|VmHWM pid: summed over the process(es)
     local total=0 pid v
@@ -609,8 +612,7 @@ wrk_run() { # case contender round seconds (round "w": warm-up)
     local pid=${PID_OF[$c]:-} before=0 after cores_before
     [[ -n $pid ]] && before=$(cpu_ticks "$pid")
     local k=$case.$c.$round rss=$WORK/rss-$case-$c-$round.txt
-    [[ $round == w ]] || rss_watch_start "$pid" "$rss"
-    cores_before=$(core_ticks)
+    [[ $round == w ]] || { rss_watch_start "$pid" "$rss"; cores_before=$(core_ticks); }
     BENCH_BODY_FILE=$body BENCH_TOKENS_FILE=$tokens BENCH_EXPECT_STATUS=$expect_status foreground "${ON_LOAD[@]}" \
         wrk -t"$THREADS" -c"$CONNECTIONS" -d"${seconds}s" --timeout 5s --latency -s "$BENCH_DIR/wrk/bench.lua" \
         -H "$header" "${URL_OF[$c]}$(path_for "$c" "$path")" >"$out" 2>&1 || die "wrk failed for $case/$c: $(tail -5 "$out")"
@@ -852,7 +854,7 @@ host_drift() { # case
     for ((round = 1; round <= ROUNDS; round++)); do vals+="${R[$1.nginx.$round.cpu]:-} "; done
     [[ -n ${vals// /} ]] || return 0
     printf 'Host drift: nginx'"'"'s CPU ms per 1k requests, round by round: %s(highest / lowest %s).\n\n' "$vals" \
-        "$(numbers <<<"$vals" | awk 'NR == 1 {lo = $1} {hi = $1} END {if (lo > 0) printf "%.2f", hi / lo}')"
+        "$(divide "$(numbers <<<"$vals" | tail -1)" "$(numbers <<<"$vals" | head -1)" 2)"
 }
 
 CPU_MODEL=$(awk -F': ' '/^model name/ {print $2; exit}' /proc/cpuinfo)
@@ -892,7 +894,7 @@ REPORT=$WORK/report.md
     fi
     printf -- '- Machine: %s cores (%s), %s, %s; load average before/after: %s / %s; 1-min load at the start of each round: %s\n' \
         "$(nproc)" "$CPU_MODEL" "$MEM_TOTAL" "$(uname -sr)" "$LOADAVG_BEFORE" "$LOADAVG_AFTER" "$(minmax <<<"${LOADAVG_SAMPLES[*]:-}")"
-    printf -- '- Method: %s; %s rounds of %s s per contender and case, the order rotated each round; JIT warm-up %s s (first case and gRPC, JVMs), 5 s otherwise; ratios are medians of per-round ratios to nginx (range in brackets); wrk %s, %s connections, %s thread(s)\n' \
+    printf -- '- Method: %s; %s rounds of %s s per contender and case, the order rotated each round; JIT warm-up %s s (first case and gRPC, JVMs), 5 s otherwise; ratios are medians of per-round ratios to nginx (range in brackets); wrk %s, %s connections, %s thread(s)\n- Cores busy: the medians over rounds of how much of the contender'"'"'s core, then of the load core, was not idle while it was loaded (`/proc/stat`). A contender whose core idles while the load core is full was held back by the load side, and its rate says little about its own cost; its CPU per request (× nginx by CPU per request: nginx'"'"'s CPU per request over the contender'"'"'s, the median of rounds) still does.\n' \
         "$PINNING" "$ROUNDS" "$DURATION" "$WARMUP" "$WRK_VERSION" "$CONNECTIONS" "$THREADS"
     if has gateway; then
         printf -- '- Gateway: commit %s, `%s` (built %s), %s, flags: `%s`\n' "$COMMIT" "${GATEWAY_JAR#"$REPO"/}" \
@@ -929,7 +931,7 @@ REPORT=$WORK/report.md
                 "$( [[ -n ${R[$case.$c.core_busy]:-} ]] && echo "${R[$case.$c.core_busy]} / ${R[$case.$c.load_busy]}" || echo -)" \
                 "$(mib "${R[$case.$c.rss_max]:-}")"
         done
-        printf '\nCores busy: the medians over rounds of how much of the contender'"'"'s core, then of the load core, was not idle while it was loaded (`/proc/stat`). A contender whose core idles while the load core is full was held back by the load side, and its rate says little about its own cost; its CPU per request (× nginx by CPU per request: nginx'"'"'s CPU per request over the contender'"'"'s, the median of rounds) still does.\n\n'
+        printf '\n'
         host_drift "$case"
         against "$case" vertx "the bare proxy"
         against "$case" baseline "the baseline"
