@@ -222,6 +222,75 @@ class RefusalsTest {
         assertEquals(200, chunked.status(), chunked.body());
     }
 
+    /**
+     * Framing two parties could read two ways (RFC 9112 §6.1, §6.3): {@code Transfer-Encoding} with a
+     * {@code Content-Length}, or in an HTTP/1.0 request. A proxy in front that went by the other header would have
+     * the request hidden in the body smuggled past it. Netty's parser refuses both before any route (its RFC 9112
+     * mode, on by default), with Vert.x' bare 400 and the connection closed; the gateway relies on it, as this checks.
+     */
+    @Test
+    void transferEncodingWithContentLengthOrInHttp10IsRefusedBeforeAnythingGoesUpstream() throws Exception {
+        String hidden = "GET " + ECHO + " HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer " + token() + "\r\n\r\n";
+        String chunked = Integer.toHexString(hidden.length()) + "\r\n" + hidden + "\r\n0\r\n\r\n";
+        Map<String, String> heads = Map.of(
+                "HTTP/1.1 with both", "HTTP/1.1\r\nTransfer-Encoding: chunked\r\nContent-Length: 4\r\n",
+                "HTTP/1.1 with both, Content-Length first", "HTTP/1.1\r\nContent-Length: 4\r\nTransfer-Encoding: chunked\r\n",
+                "HTTP/1.0 chunked", "HTTP/1.0\r\nTransfer-Encoding: chunked\r\n");
+        for (Map.Entry<String, String> head : heads.entrySet()) {
+            String request = "POST /api/traces/v1/team-a/v1/traces " + head.getValue() + "Host: x\r\nAuthorization: Bearer " + token()
+                    + "\r\nContent-Type: application/json\r\n\r\n" + chunked;
+            try (Socket socket = new Socket(gateway.getHost(), gateway.getPort())) {
+                socket.setSoTimeout(20_000);
+                socket.getOutputStream().write(request.getBytes(StandardCharsets.ISO_8859_1));
+                socket.getOutputStream().flush();
+                InputStream in = socket.getInputStream();
+                assertEquals(400, RawHttp.readResponse(in).status(), head.getKey());
+                assertEquals(-1, RawHttp.nextByteOrEnd(in), head.getKey() + ": nothing after the answer, the connection closed");
+            }
+        }
+        assertEquals(0, tempo.requests().size(), () -> "Tempo saw " + tempo.requests());
+    }
+
+    /**
+     * A '%' not followed by two hex digits cannot be decoded: every route decodes the path, and the sign-in routes
+     * their query (the gateway reads {@code redirect} and {@code error}, quarkus-oidc {@code code} and {@code state}),
+     * where a bad escape would throw. Quarkus' URI check (java.net.URI, before any route) answers such a request with
+     * a bare 400, over HTTP/1.1 and HTTP/2, logging nothing, and Vert.x drops the body it framed; the gateway relies on
+     * that, as this checks. A link a browser was tricked into following ends there too.
+     */
+    @Test
+    void aMalformedPercentEscapeIsRefusedBeforeAnyRouteAndLogsNothing() throws Exception {
+        // A push whose body holds a whole authorized request: an unread body must not be read as the next request.
+        String hidden = "GET " + ECHO + " HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer " + token() + "\r\n\r\n";
+        List<java.util.logging.LogRecord> logged;
+        try (CapturedLogs logs = CapturedLogs.start()) {
+            for (String target : new String[] { ECHO + "%zz", ECHO + "%", ECHO + "%4", "/%", ECHO + "?q=100%",
+                    "/oidc/team-a/logout?redirect=%zz", "/oidc/team-a/error?error_description=100%",
+                    "/oidc/team-a/login?redirect=%zz", "/oidc/team-a/callback?code=%x&state=1" }) {
+                for (String method : new String[] { "GET", "POST" }) {
+                    String body = method.equals("POST") ? hidden : "";
+                    try (Socket socket = new Socket(gateway.getHost(), gateway.getPort())) {
+                        socket.setSoTimeout(20_000);
+                        socket.getOutputStream().write((method + " " + target + " HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer " + token()
+                                + "\r\nContent-Length: " + body.length() + "\r\n\r\n" + body).getBytes(StandardCharsets.ISO_8859_1));
+                        assertEquals(400, RawHttp.readResponse(socket.getInputStream()).status(), method + " " + target);
+                        socket.setSoTimeout(1_000);
+                        assertNoAnswerFollows(socket.getInputStream(), method + " " + target);
+                    }
+                }
+            }
+            RawHttp2.Response http2 = RawHttp2.get(gateway, ECHO + "%zz", Map.of("authorization", "Bearer " + token()));
+            assertTrue(http2.status() == 400 || http2.status() == -1, "HTTP/2 answered " + http2.status());
+            logged = logs.records().stream().filter(r -> r.getLevel().intValue() >= java.util.logging.Level.WARNING.intValue()
+                    || r.getThrown() != null).toList();
+        }
+        assertEquals(List.of(), logged.stream().map(CapturedLogs::text).toList(), "a client's bad escape is not the gateway's error");
+        assertEquals(0, tempo.requests().size(), () -> "Tempo saw " + tempo.requests());
+        // Well-formed escapes go on, also those that decode to bytes that are not UTF-8.
+        assertEquals(200, RawHttp.get(gateway, ECHO + "?q=%C3%28", "Authorization: Bearer " + token()).status());
+        assertEquals("q=%C3%28", tempo.lastRequest().query());
+    }
+
     /** A path the gateway serves no route for is a JSON 404, counted in the request metric like the routes' answers. */
     @Test
     void aPathNoRouteServesIsAJson404AndCounted() throws Exception {
@@ -230,6 +299,15 @@ class RefusalsTest {
         assertEquals(404, answer.status());
         assertEquals("not_found", new JsonObject(answer.body()).getString("error"));
         assertEquals(1, answeredBeforeAnyRoute(404) - before);
+    }
+
+    /** Nothing more comes on the connection within its read timeout: it is closed, or it waits for a request. */
+    private static void assertNoAnswerFollows(InputStream in, String what) throws java.io.IOException {
+        try {
+            assertEquals(-1, RawHttp.nextByteOrEnd(in), what + ": an answer followed");
+        } catch (java.net.SocketTimeoutException waitingForTheNextRequest) {
+            // as it should
+        }
     }
 
     /** Requests with the given status in tracegate_gateway_requests that no route looked at: no tenant, no route. */
