@@ -27,6 +27,8 @@ import java.util.stream.Collectors;
 public class DatasourceSync {
     /** Reason of DatasourcesSynced when spec.grafana.url names a Grafana outside {@code tracegate.grafana.allowed-urls}. */
     public static final String URL_NOT_ALLOWED = "GrafanaUrlNotAllowed";
+    /** Reason of DatasourcesSynced while every gateway would refuse the tenants document. */
+    public static final String TENANTS_INVALID = "TenantsInvalid";
 
     private final GrafanaDatasources grafana;
     private final LastWorkingGrafana lastWorking;
@@ -54,6 +56,16 @@ public class DatasourceSync {
 
     public Result sync(TempoGateway gateway, SecretLookup secrets) {
         return sync(gateway, secrets, null);
+    }
+
+    /**
+     * While every gateway would refuse the tenants document: Grafana is not asked, so its datasources stay as the last
+     * good document had them (a tenant renamed in the refused one keeps its datasource, the new name gets none yet).
+     * Not retried: the edit that makes the tenants valid reconciles again.
+     */
+    public static Result heldWhileTenantsInvalid() {
+        return new Result(Conditions.of(Conditions.DATASOURCES_SYNCED, false, TENANTS_INVALID, "left in Grafana as they are "
+                + "until the tenants are valid (see ConfigPublished): the gateways serve the last good document"), false, Map.of(), Optional.empty());
     }
 
     /** @param datasourceCaPem CA Grafana trusts for the datasource URL when spec.grafana.datasource.caSecret names none */

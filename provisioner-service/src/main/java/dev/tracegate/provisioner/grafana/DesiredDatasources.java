@@ -3,6 +3,7 @@ package dev.tracegate.provisioner.grafana;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -27,8 +28,16 @@ public final class DesiredDatasources {
     public static List<DesiredDatasource> from(DatasourceRequest request) {
         validate(request);
         List<DesiredDatasource> desired = new ArrayList<>();
+        Map<String, String> tenantByName = new HashMap<>();
         for (DatasourceRequest.Tenant tenant : request.tenants()) {
-            desired.add(forTenant(request, tenant));
+            DesiredDatasource datasource = forTenant(request, tenant);
+            // Grafana keeps names unique in an org: a second tenant's create would be refused (409) at every retry.
+            require(!datasource.name().isEmpty(), "spec.grafana.datasource.nameTemplate gives tenant '" + tenant.tenantName()
+                    + "' an empty datasource name");
+            String other = tenantByName.putIfAbsent(datasource.name(), tenant.tenantName());
+            require(other == null, "spec.grafana.datasource.nameTemplate gives tenants '" + other + "' and '" + tenant.tenantName()
+                    + "' the same datasource name \"" + datasource.name() + "\"; Grafana's names are unique: put {tenant} in it");
+            desired.add(datasource);
         }
         return desired;
     }

@@ -38,7 +38,7 @@ public class GrafanaDatasources {
     /**
      * Creates, updates or deletes the owner's datasources so that Grafana matches the request. Returns one status
      * per requested tenant, then one per datasource deleted. When Grafana is unusable the report says so
-     * ({@code grafanaReachable=false}) and lists only what was done before; the caller retries.
+     * ({@code grafanaReachable=false}) and lists only what was done before, deletions included; the caller retries.
      */
     public SyncReport sync(GrafanaConnection grafana, DatasourceRequest request) {
         List<DesiredDatasource> desired;
@@ -64,7 +64,7 @@ public class GrafanaDatasources {
             return new SyncReport(true, null, concat(statuses, deleted));
         } catch (GrafanaUnavailableException | IllegalArgumentException e) {
             LOG.warnf("Grafana sync for %s stopped: %s", request.owner(), e.getMessage());
-            return new SyncReport(false, e.getMessage(), statuses);
+            return new SyncReport(false, e.getMessage(), concat(statuses, deleted));
         } finally {
             // What was done, also when Grafana stopped answering on the way.
             DatasourceChangeLog.log(request.owner(), concat(statuses, deleted));
@@ -80,7 +80,7 @@ public class GrafanaDatasources {
             return new SyncReport(true, null, deleted);
         } catch (GrafanaUnavailableException | IllegalArgumentException e) {
             LOG.warnf("Grafana cleanup for %s stopped: %s", owner, e.getMessage());
-            return new SyncReport(false, e.getMessage(), List.of());
+            return new SyncReport(false, e.getMessage(), deleted);
         } finally {
             DatasourceChangeLog.log(owner, deleted);
         }

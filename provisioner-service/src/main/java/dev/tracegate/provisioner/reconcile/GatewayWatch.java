@@ -6,6 +6,8 @@ import dev.tracegate.provisioner.expose.ExposedObjectWatch;
 import dev.tracegate.provisioner.kube.Informers;
 import dev.tracegate.provisioner.kube.SecretLookup;
 import dev.tracegate.provisioner.secrets.WrittenSecrets;
+import dev.tracegate.provisioner.tempooperator.OperatorTenants;
+import dev.tracegate.provisioner.tempooperator.TempoResourceWatch;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
@@ -36,12 +38,15 @@ import org.jboss.logging.Logger;
 public class GatewayWatch {
     private static final Logger LOG = Logger.getLogger(GatewayWatch.class);
     private static final String BY_SECRET = "bySecret";
+    /** The namespace of each TempoGateway that takes its tenants from a TempoStack or TempoMonolithic. */
+    private static final String TENANTS_FROM_IN = "tenantsFromIn";
 
     private final KubernetesClient client;
     private final ProvisionerConfig config;
     private final List<SharedIndexInformer<TempoGateway>> gatewayInformers = new CopyOnWriteArrayList<>();
     private final SecretWatch secrets;
     private final ExposedObjectWatch exposed;
+    private final TempoResourceWatch tempoResources;
     private volatile Consumer<String> onChange = key -> {
     };
     private volatile Consumer<String> onOwnWrite = key -> {
@@ -55,10 +60,12 @@ public class GatewayWatch {
      */
     private final Map<String, String> reconciledFrom = new ConcurrentHashMap<>();
 
-    public GatewayWatch(KubernetesClient client, ProvisionerConfig config, WrittenSecrets written, ExposedObjectWatch exposed) {
+    public GatewayWatch(KubernetesClient client, ProvisionerConfig config, WrittenSecrets written, ExposedObjectWatch exposed,
+                        TempoResourceWatch tempoResources) {
         this.client = client;
         this.config = config;
         this.exposed = exposed;
+        this.tempoResources = tempoResources;
         this.secrets = new SecretWatch(client, written, this::secretChanged, key -> gateway(key).isPresent());
     }
 
@@ -79,7 +86,7 @@ public class GatewayWatch {
         long resyncMillis = config.resyncInterval().toMillis();
         for (Optional<String> namespace : namespaces()) {
             SharedIndexInformer<TempoGateway> gateways = Informers.inScope(client.resources(TempoGateway.class), namespace)
-                    .withIndexers(Map.of(BY_SECRET, GatewayWatch::secretKeys))
+                    .withIndexers(Map.of(BY_SECRET, GatewayWatch::secretKeys, TENANTS_FROM_IN, GatewayWatch::namespaceIfTenantsFrom))
                     .runnableInformer(resyncMillis);
             gateways.addEventHandler(new GatewayEvents());
             gatewayInformers.add(gateways);
@@ -161,13 +168,32 @@ public class GatewayWatch {
         return secrets.named();
     }
 
-    /** Keys of the gateways that name this Secret (as tenant, source, Grafana credentials, token or CA Secret). */
+    /**
+     * Keys of the gateways that name this Secret (as tenant, source, Grafana credentials, token or CA Secret), or
+     * whose TempoStack or TempoMonolithic names it as a tenant's.
+     */
     Set<String> gatewaysNaming(String namespace, String secretName) {
         Set<String> keys = new LinkedHashSet<>();
         for (SharedIndexInformer<TempoGateway> informer : gatewayInformers) {
             informer.getIndexer().byIndex(BY_SECRET, namespace + "/" + secretName).forEach(g -> keys.add(g.key()));
+            // Not in that index: it is built from the TempoGateway alone, and these names are in another resource.
+            informer.getIndexer().byIndex(TENANTS_FROM_IN, namespace).stream()
+                    .filter(g -> operatorTenantSecrets(g, true).contains(secretName))
+                    .forEach(g -> keys.add(g.key()));
         }
         return keys;
+    }
+
+    /**
+     * The tenant Secrets of the TempoStack or TempoMonolithic the TempoGateway takes its tenants from, as its watch
+     * last saw it; with {@code synced} false, less those the TempoGateway's secretSync writes.
+     */
+    private List<String> operatorTenantSecrets(TempoGateway gateway, boolean synced) {
+        return TempoResourceWatch.Ref.of(gateway)
+                .flatMap(ref -> tempoResources.cached(ref).flatMap(resource -> OperatorTenants.read(ref.kind(), resource)))
+                .filter(tenants -> !tenants.openShift())
+                .map(tenants -> ReferencedSecrets.tenantSecrets(tenants.tenants(), gateway.getSpec().secretSync, synced))
+                .orElse(List.of());
     }
 
     private List<Optional<String>> namespaces() {
@@ -176,16 +202,28 @@ public class GatewayWatch {
                 .orElse(List.of(Optional.empty()));
     }
 
+    private static List<String> namespaceIfTenantsFrom(TempoGateway gateway) {
+        boolean tenantsFrom = gateway.getSpec() != null && gateway.getSpec().tenantsFrom != null;
+        return tenantsFrom ? List.of(gateway.getMetadata().getNamespace()) : List.of();
+    }
+
     private static List<String> secretKeys(TempoGateway gateway) {
         String ns = gateway.getMetadata().getNamespace();
         return ReferencedSecrets.names(gateway).stream().map(name -> ns + "/" + name).toList();
     }
 
-    /** Watches by name what the TempoGateways name now, and no other Secret. */
-    private void followNamedSecrets() {
+    /**
+     * Watches by name what the TempoGateways name now, and the tenant Secrets of the TempoStacks and TempoMonolithics
+     * they take their tenants from, and no other Secret. Called again when one of those changes, from their
+     * informers' threads: one at a time, so that a set read before another's is never applied after it.
+     */
+    public synchronized void followNamedSecrets() {
         Set<String> named = new HashSet<>();
-        gatewayInformers.forEach(i -> i.getStore().list().forEach(g -> ReferencedSecrets.watchedByName(g)
-                .forEach(name -> named.add(g.getMetadata().getNamespace() + "/" + name))));
+        gatewayInformers.forEach(i -> i.getStore().list().forEach(g -> {
+            String namespace = g.getMetadata().getNamespace();
+            ReferencedSecrets.watchedByName(g).forEach(name -> named.add(namespace + "/" + name));
+            operatorTenantSecrets(g, false).forEach(name -> named.add(namespace + "/" + name));
+        }));
         secrets.watchNamed(named);
     }
 

@@ -2,8 +2,10 @@ package dev.tracegate.provisioner.reconcile;
 
 import dev.tracegate.provisioner.crd.DatasourceSpec;
 import dev.tracegate.provisioner.crd.GrafanaSpec;
+import dev.tracegate.provisioner.crd.SecretSyncSpec;
 import dev.tracegate.provisioner.crd.TempoGateway;
 import dev.tracegate.provisioner.crd.TempoGatewaySpec;
+import dev.tracegate.provisioner.crd.TenantsSpec;
 import dev.tracegate.provisioner.secrets.SecretSyncPlanner;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -28,18 +30,29 @@ final class ReferencedSecrets {
         return names(gateway, false);
     }
 
+    /**
+     * The OIDC Secrets these tenants name; with {@code synced} false, less those {@code secretSync} writes (see
+     * {@link #watchedByName}). For a TempoGateway's own tenants, or those of the TempoStack it takes them from.
+     */
+    static List<String> tenantSecrets(TenantsSpec tenants, SecretSyncSpec secretSync, boolean synced) {
+        if (tenants == null || tenants.authentication == null) {
+            return List.of();
+        }
+        return tenants.authentication.stream()
+                .filter(t -> t.oidc != null && t.oidc.secret != null && t.oidc.secret.name != null)
+                .filter(t -> synced || !SecretSyncPlanner.receives(secretSync, t))
+                .map(t -> t.oidc.secret.name)
+                .distinct()
+                .toList();
+    }
+
     private static List<String> names(TempoGateway gateway, boolean synced) {
         Set<String> names = new LinkedHashSet<>();
         TempoGatewaySpec spec = gateway.getSpec();
         if (spec == null) {
             return List.of();
         }
-        if (spec.tenants != null && spec.tenants.authentication != null) {
-            spec.tenants.authentication.stream()
-                    .filter(t -> t.oidc != null && t.oidc.secret != null && t.oidc.secret.name != null)
-                    .filter(t -> synced || !SecretSyncPlanner.receives(spec.secretSync, t))
-                    .forEach(t -> names.add(t.oidc.secret.name));
-        }
+        names.addAll(tenantSecrets(spec.tenants, spec.secretSync, synced));
         if (spec.secretSync != null && spec.secretSync.sourceSecret != null) {
             names.add(spec.secretSync.sourceSecret);
         }

@@ -74,6 +74,13 @@ public class TempoResourceWatch {
                 .inNamespace(ref.namespace()).withName(ref.name()).get());
     }
 
+    /** The resource as its watch last saw it, without asking the API server; empty when not watched (yet) or not there. */
+    public Optional<GenericKubernetesResource> cached(Ref ref) {
+        SharedIndexInformer<GenericKubernetesResource> informer = informers.get(ref);
+        // Watched by name: the store holds this resource or nothing.
+        return informer == null ? Optional.empty() : informer.getStore().list().stream().findFirst();
+    }
+
     /** The TempoStacks and TempoMonolithics watched now. */
     public Set<Ref> watched() {
         return Set.copyOf(informers.keySet());

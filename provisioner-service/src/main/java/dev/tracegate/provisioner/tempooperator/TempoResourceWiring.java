@@ -7,7 +7,10 @@ import io.quarkus.runtime.StartupEvent;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 
-/** A change to a watched TempoStack or TempoMonolithic reconciles (and republishes the configuration of) the TempoGateways naming it. */
+/**
+ * A change to a watched TempoStack or TempoMonolithic reconciles (and republishes the configuration of) the
+ * TempoGateways naming it, and updates which of its tenants' Secrets are watched.
+ */
 @ApplicationScoped
 public class TempoResourceWiring {
     private final TempoResourceWatch tempoResources;
@@ -23,11 +26,15 @@ public class TempoResourceWiring {
     }
 
     void onStart(@Observes StartupEvent event) {
-        tempoResources.onChange(ref -> gateways.gatewayKeys().stream()
-                .filter(key -> gateways.gateway(key).flatMap(TempoResourceWatch.Ref::of).filter(ref::equals).isPresent())
-                .forEach(key -> {
-                    configs.changed(key);
-                    queue.enqueue(key);
-                }));
+        tempoResources.onChange(ref -> {
+            // Its tenants' Secrets are watched like those a TempoGateway names: a rotation of one republishes.
+            gateways.followNamedSecrets();
+            gateways.gatewayKeys().stream()
+                    .filter(key -> gateways.gateway(key).flatMap(TempoResourceWatch.Ref::of).filter(ref::equals).isPresent())
+                    .forEach(key -> {
+                        configs.changed(key);
+                        queue.enqueue(key);
+                    });
+        });
     }
 }

@@ -332,6 +332,18 @@ class GrafanaDatasourcesTest {
     }
 
     @Test
+    void aSyncGrafanaStopsAnsweringMidWayStillReportsTheDeletionsItMade() {
+        String devUid = sync(forwardOAuth(TEST_OIDC, DEV)).tenants().get(1).uid();
+        grafana.failAfter(2, 1, 503); // the list and dev's deletion are answered, test-oidc's read is not
+
+        SyncReport failed = sync(forwardOAuth(TEST_OIDC));
+
+        assertFalse(failed.grafanaReachable());
+        assertTrue(grafana.datasource(devUid).isEmpty());
+        assertEquals(List.of("dev " + Outcome.DELETED), failed.tenants().stream().map(t -> t.tenantName() + " " + t.outcome()).toList());
+    }
+
+    @Test
     void grafanaDroppingConnectionsIsReportedUnreachable() {
         grafana.setDown(true);
 
@@ -519,6 +531,24 @@ class GrafanaDatasourcesTest {
 
         assertEquals(Outcome.FAILED, only(report).outcome());
         assertTrue(only(report).message().contains("bearer token"));
+        assertEquals(List.of(), grafana.requests());
+    }
+
+    /**
+     * Grafana keeps datasource names unique in an org: a template without {tenant} would have Grafana refuse every
+     * tenant's create but the first, at every retry. It is refused before Grafana is asked, naming the field.
+     */
+    @Test
+    void aNameTemplateThatGivesTwoTenantsOneNameIsRefusedWithoutCallingGrafana() {
+        for (String template : new String[] { "Tempo", "Tempo {gateway}", " {tenantId} " }) {
+            DatasourceRequest clash = new DatasourceRequest(OWNER, true, GATEWAY, null, AuthMode.FORWARD_OAUTH_IDENTITY, null, null,
+                    null, template, List.of(TEST_OIDC, new Tenant("dev", null)));
+
+            SyncReport report = sync(clash);
+
+            assertEquals(List.of(Outcome.FAILED, Outcome.FAILED), report.tenants().stream().map(TenantDatasourceStatus::outcome).toList(), template);
+            assertTrue(report.tenants().get(0).message().contains("spec.grafana.datasource.nameTemplate"), report.tenants().get(0).message());
+        }
         assertEquals(List.of(), grafana.requests());
     }
 

@@ -114,6 +114,7 @@ public final class GrafanaStandIn implements AutoCloseable {
     private long nextAccessErrorId = 3_392_348_646L;
     private final List<Request> requests = new ArrayList<>();
     private long nextId = 1;
+    private int servedBeforeFailures;
     private int failuresLeft;
     private int failureStatus;
     private boolean down;
@@ -260,6 +261,12 @@ public final class GrafanaStandIn implements AutoCloseable {
 
     /** The next {@code count} requests (any) answer {@code status} with a JSON message and change nothing. */
     public synchronized void failNext(int count, int status) {
+        failAfter(0, count, status);
+    }
+
+    /** The next {@code served} requests are served as usual, then {@code count} fail as {@link #failNext} says. */
+    public synchronized void failAfter(int served, int count, int status) {
+        servedBeforeFailures = served;
         failuresLeft = count;
         failureStatus = status;
     }
@@ -316,7 +323,7 @@ public final class GrafanaStandIn implements AutoCloseable {
                 List<String> path = segments(exchange);
                 if (down) {
                     answer = null;
-                } else if (failuresLeft > 0) {
+                } else if (failuresLeft > 0 && servedBeforeFailures-- <= 0) { // served the ones before first
                     failuresLeft--;
                     answer = message(failureStatus, "stand-in: injected failure");
                 } else if (!authorized(exchange)) {

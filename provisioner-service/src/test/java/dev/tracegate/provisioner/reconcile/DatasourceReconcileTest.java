@@ -14,6 +14,7 @@ import dev.tracegate.provisioner.crd.DatasourceSpec;
 import dev.tracegate.provisioner.crd.SecretKeyRef;
 import dev.tracegate.provisioner.crd.TempoGateway;
 import dev.tracegate.provisioner.crd.TenantStatus;
+import dev.tracegate.provisioner.datasources.DatasourceSync;
 import dev.tracegate.provisioner.grafana.DatasourceUid;
 import dev.tracegate.provisioner.grafana.GrafanaStandIn;
 import dev.tracegate.provisioner.status.Conditions;
@@ -215,6 +216,43 @@ class DatasourceReconcileTest {
         grafana.allowAll();
         await().atMost(Duration.ofSeconds(30)).until(() -> cluster.conditionIs(namespace, Conditions.READY, "True"));
         assertEquals("Traces (dev)", grafana.datasource(uid("dev")).orElseThrow().name());
+    }
+
+    /**
+     * Tenants every gateway would refuse are not published: the gateways keep serving the last good document, and
+     * Grafana keeps the datasources it had for it. In one edit, dev renamed and another tenant's issuer made invalid:
+     * dev's datasource stays (the gateways still serve dev), dev2 gets none (they do not know it) until the edit that
+     * makes the tenants valid.
+     */
+    @Test
+    void whileTheTenantsAreRefusedGrafanaKeepsTheDatasourcesOfTheLastGoodDocument() {
+        TempoGateway gateway = withGrafana();
+        gateway.getSpec().tenants.authentication.add(Fixtures.tenant("dev", "oidc-dev"));
+        cluster.create(gateway);
+        cluster.awaitReady(namespace);
+        grafana.clearRequests();
+
+        cluster.editGateway(namespace, g -> {
+            g.getSpec().tenants.authentication.get(1).tenantName = "dev2";
+            g.getSpec().tenants.authentication.get(1).oidc.redirectURL = g.getSpec().tenants.authentication.get(1).oidc.redirectURL
+                    .replace("/oidc/dev/", "/oidc/dev2/");
+            g.getSpec().tenants.authentication.get(0).oidc.issuerURL = "http://dex:30556x/dex";
+        });
+
+        Condition held = await().atMost(Duration.ofSeconds(20)).until(() -> cluster.condition(namespace, Conditions.DATASOURCES_SYNCED)
+                .filter(c -> c.reason.equals(DatasourceSync.TENANTS_INVALID)).orElse(null), Objects::nonNull);
+        assertEquals("False", held.status);
+        assertTrue(held.message.contains("ConfigPublished"), held.message);
+        assertEquals("InvalidTenants", cluster.condition(namespace, Conditions.READY).orElseThrow().reason, "the cause comes first");
+        assertEquals("Tempo (dev)", grafana.datasource(uid("dev")).orElseThrow().name());
+        assertTrue(grafana.datasource(uid("dev2")).isEmpty());
+        assertEquals(List.of(), grafana.writes());
+
+        cluster.editGateway(namespace, g -> g.getSpec().tenants.authentication.get(0).oidc.issuerURL = Fixtures.ISSUER);
+
+        cluster.awaitReady(namespace);
+        assertEquals("Tempo (dev2)", grafana.datasource(uid("dev2")).orElseThrow().name());
+        assertTrue(grafana.datasource(uid("dev")).isEmpty());
     }
 
     @Test

@@ -5,6 +5,7 @@ import static org.awaitility.Awaitility.await;
 import dev.tracegate.provisioner.config.ProvisionerConfig;
 import dev.tracegate.provisioner.expose.ExposedObjectWatch;
 import dev.tracegate.provisioner.secrets.WrittenSecrets;
+import dev.tracegate.provisioner.tempooperator.TempoResourceWatch;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
 import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
@@ -37,7 +38,8 @@ class ReadinessWithoutIngressRightsTest {
     @Test
     void theCachesAreSyncedThoughTheIngressesMayNotBeListed() {
         server.expect().get().withPath(INGRESS_LIST).andReturn(403, FORBIDDEN).always();
-        GatewayWatch watch = new GatewayWatch(client, config(), new WrittenSecrets(), new ExposedObjectWatch(client));
+        GatewayWatch watch = new GatewayWatch(client, config(), new WrittenSecrets(), new ExposedObjectWatch(client),
+                new TempoResourceWatch(client));
         watch.start(key -> {
         }, (key, seen) -> {
         }, key -> {

@@ -28,6 +28,7 @@ import io.fabric8.kubernetes.api.model.networking.v1.Ingress;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.kubernetes.client.WithKubernetesTestServer;
+import io.restassured.specification.RequestSpecification;
 import jakarta.inject.Inject;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -181,27 +182,65 @@ class TempoStackTenantsTest {
         await().atMost(Duration.ofSeconds(20)).until(() -> "grafana".equals(cluster.secretValue(namespace, "tenant-dev-oidc", "clientID")));
     }
 
-    @Test
-    void tracegatesOwnGatewayInFrontServesTheTempoStacksTenantsAndTheOperatorsGatewayGetsNoDatasource() {
-        TempoOperatorResources.create(client, exampleStack("tempostack.yaml"));
+    /** The example TempoGateway with Tracegate's own gateway in front of the operator's tenants. */
+    TempoGateway exampleGatewayWithTracegatesGateway() {
         TempoGateway gateway = exampleGateway("tempogateway.yaml");
         gateway.getSpec().gateway = new GatewaySpec();
         gateway.getSpec().gateway.enabled = true;
         gateway.getSpec().gateway.url = Fixtures.GATEWAY_URL;
         gateway.getSpec().gateway.serviceAccount = new GatewaySpec.ServiceAccountRef();
         gateway.getSpec().gateway.serviceAccount.name = Fixtures.GATEWAY_SA;
-        cluster.create(gateway);
+        return gateway;
+    }
+
+    RequestSpecification asGateway() {
+        return given().auth().oauth2(ServiceAccountTokens.of(namespace, Fixtures.GATEWAY_SA));
+    }
+
+    String configPath() {
+        return "/api/v1/gateways/" + namespace + "/" + GATEWAY + "/config";
+    }
+
+    @Test
+    void tracegatesOwnGatewayInFrontServesTheTempoStacksTenantsAndTheOperatorsGatewayGetsNoDatasource() {
+        TempoOperatorResources.create(client, exampleStack("tempostack.yaml"));
+        cluster.create(exampleGatewayWithTracegatesGateway());
 
         cluster.awaitReady(namespace);
         assertEquals(Fixtures.GATEWAY_URL + "/api/traces/v1/prod/tempo", grafana.datasource(uid("prod")).orElseThrow().url());
         assertEquals("Published", cluster.condition(namespace, Conditions.CONFIG_PUBLISHED).orElseThrow().reason);
-        given().auth().oauth2(ServiceAccountTokens.of(namespace, Fixtures.GATEWAY_SA))
-                .when().get("/api/v1/gateways/" + namespace + "/" + GATEWAY + "/config").then()
+        asGateway().when().get(configPath()).then()
                 .statusCode(200)
                 .body("tenants.authentication.tenantName", contains("dev", "prod"))
                 .body("tenants.authentication[1].tenantId", equalTo("6094b0f1-711d-4395-82c0-30c2720c6648"))
                 .body("tenants.authentication[1].oidc.clientID", equalTo("grafana"))
                 .body("tenants.authorization.roles[0].tenants", contains("dev", "prod"));
+    }
+
+    /**
+     * The TempoStack names its tenants' Secrets, not the TempoGateway: they are watched all the same, so a Secret
+     * rotated by hand reaches the gateways within seconds, not at the next resync (5 minutes), and one made after the
+     * TempoGateway is picked up as soon.
+     */
+    @Test
+    void aTenantSecretOfTheTempoStackRotatedByHandIsPublishedAtOnce() {
+        cluster.apply(Fixtures.secret(namespace, "tenant-dev-oidc", Map.of("clientID", "dev-client", "clientSecret", "dev-first")));
+        TempoOperatorResources.create(client, exampleStack("tempostack.yaml"));
+        TempoGateway gateway = exampleGatewayWithTracegatesGateway();
+        gateway.getSpec().secretSync = null; // the tenants' own Secrets, made by hand
+        cluster.create(gateway);
+        await().atMost(Duration.ofSeconds(20)).until(() -> cluster.condition(namespace, Conditions.CONFIG_PUBLISHED)
+                .filter(c -> c.message.contains("tenant-prod-oidc")).isPresent());
+
+        cluster.apply(Fixtures.secret(namespace, "tenant-prod-oidc", Map.of("clientID", "prod-client", "clientSecret", "prod-first")));
+        cluster.awaitReady(namespace);
+        asGateway().when().get(configPath()).then().statusCode(200)
+                .body("tenants.authentication[1].oidc.clientSecret", equalTo("prod-first"));
+
+        cluster.apply(Fixtures.secret(namespace, "tenant-prod-oidc", Map.of("clientID", "prod-client", "clientSecret", "prod-rotated")));
+
+        await().atMost(Duration.ofSeconds(10)).until(() -> "prod-rotated".equals(asGateway().get(configPath())
+                .then().extract().path("tenants.authentication[1].oidc.clientSecret")));
     }
 
     @Test
