@@ -77,6 +77,14 @@ class DatasourceReconcileTest {
         return gateway;
     }
 
+    /** The TempoGateway with Grafana and a second tenant, dev, created and Ready. */
+    void createReadyWithTenantDev() {
+        TempoGateway gateway = withGrafana();
+        gateway.getSpec().tenants.authentication.add(Fixtures.tenant("dev", "oidc-dev"));
+        cluster.create(gateway);
+        cluster.awaitReady(namespace);
+    }
+
     String uid(String tenant) {
         return DatasourceUid.of(namespace + "/" + GATEWAY, tenant);
     }
@@ -181,10 +189,7 @@ class DatasourceReconcileTest {
 
     @Test
     void aDatasourceGrafanaRefusesFailsOnlyItsTenantAndTheOthersAreStillSynced() {
-        TempoGateway gateway = withGrafana();
-        gateway.getSpec().tenants.authentication.add(Fixtures.tenant("dev", "oidc-dev"));
-        cluster.create(gateway);
-        cluster.awaitReady(namespace);
+        createReadyWithTenantDev();
         // Grafana's datasource permissions (or an RBAC role scoped by uid) take the write on dev's datasource only.
         grafana.deny(uid("dev"), GrafanaStandIn.WRITE);
 
@@ -226,10 +231,7 @@ class DatasourceReconcileTest {
      */
     @Test
     void whileTheTenantsAreRefusedGrafanaKeepsTheDatasourcesOfTheLastGoodDocument() {
-        TempoGateway gateway = withGrafana();
-        gateway.getSpec().tenants.authentication.add(Fixtures.tenant("dev", "oidc-dev"));
-        cluster.create(gateway);
-        cluster.awaitReady(namespace);
+        createReadyWithTenantDev();
         grafana.clearRequests();
 
         cluster.editGateway(namespace, g -> {
@@ -257,10 +259,7 @@ class DatasourceReconcileTest {
 
     @Test
     void aDatasourceGrafanaWillNotLetBeDeletedHoldsTheDeletionUntilTheTimeoutAndIsNamed() {
-        TempoGateway gateway = withGrafana();
-        gateway.getSpec().tenants.authentication.add(Fixtures.tenant("dev", "oidc-dev"));
-        cluster.create(gateway);
-        cluster.awaitReady(namespace);
+        createReadyWithTenantDev();
         grafana.deny(uid("dev"), GrafanaStandIn.DELETE);
 
         client.resources(TempoGateway.class).inNamespace(namespace).withName(GATEWAY).delete();
@@ -285,10 +284,7 @@ class DatasourceReconcileTest {
      */
     @Test
     void whileTheCleanupRetriesTheConditionsItDoesNotJudgeKeepTheirGeneration() {
-        TempoGateway gateway = withGrafana();
-        gateway.getSpec().tenants.authentication.add(Fixtures.tenant("dev", "oidc-dev"));
-        cluster.create(gateway);
-        cluster.awaitReady(namespace);
+        createReadyWithTenantDev();
         // As if SecretsSynced had last been judged against an older spec.
         client.resources(TempoGateway.class).inNamespace(namespace).withName(GATEWAY).editStatus(g -> {
             g.getStatus().conditions.stream().filter(c -> c.type.equals(Conditions.SECRETS_SYNCED))
