@@ -201,7 +201,8 @@ public class GatewayReconciler {
         events.transitions(gateway, before, status.conditions);
         String etagBefore = gateway.getStatus() == null ? null : gateway.getStatus().configETag;
         if (fromOperator != null && !Objects.equals(etagBefore, status.configETag)) {
-            // The tenant Secrets of a TempoStack are not in the Secret index: republish from here.
+            // A TempoStack's tenant Secrets map to this TempoGateway only once its watch holds the TempoStack; the
+            // first reconcile's writes of them can come back before that: republish from here too.
             configs.changed(gateway.key());
         }
         if (datasources.retry()) {
