@@ -80,6 +80,11 @@ class RefusalsTest {
         return KeycloakTestResource.accessToken(KeycloakTestResource.ALICE);
     }
 
+    /** A whole authorized request, to hide in a body: it must never reach Tempo as a request of its own. */
+    private static String hiddenRequest() {
+        return "GET " + ECHO + " HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer " + token() + "\r\n\r\n";
+    }
+
     /** Control characters but TAB (RFC 9110 §5.5), CR and LF among them: HTTP/1.1 cannot carry them to Tempo. */
     @Test
     void http2HeaderValuesWithCrOrLfAre400BeforeAnythingGoesUpstream() throws Exception {
@@ -191,7 +196,7 @@ class RefusalsTest {
     @Test
     void transferCodingsOtherThanChunkedAre501AndTheBodyIsNeverReadAsARequest() throws Exception {
         // A whole request hidden in the body: a proxy in front that framed the body otherwise would pass it on.
-        String hidden = "GET " + ECHO + " HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer " + token() + "\r\n\r\n";
+        String hidden = hiddenRequest();
         String chunk = Integer.toHexString(hidden.length()) + "\r\n" + hidden + "\r\n0\r\n\r\n";
         // Netty takes the first two for "no body" (the hidden request would be the next one), the last two for chunked.
         Map<String, String> bodies = Map.of("xchunked", hidden, "identity", hidden, "gzip, chunked", chunk,
@@ -230,7 +235,7 @@ class RefusalsTest {
      */
     @Test
     void transferEncodingWithContentLengthOrInHttp10IsRefusedBeforeAnythingGoesUpstream() throws Exception {
-        String hidden = "GET " + ECHO + " HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer " + token() + "\r\n\r\n";
+        String hidden = hiddenRequest();
         String chunked = Integer.toHexString(hidden.length()) + "\r\n" + hidden + "\r\n0\r\n\r\n";
         Map<String, String> heads = Map.of(
                 "HTTP/1.1 with both", "HTTP/1.1\r\nTransfer-Encoding: chunked\r\nContent-Length: 4\r\n",
@@ -261,7 +266,7 @@ class RefusalsTest {
     @Test
     void aMalformedPercentEscapeIsRefusedBeforeAnyRouteAndLogsNothing() throws Exception {
         // A push whose body holds a whole authorized request: an unread body must not be read as the next request.
-        String hidden = "GET " + ECHO + " HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer " + token() + "\r\n\r\n";
+        String hidden = hiddenRequest();
         List<java.util.logging.LogRecord> logged;
         try (CapturedLogs logs = CapturedLogs.start()) {
             for (String target : new String[] { ECHO + "%zz", ECHO + "%", ECHO + "%4", "/%", ECHO + "?q=100%",
@@ -398,7 +403,7 @@ class RefusalsTest {
      */
     @Test
     void aRefusedPushWithAShortBodyKeepsItsConnection() throws Exception {
-        String hidden = "GET " + ECHO + " HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer " + token() + "\r\n\r\n";
+        String hidden = hiddenRequest();
         String body = hidden + "x".repeat(200 * 1024);
         try (Socket socket = new Socket(gateway.getHost(), gateway.getPort())) {
             socket.setSoTimeout(20_000);

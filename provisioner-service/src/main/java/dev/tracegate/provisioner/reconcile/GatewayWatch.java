@@ -203,8 +203,7 @@ public class GatewayWatch {
     }
 
     private static List<String> namespaceIfTenantsFrom(TempoGateway gateway) {
-        boolean tenantsFrom = gateway.getSpec() != null && gateway.getSpec().tenantsFrom != null;
-        return tenantsFrom ? List.of(gateway.getMetadata().getNamespace()) : List.of();
+        return TempoResourceWatch.Ref.of(gateway).map(ref -> List.of(ref.namespace())).orElse(List.of());
     }
 
     private static List<String> secretKeys(TempoGateway gateway) {
