@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # What a token no cache holds costs the gateway's JVM to verify, against the RS256 check alone in the same JVM and
 # in OpenSSL (what Apache + mod_auth_openidc's check rests on): tools/TokenVerificationFloor.java, one thread pinned to
-# one core, with the gateway's shipped JVM flags and its packaged libraries. Run by hand from anywhere; about a minute.
-# Knobs (environment): JAVA=java, CORE=0, REBUILD=0 (1: package the gateway first).
+# one core, with the gateway's shipped JVM flags and its packaged libraries. Run by hand from anywhere; about 30 s.
+# Knobs (environment): JAVA=java, JAVA_OPTS (default: the shipped ones), CORE=0, REBUILD=0 (1: package the gateway
+# first), BENCH_WORK=/tmp/tracegate-verify-floor.
 set -euo pipefail
 
 BENCH_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
@@ -23,8 +24,10 @@ mkdir -p "$WORK"
 ASM_JAR="$WORK/asm-9.9.jar"
 CLASSPATH=$(printf '%s:' "$APP"/lib/main/*.jar "$APP"/lib/boot/*.jar)$ASM_JAR
 
-read -r -a FLAGS <<<"$(sed -n 's/^ENV JAVA_OPTS="\(.*\)"$/\1/p' "$REPO/gateway-service/src/main/docker/Dockerfile.jvm" \
-  | sed 's/ -Djava.util.logging.manager=[^ ]*//')"
+# The shipped flags, read as run.sh reads them (-X options only), unless JAVA_OPTS is given as for run.sh.
+SHIPPED_JAVA_OPTS=$(sed -n 's/^ENV JAVA_OPTS="\(.*\)"$/\1/p' "$REPO/gateway-service/src/main/docker/Dockerfile.jvm" \
+    | tr ' ' '\n' | grep '^-X' | paste -sd ' ' || true)
+read -r -a FLAGS <<<"${JAVA_OPTS-$SHIPPED_JAVA_OPTS}"
 echo "JVM: $("$JAVA" -version 2>&1 | sed -n 1p); flags: ${FLAGS[*]}; pinned to core $CORE"
 taskset -c "$CORE" "$JAVA" "${FLAGS[@]}" -cp "$CLASSPATH" "$BENCH_DIR/tools/TokenVerificationFloor.java" 2>&1 \
   | grep -v -e '^WARN' -e 'jboss.logging'
