@@ -76,7 +76,8 @@ class KeycloakTestResourceTest {
         assertNotNull(access.get("sub"));
         // 15 minutes
         assertEquals(900L, ((Number) access.get("exp")).longValue() - ((Number) access.get("iat")).longValue());
-        assertEquals(900L, tokens.expiresIn());
+        // Keycloak counts expires_in from the moment it answers, so a second boundary crossed makes it 899
+        assertTrue(tokens.expiresIn() > 890 && tokens.expiresIn() <= 900, () -> "expires_in: " + tokens.expiresIn());
 
         Map<String, Object> id = claims(tokens.idToken());
         assertEquals(List.of("a-readers", "a-writers"), id.get("groups"));
