@@ -10,7 +10,10 @@ import java.util.function.Function;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
+import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.JsonStreamContext;
+import com.fasterxml.jackson.core.StreamReadFeature;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonMappingException;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -34,11 +37,16 @@ public final class TenantsParser {
 
     private static final Pattern PLACEHOLDER = Pattern.compile("\\$\\{([^}:]+)(?::([^}]*))?}");
 
+    /** How Jackson's parsers (JSON and YAML alike) begin their message for a key given twice in one object. */
+    private static final String DUPLICATE_KEY = "Duplicate field '";
+
+    // A key given twice is refused rather than its last value taken: one of the two was a mistake.
     private final ObjectMapper mapper = YAMLMapper.builder()
             .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
             .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES)
+            .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
             .build();
-    private final ObjectMapper json = JsonMapper.builder().build();
+    private final ObjectMapper json = JsonMapper.builder().enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION).build();
     private final Function<String, Optional<String>> lookup;
 
     /** @param lookup resolves {@code ${name}} placeholders; {@code null} turns expansion off. */
@@ -76,14 +84,30 @@ public final class TenantsParser {
             try {
                 return json.readTree(text);
             } catch (JsonProcessingException notJson) {
+                refuseDuplicateKey(notJson);
                 // YAML's flow style starts with { too: its parser decides, and says what is wrong.
             }
         }
         try {
             return mapper.readTree(text);
         } catch (JsonProcessingException e) {
+            refuseDuplicateKey(e);
             throw new InvalidTenantsException("not a YAML or JSON document: " + syntaxProblem(e) + location(e));
         }
+    }
+
+    /** A key given twice, named by its path in the document (the parser stands on it when it refuses). */
+    private static void refuseDuplicateKey(JsonProcessingException e) throws InvalidTenantsException {
+        if (e.getOriginalMessage() == null || !e.getOriginalMessage().startsWith(DUPLICATE_KEY)
+                || !(e.getProcessor() instanceof JsonParser parser)) {
+            return;
+        }
+        List<String> steps = new ArrayList<>();
+        for (JsonStreamContext at = parser.getParsingContext(); at != null && !at.inRoot(); at = at.getParent()) {
+            steps.add(0, at.inArray() ? "[" + at.getCurrentIndex() + "]" : "." + at.getCurrentName());
+        }
+        String path = String.join("", steps);
+        throw new InvalidTenantsException((path.startsWith(".") ? path.substring(1) : path) + ": given twice");
     }
 
     /**

@@ -93,11 +93,12 @@ public final class TenantsValidator {
             problems.add("tenants.mode: must be static (got '" + tenants.mode() + "')");
         }
         Set<String> names = new HashSet<>();
+        Set<String> ids = new HashSet<>();
         if (tenants.authentication() == null || tenants.authentication().isEmpty()) {
             problems.add("tenants.authentication: at least one tenant is required");
         } else {
             for (int i = 0; i < tenants.authentication().size(); i++) {
-                checkTenant("tenants.authentication[" + i + "]", tenants.authentication().get(i), names);
+                checkTenant("tenants.authentication[" + i + "]", tenants.authentication().get(i), names, ids);
             }
         }
         if (tenants.authorization() == null) {
@@ -122,7 +123,7 @@ public final class TenantsValidator {
         }
     }
 
-    private void checkTenant(String at, Authentication tenant, Set<String> names) {
+    private void checkTenant(String at, Authentication tenant, Set<String> names, Set<String> ids) {
         if (tenant == null) {
             problems.add(at + ": must not be empty");
             return;
@@ -144,6 +145,9 @@ public final class TenantsValidator {
             problems.add(at + ".tenantId: required");
         } else if (!TENANT_ID.matcher(tenant.tenantId()).matches()) {
             problems.add(at + ".tenantId: must be at most 150 of letters, digits and !-_.*'()");
+        } else if (!ids.add(tenant.tenantId())) {
+            // Tempo keeps traces by this id: a second tenant of it would read and write the first one's traces.
+            problems.add(at + ".tenantId: '" + tenant.tenantId() + "' is the id of another tenant");
         }
         if (tenant.oidc() == null) {
             problems.add(at + ".oidc: required");

@@ -156,6 +156,32 @@ class TenantsDocumentTest {
     }
 
     /**
+     * The tenant id is what Tempo keeps the traces under (X-Scope-OrgID): a copied tenant that kept it would read
+     * and write the other's traces under its own issuer and roles. The Tempo Operator documents it as unique.
+     */
+    @Test
+    void refusesTwoTenantsWithOneTenantId() {
+        var e = refused(withSecondTenant("""
+                    - tenantName: team-b
+                      tenantId: test-oidc
+                      oidc: {issuerURL: "http://dex/dex", clientID: x}
+                """));
+        assertEquals(java.util.List.of(
+                "tenants.authentication[1].tenantId: 'test-oidc' is the id of another tenant"), e.problems());
+    }
+
+    /** A key given twice is a mistake whichever value was meant: YAML and JSON alike are refused, naming the key. */
+    @Test
+    void refusesAKeyGivenTwice() {
+        var yaml = refused(VALID.replace("      tenantId: test-oidc\n",
+                "      tenantId: test-oidc\n      tenantId: other\n"));
+        assertEquals(java.util.List.of("tenants.authentication[0].tenantId: given twice"), yaml.problems());
+        var json = assertThrows(InvalidTenantsException.class, () -> parser.parse(
+                "{\"tenants\": {\"mode\": \"static\", \"mode\": \"static\"}}"));
+        assertEquals(java.util.List.of("tenants.mode: given twice"), json.problems());
+    }
+
+    /**
      * quarkus-oidc refuses a tenant of its own default id, {@code Default}, for every request; and it names a large
      * session cookie's pieces {@code q_session_<tenant>_chunk_<n>}, reading every cookie that starts so as one: the
      * session of tenant {@code test-oidc_chunk_1} would be taken for a piece of {@code test-oidc}'s.

@@ -17,6 +17,9 @@ import java.util.List;
 @JsonInclude(JsonInclude.Include.NON_NULL)
 @ValidationRule(value = "self.authentication.all(a, self.authentication.exists_one(b, b.tenantName == a.tenantName))",
         message = "authentication[].tenantName: must be unique")
+// Tempo keeps traces by tenant id: two tenants of one id would read and write each other's traces.
+@ValidationRule(value = "self.authentication.all(a, self.authentication.exists_one(b, b.tenantId == a.tenantId))",
+        message = "authentication[].tenantId: must be unique")
 // Counted rather than looked up name by name: the API server's cost estimate of a lookup per name is over its budget.
 @ValidationRule(value = "!has(self.authorization) || !has(self.authorization.roles) || self.authorization.roles.all(r, "
         + "self.authentication.filter(a, a.tenantName in r.tenants).size() == r.tenants.size())",

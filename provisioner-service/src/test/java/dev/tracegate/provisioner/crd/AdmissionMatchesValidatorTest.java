@@ -59,6 +59,12 @@ class AdmissionMatchesValidatorTest {
                     "tenants.authentication[0].tenantId: must be at most 150", "tenantId"),
             new Row("two tenants with one name", g -> g.getSpec().tenants.authentication.add(Fixtures.tenant(Fixtures.TENANT, "other")),
                     "tenants.authentication[1].tenantName: 'test-oidc' is used by another tenant", "tenantName: must be unique"),
+            new Row("two tenants with one id", g -> {
+                var copy = Fixtures.tenant("team-b", "other");
+                copy.tenantId = Fixtures.TENANT;
+                g.getSpec().tenants.authentication.add(copy);
+            },
+                    "tenants.authentication[1].tenantId: 'test-oidc' is the id of another tenant", "tenantId: must be unique"),
             new Row("issuer with a bad port", g -> first(g).oidc.issuerURL = "http://dex:30556x/dex",
                     "tenants.authentication[0].oidc.issuerURL: must be an http(s) URL", "issuerURL"),
             new Row("issuer that is not http", g -> first(g).oidc.issuerURL = "ftp://dex/dex",
