@@ -111,9 +111,18 @@ public interface GatewayConfig {
         @WithDefault("http://localhost:4318")
         String distributor();
 
-        /** Tempo distributor OTLP gRPC address (host:port), for OTLP gRPC exports (HTTP/2 on the public port). */
+        /**
+         * Tempo distributor OTLP gRPC address, for OTLP gRPC exports (HTTP/2 on the public port): {@code host:port}
+         * (cleartext HTTP/2) or {@code https://host:port} (HTTP/2 over TLS, negotiated by ALPN, as gRPC requires).
+         */
         @WithDefault("localhost:4317")
         String distributorGrpc();
+
+        /**
+         * PEM file of the CA certificates that Tempo's {@code https} URLs are trusted by, instead of the JVM's CAs
+         * (in Kubernetes: the CA of Tempo's serving certificates). The host name is verified. Read at start.
+         */
+        Optional<String> caFile();
 
         /**
          * Longest time an exchange with Tempo may go without a byte either way: 504 before Tempo's headers, the

@@ -23,7 +23,8 @@ import io.vertx.core.net.TrustOptions;
 /**
  * Makes a PEM file of CA certificates usable by Quarkus' HTTP clients: a tenant's {@code issuerCAPath} (quarkus-oidc)
  * and the provisioner's {@code tracegate.tenants.provisioner.ca-file} (the REST client) each become a named TLS
- * configuration in Quarkus' TLS registry that trusts exactly that file. The name carries a hash of the file, so a new
+ * configuration in Quarkus' TLS registry that trusts exactly that file; {@code tracegate.upstream.ca-file} becomes the
+ * trust options of the gateway's own clients of Tempo. The name carries a hash of the file, so a new
  * CA gives a new configuration.
  */
 @ApplicationScoped
@@ -51,22 +52,36 @@ public class CaFileTrust {
         return registry.get(registerFile("tracegate-provisioner", caPath)).orElseThrow();
     }
 
+    /**
+     * The CAs of {@code caPath} for a Vert.x client of the gateway's own (Tempo's {@code https} URLs).
+     *
+     * @throws IllegalArgumentException what is wrong with the file, naming its path
+     */
+    public static TrustOptions pemTrust(String caPath) {
+        return new PemTrustOptions().addCertValue(Buffer.buffer(readCertificates(caPath)));
+    }
+
     /** @throws IllegalArgumentException what is wrong with the file, naming its path */
     private String registerFile(String prefix, String caPath) {
-        byte[] pem;
-        try {
-            pem = readBounded(Path.of(caPath));
-            if (CertificateFactory.getInstance("X.509").generateCertificates(new ByteArrayInputStream(pem)).isEmpty()) {
-                throw new IllegalArgumentException("no certificate in " + caPath);
-            }
-        } catch (IOException | GeneralSecurityException e) {
-            throw new IllegalArgumentException("not a readable PEM certificate file: " + caPath);
-        }
+        byte[] pem = readCertificates(caPath);
         String name = prefix + "-" + sha256(pem);
         if (registry.get(name).isEmpty()) {
             registry.register(name, new PemTrust(Buffer.buffer(pem)));
         }
         return name;
+    }
+
+    /** @throws IllegalArgumentException what is wrong with the file, naming its path */
+    private static byte[] readCertificates(String caPath) {
+        try {
+            byte[] pem = readBounded(Path.of(caPath));
+            if (CertificateFactory.getInstance("X.509").generateCertificates(new ByteArrayInputStream(pem)).isEmpty()) {
+                throw new IllegalArgumentException("no certificate in " + caPath);
+            }
+            return pem;
+        } catch (IOException | GeneralSecurityException e) {
+            throw new IllegalArgumentException("not a readable PEM certificate file: " + caPath);
+        }
     }
 
     /**

@@ -82,6 +82,15 @@ class BadConfigurationIT {
     }
 
     @Test
+    void anUpstreamCaFileWithNoCertificateStopsTheStart(TestInfo test) throws Exception {
+        Ended ended = start(test, Map.of(
+                "TRACEGATE_TENANTS_FILE", TENANTS_FILE,
+                "TRACEGATE_UPSTREAM_CA_FILE", TENANTS_FILE));
+        assertRefused("tracegate.upstream.ca-file", ended);
+        assertTrue(ended.output().contains("not a readable PEM certificate file: " + TENANTS_FILE), ended.output());
+    }
+
+    @Test
     void aShortSessionSecretStopsTheStart(TestInfo test) throws Exception {
         assertRefused("tracegate.session.secret", start(test, Map.of(
                 "TRACEGATE_TENANTS_FILE", TENANTS_FILE,

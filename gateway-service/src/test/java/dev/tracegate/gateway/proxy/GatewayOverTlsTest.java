@@ -22,6 +22,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 
 import io.quarkus.test.common.QuarkusTestResource;
+import io.quarkus.test.common.ResourceArg;
 import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.vertx.core.Vertx;
@@ -49,7 +50,8 @@ import dev.tracegate.testsupport.ServesHttpsOnly;
 @QuarkusTest
 @QuarkusTestResource(KeycloakTestResource.class)
 @QuarkusTestResource(TempoStandInResource.class)
-@QuarkusTestResource(GrpcDistributorStandIn.class)
+@QuarkusTestResource(value = GrpcDistributorStandIn.class, restrictToAnnotatedClass = true,
+        initArgs = @ResourceArg(name = "tls", value = "true"))
 @QuarkusTestResource(value = ServesHttpsOnly.class, restrictToAnnotatedClass = true)
 class GatewayOverTlsTest {
 
@@ -132,6 +134,8 @@ class GatewayOverTlsTest {
 
         assertEquals("0", status);
         GrpcDistributorStandIn.Call call = GrpcDistributorStandIn.lastCall();
+        // and on to a distributor over TLS, trusted through tracegate.upstream.ca-file, in HTTP/2 as ALPN chose
+        assertEquals(HttpVersion.HTTP_2, call.version());
         assertEquals("team-a-org", call.headers().get("x-scope-orgid"));
         assertEquals("https", call.headers().get("x-forwarded-proto"));
     }

@@ -36,7 +36,7 @@ import dev.tracegate.gateway.testsupport.TempoStandInResource;
 @QuarkusTest
 @QuarkusTestResource(KeycloakTestResource.class)
 @QuarkusTestResource(TempoStandInResource.class)
-@QuarkusTestResource(GrpcDistributorStandIn.class)
+@QuarkusTestResource(value = GrpcDistributorStandIn.class, restrictToAnnotatedClass = true)
 class OtlpGrpcTest {
 
     private static final Vertx VERTX = Vertx.vertx();

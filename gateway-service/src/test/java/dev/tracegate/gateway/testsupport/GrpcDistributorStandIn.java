@@ -1,5 +1,8 @@
 package dev.tracegate.gateway.testsupport;
 
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
@@ -8,28 +11,54 @@ import io.vertx.core.MultiMap;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpServerOptions;
+import io.vertx.core.http.HttpVersion;
+import io.vertx.core.net.PfxOptions;
+
+import dev.tracegate.testsupport.LoopbackCertificate;
 
 /**
- * Tempo's distributor as an OTLP gRPC receiver: an HTTP/2 (cleartext, prior knowledge) server on 127.0.0.1 that
- * records the last call and answers like a gRPC server, an empty {@code ExportTraceServiceResponse} then the
- * {@code grpc-status: 0} trailer. Config: {@code tracegate.upstream.distributor-grpc}.
+ * Tempo's distributor as an OTLP gRPC receiver: an HTTP/2 server on 127.0.0.1 that records the last call and answers
+ * like a gRPC server, an empty {@code ExportTraceServiceResponse} then the {@code grpc-status: 0} trailer. Cleartext
+ * with prior knowledge, or with the init argument {@code tls=true} over TLS with a certificate of its own, offering
+ * only {@code h2} by ALPN and closing a connection that speaks HTTP/1.1, as grpc-go's server does. Config:
+ * {@code tracegate.upstream.distributor-grpc}, and with TLS {@code tracegate.upstream.ca-file}.
  */
 public class GrpcDistributorStandIn implements QuarkusTestResourceLifecycleManager {
 
-    /** What the last call brought: path, headers (metadata) and the framed message. */
-    public record Call(String path, MultiMap headers, Buffer body) {
+    /** What the last call brought: HTTP version, path, headers (metadata) and the framed message. */
+    public record Call(HttpVersion version, String path, MultiMap headers, Buffer body) {
     }
 
     private static volatile Call last;
     private Vertx vertx;
+    private boolean tls;
+
+    @Override
+    public void init(Map<String, String> initArgs) {
+        tls = Boolean.parseBoolean(initArgs.get("tls"));
+    }
 
     @Override
     public Map<String, String> start() {
         vertx = Vertx.vertx();
+        Map<String, String> config = new HashMap<>();
+        HttpServerOptions options = new HttpServerOptions().setHttp2ClearTextEnabled(true);
+        if (tls) {
+            LoopbackCertificate certificate = LoopbackCertificate.create(Path.of("target", "grpc-distributor"), "distributor");
+            options.setSsl(true).setUseAlpn(true).setAlpnVersions(List.of(HttpVersion.HTTP_2))
+                    .setKeyCertOptions(new PfxOptions().setPath(certificate.keystore().toString())
+                            .setPassword(certificate.password()));
+            config.put("tracegate.upstream.ca-file", certificate.certificatePem().toString());
+        }
         try {
-            int port = vertx.createHttpServer(new HttpServerOptions().setHttp2ClearTextEnabled(true))
+            int port = vertx.createHttpServer(options)
                     .requestHandler(request -> request.body().onSuccess(body -> {
-                        last = new Call(request.path(), MultiMap.caseInsensitiveMultiMap().addAll(request.headers()), body);
+                        if (request.version() != HttpVersion.HTTP_2) {
+                            request.connection().close(); // gRPC is HTTP/2 only
+                            return;
+                        }
+                        last = new Call(request.version(), request.path(),
+                                MultiMap.caseInsensitiveMultiMap().addAll(request.headers()), body);
                         request.response()
                                 .putHeader("content-type", "application/grpc")
                                 .write(Buffer.buffer(new byte[] { 0, 0, 0, 0, 0 }));
@@ -38,7 +67,8 @@ public class GrpcDistributorStandIn implements QuarkusTestResourceLifecycleManag
                     }))
                     .listen(0, "127.0.0.1").toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS)
                     .actualPort();
-            return Map.of("tracegate.upstream.distributor-grpc", "127.0.0.1:" + port);
+            config.put("tracegate.upstream.distributor-grpc", (tls ? "https://" : "") + "127.0.0.1:" + port);
+            return config;
         } catch (Exception e) {
             throw new IllegalStateException("cannot start the gRPC distributor stand-in", e);
         }
