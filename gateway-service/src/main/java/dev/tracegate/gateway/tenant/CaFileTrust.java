@@ -71,6 +71,15 @@ public class CaFileTrust {
         return name;
     }
 
+    /** What the file holds now, as a short hash, or {@code "unreadable"}: to notice that it changed. */
+    public static String fingerprint(String caPath) {
+        try {
+            return sha256(readBounded(Path.of(caPath)));
+        } catch (IOException | IllegalArgumentException e) {
+            return "unreadable";
+        }
+    }
+
     /** @throws IllegalArgumentException what is wrong with the file, naming its path */
     private static byte[] readCertificates(String caPath) {
         try {

@@ -5,6 +5,7 @@ import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.time.Instant;
+import java.util.HashMap;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -53,6 +54,11 @@ public class TenantRegistry {
     private final Optional<String> publicUrl;
     private final Optional<String> sessionSecret;
     private volatile boolean lastApplyFailed;
+    /** The last document offered, in force or refused, and the issuer CA files it names as they were then. */
+    private Offered lastOffered;
+
+    private record Offered(String source, String text, boolean expandPlaceholders, Map<String, String> caFiles) {
+    }
 
     public TenantRegistry(GatewayConfig config, CaFileTrust caFileTrust, MeterRegistry meters) {
         this.config = config;
@@ -86,8 +92,10 @@ public class TenantRegistry {
      */
     public synchronized TenantConfiguration apply(String source, String text, boolean expandPlaceholders)
             throws InvalidTenantsException {
+        Map<String, String> caFiles = Map.of();
         try {
             TenantsDocument document = (expandPlaceholders ? parser : new TenantsParser(null)).parse(text);
+            caFiles = issuerCaFingerprints(document);
             TenantsValidator.validate(document);
             TenantConfiguration next = build(document, source, version(text));
             current.set(next);
@@ -104,7 +112,41 @@ public class TenantRegistry {
                     kept == null ? "No tenants are served until a valid document arrives."
                             : "Still serving version " + kept.version() + " from " + kept.source() + ".");
             throw e;
+        } finally {
+            lastOffered = new Offered(source, text, expandPlaceholders, caFiles);
         }
+    }
+
+    /**
+     * Offers the last document again when an issuer CA file it names has changed since: a CA renewed in place is
+     * trusted, and a document refused because its CA file was not there yet is taken once the file is, without a
+     * new document (a file source sees no change in the document itself, the provisioner answers "not modified").
+     */
+    public synchronized void reapplyIfIssuerCasChanged() {
+        Offered offered = lastOffered;
+        if (offered == null || offered.caFiles().entrySet().stream()
+                .allMatch(file -> file.getValue().equals(CaFileTrust.fingerprint(file.getKey())))) {
+            return;
+        }
+        LOG.infof("An issuer CA file of the tenants document from %s changed: applying the document again",
+                offered.source());
+        try {
+            apply(offered.source(), offered.text(), offered.expandPlaceholders());
+        } catch (InvalidTenantsException e) {
+            // Logged and counted by apply; the configuration in force stays.
+        }
+    }
+
+    private static Map<String, String> issuerCaFingerprints(TenantsDocument document) {
+        Map<String, String> files = new HashMap<>();
+        if (document.tenants() != null && document.tenants().authentication() != null) {
+            for (Authentication a : document.tenants().authentication()) {
+                if (a != null && a.oidc() != null && a.oidc().issuerCAPath() != null && !a.oidc().issuerCAPath().isBlank()) {
+                    files.put(a.oidc().issuerCAPath(), CaFileTrust.fingerprint(a.oidc().issuerCAPath()));
+                }
+            }
+        }
+        return files;
     }
 
     private TenantConfiguration build(TenantsDocument document, String source, String version)
@@ -113,18 +155,20 @@ public class TenantRegistry {
         Map<String, Tenant> tenants = new LinkedHashMap<>();
         for (int i = 0; i < document.tenants().authentication().size(); i++) {
             Authentication a = document.tenants().authentication().get(i);
-            Tenant before = previous == null ? null : previous.tenants().get(a.tenantName());
-            if (before != null && before.oidc().equals(a.oidc())) {
-                // Same OIDC settings: keep the same quarkus-oidc config object, so its issuer connection is reused.
-                tenants.put(a.tenantName(), new Tenant(a.tenantName(), a.tenantId(), a.oidc(), before.oidcConfig()));
-                continue;
-            }
             Optional<String> tls;
             try {
                 tls = caFileTrust.register(a.tenantName(), a.oidc().issuerCAPath());
             } catch (IllegalArgumentException e) {
                 throw new InvalidTenantsException(
                         "tenants.authentication[" + i + "].oidc.issuerCAPath: " + e.getMessage());
+            }
+            Tenant before = previous == null ? null : previous.tenants().get(a.tenantName());
+            if (before != null && before.oidc().equals(a.oidc())
+                    && before.oidcConfig().tls().tlsConfigurationName().equals(tls)) {
+                // Same OIDC settings and CA (its name carries the file's hash): keep the same quarkus-oidc config
+                // object, so its issuer connection is reused.
+                tenants.put(a.tenantName(), new Tenant(a.tenantName(), a.tenantId(), a.oidc(), before.oidcConfig()));
+                continue;
             }
             tenants.put(a.tenantName(), new Tenant(a.tenantName(), a.tenantId(), a.oidc(),
                     TenantOidcConfigs.build(a.tenantName(), a.oidc(), tls, sessionSecret,

@@ -23,6 +23,7 @@ import io.quarkus.test.junit.QuarkusTestProfile;
 import io.quarkus.test.junit.TestProfile;
 
 import dev.tracegate.tenants.InvalidTenantsException;
+import dev.tracegate.testsupport.LoopbackCertificate;
 import dev.tracegate.gateway.tenant.CaFileTrust;
 import dev.tracegate.gateway.tenant.TenantRegistry;
 import dev.tracegate.gateway.testsupport.Browser;
@@ -36,10 +37,12 @@ import dev.tracegate.gateway.testsupport.TlsIssuerStandIn;
 @QuarkusTestResource(TempoStandInResource.class)
 class IssuerCaTest {
 
+    private static final String TENANTS_FILE = "src/test/resources/tenants/with-tls-issuer.yaml";
+
     public static class TlsTenants implements QuarkusTestProfile {
         @Override
         public Map<String, String> getConfigOverrides() {
-            return Map.of("tracegate.tenants.file", "src/test/resources/tenants/with-tls-issuer.yaml");
+            return Map.of("tracegate.tenants.file", TENANTS_FILE);
         }
     }
 
@@ -188,6 +191,56 @@ class IssuerCaTest {
         assertEquals("tenants.authentication[0].oidc.issuerCAPath: not a regular file: " + target,
                 refusedCaPath(target.toString()));
         assertEquals(version, registry.current().orElseThrow().version(), "the tenants in force stay");
+    }
+
+    /**
+     * Issuer CA files are watched: a document refused because its CA file was not there yet is taken once the file
+     * is, and a CA replaced in place is the one trusted from then on, with no new document either time.
+     */
+    @Test
+    void anIssuerCaFileIsReadAgainWhenItChanges() throws Exception {
+        Path ca = Files.createDirectories(Path.of("target").toAbsolutePath()).resolve("late-ca-" + System.nanoTime() + ".pem");
+        String issuerCa = Files.readString(Path.of(ConfigProvider.getConfig().getValue("tls-issuer.ca", String.class)));
+        String inForce = Files.readString(Path.of(TENANTS_FILE));
+        String withLateTenant = inForce.replace("\n  authorization:", """
+
+                    - tenantName: team-late
+                      tenantId: team-late
+                      oidc:
+                        issuerURL: ${tls-issuer.url}
+                        issuerCAPath: %s
+                        groupClaim: groups
+                        clientID: tracegate-tls
+                  authorization:""".formatted(ca).replace("\n", "\n  ")) // indented as the tenants in the file
+                .replace("team-any], permissions", "team-any, team-late], permissions");
+        try {
+            String refusal = assertThrows(InvalidTenantsException.class,
+                    () -> registry.apply("test", withLateTenant, true)).getMessage();
+            assertEquals("tenants.authentication[5].oidc.issuerCAPath: not a regular file: " + ca, refusal);
+
+            Files.writeString(ca, issuerCa);
+            assertEquals(200, statusOnceSettled("team-late", 200), "the CA file came: the document is taken");
+
+            LoopbackCertificate other = LoopbackCertificate.create(Path.of("target", "other-ca"), "other");
+            Files.writeString(ca, Files.readString(other.certificatePem()));
+            assertEquals(503, statusOnceSettled("team-late", 503), "another CA in its place: the issuer is not trusted");
+        } finally {
+            Files.deleteIfExists(ca);
+            registry.apply(TENANTS_FILE, inForce, true);
+        }
+    }
+
+    /** The status of a reader's request with a token never seen before, asked until it is the one awaited (15 s). */
+    private static int statusOnceSettled(String tenant, int awaited) throws InterruptedException {
+        int status = -1;
+        for (long end = System.nanoTime() + 15_000_000_000L; System.nanoTime() < end && status != awaited; ) {
+            Thread.sleep(200);
+            String token = TlsIssuerStandIn.signed("tracegate-tls", "tia@example.com",
+                    Map.of("groups", List.of("readers"), "jti", java.util.UUID.randomUUID().toString()));
+            status = given().auth().oauth2(token).when().get("/api/traces/v1/" + tenant + "/tempo/api/echo")
+                    .then().extract().statusCode();
+        }
+        return status;
     }
 
     /** The message a document whose one tenant names this issuerCAPath is refused with. */
