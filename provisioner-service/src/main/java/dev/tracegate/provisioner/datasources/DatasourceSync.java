@@ -2,6 +2,7 @@ package dev.tracegate.provisioner.datasources;
 
 import dev.tracegate.provisioner.crd.Condition;
 import dev.tracegate.provisioner.crd.TempoGateway;
+import dev.tracegate.provisioner.gatewayconfig.ConfigResolution;
 import dev.tracegate.provisioner.grafana.GrafanaConnection;
 import dev.tracegate.provisioner.grafana.GrafanaDatasources;
 import dev.tracegate.provisioner.grafana.GrafanaUrlAllowList;
@@ -29,6 +30,7 @@ public class DatasourceSync {
     public static final String URL_NOT_ALLOWED = "GrafanaUrlNotAllowed";
     /** Reason of DatasourcesSynced while every gateway would refuse the tenants document. */
     public static final String TENANTS_INVALID = "TenantsInvalid";
+    public static final String TENANTS_UNRESOLVED = "TenantsUnresolved";
 
     private final GrafanaDatasources grafana;
     private final LastWorkingGrafana lastWorking;
@@ -63,9 +65,15 @@ public class DatasourceSync {
      * good document had them (a tenant renamed in the refused one keeps its datasource, the new name gets none yet).
      * Not retried: the edit that makes the tenants valid reconciles again.
      */
-    public static Result heldWhileTenantsInvalid() {
-        return new Result(Conditions.of(Conditions.DATASOURCES_SYNCED, false, TENANTS_INVALID, "left in Grafana as they are "
-                + "until the tenants are valid (see ConfigPublished): the gateways serve the last good document"), false, Map.of(), Optional.empty());
+    /**
+     * Grafana left as it is while the tenants cannot be published (refused, or a Secret missing): the gateways serve
+     * the last good document, and the datasources stay those of its tenants.
+     */
+    public static Result heldWhileTenantsUnpublished(ConfigResolution config) {
+        boolean invalid = config instanceof ConfigResolution.Invalid;
+        return new Result(Conditions.of(Conditions.DATASOURCES_SYNCED, false, invalid ? TENANTS_INVALID : TENANTS_UNRESOLVED,
+                "left in Grafana as they are until the tenants " + (invalid ? "are valid" : "resolve")
+                        + " (see ConfigPublished): the gateways serve the last good document"), false, Map.of(), Optional.empty());
     }
 
     /** @param datasourceCaPem CA Grafana trusts for the datasource URL when spec.grafana.datasource.caSecret names none */

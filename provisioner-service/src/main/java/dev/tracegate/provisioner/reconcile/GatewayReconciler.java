@@ -164,10 +164,11 @@ public class GatewayReconciler {
         if (lostTheLead(gateway, "its Grafana datasources")) {
             return ReconcileResult.SKIPPED;
         }
-        // Tenants every gateway refuses are not published: the gateways serve the last good document, and Grafana
-        // keeps the datasources it had for it, rather than those of tenants no gateway serves.
-        DatasourceSync.Result datasources = tracegateGateway && config instanceof ConfigResolution.Invalid && effective.getSpec().grafana != null
-                ? DatasourceSync.heldWhileTenantsInvalid()
+        // Tenants every gateway refuses, or whose Secret is missing, are not published: the gateways serve the last
+        // good document, and Grafana keeps the datasources it had for it, rather than those of tenants no gateway serves.
+        DatasourceSync.Result datasources = tracegateGateway && !(config instanceof ConfigResolution.Resolved)
+                && effective.getSpec().grafana != null
+                ? DatasourceSync.heldWhileTenantsUnpublished(config)
                 : datasourceSync.sync(effective, current, fromOperator == null ? null : fromOperator.gatewayCaPem());
         datasources.previousGrafana().ifPresent(previous -> recordPreviousGrafana(gateway, previous));
 

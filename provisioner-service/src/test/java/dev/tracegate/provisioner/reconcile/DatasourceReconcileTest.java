@@ -12,7 +12,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.tracegate.provisioner.crd.Condition;
 import dev.tracegate.provisioner.crd.DatasourceSpec;
 import dev.tracegate.provisioner.crd.SecretKeyRef;
+import dev.tracegate.provisioner.crd.SecretName;
 import dev.tracegate.provisioner.crd.TempoGateway;
+import dev.tracegate.provisioner.crd.TenantAuthentication;
 import dev.tracegate.provisioner.crd.TenantStatus;
 import dev.tracegate.provisioner.datasources.DatasourceSync;
 import dev.tracegate.provisioner.grafana.DatasourceUid;
@@ -251,6 +253,35 @@ class DatasourceReconcileTest {
         assertEquals(List.of(), grafana.writes());
 
         cluster.editGateway(namespace, g -> g.getSpec().tenants.authentication.get(0).oidc.issuerURL = Fixtures.ISSUER);
+
+        cluster.awaitReady(namespace);
+        assertEquals("Tempo (dev2)", grafana.datasource(uid("dev2")).orElseThrow().name());
+        assertTrue(grafana.datasource(uid("dev")).isEmpty());
+    }
+
+    /** The same while a tenant's Secret is missing: the gateways serve the last good document, and so does Grafana. */
+    @Test
+    void whileATenantSecretIsMissingGrafanaKeepsTheDatasourcesOfTheLastGoodDocument() {
+        createReadyWithTenantDev();
+        grafana.clearRequests();
+
+        cluster.editGateway(namespace, g -> {
+            g.getSpec().secretSync.tenants = List.of(TENANT); // so that nothing fills the renamed tenant's Secret
+            TenantAuthentication renamed = g.getSpec().tenants.authentication.get(1);
+            renamed.tenantName = "dev2";
+            renamed.oidc.redirectURL = renamed.oidc.redirectURL.replace("/oidc/dev/", "/oidc/dev2/");
+            renamed.oidc.secret = new SecretName("oidc-dev2");
+        });
+
+        Condition held = await().atMost(Duration.ofSeconds(20)).until(() -> cluster.condition(namespace, Conditions.DATASOURCES_SYNCED)
+                .filter(c -> c.reason.equals(DatasourceSync.TENANTS_UNRESOLVED)).orElse(null), Objects::nonNull);
+        assertEquals("False", held.status);
+        assertEquals("TenantSecretMissing", cluster.condition(namespace, Conditions.READY).orElseThrow().reason, "the cause comes first");
+        assertEquals("Tempo (dev)", grafana.datasource(uid("dev")).orElseThrow().name());
+        assertTrue(grafana.datasource(uid("dev2")).isEmpty());
+        assertEquals(List.of(), grafana.writes());
+
+        cluster.apply(Fixtures.secret(namespace, "oidc-dev2", Map.of("clientID", "dev2-client", "clientSecret", "dev2-secret")));
 
         cluster.awaitReady(namespace);
         assertEquals("Tempo (dev2)", grafana.datasource(uid("dev2")).orElseThrow().name());
