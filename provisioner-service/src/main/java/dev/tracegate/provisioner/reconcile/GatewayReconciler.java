@@ -151,7 +151,8 @@ public class GatewayReconciler {
             return ReconcileResult.SKIPPED;
         }
         SecretLookup secrets = watch.secretsFor(gateway);
-        TenantSecretSync.Report secretReport = secretSync.sync(effective, secrets, watch.cachedSecrets());
+        TenantSecretSync.Report secretReport = secretSync.sync(effective, secrets, watch.cachedSecrets(),
+                fromOperator == null ? null : fromOperator.secretsOwner());
         configs.awaitWrites(gateway.key(), written(gateway, secretReport.writes()));
         recordWrites(gateway, secretReport.writes());
         // Told above even when another write failed: the retry finds those Secrets in sync and writes no Event.

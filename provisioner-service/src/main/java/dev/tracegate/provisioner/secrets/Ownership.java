@@ -31,6 +31,22 @@ public final class Ownership {
         return Map.of(MANAGED_BY, MANAGED_BY_VALUE, PART_OF, PART_OF_VALUE, GATEWAY, gateway.getMetadata().getName());
     }
 
+    /**
+     * A reference to a Tempo Operator resource whose tenants name a Secret the provisioner fills: the Secret is the
+     * resource's, garbage-collected with it and not with the TempoGateway, which only reads its tenants. Not a
+     * controller, and blocking no deletion (which would need a right on the operator's resources).
+     */
+    public static OwnerReference readFrom(String apiVersion, String kind, HasMetadata resource) {
+        return new OwnerReferenceBuilder()
+                .withApiVersion(apiVersion)
+                .withKind(kind)
+                .withName(resource.getMetadata().getName())
+                .withUid(resource.getMetadata().getUid())
+                .withController(false)
+                .withBlockOwnerDeletion(false)
+                .build();
+    }
+
     /** Controller reference: the Secret is garbage-collected with its TempoGateway. */
     public static OwnerReference ownerReference(TempoGateway gateway) {
         return new OwnerReferenceBuilder()
@@ -68,9 +84,14 @@ public final class Ownership {
      * outlive this TempoGateway, or be deleted with the earlier one.
      */
     public static boolean isMarkedFor(HasMetadata object, TempoGateway gateway) {
+        return isMarkedFor(object, gateway, ownerReference(gateway));
+    }
+
+    /** The same with another owner than the TempoGateway ({@link #readFrom}). */
+    public static boolean isMarkedFor(HasMetadata object, TempoGateway gateway, OwnerReference owner) {
         Map<String, String> labels = object.getMetadata().getLabels();
         boolean labelled = labels != null && labels.entrySet().containsAll(labels(gateway).entrySet());
-        return labelled && isOwnedBy(object, gateway);
+        return labelled && isOwnedBy(object, owner.getUid());
     }
 
     /** The object's labels with ours added: labels of its own are kept. */
@@ -86,18 +107,22 @@ public final class Ownership {
      * (deleted and re-created) is replaced; references to other owners, such as one a user added, are kept.
      */
     public static List<OwnerReference> ownerReferencesWith(HasMetadata object, TempoGateway gateway) {
+        return ownerReferencesWith(object, ownerReference(gateway));
+    }
+
+    /** The same with another owner than the TempoGateway ({@link #readFrom}). */
+    public static List<OwnerReference> ownerReferencesWith(HasMetadata object, OwnerReference owner) {
         List<OwnerReference> existing = object.getMetadata().getOwnerReferences();
         List<OwnerReference> refs = new ArrayList<>(existing == null ? List.of() : existing);
-        if (!isOwnedBy(object, gateway)) {
-            String name = gateway.getMetadata().getName();
-            refs.removeIf(r -> gateway.getKind().equals(r.getKind()) && name.equals(r.getName()));
-            refs.add(ownerReference(gateway));
+        if (!isOwnedBy(object, owner.getUid())) {
+            refs.removeIf(r -> owner.getKind().equals(r.getKind()) && owner.getName().equals(r.getName()));
+            refs.add(owner);
         }
         return refs;
     }
 
-    private static boolean isOwnedBy(HasMetadata object, TempoGateway gateway) {
-        String uid = gateway.getMetadata().getUid();
+    /** Whether one of the object's owner references has this uid. */
+    public static boolean isOwnedBy(HasMetadata object, String uid) {
         List<OwnerReference> refs = object.getMetadata().getOwnerReferences();
         return uid != null && refs != null && refs.stream().anyMatch(r -> uid.equals(r.getUid()));
     }

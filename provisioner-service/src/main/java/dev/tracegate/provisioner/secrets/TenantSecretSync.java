@@ -4,6 +4,7 @@ import dev.tracegate.provisioner.crd.TempoGateway;
 import dev.tracegate.provisioner.kube.SecretLookup;
 import dev.tracegate.provisioner.parallel.BoundedParallel;
 import dev.tracegate.provisioner.kube.WriteResult;
+import io.fabric8.kubernetes.api.model.OwnerReference;
 import io.fabric8.kubernetes.api.model.Secret;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.util.ArrayList;
@@ -48,16 +49,18 @@ public class TenantSecretSync {
     /**
      * @param secrets what the plan reads (the source Secret)
      * @param cached  the informer caches only: where the writes start from (see {@link TenantSecretWriter})
+     * @param owner   the Tempo Operator resource whose tenants name the Secrets (spec.tenantsFrom), or null: the
+     *                Secrets are then the TempoGateway's
      */
-    public Report sync(TempoGateway gateway, SecretLookup secrets, SecretLookup cached) {
+    public Report sync(TempoGateway gateway, SecretLookup secrets, SecretLookup cached, OwnerReference owner) {
         SecretSyncPlan plan = SecretSyncPlanner.plan(gateway, secrets);
         String namespace = gateway.getMetadata().getNamespace();
         // A few at a time: a rotation rewrites every tenant's Secret, and one after the other each waits a round trip.
         BoundedParallel.Results<SecretWrite> applied = parallel.map(plan.desired(),
-                desired -> writer.apply(gateway, desired, cached.find(namespace, desired.name())));
+                desired -> writer.apply(gateway, desired.ownedBy(owner), cached.find(namespace, desired.name())));
         List<SecretWrite> writes = new ArrayList<>(applied.done());
         if (applied.failure() == null) {
-            writes.addAll(writer.deleteStale(gateway, plan.referencedNames()));
+            writes.addAll(writer.deleteStale(gateway, plan.referencedNames(), owner));
         }
         return new Report(plan, writes, applied.failure());
     }

@@ -5,6 +5,7 @@ import dev.tracegate.provisioner.kube.ListPages;
 import dev.tracegate.provisioner.kube.SecretData;
 import dev.tracegate.provisioner.kube.WriteResult;
 import io.fabric8.kubernetes.api.model.ListOptionsBuilder;
+import io.fabric8.kubernetes.api.model.OwnerReference;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.api.model.SecretBuilder;
 import io.fabric8.kubernetes.api.model.SecretList;
@@ -82,12 +83,19 @@ public class TenantSecretWriter {
         return new SecretWrite(desired.name(), WriteResult.UPDATED, updated, null);
     }
 
-    /** Deletes the Secrets made for this gateway that no tenant reads any more (a tenant was removed or renamed its Secret). */
-    public List<SecretWrite> deleteStale(TempoGateway gateway, Set<String> referencedNames) {
+    /**
+     * Deletes the Secrets made for this gateway that no tenant reads any more (a tenant was removed or renamed its
+     * Secret). One owned by a Tempo Operator resource the gateway no longer reads its tenants from stays: that
+     * resource still names it, and it goes with that resource.
+     *
+     * @param owner the Tempo Operator resource the tenants come from now ({@link Ownership#readFrom}), or null
+     */
+    public List<SecretWrite> deleteStale(TempoGateway gateway, Set<String> referencedNames, OwnerReference owner) {
         String namespace = gateway.getMetadata().getNamespace();
         List<SecretWrite> deleted = new ArrayList<>();
-        for (String name : managedNames(gateway)) {
-            if (!referencedNames.contains(name)) {
+        for (Secret secret : managed(gateway)) {
+            String name = secret.getMetadata().getName();
+            if (!referencedNames.contains(name) && deletable(secret, gateway, owner)) {
                 client.secrets().inNamespace(namespace).withName(name).delete();
                 LOG.debugf("Deleted Secret %s/%s: no tenant of TempoGateway %s reads it any more", namespace, name, gateway.key());
                 deleted.add(new SecretWrite(name, WriteResult.DELETED, null, null));
@@ -96,16 +104,29 @@ public class TenantSecretWriter {
         return deleted;
     }
 
-    /** Listed a page at a time, and only the names kept: anyone may label a Secret of 1 MiB as this gateway's. */
-    private List<String> managedNames(TempoGateway gateway) {
-        List<String> names = new ArrayList<>();
+    /** Owned by nothing (orphaned), by this TempoGateway, or by the Tempo resource its tenants come from now. */
+    private static boolean deletable(Secret secret, TempoGateway gateway, OwnerReference owner) {
+        List<OwnerReference> refs = secret.getMetadata().getOwnerReferences();
+        return refs == null || refs.isEmpty() || Ownership.isOwnedBy(secret, gateway.getMetadata().getUid())
+                || owner != null && Ownership.isOwnedBy(secret, owner.getUid());
+    }
+
+    /**
+     * Listed a page at a time, and only names and owner references kept: anyone may label a Secret of 1 MiB as this
+     * gateway's.
+     */
+    private List<Secret> managed(TempoGateway gateway) {
+        List<Secret> names = new ArrayList<>();
         String next = null;
         do {
             SecretList page = client.secrets().inNamespace(gateway.getMetadata().getNamespace())
                     .withLabel(Ownership.MANAGED_BY, Ownership.MANAGED_BY_VALUE)
                     .withLabel(Ownership.GATEWAY, gateway.getMetadata().getName())
                     .list(new ListOptionsBuilder().withLimit(ListPages.LABELLED).withContinue(next).build());
-            page.getItems().forEach(secret -> names.add(secret.getMetadata().getName()));
+            page.getItems().forEach(secret -> names.add(new SecretBuilder().withNewMetadata()
+                    .withName(secret.getMetadata().getName())
+                    .withOwnerReferences(secret.getMetadata().getOwnerReferences())
+                    .endMetadata().build()));
             next = page.getMetadata().getContinue();
         } while (next != null && !next.isEmpty());
         return names;
@@ -114,7 +135,21 @@ public class TenantSecretWriter {
     static boolean upToDate(Secret existing, TempoGateway gateway, DesiredTenantSecret desired) {
         boolean noStringData = existing.getStringData() == null || existing.getStringData().isEmpty();
         boolean sameData = noStringData && SecretData.decode(existing).equals(desired.values());
-        return Ownership.isMarkedFor(existing, gateway) && sameData;
+        // A Secret of a Tempo resource no longer names the TempoGateway, which would delete it with itself.
+        boolean ownerOnly = desired.owner() == null || !Ownership.isOwnedBy(existing, gateway.getMetadata().getUid());
+        return Ownership.isMarkedFor(existing, gateway, owner(gateway, desired)) && ownerOnly && sameData;
+    }
+
+    private static List<OwnerReference> ownerReferences(Secret existing, TempoGateway gateway, DesiredTenantSecret desired) {
+        List<OwnerReference> refs = new ArrayList<>(Ownership.ownerReferencesWith(existing, owner(gateway, desired)));
+        if (desired.owner() != null) {
+            refs.removeIf(r -> gateway.getKind().equals(r.getKind()) && gateway.getMetadata().getName().equals(r.getName()));
+        }
+        return refs;
+    }
+
+    private static OwnerReference owner(TempoGateway gateway, DesiredTenantSecret desired) {
+        return desired.owner() != null ? desired.owner() : Ownership.ownerReference(gateway);
     }
 
     private static Secret newSecret(TempoGateway gateway, DesiredTenantSecret desired) {
@@ -123,7 +158,7 @@ public class TenantSecretWriter {
                 .withName(desired.name())
                 .withNamespace(gateway.getMetadata().getNamespace())
                 .withLabels(Ownership.labels(gateway))
-                .withOwnerReferences(Ownership.ownerReference(gateway))
+                .withOwnerReferences(owner(gateway, desired))
                 .endMetadata()
                 .withType("Opaque")
                 .withData(SecretData.encode(new java.util.TreeMap<>(desired.values())))
@@ -134,7 +169,7 @@ public class TenantSecretWriter {
         return new SecretBuilder(existing)
                 .editMetadata()
                 .withLabels(Ownership.labelsWith(existing, gateway))
-                .withOwnerReferences(Ownership.ownerReferencesWith(existing, gateway))
+                .withOwnerReferences(ownerReferences(existing, gateway, desired))
                 .endMetadata()
                 .withStringData(null)
                 .withData(SecretData.encode(new java.util.TreeMap<>(desired.values())))

@@ -1,6 +1,7 @@
 package dev.tracegate.provisioner.tempooperator;
 
 import dev.tracegate.provisioner.crd.TempoGateway;
+import io.fabric8.kubernetes.api.model.OwnerReference;
 
 /** Where a TempoGateway's tenants come from, with the spec to act on, or why they cannot be had. */
 public sealed interface TenantsResolution {
@@ -22,9 +23,10 @@ public sealed interface TenantsResolution {
      * @param tenants         what the resource declares
      * @param operatorGateway true when Grafana goes through the operator's gateway (not through ours, not straight to Tempo)
      * @param gatewayCaPem    CA for the operator's gateway over https, from tenantsFrom.gatewayCA; null for none
+     * @param secretsOwner    the resource, as the owner of the tenant Secrets its tenants name and secretSync fills
      */
     record FromOperator(TempoGateway effective, String source, OperatorTenants tenants, boolean operatorGateway,
-                        String gatewayCaPem) implements TenantsResolution {
+                        String gatewayCaPem, OwnerReference secretsOwner) implements TenantsResolution {
     }
 
     /**

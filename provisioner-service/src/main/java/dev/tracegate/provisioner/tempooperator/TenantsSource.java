@@ -5,8 +5,10 @@ import dev.tracegate.provisioner.crd.TempoGateway;
 import dev.tracegate.provisioner.crd.TempoGatewaySpec;
 import dev.tracegate.provisioner.crd.TenantsFromSpec;
 import dev.tracegate.provisioner.crd.UpstreamSpec;
+import dev.tracegate.provisioner.secrets.Ownership;
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
+import io.fabric8.kubernetes.api.model.OwnerReference;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.util.Optional;
@@ -70,10 +72,12 @@ public class TenantsSource {
             return refused(gateway, NO_TENANTS, source + " declares no tenants in " + where, false);
         }
         OperatorTenants tenants = read.get();
-        return effective(gateway, ref, source, tenants);
+        OwnerReference secretsOwner = Ownership.readFrom(TempoResourceKind.GROUP_VERSION, ref.kind().kind(), resource.get());
+        return effective(gateway, ref, source, tenants, secretsOwner);
     }
 
-    private TenantsResolution effective(TempoGateway gateway, TempoResourceWatch.Ref ref, String source, OperatorTenants tenants) {
+    private TenantsResolution effective(TempoGateway gateway, TempoResourceWatch.Ref ref, String source, OperatorTenants tenants,
+            OwnerReference secretsOwner) {
         TempoGatewaySpec spec = gateway.getSpec();
         boolean ownGateway = spec.gateway != null && Boolean.TRUE.equals(spec.gateway.enabled);
         if (ownGateway && tenants.openShift()) {
@@ -116,7 +120,7 @@ public class TenantsSource {
             out.gateway = spec.gateway == null ? new GatewaySpec() : out.gateway;
             out.gateway.enabled = false;
         }
-        return new TenantsResolution.FromOperator(effective, source, tenants, operatorGateway, caPem);
+        return new TenantsResolution.FromOperator(effective, source, tenants, operatorGateway, caPem, secretsOwner);
     }
 
     private Optional<String> configMapValue(String namespace, TenantsFromSpec.ConfigMapKeyRef ref) {

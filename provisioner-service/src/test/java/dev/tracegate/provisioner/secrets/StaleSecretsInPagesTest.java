@@ -56,7 +56,7 @@ class StaleSecretsInPagesTest {
     void aStaleSecretOnTheSecondPageIsDeleted() {
         TempoGateway gateway = Fixtures.seedGateway(NAMESPACE);
 
-        List<SecretWrite> writes = new TenantSecretWriter(client, new WrittenSecrets()).deleteStale(gateway, Set.of("tenant-a"));
+        List<SecretWrite> writes = new TenantSecretWriter(client, new WrittenSecrets()).deleteStale(gateway, Set.of("tenant-a"), null);
 
         assertEquals(List.of("stale-1", "stale-2"), writes.stream().map(SecretWrite::name).toList());
         assertEquals(List.of("stale-1", "stale-2"), deleted);

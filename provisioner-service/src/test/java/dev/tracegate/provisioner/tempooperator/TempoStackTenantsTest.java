@@ -24,6 +24,7 @@ import dev.tracegate.provisioner.support.ServiceAccountTokens;
 import dev.tracegate.provisioner.support.TempoOperatorResources;
 import io.fabric8.kubernetes.api.model.ConfigMapBuilder;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
+import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.api.model.networking.v1.Ingress;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.quarkus.test.junit.QuarkusTest;
@@ -122,7 +123,9 @@ class TempoStackTenantsTest {
             String secret = "tenant-" + tenant + "-oidc";
             assertEquals("grafana", cluster.secretValue(namespace, secret, "clientID"));
             assertEquals("grafana-client-secret", cluster.secretValue(namespace, secret, "clientSecret"));
-            assertEquals(GATEWAY, cluster.secret(namespace, secret).getMetadata().getOwnerReferences().get(0).getName());
+            // The TempoStack's Secrets, as its tenants name them: gone with it, not with the TempoGateway that reads them.
+            assertEquals(List.of("TempoStack/" + STACK + "/" + stack.getMetadata().getUid() + " controller=false"),
+                    owners(cluster.secret(namespace, secret)));
         }
         Condition tenants = cluster.condition(namespace, Conditions.TENANTS_RESOLVED).orElseThrow();
         assertEquals("FromTempoResource", tenants.reason);
@@ -166,6 +169,50 @@ class TempoStackTenantsTest {
         // prod's Secret was made for this TempoGateway and no tenant reads it now.
         await().atMost(Duration.ofSeconds(20)).until(() -> cluster.secret(namespace, "tenant-prod-oidc") == null);
         assertTrue(grafana.datasource(uid("dev")).isPresent());
+    }
+
+    /**
+     * A TempoGateway pointed at another TempoStack leaves the first one's tenant Secrets to it: that TempoStack still
+     * names them, and they go when it goes. Those of the one it reads now are filled, and owned by that one.
+     */
+    @Test
+    void aTempoGatewayPointedElsewhereLeavesTheFirstTempoStacksSecretsToIt() {
+        GenericKubernetesResource first = TempoOperatorResources.create(client, exampleStack("tempostack.yaml"));
+        cluster.create(exampleGateway("tempogateway.yaml"));
+        cluster.awaitReady(namespace);
+        GenericKubernetesResource other = exampleStack("tempostack.yaml");
+        other.getMetadata().setName("other");
+        rename(other, "tenant-dev-oidc", "other-dev-oidc");
+        rename(other, "tenant-prod-oidc", "other-prod-oidc");
+        other = TempoOperatorResources.create(client, other);
+
+        cluster.editGateway(namespace, g -> g.getSpec().tenantsFrom.name = "other");
+
+        await().atMost(Duration.ofSeconds(20)).until(() -> "grafana".equals(cluster.secretValue(namespace, "other-prod-oidc", "clientID")));
+        assertEquals(List.of("TempoStack/other/" + other.getMetadata().getUid() + " controller=false"),
+                owners(cluster.secret(namespace, "other-dev-oidc")));
+        cluster.awaitReady(namespace);
+        for (String secret : List.of("tenant-dev-oidc", "tenant-prod-oidc")) {
+            assertEquals("grafana-client-secret", cluster.secretValue(namespace, secret, "clientSecret"), secret + " is kept");
+            assertEquals(List.of("TempoStack/" + STACK + "/" + first.getMetadata().getUid() + " controller=false"),
+                    owners(cluster.secret(namespace, secret)));
+        }
+    }
+
+    @SuppressWarnings("unchecked")
+    static void rename(GenericKubernetesResource stack, String secret, String to) {
+        Map<String, Object> tenants = (Map<String, Object>) spec(stack).get("tenants");
+        for (Map<String, Object> tenant : (List<Map<String, Object>>) tenants.get("authentication")) {
+            Map<String, Object> ref = (Map<String, Object>) ((Map<String, Object>) tenant.get("oidc")).get("secret");
+            if (secret.equals(ref.get("name"))) {
+                ref.put("name", to);
+            }
+        }
+    }
+
+    static List<String> owners(Secret secret) {
+        return secret.getMetadata().getOwnerReferences().stream()
+                .map(r -> r.getKind() + "/" + r.getName() + "/" + r.getUid() + " controller=" + r.getController()).toList();
     }
 
     @Test
