@@ -1,5 +1,6 @@
 package dev.tracegate.provisioner.config;
 
+import dev.tracegate.provisioner.grafana.DatasourceOwner;
 import dev.tracegate.provisioner.grafana.GrafanaConfig;
 import dev.tracegate.provisioner.grafana.GrafanaUrlAllowList;
 import io.quarkus.runtime.Startup;
@@ -63,6 +64,11 @@ public class SettingRanges {
             GrafanaUrlAllowList.of(grafana.allowedUrls());
         } catch (IllegalArgumentException e) {
             throw BadSetting.refused(GrafanaUrlAllowList.KEY, e.getMessage());
+        }
+        try {
+            DatasourceOwner.validateCluster(grafana.cluster());
+        } catch (IllegalArgumentException e) {
+            throw BadSetting.refused(DatasourceOwner.CLUSTER_KEY, e.getMessage());
         }
     }
 

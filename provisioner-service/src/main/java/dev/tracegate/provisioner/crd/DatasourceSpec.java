@@ -31,8 +31,8 @@ public class DatasourceSpec {
     @JsonPropertyDescription("Extra jsonData merged into each datasource (e.g. tracesToLogsV2, serviceMap); the provisioner's own keys win.")
     public Map<String, Object> jsonData;
 
-    @JsonPropertyDescription("Name of each datasource; {tenant}, {tenantId}, {gateway} (the TempoGateway's name) and {namespace} "
-            + "are replaced. Default: Tempo ({tenant}).")
+    @JsonPropertyDescription("Name of each datasource; {tenant}, {tenantId}, {gateway} (the TempoGateway's name), {namespace} "
+            + "and {cluster} (the provisioner's tracegate.grafana.cluster, empty when unset) are replaced. Default: Tempo ({tenant}).")
     public String nameTemplate;
 
     /** Schema stand-in for arbitrary JSON objects. */

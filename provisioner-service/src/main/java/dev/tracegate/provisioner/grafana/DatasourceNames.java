@@ -15,13 +15,15 @@ public final class DatasourceNames {
 
     public static String render(String template, String owner, DatasourceRequest.Tenant tenant) {
         String t = template == null || template.isBlank() ? DEFAULT_TEMPLATE : template;
-        int slash = owner.indexOf('/');
-        String namespace = slash < 0 ? "" : owner.substring(0, slash);
-        String gateway = slash < 0 ? owner : owner.substring(slash + 1);
+        String key = DatasourceOwner.gatewayKey(owner);
+        int slash = key.indexOf('/');
+        String namespace = slash < 0 ? "" : key.substring(0, slash);
+        String gateway = slash < 0 ? key : key.substring(slash + 1);
         return t.replace("{tenantId}", nullToEmpty(tenant.tenantId()))
                 .replace("{tenant}", tenant.tenantName())
                 .replace("{gateway}", gateway)
                 .replace("{namespace}", namespace)
+                .replace("{cluster}", DatasourceOwner.cluster(owner))
                 .trim();
     }
 

@@ -32,6 +32,12 @@ public record DatasourceRequest(String owner, boolean throughGateway, String gat
         tenants = tenants == null ? List.of() : List.copyOf(tenants);
     }
 
+    /** The same request on behalf of another owner ({@link DatasourceOwner}). */
+    public DatasourceRequest ownedBy(String owner) {
+        return new DatasourceRequest(owner, throughGateway, gatewayUrl, queryFrontendUrl, authMode, bearerToken, tlsCaPem,
+                extraJsonData, nameTemplate, tenants);
+    }
+
     /** Never prints the bearer token. */
     @Override
     public String toString() {

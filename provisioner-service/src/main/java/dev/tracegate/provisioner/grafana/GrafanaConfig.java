@@ -29,4 +29,12 @@ public interface GrafanaConfig {
      * should not point the provisioner, and the credentials they give it, at other services ({@link GrafanaUrlAllowList}).
      */
     Optional<List<String>> allowedUrls();
+
+    /**
+     * This cluster's name where provisioners of several clusters keep datasources in one Grafana org: it joins the
+     * TempoGateway's {@code namespace/name} in the datasources' uids and ownership marks, so that a TempoGateway of
+     * the same namespace and name in another cluster neither overwrites nor deletes them. Unset: the marks of a
+     * single cluster. Letters, digits and '-', at most 63 ({@link DatasourceOwner}).
+     */
+    Optional<String> cluster();
 }

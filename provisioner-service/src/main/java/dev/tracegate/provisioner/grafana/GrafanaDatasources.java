@@ -16,7 +16,8 @@ import java.util.stream.Stream;
 
 /**
  * Keeps one Tempo datasource per tenant in Grafana, as a TempoGateway wants them, and removes the ones it no
- * longer wants. Owns only datasources marked with the owner ({@link OwnershipMarker}). Blocking: call from a
+ * longer wants. Owns only datasources marked with the owner ({@link OwnershipMarker}): the TempoGateway's
+ * {@code namespace/name}, in this cluster ({@link DatasourceOwner}). Blocking: call from a
  * worker thread.
  */
 @ApplicationScoped
@@ -27,12 +28,14 @@ public class GrafanaDatasources {
     private final GrafanaClients clients;
     private final MeterRegistry registry;
     private final BoundedParallel parallel;
+    private final Optional<String> cluster;
 
     @Inject
-    public GrafanaDatasources(GrafanaClients clients, MeterRegistry registry, BoundedParallel parallel) {
+    public GrafanaDatasources(GrafanaClients clients, MeterRegistry registry, BoundedParallel parallel, GrafanaConfig config) {
         this.clients = clients;
         this.registry = registry;
         this.parallel = parallel;
+        this.cluster = config.cluster();
     }
 
     /**
@@ -40,7 +43,8 @@ public class GrafanaDatasources {
      * per requested tenant, then one per datasource deleted. When Grafana is unusable the report says so
      * ({@code grafanaReachable=false}) and lists only what was done before, deletions included; the caller retries.
      */
-    public SyncReport sync(GrafanaConnection grafana, DatasourceRequest request) {
+    public SyncReport sync(GrafanaConnection grafana, DatasourceRequest gatewayRequest) {
+        DatasourceRequest request = gatewayRequest.ownedBy(DatasourceOwner.of(gatewayRequest.owner(), cluster));
         List<DesiredDatasource> desired;
         try {
             desired = DesiredDatasources.from(request);
@@ -71,8 +75,9 @@ public class GrafanaDatasources {
         }
     }
 
-    /** Deletes every datasource the owner made (TempoGateway deleted); a datasource already gone is fine. */
-    public SyncReport deleteAll(GrafanaConnection grafana, String owner) {
+    /** Deletes every datasource the TempoGateway made (it is deleted); a datasource already gone is fine. */
+    public SyncReport deleteAll(GrafanaConnection grafana, String gatewayKey) {
+        String owner = DatasourceOwner.of(gatewayKey, cluster);
         List<TenantDatasourceStatus> deleted = new ArrayList<>();
         try (GrafanaClients.Lease client = clients.lease(grafana)) {
             GrafanaHttp http = http(client, SecretScrubber.of(grafana, null));

@@ -8,7 +8,7 @@ import com.fasterxml.jackson.databind.JsonNode;
  */
 public final class OwnershipMarker {
 
-    /** {@code namespace/name} of the TempoGateway that made the datasource. */
+    /** {@code namespace/name} of the TempoGateway that made the datasource, and {@code @<cluster>} (DatasourceOwner). */
     public static final String OWNER = "tracegateOwner";
     /** The tenant the datasource serves. */
     public static final String TENANT = "tracegateTenant";

@@ -11,6 +11,7 @@ import io.smallrye.config.PropertiesConfigSource;
 import io.smallrye.config.SmallRyeConfig;
 import io.smallrye.config.SmallRyeConfigBuilder;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
@@ -115,6 +116,16 @@ class SettingRangesTest {
                 Map.of("tracegate.grafana.allowed-urls", "https://grafana.example/grafana"));
         assertRefused("tracegate.grafana.allowed-urls", "entry 1 must be an http(s) URL",
                 Map.of("tracegate.grafana.allowed-urls", "grafana.monitoring:3000"));
+    }
+
+    @Test
+    void aClusterNameThatCannotStandInAMarkIsRefused() {
+        assertDoesNotThrow(() -> check(Map.of("tracegate.grafana.cluster", "eu-west-1")));
+        for (String bad : List.of("eu west", "prod@eu", "-prod", "c".repeat(64))) {
+            assertRefused("tracegate.grafana.cluster",
+                    "must be letters, digits and '-', at most 63, starting and ending with a letter or digit",
+                    Map.of("tracegate.grafana.cluster", bad));
+        }
     }
 
     private static void assertRefused(String key, String problem, Map<String, String> settings) {

@@ -3,6 +3,7 @@ package dev.tracegate.provisioner.grafana;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.tracegate.provisioner.grafana.DatasourceRequest.Tenant;
 import dev.tracegate.provisioner.grafana.GrafanaStandIn.Datasource;
+import dev.tracegate.provisioner.parallel.BoundedParallel;
 import dev.tracegate.testsupport.CapturedLogs;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -46,6 +47,15 @@ class GrafanaDatasourcesTest {
 
     @Inject
     MeterRegistry registry;
+
+    @Inject
+    GrafanaClients clients;
+
+    @Inject
+    BoundedParallel parallel;
+
+    @Inject
+    GrafanaConfig grafanaConfig;
 
     GrafanaStandIn grafana;
 
@@ -100,6 +110,49 @@ class GrafanaDatasourcesTest {
         assertEquals("X-Scope-OrgID", stored.jsonData().path("httpHeaderName1").asText());
         assertEquals("dev-id", stored.secureJsonData().get("httpHeaderValue1"));
         assertEquals("OK", status.health());
+    }
+
+    /**
+     * Provisioners of two clusters keep datasources in one Grafana org, each for a TempoGateway of the same namespace
+     * and name: with tracegate.grafana.cluster set, each keeps its own and neither overwrites nor deletes the other's.
+     */
+    @Test
+    void provisionersOfTwoClustersSharingOneGrafanaKeepTheirOwnDatasources() {
+        GrafanaDatasources east = inCluster("east");
+        GrafanaDatasources west = inCluster("west");
+        DatasourceRequest bothTenants = new DatasourceRequest(OWNER, true, GATEWAY, null, AuthMode.FORWARD_OAUTH_IDENTITY,
+                null, null, null, "Tempo ({tenant}, {cluster})", List.of(DEV, OPS));
+
+        assertEquals(List.of(Outcome.CREATED, Outcome.CREATED), outcomes(east.sync(grafana.tokenConnection(), bothTenants)));
+        SyncReport westOnlyDev = west.sync(grafana.tokenConnection(), new DatasourceRequest(OWNER, true, GATEWAY, null,
+                AuthMode.FORWARD_OAUTH_IDENTITY, null, null, null, "Tempo ({tenant}, {cluster})", List.of(DEV)));
+
+        assertEquals(List.of(Outcome.CREATED), outcomes(westOnlyDev), "the east's ops is not west's to delete");
+        assertEquals(Set.of("Tempo (dev, east)", "Tempo (ops, east)", "Tempo (dev, west)"), names());
+        Datasource westDev = grafana.datasource(only(westOnlyDev).uid()).orElseThrow();
+        assertEquals(OWNER + "@west", westDev.jsonData().path(OwnershipMarker.OWNER).asText());
+        grafana.clearRequests();
+        assertEquals(List.of(Outcome.UNCHANGED, Outcome.UNCHANGED), outcomes(east.sync(grafana.tokenConnection(), bothTenants)));
+        assertEquals(List.of(), grafana.writes());
+
+        SyncReport cleanup = west.deleteAll(grafana.tokenConnection(), OWNER);
+        assertEquals(List.of(Outcome.DELETED), outcomes(cleanup));
+        assertEquals(Set.of("Tempo (dev, east)", "Tempo (ops, east)"), names());
+    }
+
+    GrafanaDatasources inCluster(String cluster) {
+        GrafanaConfig config = (GrafanaConfig) java.lang.reflect.Proxy.newProxyInstance(GrafanaConfig.class.getClassLoader(),
+                new Class<?>[] { GrafanaConfig.class }, (proxy, method, args) -> method.getName().equals("cluster")
+                        ? java.util.Optional.of(cluster) : method.invoke(grafanaConfig, args));
+        return new GrafanaDatasources(clients, registry, parallel, config);
+    }
+
+    Set<String> names() {
+        return grafana.datasources().stream().map(Datasource::name).collect(java.util.stream.Collectors.toSet());
+    }
+
+    static List<Outcome> outcomes(SyncReport report) {
+        return report.tenants().stream().map(TenantDatasourceStatus::outcome).toList();
     }
 
     // ---- keeping it true --------------------------------------------------------------------------------------
