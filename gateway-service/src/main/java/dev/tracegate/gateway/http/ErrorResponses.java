@@ -16,6 +16,10 @@ import io.vertx.ext.web.RoutingContext;
 public final class ErrorResponses {
 
     private static final String GRPC_ROUTE = ErrorResponses.class.getName() + ".grpc";
+    /** Set on a gRPC refusal: the HTTP status it stands for (its own HTTP status is 200). */
+    private static final String GRPC_REFUSAL_STATUS = ErrorResponses.class.getName() + ".grpc-refusal-status";
+    /** Set when the gateway itself cut an answer whose head was out. */
+    private static final String CUT = ErrorResponses.class.getName() + ".cut";
     /** Set once the fate of the request's unread body is decided: dropped, or the connection closed after the answer. */
     private static final String BODY_DECIDED = ErrorResponses.class.getName() + ".bodyDecided";
 
@@ -45,7 +49,7 @@ public final class ErrorResponses {
     public static void sendAndClose(RoutingContext rc, int status, String error, String message) {
         HttpServerResponse response = rc.response();
         if (response.headWritten() || response.closed()) {
-            response.reset();
+            cut(rc);
             return;
         }
         Buffer body = json(response, status, error, message);
@@ -65,10 +69,11 @@ public final class ErrorResponses {
         HttpServerResponse response = rc.response();
         if (response.headWritten()) {
             // Too late for a status: the client sees a cut-off body instead of a complete one.
-            response.reset();
+            cut(rc);
             return;
         }
         if (isGrpc(rc)) {
+            rc.put(GRPC_REFUSAL_STATUS, status);
             sendGrpc(response, GrpcStatus.of(status), error + ": " + message);
             return;
         }
@@ -210,6 +215,25 @@ public final class ErrorResponses {
     /** Marks the request as taken by the gRPC route. */
     public static void answerAsGrpc(RoutingContext rc) {
         rc.put(GRPC_ROUTE, Boolean.TRUE);
+    }
+
+    /**
+     * Resets an answer whose head is out, so that the client cannot take the part it got for a whole answer, and
+     * records that the gateway cut it (not the client).
+     */
+    public static void cut(RoutingContext rc) {
+        rc.put(CUT, Boolean.TRUE);
+        rc.response().reset();
+    }
+
+    /** Whether the gateway cut the answer ({@link #cut}). */
+    public static boolean wasCut(RoutingContext rc) {
+        return rc.get(CUT) != null;
+    }
+
+    /** The HTTP status a gRPC refusal of the gateway's own stands for; null when there was none. */
+    public static Integer grpcRefusalStatus(RoutingContext rc) {
+        return rc.get(GRPC_REFUSAL_STATUS);
     }
 
     /** A gRPC "trailers-only" answer: HTTP 200 whose headers carry grpc-status and grpc-message. */

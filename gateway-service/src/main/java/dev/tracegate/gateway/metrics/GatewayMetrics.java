@@ -12,6 +12,8 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import io.vertx.ext.web.RoutingContext;
 
+import dev.tracegate.gateway.http.ErrorResponses;
+
 /**
  * The gateway's own meters, on {@code /q/metrics}. Tags stay low-cardinality: tenants are known names (anything
  * else is {@code unknown}) and paths are grouped by Tempo endpoint.
@@ -20,6 +22,8 @@ import io.vertx.ext.web.RoutingContext;
 public class GatewayMetrics {
 
     public static final String UNKNOWN_TENANT = "unknown";
+    /** The code of a request whose client left before its answer ended: nginx's "client closed request". */
+    public static final int CLIENT_CLOSED = 499;
     private static final java.util.Set<String> KNOWN_METHODS = java.util.Set.of("GET", "HEAD", "POST", "PUT",
             "PATCH", "DELETE", "OPTIONS", "TRACE", "CONNECT");
 
@@ -36,12 +40,28 @@ public class GatewayMetrics {
 
     /**
      * Counts the request when its answer ends (or its connection closes first), timed from now, with the status
-     * it was answered with: how the routes that serve a request count it.
+     * it was answered with ({@link #answeredStatus}): how the routes that serve a request count it.
      */
     public void requestWhenEnded(RoutingContext rc, String tenant, String group) {
         long started = System.nanoTime();
-        rc.addEndHandler(v -> request(tenant, group, rc.request().method().name(), rc.response().getStatusCode(),
+        rc.addEndHandler(v -> request(tenant, group, rc.request().method().name(), answeredStatus(rc),
                 Duration.ofNanos(System.nanoTime() - started)));
+    }
+
+    /**
+     * The status a request counts under: {@link #CLIENT_CLOSED} when its client left before the answer ended (not
+     * the 200 a response starts with); for a gRPC refusal of the gateway's, which goes out as HTTP 200, the HTTP
+     * status it stands for. An answer the gateway cut (Tempo broke off) keeps the status that went out with its head.
+     */
+    static int answeredStatus(RoutingContext rc) {
+        Integer grpcRefusal = ErrorResponses.grpcRefusalStatus(rc);
+        if (grpcRefusal != null) {
+            return grpcRefusal;
+        }
+        if (!rc.response().ended() && !ErrorResponses.wasCut(rc)) {
+            return CLIENT_CLOSED;
+        }
+        return rc.response().getStatusCode();
     }
 
     /** One answered request: latency histogram by tenant, endpoint group, method and status. */

@@ -322,7 +322,7 @@ public class UpstreamProxy {
             exchange.finish();
             // Headers are out: cut the connection so the client cannot take a truncated body for a whole one.
             metrics.upstreamError(route.upstream().metricName, exchange.timedOut() ? "timeout" : "broken");
-            response.reset();
+            ErrorResponses.cut(rc);
         });
     }
 

@@ -24,6 +24,7 @@ import io.quarkus.test.junit.QuarkusTestProfile;
 import io.quarkus.test.junit.TestProfile;
 import io.vertx.core.Vertx;
 
+import dev.tracegate.gateway.metrics.GatewayMetrics;
 import dev.tracegate.gateway.testsupport.EventLoops;
 import dev.tracegate.gateway.testsupport.KeycloakTestResource;
 import dev.tracegate.gateway.testsupport.Scrape;
@@ -72,6 +73,7 @@ class ClientLeavesTest {
         tempo.awaitRequests(1); // the one connection to Tempo is now taken
 
         double pushesEnded = endedPushes();
+        double clientClosed = Scrape.requests(metrics, "team-a", "otlp", GatewayMetrics.CLIENT_CLOSED);
         try (Socket socket = new Socket(gateway.getHost(), gateway.getPort())) {
             OutputStream out = socket.getOutputStream();
             out.write(("POST " + PUSH + " HTTP/1.1\r\nHost: " + gateway.getHost() + "\r\nAuthorization: Bearer " + token
@@ -82,6 +84,8 @@ class ClientLeavesTest {
         }
         // The gateway took the push (it waits for the connection) and saw its client leave.
         await().atMost(Duration.ofSeconds(20)).until(() -> endedPushes() > pushesEnded);
+        assertEquals(clientClosed + 1, Scrape.requests(metrics, "team-a", "otlp", GatewayMetrics.CLIENT_CLOSED),
+                "counted as closed by its client (499), not as the 200 a response starts with");
 
         tempo.reset(); // frees the connection: the search ends, and the waiting push would get the connection now
         holder.get(20, TimeUnit.SECONDS);

@@ -27,6 +27,7 @@ import io.vertx.core.http.RequestOptions;
 
 import dev.tracegate.gateway.testsupport.GrpcDistributorStandIn;
 import dev.tracegate.gateway.testsupport.KeycloakTestResource;
+import dev.tracegate.gateway.testsupport.Scrape;
 import dev.tracegate.gateway.testsupport.TempoStandInResource;
 
 /**
@@ -45,6 +46,9 @@ class OtlpGrpcTest {
 
     @TestHTTPResource("/")
     URL gateway;
+
+    @TestHTTPResource(value = "/metrics", management = true)
+    URL metrics;
 
     /** The answer's status line and metadata, trailers included. */
     private record Answer(int httpStatus, MultiMap headers, MultiMap trailers, Buffer body) {
@@ -107,9 +111,16 @@ class OtlpGrpcTest {
     @Test
     void refusalsAreGrpcStatuses() throws Exception {
         byte[] none = new byte[0];
+        double unauthenticated = Scrape.requests(metrics, "team-a", "otlp-grpc", 401);
+        double denied = Scrape.requests(metrics, "team-a", "otlp-grpc", 403);
+        double ok = Scrape.requests(metrics, "team-a", "otlp-grpc", 200);
         assertEquals("16", export("team-a", null, framed(none)).grpcStatus(), "UNAUTHENTICATED without a token");
         assertEquals("7", export("team-a", KeycloakTestResource.accessToken(KeycloakTestResource.ANNA), framed(none))
                 .grpcStatus(), "PERMISSION_DENIED for a reader");
+        // Counted as the HTTP statuses they stand for, not as the HTTP 200 that carries them.
+        assertEquals(unauthenticated + 1, Scrape.requests(metrics, "team-a", "otlp-grpc", 401));
+        assertEquals(denied + 1, Scrape.requests(metrics, "team-a", "otlp-grpc", 403));
+        assertEquals(ok, Scrape.requests(metrics, "team-a", "otlp-grpc", 200));
         assertEquals("16", export("team-b", KeycloakTestResource.accessToken(KeycloakTestResource.ALICE), framed(none))
                 .grpcStatus(), "another tenant's issuer does not know alice");
         assertEquals("5", export("team-z", KeycloakTestResource.accessToken(KeycloakTestResource.ALICE), framed(none))
