@@ -160,18 +160,27 @@ public class DatasourceSync {
             return new CleanupResult(true, false, "Grafana datasources left in Grafana " + GrafanaTargetResolver.printable(gateway.getSpec().grafana.url)
                     + ", not deleted: " + target.problem());
         }
-        SyncReport report = grafana.deleteAll(connection.get(), gateway.key());
+        Optional<PreviousGrafanaCleanup.Report> previous = configured && target.resolved()
+                ? previousGrafanaCleanup.leaveAtDeletion(gateway.key(), connection.get()) : Optional.empty();
+        CleanupResult result = deleteAllIn(connection.get(), gateway);
+        // Tried once: told with this try's result, then no more.
+        return previous.map(p -> new CleanupResult(result.done(), result.complete() && p.allDeleted(),
+                p.message() + "; " + result.message())).orElse(result);
+    }
+
+    private CleanupResult deleteAllIn(GrafanaConnection connection, TempoGateway gateway) {
+        SyncReport report = grafana.deleteAll(connection, gateway.key());
         if (!report.grafanaReachable()) {
-            return new CleanupResult(false, false, "Grafana " + connection.get().url() + ": " + report.error());
+            return new CleanupResult(false, false, "Grafana " + connection.url() + ": " + report.error());
         }
         long deleted = report.tenants().stream().filter(t -> t.outcome() == Outcome.DELETED).count();
         List<TenantDatasourceStatus> failed = report.tenants().stream().filter(t -> t.outcome() == Outcome.FAILED).toList();
         if (!failed.isEmpty()) {
             // Refused one by one (a 403 on one datasource): held like an unreachable Grafana, until the cleanup timeout.
-            return new CleanupResult(false, false, deleted + " datasource(s) deleted from Grafana " + connection.get().url() + ", "
+            return new CleanupResult(false, false, deleted + " datasource(s) deleted from Grafana " + connection.url() + ", "
                     + failed.size() + " not: " + failed.stream().map(t -> quoted(t.name()) + ": " + t.message()).collect(Collectors.joining("; ")));
         }
-        return new CleanupResult(true, true, deleted + " datasource(s) deleted from Grafana " + connection.get().url());
+        return new CleanupResult(true, true, deleted + " datasource(s) deleted from Grafana " + connection.url());
     }
 
     /**

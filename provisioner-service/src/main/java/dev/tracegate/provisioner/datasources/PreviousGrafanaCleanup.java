@@ -58,15 +58,37 @@ public class PreviousGrafanaCleanup {
             // fails the sync, which is retried, and the question comes again then.
             return Optional.empty();
         }
+        return Optional.of(leave(previous.get(), gatewayKey,
+                now == null ? "spec.grafana was removed" : "spec.grafana now names " + where(now)));
+    }
+
+    /**
+     * At the TempoGateway's deletion: its datasources in the Grafana that last worked for it, when spec.grafana
+     * names another one, whether that one works or not. A move to a Grafana that never worked left them there
+     * ({@link #leaveIfMoved} waits for the new one to work), and nothing else would delete them.
+     *
+     * @param now the Grafana spec.grafana names, which the cleanup empties itself
+     * @return what became of the datasources in the previous Grafana; empty when there is none or it is {@code now}
+     */
+    public Optional<Report> leaveAtDeletion(String gatewayKey, GrafanaConnection now) {
+        Optional<GrafanaConnection> previous = lastWorking.of(gatewayKey);
+        if (previous.isEmpty() || samePlace(previous.get(), now)) {
+            return Optional.empty();
+        }
+        return Optional.of(leave(previous.get(), gatewayKey, "the TempoGateway is deleted, and the move to "
+                + where(now) + " never worked"));
+    }
+
+    /** Tried once, and said: the previous Grafana is forgotten whatever happens. */
+    private Report leave(GrafanaConnection previous, String gatewayKey, String why) {
         lastWorking.forget(gatewayKey);
-        String why = now == null ? "spec.grafana was removed" : "spec.grafana now names " + where(now);
-        Report report = deleteAll(previous.get(), gatewayKey, why);
+        Report report = deleteAll(previous, gatewayKey, why);
         if (report.allDeleted()) {
             LOG.infof("TempoGateway %s: %s", gatewayKey, report.message());
         } else {
             LOG.warnf("TempoGateway %s: %s", gatewayKey, report.message());
         }
-        return Optional.of(report);
+        return report;
     }
 
     private Report deleteAll(GrafanaConnection previous, String gatewayKey, String why) {

@@ -10,6 +10,7 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
@@ -27,6 +28,9 @@ import org.jboss.logging.Logger;
  * the reconcile that wrote them says which it wrote ({@link #awaitWrites}), the document is published as soon as
  * the caches hold them all.</li>
  * </ul>
+ * Each gateway's document is published under a lock of its own: resolving one can ask the API server (a Secret the
+ * caches lack, a TempoStack's CA ConfigMap), and a slow answer must not hold up the other gateways. A resolution
+ * that fails is tried again after {@code tracegate.provisioner.backoff}, doubling, without waiting for a change.
  */
 @ApplicationScoped
 public class PublishedConfigs {
@@ -50,6 +54,13 @@ public class PublishedConfigs {
     private final MeterRegistry meters;
     private final Duration quietPeriod;
     private final Duration maxDelay;
+    private final Duration retryInitial;
+    private final Duration retryMax;
+    /** By gateway: the lock its publishing and pending changes are kept under. */
+    private final Map<String, Object> locks = new ConcurrentHashMap<>();
+    /** By gateway: resolutions that failed in a row, while they do, and the retry scheduled. */
+    private final Map<String, Integer> failures = new ConcurrentHashMap<>();
+    private final Map<String, ScheduledFuture<?>> retries = new ConcurrentHashMap<>();
     private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(r -> {
         Thread t = new Thread(r, "tracegate-publish");
         t.setDaemon(true);
@@ -65,6 +76,12 @@ public class PublishedConfigs {
         this.meters = meters;
         this.quietPeriod = config.publish().quietPeriod();
         this.maxDelay = config.publish().maxDelay();
+        this.retryInitial = config.backoff().initial();
+        this.retryMax = config.backoff().max();
+    }
+
+    private Object lock(String key) {
+        return locks.computeIfAbsent(key, k -> new Object());
     }
 
     /**
@@ -83,12 +100,14 @@ public class PublishedConfigs {
      * no others: the document is complete once the caches hold them all, so it is published then, without
      * waiting out the quiet period.
      */
-    public synchronized void awaitWrites(String key, Map<String, String> written) {
+    public void awaitWrites(String key, Map<String, String> written) {
         if (written.isEmpty()) {
             return;
         }
-        awaited.put(key, new HashMap<>(written));
-        publishIfCaughtUp(key);
+        synchronized (lock(key)) {
+            awaited.put(key, new HashMap<>(written));
+            publishIfCaughtUp(key);
+        }
     }
 
 
@@ -103,24 +122,26 @@ public class PublishedConfigs {
     }
 
     /** An input of the gateway changed: publish when the changes stop (or at the latest after max-delay). */
-    public synchronized void changed(String key) {
-        if (publishIfCaughtUp(key)) {
-            return;
-        }
-        long now = System.nanoTime();
-        Pending p = pending.get(key);
-        if (p != null) {
-            p.task.cancel(false);
-        }
-        long first = p == null ? now : p.firstChange;
-        long delay = Math.min(quietPeriod.toNanos(), Math.max(0, first + maxDelay.toNanos() - now));
-        ScheduledFuture<?> task = timer.schedule(() -> {
-            synchronized (this) {
-                pending.remove(key);
+    public void changed(String key) {
+        synchronized (lock(key)) {
+            if (publishIfCaughtUp(key)) {
+                return;
             }
-            publish(key);
-        }, delay, TimeUnit.NANOSECONDS);
-        pending.put(key, new Pending(first, task));
+            long now = System.nanoTime();
+            Pending p = pending.get(key);
+            if (p != null) {
+                p.task.cancel(false);
+            }
+            long first = p == null ? now : p.firstChange;
+            long delay = Math.min(quietPeriod.toNanos(), Math.max(0, first + maxDelay.toNanos() - now));
+            ScheduledFuture<?> task = timer.schedule(() -> {
+                synchronized (lock(key)) {
+                    pending.remove(key);
+                    publish(key);
+                }
+            }, delay, TimeUnit.NANOSECONDS);
+            pending.put(key, new Pending(first, task));
+        }
     }
 
     /** Publishes now when the caches hold every Secret the gateway's last reconcile wrote. */
@@ -143,14 +164,21 @@ public class PublishedConfigs {
     }
 
     /** Resolves the gateway's document now and, when it differs from what is served, serves it and wakes long polls. */
-    synchronized Answer publish(String key) {
+    Answer publish(String key) {
+        synchronized (lock(key)) {
+            return publishLocked(key);
+        }
+    }
+
+    private Answer publishLocked(String key) {
         Optional<ConfigResolution> resolution;
         try {
             resolution = resolver.apply(key);
         } catch (RuntimeException e) {
-            LOG.warnf("Cannot resolve the configuration of TempoGateway %s: %s", key, e.getMessage());
+            retryLater(key, e);
             return answers.getOrDefault(key, new Answer(Optional.empty(), null));
         }
+        failures.remove(key);
         Answer before = answers.get(key);
         if (resolution.isEmpty()) {
             answers.remove(key);
@@ -175,6 +203,33 @@ public class PublishedConfigs {
             signals.signal(key);
         }
         return next;
+    }
+
+    /** Tries a failed resolution again, once at a time, unless a change is pending then (its publish comes first). */
+    private void retryLater(String key, RuntimeException e) {
+        int inARow = failures.merge(key, 1, Integer::sum);
+        long delay = Math.min(retryMax.toNanos(), retryInitial.toNanos() << Math.min(inARow - 1, 20));
+        String message = "Cannot resolve the configuration of TempoGateway %s: %s; trying again in %d ms";
+        if (inARow == 1) {
+            LOG.warnf(message, key, e.getMessage(), TimeUnit.NANOSECONDS.toMillis(delay));
+        } else {
+            LOG.debugf(message, key, e.getMessage(), TimeUnit.NANOSECONDS.toMillis(delay));
+        }
+        if (retries.containsKey(key)) {
+            return;
+        }
+        try {
+            retries.put(key, timer.schedule(() -> {
+                synchronized (lock(key)) {
+                    retries.remove(key);
+                    if (!pending.containsKey(key) && failures.containsKey(key)) {
+                        publishLocked(key);
+                    }
+                }
+            }, delay, TimeUnit.NANOSECONDS));
+        } catch (RejectedExecutionException stopped) {
+            // Shutting down: nothing to publish to.
+        }
     }
 
     private record Pending(long firstChange, ScheduledFuture<?> task) {

@@ -24,6 +24,7 @@ import dev.tracegate.provisioner.support.Cluster;
 import dev.tracegate.provisioner.support.Fixtures;
 import dev.tracegate.provisioner.support.KubernetesMockSetup;
 import dev.tracegate.provisioner.support.StalledRequests;
+import dev.tracegate.testsupport.LoopbackPorts;
 import io.fabric8.kubernetes.api.model.Event;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.quarkus.test.junit.QuarkusTest;
@@ -470,6 +471,27 @@ class DatasourceReconcileTest {
         assertTrue(abandoned.contains(grafana.url().toString()) && abandoned.contains("left in Grafana"), abandoned);
         grafana.setDown(false);
         assertTrue(grafana.datasource(uid(TENANT)).isPresent(), "what the Event says is left behind");
+    }
+
+    /**
+     * A move to a Grafana that never worked leaves the datasources in the one that last did (nothing is deleted
+     * before the new one works): deleting the TempoGateway then takes them from there too.
+     */
+    @Test
+    void deletingAGatewayWhoseMoveNeverWorkedDeletesItsDatasourcesWhereTheyAre() {
+        cluster.create(withGrafana());
+        cluster.awaitReady(namespace);
+        String nowhere = "http://127.0.0.1:" + LoopbackPorts.free();
+        cluster.editGateway(namespace, g -> g.getSpec().grafana.url = nowhere);
+        await().atMost(Duration.ofSeconds(20)).until(() -> cluster.condition(namespace, Conditions.DATASOURCES_SYNCED)
+                .filter(c -> c.message.contains(nowhere)).isPresent());
+        assertTrue(grafana.datasource(uid(TENANT)).isPresent(), "left where they are while the new Grafana does not work");
+
+        client.resources(TempoGateway.class).inNamespace(namespace).withName(GATEWAY).delete();
+
+        await().atMost(Duration.ofSeconds(20)).until(() -> grafana.datasource(uid(TENANT)).isEmpty());
+        // The Grafana spec.grafana names stays unreachable: the cleanup lets go at its timeout (6s in tests).
+        await().atMost(Duration.ofSeconds(30)).until(() -> cluster.gateway(namespace) == null);
     }
 
     @Test

@@ -1,0 +1,87 @@
+package dev.tracegate.provisioner.gatewayconfig;
+
+import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+
+import dev.tracegate.provisioner.config.ProvisionerConfig;
+import io.fabric8.kubernetes.client.KubernetesClientException;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.smallrye.config.PropertiesConfigSource;
+import io.smallrye.config.SmallRyeConfigBuilder;
+import io.quarkus.runtime.configuration.DurationConverter;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Publishing a gateway's document may ask the API server (a Secret the caches lack, a TempoStack's CA ConfigMap):
+ * a failed answer is tried again without waiting for a change, and a slow one holds up no other gateway.
+ */
+class PublishedConfigsRetryTest {
+    static final ConfigResolution REFUSED = new ConfigResolution.Invalid(List.of("tenants: required"));
+
+    final PublishedConfigs configs = new PublishedConfigs(new ConfigChangeSignals(), new SimpleMeterRegistry(),
+            new SmallRyeConfigBuilder().withMapping(ProvisionerConfig.class)
+                    .withConverter(Duration.class, 200, new DurationConverter())
+                    .withSources(new PropertiesConfigSource(Map.of("tracegate.provisioner.publish.quiet-period", "0s",
+                            "tracegate.provisioner.backoff.initial", "100ms"), "test", 100))
+                    .build().getConfigMapping(ProvisionerConfig.class));
+
+    @AfterEach
+    void stop() {
+        configs.stop();
+    }
+
+    @Test
+    void aResolutionTheApiServerFailedIsTriedAgainWithoutAChange() {
+        AtomicInteger asked = new AtomicInteger();
+        configs.start(key -> {
+            if (asked.incrementAndGet() == 1) {
+                throw new KubernetesClientException("the API server is unavailable");
+            }
+            return Optional.of(REFUSED);
+        }, secret -> Optional.empty());
+
+        configs.changed("observability/tempo");
+
+        await().atMost(Duration.ofSeconds(10)).until(() -> asked.get() >= 2);
+        PublishedConfigs.Answer answer = configs.current("observability/tempo");
+        assertInstanceOf(ConfigResolution.Invalid.class, answer.problem(), "resolved at the retry");
+        assertEquals(2, asked.get(), "the answer is kept: no resolution after it");
+    }
+
+    @Test
+    void aGatewayWhoseResolutionHangsHoldsUpNoOther() throws Exception {
+        CountDownLatch release = new CountDownLatch(1);
+        configs.start(key -> {
+            if (key.equals("slow/gateway")) {
+                try {
+                    release.await(20, TimeUnit.SECONDS);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            }
+            return Optional.of(REFUSED);
+        }, secret -> Optional.empty());
+        Thread slow = new Thread(() -> configs.current("slow/gateway"));
+        slow.start();
+        try {
+            await().atMost(Duration.ofSeconds(10)).until(() -> slow.getState() == Thread.State.TIMED_WAITING);
+
+            PublishedConfigs.Answer other = CompletableFuture.supplyAsync(() -> configs.current("other/gateway"))
+                    .get(5, TimeUnit.SECONDS); // under one lock for all, it would wait for the slow one
+            assertInstanceOf(ConfigResolution.Invalid.class, other.problem());
+        } finally {
+            release.countDown();
+            slow.join(20_000);
+        }
+    }
+}
