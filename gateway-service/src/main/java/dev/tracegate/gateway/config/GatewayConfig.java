@@ -53,7 +53,10 @@ public interface GatewayConfig {
         /** Path of the tenants document (TempoStack {@code spec.tenants} shape); re-read when it changes. */
         Optional<String> file();
 
-        /** How often the file, and the tenants' issuer CA files in either mode (tenant.IssuerCaWatch), are checked for changes. */
+        /**
+         * How often the file, and the tenants' issuer CA files in either mode (tenant.IssuerCaWatch), are checked for
+         * changes.
+         */
         @WithDefault("2s")
         Duration fileCheckInterval();
 
