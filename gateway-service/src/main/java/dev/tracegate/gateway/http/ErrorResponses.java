@@ -9,6 +9,8 @@ import io.vertx.core.http.HttpServerResponse;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
 
+import dev.tracegate.gateway.metrics.GatewayMetrics;
+
 /**
  * Every error the gateway answers itself: a status and a short JSON body {@code {"error": ..., "message": ...}}.
  * Messages say what was wrong in words a client can act on, and never carry a token, secret or stack trace.
@@ -16,10 +18,6 @@ import io.vertx.ext.web.RoutingContext;
 public final class ErrorResponses {
 
     private static final String GRPC_ROUTE = ErrorResponses.class.getName() + ".grpc";
-    /** Set on a gRPC refusal: the HTTP status it stands for (its own HTTP status is 200). */
-    private static final String GRPC_REFUSAL_STATUS = ErrorResponses.class.getName() + ".grpc-refusal-status";
-    /** Set when the gateway itself cut an answer whose head was out. */
-    private static final String CUT = ErrorResponses.class.getName() + ".cut";
     /** Set once the fate of the request's unread body is decided: dropped, or the connection closed after the answer. */
     private static final String BODY_DECIDED = ErrorResponses.class.getName() + ".bodyDecided";
 
@@ -73,7 +71,7 @@ public final class ErrorResponses {
             return;
         }
         if (isGrpc(rc)) {
-            rc.put(GRPC_REFUSAL_STATUS, status);
+            GatewayMetrics.countAs(rc, status); // not as the HTTP 200 that carries it
             sendGrpc(response, GrpcStatus.of(status), error + ": " + message);
             return;
         }
@@ -222,18 +220,8 @@ public final class ErrorResponses {
      * records that the gateway cut it (not the client).
      */
     public static void cut(RoutingContext rc) {
-        rc.put(CUT, Boolean.TRUE);
+        GatewayMetrics.countAsCut(rc);
         rc.response().reset();
-    }
-
-    /** Whether the gateway cut the answer ({@link #cut}). */
-    public static boolean wasCut(RoutingContext rc) {
-        return rc.get(CUT) != null;
-    }
-
-    /** The HTTP status a gRPC refusal of the gateway's own stands for; null when there was none. */
-    public static Integer grpcRefusalStatus(RoutingContext rc) {
-        return rc.get(GRPC_REFUSAL_STATUS);
     }
 
     /** A gRPC "trailers-only" answer: HTTP 200 whose headers carry grpc-status and grpc-message. */

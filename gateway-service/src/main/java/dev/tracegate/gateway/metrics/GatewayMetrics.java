@@ -12,8 +12,6 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import io.vertx.ext.web.RoutingContext;
 
-import dev.tracegate.gateway.http.ErrorResponses;
-
 /**
  * The gateway's own meters, on {@code /q/metrics}. Tags stay low-cardinality: tenants are known names (anything
  * else is {@code unknown}) and paths are grouped by Tempo endpoint.
@@ -24,6 +22,10 @@ public class GatewayMetrics {
     public static final String UNKNOWN_TENANT = "unknown";
     /** The code of a request whose client left before its answer ended: nginx's "client closed request". */
     public static final int CLIENT_CLOSED = 499;
+    /** Set when the gateway itself cut an answer whose head was out. */
+    private static final String CUT = GatewayMetrics.class.getName() + ".cut";
+    /** Set when an answer counts under another status than its own (a gRPC refusal goes out as HTTP 200). */
+    private static final String COUNT_AS = GatewayMetrics.class.getName() + ".countAs";
     private static final java.util.Set<String> KNOWN_METHODS = java.util.Set.of("GET", "HEAD", "POST", "PUT",
             "PATCH", "DELETE", "OPTIONS", "TRACE", "CONNECT");
 
@@ -54,14 +56,24 @@ public class GatewayMetrics {
      * status it stands for. An answer the gateway cut (Tempo broke off) keeps the status that went out with its head.
      */
     static int answeredStatus(RoutingContext rc) {
-        Integer grpcRefusal = ErrorResponses.grpcRefusalStatus(rc);
-        if (grpcRefusal != null) {
-            return grpcRefusal;
+        Integer countAs = rc.get(COUNT_AS);
+        if (countAs != null) {
+            return countAs;
         }
-        if (!rc.response().ended() && !ErrorResponses.wasCut(rc)) {
+        if (!rc.response().ended() && rc.get(CUT) == null) {
             return CLIENT_CLOSED;
         }
         return rc.response().getStatusCode();
+    }
+
+    /** The request counts under this status, not its answer's own (a gRPC refusal, whose HTTP status is 200). */
+    public static void countAs(RoutingContext rc, int status) {
+        rc.put(COUNT_AS, status);
+    }
+
+    /** The gateway cut the answer: it counts under the status its head went out with, not as closed by its client. */
+    public static void countAsCut(RoutingContext rc) {
+        rc.put(CUT, Boolean.TRUE);
     }
 
     /** One answered request: latency histogram by tenant, endpoint group, method and status. */
