@@ -6,11 +6,13 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.time.Instant;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.atomic.AtomicReference;
 
 import jakarta.enterprise.context.ApplicationScoped;
@@ -56,8 +58,13 @@ public class TenantRegistry {
     private volatile boolean lastApplyFailed;
     /** The last document offered, in force or refused, and the issuer CA files it names as they were then. */
     private Offered lastOffered;
+    /** The same for the document in force. */
+    private Offered inForce;
 
     private record Offered(String source, String text, boolean expandPlaceholders, Map<String, String> caFiles) {
+        Offered withCaFiles(Map<String, String> files) {
+            return new Offered(source, text, expandPlaceholders, files);
+        }
     }
 
     public TenantRegistry(GatewayConfig config, CaFileTrust caFileTrust, MeterRegistry meters) {
@@ -92,13 +99,20 @@ public class TenantRegistry {
      */
     public synchronized TenantConfiguration apply(String source, String text, boolean expandPlaceholders)
             throws InvalidTenantsException {
+        return offer(new Offered(source, text, expandPlaceholders, Map.of()), true);
+    }
+
+    /** @param latest whether the document is the latest offered (not the one in force offered again) */
+    private TenantConfiguration offer(Offered offered, boolean latest) throws InvalidTenantsException {
+        String source = offered.source();
         Map<String, String> caFiles = Map.of();
         try {
-            TenantsDocument document = (expandPlaceholders ? parser : new TenantsParser(null)).parse(text);
+            TenantsDocument document = (offered.expandPlaceholders() ? parser : new TenantsParser(null)).parse(offered.text());
             caFiles = issuerCaFingerprints(document);
             TenantsValidator.validate(document);
-            TenantConfiguration next = build(document, source, version(text));
+            TenantConfiguration next = build(document, source, version(offered.text()));
             current.set(next);
+            inForce = offered.withCaFiles(caFiles);
             lastApplyFailed = false;
             meters.counter("tracegate_gateway_config_reloads_total", "result", "success").increment();
             LOG.infof("Serving %d tenant(s) %s from %s (version %s)", next.tenants().size(), next.tenants().keySet(),
@@ -113,40 +127,64 @@ public class TenantRegistry {
                             : "Still serving version " + kept.version() + " from " + kept.source() + ".");
             throw e;
         } finally {
-            lastOffered = new Offered(source, text, expandPlaceholders, caFiles);
+            if (latest) {
+                lastOffered = offered.withCaFiles(caFiles);
+            }
         }
     }
 
     /**
-     * Offers the last document again when an issuer CA file it names has changed since: a CA renewed in place is
-     * trusted, and a document refused because its CA file was not there yet is taken once the file is, without a
-     * new document (a file source sees no change in the document itself, the provisioner answers "not modified").
+     * Offers a document again when an issuer CA file it names has changed since, without a new document (a file
+     * source sees no change in the document itself, the provisioner answers "not modified"): first the latest one,
+     * so that a document refused because its CA file was not there yet is taken once the file is; then, if the
+     * latest is refused and is not the one in force, the one in force, so that its tenants trust a CA renewed in
+     * place meanwhile.
      */
     public synchronized void reapplyIfIssuerCasChanged() {
-        Offered offered = lastOffered;
-        if (offered == null || offered.caFiles().entrySet().stream()
-                .allMatch(file -> file.getValue().equals(CaFileTrust.fingerprint(file.getKey())))) {
-            return;
+        Offered latest = lastOffered;
+        if (latest != null && caFilesChanged(latest)) {
+            LOG.infof("An issuer CA file of the tenants document from %s changed: applying the document again",
+                    latest.source());
+            try {
+                offer(latest, true);
+                return;
+            } catch (InvalidTenantsException e) {
+                // Logged and counted by offer; the one in force may still need its own CA read again.
+            }
         }
-        LOG.infof("An issuer CA file of the tenants document from %s changed: applying the document again",
-                offered.source());
-        try {
-            apply(offered.source(), offered.text(), offered.expandPlaceholders());
-        } catch (InvalidTenantsException e) {
-            // Logged and counted by apply; the configuration in force stays.
+        Offered served = inForce;
+        if (served != null && (latest == null || !served.text().equals(latest.text())) && caFilesChanged(served)) {
+            LOG.infof("An issuer CA file of the tenants in force changed: applying their document from %s again",
+                    served.source());
+            try {
+                offer(served, false);
+            } catch (InvalidTenantsException e) {
+                // Logged and counted by offer; the configuration in force stays as it was.
+                inForce = served.withCaFiles(fingerprints(served.caFiles().keySet()));
+            }
         }
     }
 
-    private static Map<String, String> issuerCaFingerprints(TenantsDocument document) {
+    private static boolean caFilesChanged(Offered offered) {
+        return !offered.caFiles().equals(fingerprints(offered.caFiles().keySet()));
+    }
+
+    private static Map<String, String> fingerprints(Set<String> paths) {
         Map<String, String> files = new HashMap<>();
+        paths.forEach(path -> files.put(path, CaFileTrust.fingerprint(path)));
+        return files;
+    }
+
+    private static Map<String, String> issuerCaFingerprints(TenantsDocument document) {
+        Set<String> paths = new HashSet<>();
         if (document.tenants() != null && document.tenants().authentication() != null) {
             for (Authentication a : document.tenants().authentication()) {
                 if (a != null && a.oidc() != null && a.oidc().issuerCAPath() != null && !a.oidc().issuerCAPath().isBlank()) {
-                    files.put(a.oidc().issuerCAPath(), CaFileTrust.fingerprint(a.oidc().issuerCAPath()));
+                    paths.add(a.oidc().issuerCAPath());
                 }
             }
         }
-        return files;
+        return fingerprints(paths);
     }
 
     private TenantConfiguration build(TenantsDocument document, String source, String version)

@@ -199,35 +199,71 @@ class IssuerCaTest {
      */
     @Test
     void anIssuerCaFileIsReadAgainWhenItChanges() throws Exception {
-        Path ca = Files.createDirectories(Path.of("target").toAbsolutePath()).resolve("late-ca-" + System.nanoTime() + ".pem");
-        String issuerCa = Files.readString(Path.of(ConfigProvider.getConfig().getValue("tls-issuer.ca", String.class)));
+        Path ca = caPath("late-ca");
         String inForce = Files.readString(Path.of(TENANTS_FILE));
-        String withLateTenant = inForce.replace("\n  authorization:", """
-
-                    - tenantName: team-late
-                      tenantId: team-late
-                      oidc:
-                        issuerURL: ${tls-issuer.url}
-                        issuerCAPath: %s
-                        groupClaim: groups
-                        clientID: tracegate-tls
-                  authorization:""".formatted(ca).replace("\n", "\n  ")) // indented as the tenants in the file
-                .replace("team-any], permissions", "team-any, team-late], permissions");
+        String withLateTenant = withTenant(inForce, "team-late", ca);
         try {
             String refusal = assertThrows(InvalidTenantsException.class,
                     () -> registry.apply("test", withLateTenant, true)).getMessage();
             assertEquals("tenants.authentication[5].oidc.issuerCAPath: not a regular file: " + ca, refusal);
 
-            Files.writeString(ca, issuerCa);
+            Files.writeString(ca, issuerCa());
             assertEquals(200, statusOnceSettled("team-late", 200), "the CA file came: the document is taken");
 
-            LoopbackCertificate other = LoopbackCertificate.create(Path.of("target", "other-ca"), "other");
-            Files.writeString(ca, Files.readString(other.certificatePem()));
+            Files.writeString(ca, otherCa());
             assertEquals(503, statusOnceSettled("team-late", 503), "another CA in its place: the issuer is not trusted");
         } finally {
             Files.deleteIfExists(ca);
             registry.apply(TENANTS_FILE, inForce, true);
         }
+    }
+
+    /** While a newer document is refused (its CA file is missing), the tenants in force still trust a CA renewed in place. */
+    @Test
+    void theTenantsInForceTrustARenewedCaWhileANewerDocumentIsRefused() throws Exception {
+        Path renewed = caPath("renewed-ca");
+        Path missing = caPath("missing-ca");
+        String original = Files.readString(Path.of(TENANTS_FILE));
+        String inForce = withTenant(original, "team-late", renewed);
+        try {
+            Files.writeString(renewed, otherCa());
+            registry.apply("test", inForce, true);
+            assertEquals(503, statusOnceSettled("team-late", 503), "its CA is not the issuer's yet");
+            assertThrows(InvalidTenantsException.class, () -> registry.apply("test", withTenant(inForce, "team-new", missing), true));
+
+            Files.writeString(renewed, issuerCa());
+            assertEquals(200, statusOnceSettled("team-late", 200), "the renewed CA is trusted");
+        } finally {
+            Files.deleteIfExists(renewed);
+            registry.apply(TENANTS_FILE, original, true);
+        }
+    }
+
+    private static Path caPath(String name) throws Exception {
+        return Files.createDirectories(Path.of("target").toAbsolutePath()).resolve(name + "-" + System.nanoTime() + ".pem");
+    }
+
+    private static String issuerCa() throws Exception {
+        return Files.readString(Path.of(ConfigProvider.getConfig().getValue("tls-issuer.ca", String.class)));
+    }
+
+    private static String otherCa() throws Exception {
+        return Files.readString(LoopbackCertificate.create(Path.of("target", "other-ca"), "other").certificatePem());
+    }
+
+    /** The document with one more tenant of the HTTPS issuer, trusting the CA at {@code ca}, readable by readers. */
+    private static String withTenant(String document, String tenant, Path ca) {
+        return document.replace("\n  authorization:", """
+
+                    - tenantName: %s
+                      tenantId: %s
+                      oidc:
+                        issuerURL: ${tls-issuer.url}
+                        issuerCAPath: %s
+                        groupClaim: groups
+                        clientID: tracegate-tls
+                  authorization:""".formatted(tenant, tenant, ca).replace("\n", "\n  ")) // indented as in the file
+                .replace("], permissions: [read]", ", " + tenant + "], permissions: [read]");
     }
 
     /** The status of a reader's request with a token never seen before, asked until it is the one awaited (15 s). */

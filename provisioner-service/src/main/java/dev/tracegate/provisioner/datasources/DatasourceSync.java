@@ -61,13 +61,10 @@ public class DatasourceSync {
     }
 
     /**
-     * While every gateway would refuse the tenants document: Grafana is not asked, so its datasources stay as the last
-     * good document had them (a tenant renamed in the refused one keeps its datasource, the new name gets none yet).
-     * Not retried: the edit that makes the tenants valid reconciles again.
-     */
-    /**
-     * Grafana left as it is while the tenants cannot be published (refused, or a Secret missing): the gateways serve
-     * the last good document, and the datasources stay those of its tenants.
+     * While the tenants document cannot be published (every gateway would refuse it, or a tenant's Secret is missing):
+     * Grafana is not asked, so its datasources stay as the last good document, which the gateways serve, had them (a
+     * tenant renamed in the new one keeps its datasource, the new name gets none yet). Not retried: the edit or the
+     * Secret that makes the tenants publishable reconciles again.
      */
     public static Result heldWhileTenantsUnpublished(ConfigResolution config) {
         boolean invalid = config instanceof ConfigResolution.Invalid;

@@ -29,8 +29,10 @@ import org.jboss.logging.Logger;
  * the caches hold them all.</li>
  * </ul>
  * Each gateway's document is published under a lock of its own: resolving one can ask the API server (a Secret the
- * caches lack, a TempoStack's CA ConfigMap), and a slow answer must not hold up the other gateways. A resolution
- * that fails is tried again after {@code tracegate.provisioner.backoff}, doubling, without waiting for a change.
+ * caches lack, a TempoStack's CA ConfigMap), and a gateway's request for its document, or a reconcile's, should not
+ * wait for another gateway's slow answer. The publishes that wait out a quiet period or a retry still run one at a
+ * time, on one thread. A resolution that fails is tried again after {@code tracegate.provisioner.backoff}, doubling,
+ * without waiting for a change.
  */
 @ApplicationScoped
 public class PublishedConfigs {
@@ -208,7 +210,11 @@ public class PublishedConfigs {
     /** Tries a failed resolution again, once at a time, unless a change is pending then (its publish comes first). */
     private void retryLater(String key, RuntimeException e) {
         int inARow = failures.merge(key, 1, Integer::sum);
-        long delay = Math.min(retryMax.toNanos(), retryInitial.toNanos() << Math.min(inARow - 1, 20));
+        long delay = retryInitial.toNanos();
+        for (int i = 1; i < inARow && delay < retryMax.toNanos(); i++) {
+            delay = delay > Long.MAX_VALUE / 2 ? Long.MAX_VALUE : delay * 2;
+        }
+        delay = Math.min(delay, retryMax.toNanos());
         String message = "Cannot resolve the configuration of TempoGateway %s: %s; trying again in %d ms";
         if (inARow == 1) {
             LOG.warnf(message, key, e.getMessage(), TimeUnit.NANOSECONDS.toMillis(delay));

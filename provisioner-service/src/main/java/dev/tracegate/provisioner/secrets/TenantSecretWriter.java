@@ -72,7 +72,7 @@ public class TenantSecretWriter {
 
     private SecretWrite applyTo(TempoGateway gateway, DesiredTenantSecret desired, Secret existing) {
         String namespace = gateway.getMetadata().getNamespace();
-        if (!Ownership.isManagedFor(existing, gateway)) {
+        if (!Ownership.isManagedFor(existing, gateway) && !leftForThisGateway(existing, gateway, desired)) {
             return new SecretWrite(desired.name(), WriteResult.REFUSED_FOREIGN, null, Ownership.foreignReason(existing));
         }
         if (upToDate(existing, gateway, desired)) {
@@ -81,6 +81,18 @@ public class TenantSecretWriter {
         Secret updated = client.secrets().inNamespace(namespace).resource(updatedSecret(existing, gateway, desired)).update();
         LOG.debugf("Updated Secret %s/%s for tenants %s of TempoGateway %s", namespace, desired.name(), desired.tenants(), gateway.key());
         return new SecretWrite(desired.name(), WriteResult.UPDATED, updated, null);
+    }
+
+    /**
+     * A Secret of the Tempo resource this gateway reads its tenants from, made for a TempoGateway that is gone: it
+     * outlived that TempoGateway (the Tempo resource owns it), and this one fills it from now on. Asked of the API
+     * server: only such a Secret costs the call.
+     */
+    private boolean leftForThisGateway(Secret existing, TempoGateway gateway, DesiredTenantSecret desired) {
+        Optional<String> madeFor = Ownership.gatewayName(existing);
+        return desired.owner() != null && madeFor.isPresent() && Ownership.isOwnedBy(existing, desired.owner().getUid())
+                && client.resources(TempoGateway.class).inNamespace(gateway.getMetadata().getNamespace())
+                        .withName(madeFor.get()).get() == null;
     }
 
     /**

@@ -15,6 +15,7 @@ import dev.tracegate.provisioner.crd.GatewaySpec;
 import dev.tracegate.provisioner.crd.TempoGateway;
 import dev.tracegate.provisioner.grafana.DatasourceUid;
 import dev.tracegate.provisioner.grafana.GrafanaStandIn;
+import dev.tracegate.provisioner.secrets.Ownership;
 import dev.tracegate.provisioner.status.Conditions;
 import dev.tracegate.provisioner.support.Cluster;
 import dev.tracegate.provisioner.support.Fixtures;
@@ -196,6 +197,37 @@ class TempoStackTenantsTest {
             assertEquals("grafana-client-secret", cluster.secretValue(namespace, secret, "clientSecret"), secret + " is kept");
             assertEquals(List.of("TempoStack/" + STACK + "/" + first.getMetadata().getUid() + " controller=false"),
                     owners(cluster.secret(namespace, secret)));
+        }
+    }
+
+    /**
+     * The TempoStack's Secrets outlive a deleted TempoGateway; one that reads the same TempoStack after it fills them
+     * from then on (a rotation reaches them), rather than refusing them as another TempoGateway's.
+     */
+    @Test
+    void aTempoGatewayThatReplacesADeletedOneFillsTheTempoStacksSecrets() {
+        TempoOperatorResources.create(client, exampleStack("tempostack.yaml"));
+        cluster.create(exampleGateway("tempogateway.yaml"));
+        cluster.awaitReady(namespace);
+        client.resources(TempoGateway.class).inNamespace(namespace).withName(GATEWAY).delete();
+        await().atMost(Duration.ofSeconds(20)).until(() -> cluster.gateway(namespace) == null);
+        assertEquals("grafana-client-secret", cluster.secretValue(namespace, "tenant-dev-oidc", "clientSecret"),
+                "the TempoStack's: not deleted with the TempoGateway (the API server's garbage collector would not either)");
+
+        TempoGateway successor = exampleGateway("tempogateway.yaml");
+        successor.getMetadata().setName("successor");
+        cluster.create(successor);
+        cluster.apply(Fixtures.grafanaOAuthSecret(namespace, "grafana", "rotated-secret"));
+
+        try {
+            for (String secret : List.of("tenant-dev-oidc", "tenant-prod-oidc")) {
+                await().atMost(Duration.ofSeconds(20)).until(() -> "rotated-secret".equals(cluster.secretValue(namespace, secret, "clientSecret")));
+                assertEquals("successor", cluster.secret(namespace, secret).getMetadata().getLabels().get(Ownership.GATEWAY));
+            }
+        } finally {
+            client.resources(TempoGateway.class).inNamespace(namespace).withName("successor").delete();
+            await().atMost(Duration.ofSeconds(20)).until(() -> client.resources(TempoGateway.class).inNamespace(namespace)
+                    .withName("successor").get() == null);
         }
     }
 
