@@ -4,7 +4,8 @@
 # suite) and prints its result line. Run by hand from the repository root: bench/provisioner.sh. As bench/run.sh
 # does, the provisioner runs pinned alone to one CPU (PROVISIONER_CPU, 0) and the test JVM on the other (PEER_CPU, 1);
 # PIN=0 leaves both unpinned. Knobs: TENANTS=1000; ROTATIONS=3 (one after the other); JAVA_OPTS, the provisioner's
-# JVM flags (default: Dockerfile.jvm's, with the heap its run-java.sh gives under the shipped 256Mi limit);
+# JVM flags (default: Dockerfile.jvm's, its half of the shipped 256Mi limit as -Xmx128m, its Serial GC being what a
+# JVM on one CPU picks anyway);
 # PEER_JAVA_OPTS, the test JVM's (default C1 only: the stand-ins stand for servers that compile nothing at run time,
 # and C2 compiling them took half of their core, bench/README.md); RECORD=1 appends the line to
 # bench/results/<date>.md with LABEL and the load average (0: print only). Loopback only.
