@@ -3,6 +3,7 @@ package dev.tracegate.gateway.auth;
 import java.time.Clock;
 import java.util.Collections;
 import java.util.LinkedHashSet;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.function.BiConsumer;
@@ -43,6 +44,8 @@ public class CallerAuthenticator {
 
     private static final Logger LOG = Logger.getLogger(CallerAuthenticator.class);
     private static final String BEARER = "Bearer ";
+    /** Claims only ID tokens carry: the hashes binding them to the access token or code of their code flow. */
+    static final List<String> ID_TOKEN_ONLY_CLAIMS = List.of("at_hash", "c_hash");
     private static final String EMAIL = "email";
     private static final String EMAIL_VERIFIED = "email_verified";
     /** Set on a request whose bearer token {@link DirectTokenVerifier} refused. */
@@ -158,12 +161,15 @@ public class CallerAuthenticator {
 
     /**
      * An ID token says who signed in, to the client that asked; it is no credential for an API (OpenID Connect Core
-     * 1.0 §2), and it travels further than an access token (RP-initiated logout puts it in a URL). Keycloak's carry
-     * its own audience, the client's id, which the gateway accepts; they say what they are in {@code typ}. (The
-     * browser's session cookie holds an ID token too: that one is checked as a session, not here.)
+     * 1.0 §2), and it travels further than an access token (RP-initiated logout puts it in a URL). It carries its
+     * own audience, the client's id, which the gateway accepts. Keycloak's say what they are in {@code typ}; those of
+     * issuers that set no {@code typ} (Entra ID, Okta, Google) give themselves away by {@code at_hash} or
+     * {@code c_hash}, the hashes of a code flow that only ID tokens carry (§3.1.3.6, §3.3.2.11). (The browser's
+     * session cookie holds an ID token too: that one is checked as a session, not here.)
      */
-    private static boolean isIdToken(JsonWebToken jwt) {
-        return rawClaim(jwt, "typ") instanceof String typ && typ.equalsIgnoreCase("ID");
+    static boolean isIdToken(JsonWebToken jwt) {
+        return rawClaim(jwt, "typ") instanceof String typ && typ.equalsIgnoreCase("ID")
+                || ID_TOKEN_ONLY_CLAIMS.stream().anyMatch(claim -> rawClaim(jwt, claim) != null);
     }
 
     /** The bearer token of the Authorization header (quarkus-oidc prefers it to a session cookie too), or null. */

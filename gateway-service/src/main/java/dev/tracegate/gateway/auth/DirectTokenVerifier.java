@@ -78,8 +78,9 @@ public class DirectTokenVerifier {
             return Verdict.UNDECIDED;
         }
         Object type = claims.getClaimValue(TYP);
-        if (type != null && !(type instanceof String s && s.equalsIgnoreCase(ACCESS_TOKEN_TYPE))) {
-            return Verdict.UNDECIDED;
+        if (type != null && !(type instanceof String s && s.equalsIgnoreCase(ACCESS_TOKEN_TYPE))
+                || CallerAuthenticator.ID_TOKEN_ONLY_CLAIMS.stream().anyMatch(claims::hasClaim)) {
+            return Verdict.UNDECIDED; // quarkus-oidc and CallerAuthenticator decide what it is: an ID token is refused
         }
         // Not quarkus-oidc's AccessTokenCredential: its constructor decodes the claims once more (4 % of the CPU of
         // a request with a new token), to learn what is known here, that the token is a JWT.

@@ -124,6 +124,26 @@ class IssuerCaTest {
                 .then().statusCode(401).body("error", org.hamcrest.Matchers.equalTo("unauthorized"));
     }
 
+    /**
+     * An ID token of an issuer that sets no typ (Entra ID, Okta, Google) is told by the code flow's hashes only ID
+     * tokens carry: refused as a bearer token, the first time (no cache to lean on) and every time after.
+     */
+    @Test
+    void anIdTokenWithoutTypIsRefusedByItsCodeFlowHash() {
+        for (String hash : List.of("at_hash", "c_hash")) {
+            String idToken = TlsIssuerStandIn.signed("tracegate-tls", "tia@example.com",
+                    Map.of("groups", List.of("readers"), hash, "x7eRSXw1Xhdka2MB4M5Zcw", "nonce", "n-0S6_WzA2Mj"));
+            for (int i = 0; i < 2; i++) {
+                given().auth().oauth2(idToken).when().get("/api/traces/v1/team-tls/tempo/api/echo")
+                        .then().statusCode(401).body("error", equalTo("unauthorized"));
+            }
+        }
+        given().auth().oauth2(TlsIssuerStandIn.signed("tracegate-tls", "tia@example.com",
+                        Map.of("groups", List.of("readers"), "nonce", "n-0S6_WzA2Mj")))
+                .when().get("/api/traces/v1/team-tls/tempo/api/echo")
+                .then().statusCode(200); // a nonce alone is no sign: access tokens of some issuers carry it too
+    }
+
     @Test
     void withoutTheCaTheIssuerIsNotTrusted() {
         given().auth().oauth2(token()).when().get("/api/traces/v1/team-untrusted/tempo/api/echo")
