@@ -125,8 +125,8 @@ class IssuerCaTest {
     }
 
     /**
-     * An ID token of an issuer that sets no typ (Entra ID, Okta, Google) is told by the code flow's hashes only ID
-     * tokens carry: refused as a bearer token, the first time (no cache to lean on) and every time after.
+     * An ID token of an issuer that sets no typ (Google, Okta) is told by the hashes only ID tokens carry: refused as
+     * a bearer token, the first time (no cache to lean on) and every time after.
      */
     @Test
     void anIdTokenWithoutTypIsRefusedByItsCodeFlowHash() {
