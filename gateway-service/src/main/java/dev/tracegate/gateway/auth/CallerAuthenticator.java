@@ -162,10 +162,10 @@ public class CallerAuthenticator {
     /**
      * An ID token says who signed in, to the client that asked; it is no credential for an API (OpenID Connect Core
      * 1.0 §2), and it travels further than an access token (RP-initiated logout puts it in a URL). It carries its
-     * own audience, the client's id, which the gateway accepts. Keycloak's say what they are in {@code typ}; many of
-     * issuers that set no {@code typ} (Google's, Okta's) give themselves away by {@code at_hash} or {@code c_hash},
-     * hashes that only ID tokens carry (§3.1.3.6, §3.3.2.11). Those with neither cannot be told from access tokens. (The browser's
-     * session cookie holds an ID token too: that one is checked as a session, not here.)
+     * own audience, the client's id, which the gateway accepts. Keycloak's say what they are in {@code typ}; those of
+     * many issuers that set no {@code typ} (Google, Okta) give themselves away by {@code at_hash} or {@code c_hash},
+     * hashes that only ID tokens carry (§3.1.3.6, §3.3.2.11). Those with neither cannot be told from access tokens.
+     * (The browser's session cookie holds an ID token too: that one is checked as a session, not here.)
      */
     static boolean isIdToken(JsonWebToken jwt) {
         return rawClaim(jwt, "typ") instanceof String typ && typ.equalsIgnoreCase("ID")
