@@ -135,7 +135,7 @@ public interface GatewayConfig {
         @WithDefault("60s")
         Duration timeout();
 
-        /** Longest wait for a connection to Tempo before answering 504. */
+        /** Longest wait for a connection to Tempo (a new one, or a pooled one when all are busy) before answering 504. */
         @WithDefault("5s")
         Duration connectTimeout();
 

@@ -169,7 +169,7 @@ public class UpstreamProxy {
         });
         client(route.upstream()).request(options).onComplete(ar -> {
             if (ar.failed()) {
-                upstreamFailed(rc, route, ar.cause());
+                upstreamFailed(rc, route, ar.cause(), true);
                 return;
             }
             HttpClientRequest upstream = ar.result();
@@ -190,7 +190,8 @@ public class UpstreamProxy {
                 } else {
                     exchange.finish();
                     upstreamFailed(rc, route, exchange.timedOut()
-                            ? new TimeoutException("no byte from Tempo in " + config.upstream().timeout()) : res.cause());
+                            ? new TimeoutException("no byte from Tempo in " + config.upstream().timeout()) : res.cause(),
+                            false);
                 }
             });
             streamRequestBody(rc, upstream, exchange);
@@ -326,7 +327,11 @@ public class UpstreamProxy {
         });
     }
 
-    private void upstreamFailed(RoutingContext rc, ProxyRoute route, Throwable cause) {
+    /**
+     * @param connecting whether the request was still waiting for a connection: tracegate.upstream.connect-timeout
+     *                   bounds both the connecting and the wait for a pooled connection when all are in use
+     */
+    private void upstreamFailed(RoutingContext rc, ProxyRoute route, Throwable cause, boolean connecting) {
         String name = route.upstream().metricName;
         String component = route.upstream().displayName;
         if (rc.response().ended() || rc.response().closed()) {
@@ -336,7 +341,9 @@ public class UpstreamProxy {
         ErrorResponses.closeConnectionAfterAnswer(rc);
         if (cause instanceof TimeoutException || cause instanceof ConnectTimeoutException) {
             metrics.upstreamError(name, "timeout");
-            ErrorResponses.send(rc, 504, "upstream_timeout", component + " did not answer in time");
+            ErrorResponses.send(rc, 504, "upstream_timeout", connecting
+                    ? "no connection to " + component + " in time: every pooled connection was busy, or it accepted none"
+                    : component + " did not answer in time");
         } else {
             metrics.upstreamError(name, cause instanceof java.net.ConnectException ? "refused" : "broken");
             ErrorResponses.send(rc, 502, "upstream_unavailable", component + " could not be reached");

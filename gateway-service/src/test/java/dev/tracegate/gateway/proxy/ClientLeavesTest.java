@@ -2,6 +2,7 @@ package dev.tracegate.gateway.proxy;
 
 import static io.restassured.RestAssured.given;
 import static org.awaitility.Awaitility.await;
+import static org.hamcrest.Matchers.equalTo;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import java.io.OutputStream;
@@ -92,6 +93,30 @@ class ClientLeavesTest {
         // Were the push sent on, Tempo would wait for the rest of its body (60 s) on the only connection: 504 here.
         given().auth().oauth2(token).when().get("/api/traces/v1/team-a/tempo/api/echo").then().statusCode(200);
         await().atMost(Duration.ofSeconds(20)).until(() -> tempo.requestsInFlight() == 0);
+    }
+
+    /**
+     * Every pooled connection busy for the whole connect-timeout (3 s here): a 504 that says no connection was had,
+     * not that Tempo was slow to answer a request it never got.
+     */
+    @Test
+    void aRequestThatGetsNoPooledConnectionInTimeIsToldSo() throws Exception {
+        TempoStandIn tempo = TempoStandInResource.fresh();
+        String token = KeycloakTestResource.accessToken(KeycloakTestResource.ALICE);
+        tempo.hang();
+        CompletableFuture<Integer> holder = CompletableFuture.supplyAsync(() -> given().auth().oauth2(token)
+                .when().get("/api/traces/v1/team-a/tempo/api/search").statusCode());
+        tempo.awaitRequests(1); // the one connection to Tempo is now taken
+        try {
+            given().auth().oauth2(token).when().get("/api/traces/v1/team-a/tempo/api/echo")
+                    .then().statusCode(504).body("error", equalTo("upstream_timeout"))
+                    .body("message", equalTo("no connection to Tempo query-frontend in time: every pooled connection"
+                            + " was busy, or it accepted none"));
+            assertEquals(1, tempo.requestsInFlight(), "the second request never reached Tempo");
+        } finally {
+            tempo.reset();
+            holder.get(20, TimeUnit.SECONDS);
+        }
     }
 
     /** Pushes the gateway counted as ended, whatever their status (a client that left ends its request too). */
