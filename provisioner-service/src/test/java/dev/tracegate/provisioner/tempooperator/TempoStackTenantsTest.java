@@ -231,6 +231,26 @@ class TempoStackTenantsTest {
         }
     }
 
+    /** A Secret an earlier version made for the TempoGateway (its controller reference) is handed to the TempoStack. */
+    @Test
+    void aSecretMadeForTheTempoGatewayByAnEarlierVersionGoesToTheTempoStack() {
+        GenericKubernetesResource stack = TempoOperatorResources.create(client, exampleStack("tempostack.yaml"));
+        cluster.create(exampleGateway("tempogateway.yaml"));
+        cluster.awaitReady(namespace);
+
+        TempoGateway gateway = cluster.gateway(namespace);
+        cluster.editSecret(namespace, "tenant-dev-oidc", s -> s.getMetadata().setOwnerReferences(
+                List.of(Ownership.ownerReference(gateway))));
+
+        List<String> stackOnly = List.of("TempoStack/" + STACK + "/" + stack.getMetadata().getUid() + " controller=false");
+        await().atMost(Duration.ofSeconds(20)).until(() -> owners(cluster.secret(namespace, "tenant-dev-oidc")), stackOnly::equals);
+
+        // Beside the TempoStack's, a reference to the TempoGateway would still delete the Secret with it: it goes.
+        cluster.editSecret(namespace, "tenant-dev-oidc", s -> s.getMetadata().setOwnerReferences(
+                List.of(Ownership.ownerReference(gateway), s.getMetadata().getOwnerReferences().get(0))));
+        await().atMost(Duration.ofSeconds(20)).until(() -> owners(cluster.secret(namespace, "tenant-dev-oidc")), stackOnly::equals);
+    }
+
     @SuppressWarnings("unchecked")
     static void rename(GenericKubernetesResource stack, String secret, String to) {
         Map<String, Object> tenants = (Map<String, Object>) spec(stack).get("tenants");
