@@ -68,10 +68,7 @@ class ClientLeavesTest {
         assertEquals(1, EventLoops.of(vertx), "a setting wins over the gateway's one loop per core");
         TempoStandIn tempo = TempoStandInResource.fresh();
         String token = KeycloakTestResource.accessToken(KeycloakTestResource.ALICE);
-        tempo.hang();
-        CompletableFuture<Integer> holder = CompletableFuture.supplyAsync(() -> given().auth().oauth2(token)
-                .when().get("/api/traces/v1/team-a/tempo/api/search").statusCode());
-        tempo.awaitRequests(1); // the one connection to Tempo is now taken
+        CompletableFuture<Integer> holder = takeTheOnlyConnection(tempo, token);
 
         double pushesEnded = endedPushes();
         double clientClosed = Scrape.requests(metrics, "team-a", "otlp", GatewayMetrics.CLIENT_CLOSED);
@@ -103,10 +100,7 @@ class ClientLeavesTest {
     void aRequestThatGetsNoPooledConnectionInTimeIsToldSo() throws Exception {
         TempoStandIn tempo = TempoStandInResource.fresh();
         String token = KeycloakTestResource.accessToken(KeycloakTestResource.ALICE);
-        tempo.hang();
-        CompletableFuture<Integer> holder = CompletableFuture.supplyAsync(() -> given().auth().oauth2(token)
-                .when().get("/api/traces/v1/team-a/tempo/api/search").statusCode());
-        tempo.awaitRequests(1); // the one connection to Tempo is now taken
+        CompletableFuture<Integer> holder = takeTheOnlyConnection(tempo, token);
         try {
             given().auth().oauth2(token).when().get("/api/traces/v1/team-a/tempo/api/echo")
                     .then().statusCode(504).body("error", equalTo("upstream_timeout"))
@@ -117,6 +111,15 @@ class ClientLeavesTest {
             tempo.reset();
             holder.get(20, TimeUnit.SECONDS);
         }
+    }
+
+    /** A search Tempo holds unanswered, on the one pooled connection; its status once Tempo lets go. */
+    private static CompletableFuture<Integer> takeTheOnlyConnection(TempoStandIn tempo, String token) {
+        tempo.hang();
+        CompletableFuture<Integer> holder = CompletableFuture.supplyAsync(() -> given().auth().oauth2(token)
+                .when().get("/api/traces/v1/team-a/tempo/api/search").statusCode());
+        tempo.awaitRequests(1);
+        return holder;
     }
 
     /** Pushes the gateway counted as ended, whatever their status (a client that left ends its request too). */
