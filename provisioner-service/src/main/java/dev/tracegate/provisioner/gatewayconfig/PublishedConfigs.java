@@ -168,43 +168,39 @@ public class PublishedConfigs {
     /** Resolves the gateway's document now and, when it differs from what is served, serves it and wakes long polls. */
     Answer publish(String key) {
         synchronized (lock(key)) {
-            return publishLocked(key);
+            Optional<ConfigResolution> resolution;
+            try {
+                resolution = resolver.apply(key);
+            } catch (RuntimeException e) {
+                retryLater(key, e);
+                return answers.getOrDefault(key, new Answer(Optional.empty(), null));
+            }
+            failures.remove(key);
+            Answer before = answers.get(key);
+            if (resolution.isEmpty()) {
+                answers.remove(key);
+                awaited.remove(key);
+                signals.signal(key);
+                return new Answer(Optional.empty(), null);
+            }
+            Answer next;
+            if (resolution.get() instanceof ConfigResolution.Resolved resolved) {
+                next = new Answer(Optional.of(resolved), null);
+            } else {
+                next = new Answer(before == null ? Optional.empty() : before.published(), resolution.get());
+            }
+            answers.put(key, next);
+            String etagBefore = before == null ? null : before.published().map(ConfigResolution.Resolved::etag).orElse(null);
+            String etagNow = next.published().map(ConfigResolution.Resolved::etag).orElse(null);
+            if (etagNow != null && !etagNow.equals(etagBefore)) {
+                meters.counter("tracegate.provisioner.config.published", "gateway", key).increment();
+                LOG.infof("Published the configuration of TempoGateway %s (ETag %s)", key, etagNow);
+            }
+            if (!Objects.equals(etagBefore, etagNow) || before == null || before.stale() != next.stale()) {
+                signals.signal(key);
+            }
+            return next;
         }
-    }
-
-    private Answer publishLocked(String key) {
-        Optional<ConfigResolution> resolution;
-        try {
-            resolution = resolver.apply(key);
-        } catch (RuntimeException e) {
-            retryLater(key, e);
-            return answers.getOrDefault(key, new Answer(Optional.empty(), null));
-        }
-        failures.remove(key);
-        Answer before = answers.get(key);
-        if (resolution.isEmpty()) {
-            answers.remove(key);
-            awaited.remove(key);
-            signals.signal(key);
-            return new Answer(Optional.empty(), null);
-        }
-        Answer next;
-        if (resolution.get() instanceof ConfigResolution.Resolved resolved) {
-            next = new Answer(Optional.of(resolved), null);
-        } else {
-            next = new Answer(before == null ? Optional.empty() : before.published(), resolution.get());
-        }
-        answers.put(key, next);
-        String etagBefore = before == null ? null : before.published().map(ConfigResolution.Resolved::etag).orElse(null);
-        String etagNow = next.published().map(ConfigResolution.Resolved::etag).orElse(null);
-        if (etagNow != null && !etagNow.equals(etagBefore)) {
-            meters.counter("tracegate.provisioner.config.published", "gateway", key).increment();
-            LOG.infof("Published the configuration of TempoGateway %s (ETag %s)", key, etagNow);
-        }
-        if (!Objects.equals(etagBefore, etagNow) || before == null || before.stale() != next.stale()) {
-            signals.signal(key);
-        }
-        return next;
     }
 
     /** Tries a failed resolution again, once at a time, unless a change is pending then (its publish comes first). */
@@ -229,7 +225,7 @@ public class PublishedConfigs {
                 synchronized (lock(key)) {
                     retries.remove(key);
                     if (!pending.containsKey(key) && failures.containsKey(key)) {
-                        publishLocked(key);
+                        publish(key);
                     }
                 }
             }, delay, TimeUnit.NANOSECONDS));
