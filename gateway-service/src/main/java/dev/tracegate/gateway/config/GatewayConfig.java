@@ -54,8 +54,8 @@ public interface GatewayConfig {
         Optional<String> file();
 
         /**
-         * How often the file, and the tenants' issuer CA files in either mode (tenant.IssuerCaWatch), are checked for
-         * changes.
+         * How often the file, the tenants' issuer CA files in either mode (tenant.IssuerCaWatch) and
+         * {@code tracegate.upstream.ca-file} (proxy.UpstreamTrust) are checked for changes.
          */
         @WithDefault("2s")
         Duration fileCheckInterval();
@@ -123,7 +123,9 @@ public interface GatewayConfig {
 
         /**
          * PEM file of the CA certificates that Tempo's {@code https} URLs are trusted by, instead of the JVM's CAs
-         * (in Kubernetes: the CA of Tempo's serving certificates). The host name is verified. Read at start.
+         * (in Kubernetes: the CA of Tempo's serving certificates). The host name is verified. Unreadable at start: the
+         * start is refused. Checked every {@code tracegate.tenants.file-check-interval}: a renewed CA is trusted for new
+         * connections without a restart; a file that turns unreadable leaves the CAs read before in force.
          */
         Optional<String> caFile();
 

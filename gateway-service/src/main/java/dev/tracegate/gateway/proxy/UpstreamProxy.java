@@ -32,17 +32,14 @@ import io.vertx.core.http.HttpVersion;
 import io.vertx.core.http.PoolOptions;
 import io.vertx.core.http.RequestOptions;
 import io.vertx.core.net.HostAndPort;
-import io.vertx.core.net.TrustOptions;
 import io.vertx.ext.web.RoutingContext;
 
-import dev.tracegate.gateway.config.BadSetting;
 import dev.tracegate.gateway.config.GatewayConfig;
 import dev.tracegate.gateway.config.HttpUrlSetting;
 import dev.tracegate.gateway.http.BodyLimit;
 import dev.tracegate.gateway.http.ContinueExpectation;
 import dev.tracegate.gateway.http.ErrorResponses;
 import dev.tracegate.gateway.metrics.GatewayMetrics;
-import dev.tracegate.gateway.tenant.CaFileTrust;
 import dev.tracegate.gateway.tenant.Tenant;
 import dev.tracegate.gateway.tenant.TenantRegistry;
 
@@ -98,8 +95,8 @@ public class UpstreamProxy {
     /** tracegate.limits.max-body-size, read once: a MemorySize converts its BigInteger on every call. */
     private final long maxBodySize;
     private final Map<Upstream, URI> bases = new EnumMap<>(Upstream.class);
-    /** tracegate.upstream.ca-file's CAs, or null for the JVM's. */
-    private final TrustOptions upstreamTrust;
+    /** tracegate.upstream.ca-file's CAs, or the JVM's; the file checked every tracegate.tenants.file-check-interval. */
+    private final UpstreamTrust upstreamTrust;
     /** One HTTP/1.1 and one HTTP/2 client per event loop: a connection stays on the loop of the requests it serves. */
     private final ThreadLocal<HttpClient> http1Clients = new ThreadLocal<>();
     private final ThreadLocal<HttpClient> http2Clients = new ThreadLocal<>();
@@ -124,14 +121,13 @@ public class UpstreamProxy {
                 HttpUrlSetting.validated("tracegate.upstream.distributor", config.upstream().distributor()));
         bases.put(Upstream.DISTRIBUTOR_GRPC, HttpUrlSetting.validatedAddress("tracegate.upstream.distributor-grpc",
                 config.upstream().distributorGrpc()));
-        this.upstreamTrust = config.upstream().caFile().map(UpstreamProxy::trustOf).orElse(null);
-    }
-
-    private static TrustOptions trustOf(String caFile) {
-        try {
-            return CaFileTrust.pemTrust(caFile);
-        } catch (IllegalArgumentException e) {
-            throw BadSetting.refused("tracegate.upstream.ca-file", e.getMessage());
+        this.upstreamTrust = new UpstreamTrust(config.upstream().caFile());
+        if (upstreamTrust.watched()) {
+            vertx.setPeriodic(config.tenants().fileCheckInterval().toMillis(),
+                    id -> vertx.executeBlocking(() -> {
+                        upstreamTrust.checkForRenewal();
+                        return null;
+                    }, true));
         }
     }
 
@@ -456,9 +452,6 @@ public class UpstreamProxy {
                     .setMaxChunkSize(maxChunkSize)
                     .setMaxInitialLineLength(16 * 1024)
                     .setMaxHeaderSize(64 * 1024);
-            if (upstreamTrust != null) {
-                options.setTrustOptions(upstreamTrust);
-            }
             PoolOptions pool = new PoolOptions().setHttp1MaxSize(config.upstream().maxConnections());
             if (upstream.http2) {
                 // One HTTP/2 connection multiplexes many calls: a few per event loop are plenty. Over TLS, HTTP/2 is
@@ -466,7 +459,7 @@ public class UpstreamProxy {
                 options.setProtocolVersion(HttpVersion.HTTP_2).setHttp2ClearTextUpgrade(false).setUseAlpn(true);
                 pool.setHttp2MaxSize(Math.max(1, config.upstream().maxConnections() / 16));
             }
-            client = vertx.createHttpClient(options, pool);
+            client = upstreamTrust.create(options, o -> vertx.createHttpClient(o, pool));
             clients.set(client);
         }
         return client;

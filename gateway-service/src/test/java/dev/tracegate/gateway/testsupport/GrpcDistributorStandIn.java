@@ -1,6 +1,10 @@
 package dev.tracegate.gateway.testsupport;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -21,7 +25,9 @@ import dev.tracegate.testsupport.LoopbackCertificate;
  * like a gRPC server, an empty {@code ExportTraceServiceResponse} then the {@code grpc-status: 0} trailer. Cleartext
  * with prior knowledge, or with the init argument {@code tls=true} over TLS with a certificate of its own, offering
  * only {@code h2} by ALPN and closing a connection that speaks HTTP/1.1, as grpc-go's server does. Config:
- * {@code tracegate.upstream.distributor-grpc}, and with TLS {@code tracegate.upstream.ca-file}.
+ * {@code tracegate.upstream.distributor-grpc}, and with TLS {@code tracegate.upstream.ca-file}. With {@code trust=later}
+ * beside {@code tls=true}, that file first holds another CA's certificate, until {@link #renewTheCaFile()} puts the
+ * stand-in's there, as Kubernetes swaps a mounted Secret's files; the file is then checked every 200 ms.
  */
 public class GrpcDistributorStandIn implements QuarkusTestResourceLifecycleManager {
 
@@ -30,12 +36,16 @@ public class GrpcDistributorStandIn implements QuarkusTestResourceLifecycleManag
     }
 
     private static volatile Call last;
+    private static volatile Path caFile;
+    private static volatile Path trustedCa;
     private Vertx vertx;
     private boolean tls;
+    private boolean trustLater;
 
     @Override
     public void init(Map<String, String> initArgs) {
         tls = Boolean.parseBoolean(initArgs.get("tls"));
+        trustLater = "later".equals(initArgs.get("trust"));
     }
 
     @Override
@@ -48,7 +58,15 @@ public class GrpcDistributorStandIn implements QuarkusTestResourceLifecycleManag
             options.setSsl(true).setUseAlpn(true).setAlpnVersions(List.of(HttpVersion.HTTP_2))
                     .setKeyCertOptions(new PfxOptions().setPath(certificate.keystore().toString())
                             .setPassword(certificate.password()));
-            config.put("tracegate.upstream.ca-file", certificate.certificatePem().toString());
+            trustedCa = certificate.certificatePem();
+            caFile = trustedCa;
+            if (trustLater) {
+                Path dir = Path.of("target", "grpc-distributor-renewal");
+                caFile = dir.resolve("ca.crt");
+                copyAtomically(LoopbackCertificate.create(dir, "another-ca").certificatePem(), caFile);
+                config.put("tracegate.tenants.file-check-interval", "200ms");
+            }
+            config.put("tracegate.upstream.ca-file", caFile.toString());
         }
         try {
             int port = vertx.createHttpServer(options)
@@ -78,6 +96,20 @@ public class GrpcDistributorStandIn implements QuarkusTestResourceLifecycleManag
     public void stop() {
         if (vertx != null) {
             vertx.close();
+        }
+    }
+
+    /** Puts the stand-in's own certificate in the gateway's {@code tracegate.upstream.ca-file}. */
+    public static void renewTheCaFile() {
+        copyAtomically(trustedCa, caFile);
+    }
+
+    private static void copyAtomically(Path from, Path to) {
+        try {
+            Path next = Files.copy(from, to.resolveSibling(to.getFileName() + ".next"), StandardCopyOption.REPLACE_EXISTING);
+            Files.move(next, to, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
         }
     }
 
