@@ -69,7 +69,7 @@ public class TempoResourceWatch {
 
     /** The resource as the API server has it now, starting to watch it if nobody did. */
     public Optional<GenericKubernetesResource> get(Ref ref) {
-        informers.computeIfAbsent(ref, this::startInformer);
+        watch(ref);
         return Optional.ofNullable(client.genericKubernetesResources(ref.kind().context())
                 .inNamespace(ref.namespace()).withName(ref.name()).get());
     }
@@ -86,8 +86,23 @@ public class TempoResourceWatch {
         return Set.copyOf(informers.keySet());
     }
 
+    /**
+     * Starts the watch once it is in {@link #informers}: its first news may be handled at once, and the handlers read
+     * the resource through {@link #cached}, which would find nothing while the map was still computing its entry.
+     * One at a time with {@link #retainOnly}, so that a watch is never started after being taken out of the map.
+     */
+    private synchronized void watch(Ref ref) {
+        if (informers.containsKey(ref)) {
+            return;
+        }
+        SharedIndexInformer<GenericKubernetesResource> informer = newInformer(ref);
+        informers.put(ref, informer);
+        informer.start();
+        LOG.infof("Watching %s in %s", ref.kind().describe(ref.name()), ref.namespace());
+    }
+
     /** Stops watching what no TempoGateway names any more. */
-    public void retainOnly(Collection<Ref> named) {
+    public synchronized void retainOnly(Collection<Ref> named) {
         Set<Ref> keep = Set.copyOf(named);
         for (Ref ref : Set.copyOf(informers.keySet())) {
             if (!keep.contains(ref)) {
@@ -106,7 +121,7 @@ public class TempoResourceWatch {
         informers.clear();
     }
 
-    private SharedIndexInformer<GenericKubernetesResource> startInformer(Ref ref) {
+    private SharedIndexInformer<GenericKubernetesResource> newInformer(Ref ref) {
         SharedIndexInformer<GenericKubernetesResource> informer = client.genericKubernetesResources(ref.kind().context())
                 .inNamespace(ref.namespace()).withName(ref.name()).runnableInformer(0);
         informer.addEventHandler(new Changes(ref));
@@ -114,8 +129,6 @@ public class TempoResourceWatch {
             LOG.warnf("Watching %s in %s failed, retrying: %s", ref.kind().describe(ref.name()), ref.namespace(), error.getMessage());
             return true;
         });
-        informer.start();
-        LOG.infof("Watching %s in %s", ref.kind().describe(ref.name()), ref.namespace());
         return informer;
     }
 
