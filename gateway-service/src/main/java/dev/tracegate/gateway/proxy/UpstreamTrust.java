@@ -24,7 +24,7 @@ import dev.tracegate.gateway.tenant.CaFileTrust;
  */
 final class UpstreamTrust {
 
-    static final String CA_FILE_KEY = "tracegate.upstream.ca-file";
+    private static final String CA_FILE_KEY = "tracegate.upstream.ca-file";
     private static final Logger LOG = Logger.getLogger(UpstreamTrust.class);
 
     /** A client of Tempo, with the TLS options it was created with. */
