@@ -9,6 +9,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 
 import io.netty.handler.codec.http.QueryStringDecoder;
+import io.quarkus.security.AuthenticationCompletionException;
 import io.quarkus.security.identity.SecurityIdentity;
 import io.quarkus.vertx.http.runtime.security.HttpAuthenticator;
 import io.quarkus.vertx.http.runtime.security.QuarkusHttpUser;
@@ -159,13 +160,23 @@ public class BrowserSignInRoutes {
 
     /**
      * The callback's code exchange happens inside quarkus-oidc's authentication; it then redirects back to the
-     * login URL that started the flow. An issuer's error goes on to {@link #ERROR}; other failures get quarkus-oidc's
-     * default answer (a new challenge or 401).
+     * login URL that started the flow. An issuer's error goes on to {@link #ERROR}. A code the issuer does not
+     * exchange (forged, or used before: the Back button) gets the error page's JSON 401, not Quarkus' empty one;
+     * other failures get Quarkus' answer (a new challenge).
      */
     void viaQuarkusOidc(RoutingContext rc) {
-        if (tenantOf(rc) == null) {
+        Tenant tenant = tenantOf(rc);
+        if (tenant == null) {
             return;
         }
+        BiConsumer<RoutingContext, Throwable> quarkusAnswer = rc.get(QuarkusHttpUser.AUTH_FAILURE_HANDLER);
+        rc.put(QuarkusHttpUser.AUTH_FAILURE_HANDLER, (BiConsumer<RoutingContext, Throwable>) (ctx, failure) -> {
+            if (causedBy(failure, AuthenticationCompletionException.class)) {
+                SignInError.failed(ctx, tenant);
+            } else if (quarkusAnswer != null) {
+                quarkusAnswer.accept(ctx, failure);
+            }
+        });
         // quarkus-oidc reads a form_post callback's form itself.
         ContinueExpectation.grant(rc);
         identity(rc, id -> redirect(rc, FOUND, "/"));
@@ -300,6 +311,15 @@ public class BrowserSignInRoutes {
                 failure -> {
                     // quarkus' auth failure handler has answered (redirect to the issuer, or 401).
                 });
+    }
+
+    private static boolean causedBy(Throwable failure, Class<? extends Throwable> type) {
+        for (Throwable t = failure; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            if (type.isInstance(t)) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private static void challenge(RoutingContext rc) {

@@ -56,6 +56,16 @@ final class SignInError {
         }
     }
 
+    /**
+     * A callback whose code the issuer would not exchange for tokens: forged, expired, or used before (the Back
+     * button, a second submit). quarkus-oidc has logged the issuer's answer.
+     */
+    static void failed(RoutingContext rc, Tenant tenant) {
+        ErrorResponses.unauthorized(rc, tenant.name(), null, GENERIC_CODE, "the sign-in to tenant " + tenant.name()
+                + " did not complete: its issuer did not accept the code; GET /oidc/" + tenant.name()
+                + "/login to sign in again");
+    }
+
     /** The issuer's error code when it is a registered one, else {@link #GENERIC_CODE}. */
     static String codeOf(String error) {
         return error != null && REGISTERED_CODES.contains(error) ? error : GENERIC_CODE;

@@ -10,6 +10,7 @@ import org.jboss.logging.Logger;
 
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpMethod;
+import io.vertx.core.http.HttpVersion;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 
@@ -104,6 +105,13 @@ public class TracesApiRoute {
     }
 
     void handleGrpcIfVerified(RoutingContext rc) {
+        if (rc.request().version() != HttpVersion.HTTP_2) {
+            // As grpc-go answers HTTP/1: its refusals would otherwise be gRPC statuses in a 200, which an HTTP/1
+            // client takes for success, and the unread body would keep the connection.
+            metrics.requestWhenEnded(rc, GatewayMetrics.UNKNOWN_TENANT, ProxyRoute.otlpGrpc().group());
+            ErrorResponses.send(rc, 505, "http_version_not_supported", "gRPC requires HTTP/2");
+            return;
+        }
         String tenantName = TenantPaths.tenantOf(rc);
         TenantConfiguration tenants = registry.current().orElse(null);
         Tenant tenant = tenant(tenants, tenantName);

@@ -119,6 +119,26 @@ class SignInErrorTest {
         assertOneEscapedLine(logged, 3);
     }
 
+    /**
+     * A callback with a state of its own but a code the issuer does not exchange (forged here; a code used before,
+     * after the Back button, is refused the same way) ends with the same short JSON 401, not Quarkus' empty one.
+     */
+    @Test
+    void aCodeTheIssuerWillNotExchangeIsAnsweredAsJson() throws Exception {
+        Browser eve = new Browser();
+        String state = Browser.queryParameter(Browser.location(eve.get(url("/oidc/team-a/login"))), "state");
+
+        HttpResponse<String> answer = eve.get(url("/oidc/team-a/callback?state=" + state + "&code=forged-code"));
+
+        assertEquals(401, answer.statusCode(), answer.body());
+        assertEquals("application/json", answer.headers().firstValue("Content-Type").orElse(null));
+        assertEquals("no-store", answer.headers().firstValue("Cache-Control").orElse(null));
+        JsonObject body = new JsonObject(answer.body());
+        assertEquals("sign_in_failed", body.getString("error"));
+        assertEquals("the sign-in to tenant team-a did not complete: its issuer did not accept the code; "
+                + "GET /oidc/team-a/login to sign in again", body.getString("message"));
+    }
+
     /** The records that mention the forged line: {@code expected} of them, none starting a line of its own. */
     private static void assertOneEscapedLine(List<LogRecord> logged, int expected) {
         List<String> forged = logged.stream().map(CapturedLogs::text).filter(line -> line.contains("FORGED")).toList();

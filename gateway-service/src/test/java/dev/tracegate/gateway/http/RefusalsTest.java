@@ -36,6 +36,7 @@ import io.vertx.core.http.RequestOptions;
 import io.vertx.core.json.JsonObject;
 
 import dev.tracegate.testsupport.CapturedLogs;
+import dev.tracegate.gateway.proxy.ProxyRoute;
 import dev.tracegate.gateway.testsupport.KeycloakTestResource;
 import dev.tracegate.gateway.testsupport.RawHttp;
 import dev.tracegate.gateway.testsupport.RawHttp2;
@@ -500,7 +501,11 @@ class RefusalsTest {
                 { "POST", "/api/traces/v1/team-a/nothing", "", "404" }, { "POST", "/anything", "", "404" },
                 // Answered by the sign-in's own code (the redirect to the issuer) and by quarkus-oidc (a callback
                 // without a sign-in's state cookie: a new redirect to the issuer).
-                { "GET", "/oidc/team-a/login", "", "302" }, { "GET", "/oidc/team-a/callback?code=x&state=y", "", "302" } };
+                { "GET", "/oidc/team-a/login", "", "302" }, { "GET", "/oidc/team-a/callback?code=x&state=y", "", "302" },
+                // gRPC over HTTP/1.1, with no token and with a reader's: gRPC statuses in a 200 would read as success
+                { "POST", ProxyRoute.OTLP_GRPC_EXPORT, "x-scope-orgid: team-a\r\n", "505" },
+                { "POST", ProxyRoute.OTLP_GRPC_EXPORT, "x-scope-orgid: team-a\r\nAuthorization: Bearer "
+                        + KeycloakTestResource.accessToken(KeycloakTestResource.ANNA) + "\r\n", "505" } };
         for (String[] refusal : refusals) {
             String request = refusal[0] + " " + refusal[1];
             try (Socket socket = new Socket(gateway.getHost(), gateway.getPort())) {
