@@ -56,7 +56,7 @@ import javax.net.ssl.SSLContext;
  *       query answers {@code {"message": "Access denied to datasource"}}.</li>
  * </ul>
  * Requests are served concurrently, as Grafana serves them. Tests can make it fail ({@link #failNext},
- * {@link #setDown}), answer a health check late ({@link #delayHealth}), refuse one datasource ({@link #deny}), change datasources behind the provisioner's back
+ * {@link #setDown}), answer a health check late ({@link #delayHealth}) or not at all ({@link #withoutHealthChecks}), refuse one datasource ({@link #deny}), change datasources behind the provisioner's back
  * ({@link #drift}, {@link #remove}, {@link #addForeign}, {@link #writeConcurrentlyBeforeNextUpdates}) and read what
  * it stores ({@link #datasource}, including the secret values it received) and the requests it got ({@link #requests}).
  * Thread-safe; start one per test class or per test, and close it.
@@ -101,6 +101,7 @@ public final class GrafanaStandIn implements AutoCloseable {
     private final HttpServer server;
     private final Map<Long, Map<String, Stored>> orgs = new HashMap<>();
     private final Map<String, Boolean> healthOk = new HashMap<>();
+    private boolean noHealthCheck;
     private final Map<String, String> healthMessage = new HashMap<>();
     private final Map<String, Duration> healthDelay = new HashMap<>();
     private final ExecutorService handlers = Executors.newCachedThreadPool(r -> {
@@ -280,6 +281,14 @@ public final class GrafanaStandIn implements AutoCloseable {
     public synchronized void setHealth(String uid, boolean ok, String message) {
         healthOk.put(uid, ok);
         healthMessage.put(uid, message);
+    }
+
+    /**
+     * As a Grafana whose Tempo plugin has no backend health check (before Grafana 12.3): {@code /health} answers
+     * 404 {@code {"message": "Not found"}} for every datasource that exists.
+     */
+    public synchronized void withoutHealthChecks() {
+        noHealthCheck = true;
     }
 
     /**
@@ -470,6 +479,9 @@ public final class GrafanaStandIn implements AutoCloseable {
     }
 
     private Answer health(String uid) {
+        if (noHealthCheck) {
+            return message(404, "Not found");
+        }
         if (healthOk.getOrDefault(uid, true)) {
             ObjectNode ok = MAPPER.createObjectNode().put("status", "OK").put("message", healthMessage.getOrDefault(uid, "Data source is working"));
             return new Answer(200, ok);

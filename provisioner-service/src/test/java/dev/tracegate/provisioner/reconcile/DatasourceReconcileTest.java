@@ -7,6 +7,7 @@ import static dev.tracegate.provisioner.support.Fixtures.TENANT;
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.tracegate.provisioner.crd.Condition;
@@ -112,6 +113,24 @@ class DatasourceReconcileTest {
         TenantStatus tenant = cluster.gateway(namespace).getStatus().tenants.get(0);
         assertEquals(uid(TENANT), tenant.datasourceUid);
         assertEquals(datasource.name(), tenant.datasourceName);
+    }
+
+    /** Grafana before 12.3 cannot check a Tempo datasource from its backend: no health is told, not an error. */
+    @Test
+    void aGrafanaWithoutABackendCheckForTempoLeavesTheHealthUntold() {
+        grafana.withoutHealthChecks();
+        TempoGateway gateway = withGrafana();
+        gateway.getSpec().grafana.datasource = new DatasourceSpec();
+        gateway.getSpec().grafana.datasource.authentication = DatasourceSpec.Authentication.BEARER_TOKEN;
+        gateway.getSpec().grafana.datasource.tokenSecret = new SecretKeyRef("gateway-reader", "token");
+        cluster.apply(Fixtures.secret(namespace, "gateway-reader", Map.of("token", "first-bearer")));
+        cluster.create(gateway);
+
+        cluster.awaitReady(namespace);
+        assertTrue(grafana.requests().stream().anyMatch(r -> r.path().endsWith("/health")), "the check was asked for");
+        TenantStatus tenant = cluster.gateway(namespace).getStatus().tenants.get(0);
+        assertEquals(uid(TENANT), tenant.datasourceUid);
+        assertNull(tenant.datasourceHealth);
     }
 
     @Test
