@@ -24,6 +24,11 @@ public record DesiredDatasource(String tenantName, String uid, String name, Stri
 
     public static final String TYPE = "tempo";
     public static final String ACCESS = "proxy";
+    /**
+     * Grafana's own key in jsonData: a datasource's LBAC rules, set only through Grafana's LBAC API. Grafana refuses
+     * a datasource created with it and keeps its stored value on every update, so it is neither sent nor compared.
+     */
+    static final String GRAFANAS_LBAC_RULES = "teamHttpHeaders";
     /** Grafana's secureJsonData key of custom header 1's value: the bearer token, or the X-Scope-OrgID. */
     static final String HEADER_VALUE_1 = "httpHeaderValue1";
     /** Grafana's secureJsonData key of the CA it trusts for the datasource's URL. */
@@ -86,7 +91,11 @@ public record DesiredDatasource(String tenantName, String uid, String name, Stri
         if (actual.path("basicAuth").asBoolean(false)) {
             diff.add("basicAuth");
         }
-        if (!Json.sameValue(jsonData, actual.path("jsonData"))) {
+        JsonNode theirs = actual.path("jsonData");
+        if (theirs.has(GRAFANAS_LBAC_RULES)) {
+            theirs = ((ObjectNode) theirs).deepCopy().without(GRAFANAS_LBAC_RULES);
+        }
+        if (!Json.sameValue(jsonData, theirs)) {
             diff.add("jsonData");
         }
         JsonNode fields = actual.path("secureJsonFields");

@@ -47,6 +47,7 @@ public final class DesiredDatasources {
         String name = DatasourceNames.render(request.nameTemplate(), request.owner(), tenant);
 
         ObjectNode jsonData = Json.MAPPER.valueToTree(request.extraJsonData());
+        jsonData.remove(DesiredDatasource.GRAFANAS_LBAC_RULES);
         Map<String, String> secure = new TreeMap<>();
         String url;
         boolean checkable;

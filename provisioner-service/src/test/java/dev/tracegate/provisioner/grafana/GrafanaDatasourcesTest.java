@@ -185,6 +185,28 @@ class GrafanaDatasourcesTest {
         assertFalse(stored.jsonData().has("addedByHand"), "jsonData is ours as a whole");
     }
 
+    /**
+     * LBAC rules (jsonData.teamHttpHeaders) are Grafana's: set through its LBAC API, refused on a create and kept on
+     * every update. Asked for in the spec they are not sent (the create would be refused); set in Grafana they are
+     * no drift (every sync would write, and Grafana would keep them all the same).
+     */
+    @Test
+    void lbacRulesAreGrafanasOwnNeitherSentNorReverted() {
+        DatasourceRequest asking = new DatasourceRequest(OWNER, true, GATEWAY, null, AuthMode.FORWARD_OAUTH_IDENTITY, null,
+                null, Map.of("teamHttpHeaders", Map.of("headers", Map.of())), null, List.of(TEST_OIDC));
+        TenantDatasourceStatus created = only(sync(asking));
+        assertEquals(Outcome.CREATED, created.outcome(), created.toString());
+        assertFalse(grafana.datasource(created.uid()).orElseThrow().jsonData().has("teamHttpHeaders"));
+
+        grafana.drift(created.uid(), json -> ((ObjectNode) json.get("jsonData")).putObject("teamHttpHeaders")
+                .putObject("headers").putArray("1").addObject().put("header", "X-Prom-Label-Policy").put("value", "a"));
+        grafana.clearRequests();
+
+        assertEquals(Outcome.UNCHANGED, only(sync(asking)).outcome());
+        assertEquals(List.of(), grafana.writes());
+        assertTrue(grafana.datasource(created.uid()).orElseThrow().jsonData().has("teamHttpHeaders"));
+    }
+
     @Test
     void aDatasourceWhoseMarkerWasRemovedCountsAsForeign() {
         String uid = only(sync(forwardOAuth(TEST_OIDC))).uid();

@@ -100,6 +100,8 @@ public final class GrafanaStandIn implements AutoCloseable {
 
     private final HttpServer server;
     private final Map<Long, Map<String, Stored>> orgs = new HashMap<>();
+    /** jsonData's LBAC rules: set through Grafana's LBAC API only, refused on create, kept on update. */
+    private static final String LBAC_RULES = "teamHttpHeaders";
     private final Map<String, Boolean> healthOk = new HashMap<>();
     private boolean noHealthCheck;
     private final Map<String, String> healthMessage = new HashMap<>();
@@ -436,6 +438,9 @@ public final class GrafanaStandIn implements AutoCloseable {
         if (body == null || body.path("name").asText("").isBlank()) {
             return message(400, "bad request data");
         }
+        if (body.path("jsonData").has(LBAC_RULES)) {
+            return message(403, "Cannot create datasource with team HTTP headers, need to use updateDatasourceLBACRules API");
+        }
         String uid = body.path("uid").asText("");
         if (!uid.isEmpty() && org(orgId).containsKey(uid)) {
             return message(409, "data source with the same uid already exists");
@@ -468,11 +473,15 @@ public final class GrafanaStandIn implements AutoCloseable {
         if (nameTaken(orgId, body.path("name").asText(), uid)) {
             return message(409, "data source with the same name already exists");
         }
+        JsonNode lbacRules = stored.json.path("jsonData").path(LBAC_RULES);
         Map<String, String> secure = secrets(body);
         long version = stored.json.path("version").asLong() + 1;
         long id = stored.json.path("id").asLong();
         stored.json = normalised(orgId, id, uid, body);
         stored.json.put("version", version);
+        if (!lbacRules.isMissingNode() && stored.json.path("jsonData") instanceof ObjectNode jsonData) {
+            jsonData.set(LBAC_RULES, lbacRules); // Grafana's RetainExistingLBACRules: whatever the update sent
+        }
         stored.secure.putAll(secure); // Grafana keeps secure fields that are not re-sent
         stored.secure.values().removeIf(String::isEmpty);
         return written("Datasource updated", stored);
