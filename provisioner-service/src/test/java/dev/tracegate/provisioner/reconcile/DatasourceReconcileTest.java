@@ -115,16 +115,21 @@ class DatasourceReconcileTest {
         assertEquals(datasource.name(), tenant.datasourceName);
     }
 
-    /** Grafana before 12.3 cannot check a Tempo datasource from its backend: no health is told, not an error. */
-    @Test
-    void aGrafanaWithoutABackendCheckForTempoLeavesTheHealthUntold() {
-        grafana.withoutHealthChecks();
+    /** A TempoGateway whose datasources authenticate with this token, from Secret {@code gateway-reader}. */
+    private void createWithBearerToken(String token) {
         TempoGateway gateway = withGrafana();
         gateway.getSpec().grafana.datasource = new DatasourceSpec();
         gateway.getSpec().grafana.datasource.authentication = DatasourceSpec.Authentication.BEARER_TOKEN;
         gateway.getSpec().grafana.datasource.tokenSecret = new SecretKeyRef("gateway-reader", "token");
-        cluster.apply(Fixtures.secret(namespace, "gateway-reader", Map.of("token", "first-bearer")));
+        cluster.apply(Fixtures.secret(namespace, "gateway-reader", Map.of("token", token)));
         cluster.create(gateway);
+    }
+
+    /** Grafana before 12.3 cannot check a Tempo datasource from its backend: no health is told, not an error. */
+    @Test
+    void aGrafanaWithoutABackendCheckForTempoLeavesTheHealthUntold() {
+        grafana.withoutHealthChecks();
+        createWithBearerToken("first-bearer");
 
         cluster.awaitReady(namespace);
         assertTrue(grafana.requests().stream().anyMatch(r -> r.path().endsWith("/health")), "the check was asked for");
@@ -135,12 +140,7 @@ class DatasourceReconcileTest {
 
     @Test
     void withBearerTokenGrafanaSendsTheTokenOfItsSecret() {
-        TempoGateway gateway = withGrafana();
-        gateway.getSpec().grafana.datasource = new DatasourceSpec();
-        gateway.getSpec().grafana.datasource.authentication = DatasourceSpec.Authentication.BEARER_TOKEN;
-        gateway.getSpec().grafana.datasource.tokenSecret = new SecretKeyRef("gateway-reader", "token");
-        cluster.apply(Fixtures.secret(namespace, "gateway-reader", Map.of("token", "first-bearer")));
-        cluster.create(gateway);
+        createWithBearerToken("first-bearer");
 
         cluster.awaitReady(namespace);
         GrafanaStandIn.Datasource datasource = grafana.datasource(uid(TENANT)).orElseThrow();
