@@ -259,12 +259,11 @@ public class CallerAuthenticator {
      * token itself (a refresh token, or a token of another type, sent as an access token).
      */
     private static Failure classify(Tenant tenant, Throwable failure) {
-        for (Throwable c = failure; c != null; c = c.getCause() == c ? null : c.getCause()) {
-            if (c instanceof OIDCException && c.getCause() != null || c instanceof java.net.ConnectException) {
-                LOG.warnf("Tenant %s: issuer %s is unreachable: %s", tenant.name(), tenant.oidc().issuerURL(),
-                        rootCause(failure).getMessage());
-                return Failure.ISSUER_UNAVAILABLE;
-            }
+        if (Causes.any(failure,
+                c -> c instanceof OIDCException && c.getCause() != null || c instanceof java.net.ConnectException)) {
+            LOG.warnf("Tenant %s: issuer %s is unreachable: %s", tenant.name(), tenant.oidc().issuerURL(),
+                    rootCause(failure).getMessage());
+            return Failure.ISSUER_UNAVAILABLE;
         }
         LOG.debugf("Tenant %s: token refused: %s", tenant.name(), failure.getClass().getName());
         return Failure.INVALID_TOKEN;

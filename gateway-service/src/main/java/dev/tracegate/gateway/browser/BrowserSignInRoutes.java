@@ -24,6 +24,7 @@ import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 
 import dev.tracegate.gateway.auth.CallerAuthenticator;
+import dev.tracegate.gateway.auth.Causes;
 import dev.tracegate.gateway.auth.GatewayOrigin;
 import dev.tracegate.gateway.auth.SessionCookies;
 import dev.tracegate.gateway.auth.TenantPaths;
@@ -171,7 +172,7 @@ public class BrowserSignInRoutes {
         }
         BiConsumer<RoutingContext, Throwable> quarkusAnswer = rc.get(QuarkusHttpUser.AUTH_FAILURE_HANDLER);
         rc.put(QuarkusHttpUser.AUTH_FAILURE_HANDLER, (BiConsumer<RoutingContext, Throwable>) (ctx, failure) -> {
-            if (causedBy(failure, AuthenticationCompletionException.class)) {
+            if (Causes.any(failure, AuthenticationCompletionException.class::isInstance)) {
                 SignInError.failed(ctx, tenant);
             } else if (quarkusAnswer != null) {
                 quarkusAnswer.accept(ctx, failure);
@@ -311,15 +312,6 @@ public class BrowserSignInRoutes {
                 failure -> {
                     // quarkus' auth failure handler has answered (redirect to the issuer, or 401).
                 });
-    }
-
-    private static boolean causedBy(Throwable failure, Class<? extends Throwable> type) {
-        for (Throwable t = failure; t != null; t = t.getCause() == t ? null : t.getCause()) {
-            if (type.isInstance(t)) {
-                return true;
-            }
-        }
-        return false;
     }
 
     private static void challenge(RoutingContext rc) {

@@ -46,9 +46,7 @@ final class SignInError {
         LOG.infof("Tenant %s: a sign-in ended with error=%s, error_description=%s", tenant.name(),
                 LogValues.escape(error), LogValues.escape(description));
         String code = codeOf(error);
-        String message = "the sign-in to tenant " + tenant.name() + " did not complete"
-                + (code.equals(GENERIC_CODE) ? "" : ": its issuer answered " + code)
-                + "; GET /oidc/" + tenant.name() + "/login to sign in again";
+        String message = didNotComplete(tenant, code.equals(GENERIC_CODE) ? "" : ": its issuer answered " + code);
         if (code.equals(ACCESS_DENIED)) {
             ErrorResponses.send(rc, 403, code, message);
         } else {
@@ -61,9 +59,14 @@ final class SignInError {
      * button, a second submit). quarkus-oidc has logged the issuer's answer.
      */
     static void failed(RoutingContext rc, Tenant tenant) {
-        ErrorResponses.unauthorized(rc, tenant.name(), null, GENERIC_CODE, "the sign-in to tenant " + tenant.name()
-                + " did not complete: its issuer did not accept the code; GET /oidc/" + tenant.name()
-                + "/login to sign in again");
+        ErrorResponses.unauthorized(rc, tenant.name(), null, GENERIC_CODE,
+                didNotComplete(tenant, ": its issuer did not accept the code"));
+    }
+
+    /** What every answer here says, with why when it is known: the sign-in is over, and where to start again. */
+    private static String didNotComplete(Tenant tenant, String why) {
+        return "the sign-in to tenant " + tenant.name() + " did not complete" + why + "; GET /oidc/" + tenant.name()
+                + "/login to sign in again";
     }
 
     /** The issuer's error code when it is a registered one, else {@link #GENERIC_CODE}. */
