@@ -13,27 +13,20 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.time.Duration;
-import java.util.concurrent.TimeUnit;
 
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLHandshakeException;
 
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.common.ResourceArg;
 import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
-import io.vertx.core.Vertx;
-import io.vertx.core.buffer.Buffer;
-import io.vertx.core.http.HttpClientOptions;
-import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpVersion;
-import io.vertx.core.http.RequestOptions;
-import io.vertx.core.net.PemTrustOptions;
 
 import dev.tracegate.gateway.testsupport.GrpcDistributorStandIn;
+import dev.tracegate.gateway.testsupport.GrpcExporter;
 import dev.tracegate.gateway.testsupport.KeycloakTestResource;
 import dev.tracegate.gateway.testsupport.RecordedRequest;
 import dev.tracegate.gateway.testsupport.TempoStandIn;
@@ -55,18 +48,11 @@ import dev.tracegate.testsupport.ServesHttpsOnly;
 @QuarkusTestResource(value = ServesHttpsOnly.class, restrictToAnnotatedClass = true)
 class GatewayOverTlsTest {
 
-    private static final Vertx VERTX = Vertx.vertx();
-
     @TestHTTPResource(value = "/", tls = true)
     URL gateway;
 
     @TestHTTPResource(value = "/health/ready", management = true)
     URL ready;
-
-    @AfterAll
-    static void closeVertx() {
-        VERTX.close();
-    }
 
     /** A client that trusts the gateway's certificate alone, as Grafana does with the datasource's tlsCACert. */
     private static HttpClient trustingTheGateway() throws Exception {
@@ -115,22 +101,11 @@ class GatewayOverTlsTest {
     @Test
     void exportersPushOtlpGrpcOverTls() throws Exception {
         GrpcDistributorStandIn.clear();
-        io.vertx.core.http.HttpClient grpc = VERTX.createHttpClient(new HttpClientOptions()
-                .setProtocolVersion(HttpVersion.HTTP_2).setSsl(true).setUseAlpn(true)
-                .setTrustOptions(new PemTrustOptions()
-                        .addCertPath(ServesHttpsOnly.certificate().certificatePem().toString())));
-        byte[] spans = "spans".getBytes();
-        RequestOptions export = new RequestOptions().setMethod(HttpMethod.POST)
-                .setAbsoluteURI(at(ProxyRoute.OTLP_GRPC_EXPORT).toString())
-                .putHeader("content-type", "application/grpc").putHeader("te", "trailers")
-                .putHeader("x-scope-orgid", "team-a")
-                .putHeader("authorization", "Bearer " + KeycloakTestResource.accessToken(KeycloakTestResource.ALICE));
-        String status = grpc.request(export)
-                .compose(request -> request.send(
-                        Buffer.buffer().appendByte((byte) 0).appendInt(spans.length).appendBytes(spans)))
-                .compose(response -> response.body().map(body -> response.trailers().contains("grpc-status")
-                        ? response.trailers().get("grpc-status") : response.headers().get("grpc-status")))
-                .toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
+        String status;
+        try (GrpcExporter exporter = GrpcExporter.trusting(ServesHttpsOnly.certificate().certificatePem())) {
+            status = exporter.export(gateway, "team-a", KeycloakTestResource.accessToken(KeycloakTestResource.ALICE),
+                    GrpcExporter.framed("spans".getBytes())).grpcStatus();
+        }
 
         assertEquals("0", status);
         GrpcDistributorStandIn.Call call = GrpcDistributorStandIn.lastCall();

@@ -4,10 +4,10 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static dev.tracegate.gateway.testsupport.GrpcExporter.framed;
 
 import java.net.URL;
 import java.util.Random;
-import java.util.concurrent.TimeUnit;
 
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeEach;
@@ -16,16 +16,11 @@ import org.junit.jupiter.api.Test;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
-import io.vertx.core.MultiMap;
-import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
-import io.vertx.core.http.HttpClient;
-import io.vertx.core.http.HttpClientOptions;
-import io.vertx.core.http.HttpMethod;
-import io.vertx.core.http.HttpVersion;
-import io.vertx.core.http.RequestOptions;
 
 import dev.tracegate.gateway.testsupport.GrpcDistributorStandIn;
+import dev.tracegate.gateway.testsupport.GrpcExporter;
+import dev.tracegate.gateway.testsupport.GrpcExporter.Answer;
 import dev.tracegate.gateway.testsupport.KeycloakTestResource;
 import dev.tracegate.gateway.testsupport.Scrape;
 import dev.tracegate.gateway.testsupport.TempoStandInResource;
@@ -40,9 +35,7 @@ import dev.tracegate.gateway.testsupport.TempoStandInResource;
 @QuarkusTestResource(value = GrpcDistributorStandIn.class, restrictToAnnotatedClass = true)
 class OtlpGrpcTest {
 
-    private static final Vertx VERTX = Vertx.vertx();
-    private static final HttpClient GRPC = VERTX.createHttpClient(new HttpClientOptions()
-            .setProtocolVersion(HttpVersion.HTTP_2).setHttp2ClearTextUpgrade(false));
+    private static final GrpcExporter EXPORTER = GrpcExporter.cleartext();
 
     @TestHTTPResource("/")
     URL gateway;
@@ -50,16 +43,9 @@ class OtlpGrpcTest {
     @TestHTTPResource(value = "/metrics", management = true)
     URL metrics;
 
-    /** The answer's status line and metadata, trailers included. */
-    private record Answer(int httpStatus, MultiMap headers, MultiMap trailers, Buffer body) {
-        String grpcStatus() {
-            return trailers.contains("grpc-status") ? trailers.get("grpc-status") : headers.get("grpc-status");
-        }
-    }
-
     @AfterAll
     static void closeClient() {
-        VERTX.close();
+        EXPORTER.close();
     }
 
     @BeforeEach
@@ -68,25 +54,7 @@ class OtlpGrpcTest {
     }
 
     private Answer export(String tenant, String token, Buffer message) throws Exception {
-        RequestOptions options = new RequestOptions().setMethod(HttpMethod.POST)
-                .setAbsoluteURI(gateway.toString().replaceAll("/$", "") + ProxyRoute.OTLP_GRPC_EXPORT)
-                .putHeader("content-type", "application/grpc").putHeader("te", "trailers");
-        if (tenant != null) {
-            options.putHeader("x-scope-orgid", tenant);
-        }
-        if (token != null) {
-            options.putHeader("authorization", "Bearer " + token);
-        }
-        return GRPC.request(options)
-                .compose(request -> request.send(message))
-                .compose(response -> response.body().map(body ->
-                        new Answer(response.statusCode(), response.headers(), response.trailers(), body)))
-                .toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
-    }
-
-    /** A gRPC length-prefixed message: flag 0, 4-byte big-endian length, then the bytes. */
-    private static Buffer framed(byte[] message) {
-        return Buffer.buffer().appendByte((byte) 0).appendInt(message.length).appendBytes(message);
+        return EXPORTER.export(gateway, tenant, token, message);
     }
 
     @Test

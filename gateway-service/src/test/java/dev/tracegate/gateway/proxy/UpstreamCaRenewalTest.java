@@ -13,15 +13,9 @@ import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.common.ResourceArg;
 import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
-import io.vertx.core.Vertx;
-import io.vertx.core.buffer.Buffer;
-import io.vertx.core.http.HttpClient;
-import io.vertx.core.http.HttpClientOptions;
-import io.vertx.core.http.HttpMethod;
-import io.vertx.core.http.HttpVersion;
-import io.vertx.core.http.RequestOptions;
 
 import dev.tracegate.gateway.testsupport.GrpcDistributorStandIn;
+import dev.tracegate.gateway.testsupport.GrpcExporter;
 import dev.tracegate.gateway.testsupport.KeycloakTestResource;
 import dev.tracegate.gateway.testsupport.TempoStandInResource;
 
@@ -36,30 +30,20 @@ import dev.tracegate.gateway.testsupport.TempoStandInResource;
         initArgs = { @ResourceArg(name = "tls", value = "true"), @ResourceArg(name = "trust", value = "later") })
 class UpstreamCaRenewalTest {
 
-    private static final Vertx VERTX = Vertx.vertx();
-    private static final HttpClient GRPC = VERTX.createHttpClient(new HttpClientOptions()
-            .setProtocolVersion(HttpVersion.HTTP_2).setHttp2ClearTextUpgrade(false));
+    private static final GrpcExporter EXPORTER = GrpcExporter.cleartext();
 
     @TestHTTPResource("/")
     URL gateway;
 
     @AfterAll
     static void closeClient() {
-        VERTX.close();
+        EXPORTER.close();
     }
 
     /** An empty export as a writer of team-a; the gRPC status the exporter gets. */
     private String export() throws Exception {
-        RequestOptions options = new RequestOptions().setMethod(HttpMethod.POST)
-                .setAbsoluteURI(gateway.toString().replaceAll("/$", "") + ProxyRoute.OTLP_GRPC_EXPORT)
-                .putHeader("content-type", "application/grpc").putHeader("te", "trailers")
-                .putHeader("x-scope-orgid", "team-a")
-                .putHeader("authorization", "Bearer " + KeycloakTestResource.accessToken(KeycloakTestResource.ALICE));
-        return GRPC.request(options)
-                .compose(request -> request.send(Buffer.buffer().appendByte((byte) 0).appendInt(0)))
-                .compose(response -> response.body().map(body -> response.trailers().contains("grpc-status")
-                        ? response.trailers().get("grpc-status") : response.headers().get("grpc-status")))
-                .toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
+        return EXPORTER.export(gateway, "team-a", KeycloakTestResource.accessToken(KeycloakTestResource.ALICE),
+                GrpcExporter.framed(new byte[0])).grpcStatus();
     }
 
     @Test
