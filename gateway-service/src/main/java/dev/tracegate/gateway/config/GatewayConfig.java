@@ -54,8 +54,8 @@ public interface GatewayConfig {
         Optional<String> file();
 
         /**
-         * How often the file, the tenants' issuer CA files in either mode (tenant.IssuerCaWatch) and
-         * {@code tracegate.upstream.ca-file} (proxy.UpstreamTrust) are checked for changes.
+         * How often the file, the tenants' issuer CA files in either mode and {@code tracegate.upstream.ca-file} are
+         * checked for changes (config.FileChecks).
          */
         @WithDefault("2s")
         Duration fileCheckInterval();

@@ -34,6 +34,7 @@ import io.vertx.core.http.RequestOptions;
 import io.vertx.core.net.HostAndPort;
 import io.vertx.ext.web.RoutingContext;
 
+import dev.tracegate.gateway.config.FileChecks;
 import dev.tracegate.gateway.config.GatewayConfig;
 import dev.tracegate.gateway.config.HttpUrlSetting;
 import dev.tracegate.gateway.http.BodyLimit;
@@ -108,7 +109,7 @@ public class UpstreamProxy {
      *                     of the same size, so one setting sizes the copies and writes of both directions
      */
     public UpstreamProxy(GatewayConfig config, Vertx vertx, GatewayMetrics metrics, TenantRegistry registry,
-            @ConfigProperty(name = "quarkus.http.limits.max-chunk-size") MemorySize maxChunkSize) {
+            FileChecks fileChecks, @ConfigProperty(name = "quarkus.http.limits.max-chunk-size") MemorySize maxChunkSize) {
         this.config = config;
         this.vertx = vertx;
         this.metrics = metrics;
@@ -123,11 +124,7 @@ public class UpstreamProxy {
                 config.upstream().distributorGrpc()));
         this.upstreamTrust = new UpstreamTrust(config.upstream().caFile());
         if (upstreamTrust.watched()) {
-            vertx.setPeriodic(config.tenants().fileCheckInterval().toMillis(),
-                    id -> vertx.executeBlocking(() -> {
-                        upstreamTrust.checkForRenewal();
-                        return null;
-                    }, true));
+            fileChecks.follow("tracegate.upstream.ca-file", upstreamTrust::checkForRenewal);
         }
     }
 

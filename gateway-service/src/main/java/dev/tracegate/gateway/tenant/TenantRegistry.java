@@ -24,6 +24,7 @@ import org.jboss.logging.Logger;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.runtime.Startup;
 
+import dev.tracegate.gateway.config.FileChecks;
 import dev.tracegate.gateway.config.GatewayConfig;
 import dev.tracegate.gateway.config.HttpUrlSetting;
 import dev.tracegate.gateway.config.PublicUrl;
@@ -67,7 +68,7 @@ public class TenantRegistry {
         }
     }
 
-    public TenantRegistry(GatewayConfig config, CaFileTrust caFileTrust, MeterRegistry meters) {
+    public TenantRegistry(GatewayConfig config, CaFileTrust caFileTrust, MeterRegistry meters, FileChecks fileChecks) {
         this.config = config;
         this.caFileTrust = caFileTrust;
         this.meters = meters;
@@ -84,6 +85,7 @@ public class TenantRegistry {
         }
         meters.gauge("tracegate_gateway_tenants", this, r -> r.current().map(c -> c.tenants().size()).orElse(0));
         meters.gauge("tracegate_gateway_config_last_reload_successful", this, r -> r.lastApplyFailed ? 0 : 1);
+        fileChecks.follow("the issuer CA files", this::reapplyIfIssuerCasChanged);
     }
 
     public Optional<TenantConfiguration> current() {

@@ -6,25 +6,21 @@ import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.Arrays;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 
 import org.jboss.logging.Logger;
 
-import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 
+import dev.tracegate.gateway.config.FileChecks;
 import dev.tracegate.gateway.config.GatewayConfig;
 import dev.tracegate.tenants.InvalidTenantsException;
 
 /**
- * Loads the tenants document from {@code tracegate.tenants.file} and re-reads it when its content changes. The file
- * is polled rather than watched: Kubernetes swaps mounted ConfigMaps and Secrets through symlinks, which file
- * watchers miss.
+ * Loads the tenants document from {@code tracegate.tenants.file} and re-reads it when its content changes, as
+ * {@link FileChecks} finds.
  */
 @ApplicationScoped
 public class TenantsFileSource {
@@ -33,13 +29,14 @@ public class TenantsFileSource {
 
     private final GatewayConfig config;
     private final TenantRegistry registry;
-    private ScheduledExecutorService poller;
+    private final FileChecks fileChecks;
     private byte[] lastSeen;
     private boolean missingReported;
 
-    public TenantsFileSource(GatewayConfig config, TenantRegistry registry) {
+    public TenantsFileSource(GatewayConfig config, TenantRegistry registry, FileChecks fileChecks) {
         this.config = config;
         this.registry = registry;
+        this.fileChecks = fileChecks;
     }
 
     void start(@Observes StartupEvent event) {
@@ -48,19 +45,7 @@ public class TenantsFileSource {
         }
         Path file = Path.of(config.tenants().file().get());
         checkForChange(file);
-        poller = Executors.newSingleThreadScheduledExecutor(r -> {
-            Thread t = new Thread(r, "tenants-file-poller");
-            t.setDaemon(true);
-            return t;
-        });
-        long every = config.tenants().fileCheckInterval().toMillis();
-        poller.scheduleWithFixedDelay(() -> checkForChange(file), every, every, TimeUnit.MILLISECONDS);
-    }
-
-    void stop(@Observes ShutdownEvent event) {
-        if (poller != null) {
-            poller.shutdownNow();
-        }
+        fileChecks.follow("the tenants file " + file, () -> checkForChange(file));
     }
 
     /** Applies the file when its bytes differ from the last ones seen (valid or not: a bad file is reported once). */
