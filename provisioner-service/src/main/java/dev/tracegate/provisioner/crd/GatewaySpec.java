@@ -3,15 +3,16 @@ package dev.tracegate.provisioner.crd;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import dev.tracegate.tenants.TenantsValidator;
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
-import io.fabric8.generator.annotation.Default;
 import io.fabric8.generator.annotation.Pattern;
 import io.fabric8.generator.annotation.Required;
 
 /** The Tracegate gateway that serves this configuration. */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public class GatewaySpec {
-    @Default("true")
-    @JsonPropertyDescription("Whether Grafana reaches Tempo through the gateway (true) or directly at the query-frontend with X-Scope-OrgID (false).")
+    // No schema default: the API server would write it into every spec.gateway it admits, and with tenantsFrom "left
+    // out" (the operator's gateway) would never reach the provisioner.
+    @JsonPropertyDescription("Whether Grafana reaches Tempo through the gateway (true) or directly at the query-frontend with X-Scope-OrgID (false). "
+            + "Left out: true; with tenantsFrom, the Tempo Operator's gateway when the TempoStack or TempoMonolithic has one.")
     public Boolean enabled;
 
     @Pattern(TenantsValidator.SERVER_URL_PATTERN)
@@ -21,7 +22,7 @@ public class GatewaySpec {
     @JsonPropertyDescription("The Kubernetes service account allowed to fetch this gateway's resolved configuration from the provisioner.")
     public ServiceAccountRef serviceAccount;
 
-    /** Absent means enabled, as the CRD default says. (Not a bean getter: it must not become a property.) */
+    /** Absent means enabled (without tenantsFrom). (Not a bean getter: it must not become a property.) */
     public boolean routesThroughGateway() {
         return enabled == null || enabled;
     }

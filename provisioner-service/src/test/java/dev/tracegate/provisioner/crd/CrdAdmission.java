@@ -10,6 +10,7 @@ import com.networknt.schema.InputFormat;
 import com.networknt.schema.Schema;
 import com.networknt.schema.SchemaRegistry;
 import com.networknt.schema.SpecificationVersion;
+import dev.tracegate.provisioner.support.CrdDefaults;
 import dev.cel.bundle.Cel;
 import dev.cel.bundle.CelFactory;
 import dev.cel.common.types.SimpleType;
@@ -95,7 +96,7 @@ final class CrdAdmission {
 
     private static List<Refusal> check(JsonNode schema, Schema openApi, JsonNode document) throws Exception {
         JsonNode defaulted = document.deepCopy();
-        applyDefaults(schema, defaulted);
+        CrdDefaults.apply(schema, defaulted);
         String json = JSON.writeValueAsString(defaulted);
         List<Refusal> refusals = new ArrayList<>();
         openApi.validate(json, InputFormat.JSON).forEach(e -> refusals.add(new Refusal("openAPIV3Schema", e.getInstanceLocation() + ": " + e.getMessage())));
@@ -148,27 +149,6 @@ final class CrdAdmission {
             }
         });
         return keys;
-    }
-
-    /**
-     * The schema's defaults, as the API server applies them before it validates: a field absent from an object that
-     * is present gets its default (no object is created to hold one).
-     */
-    private static void applyDefaults(JsonNode schema, JsonNode value) {
-        if (value instanceof ObjectNode object) {
-            var properties = schema.path("properties").fields();
-            while (properties.hasNext()) {
-                var property = properties.next();
-                if (!object.has(property.getKey()) && property.getValue().has("default")) {
-                    object.set(property.getKey(), property.getValue().get("default").deepCopy());
-                }
-                if (object.has(property.getKey())) {
-                    applyDefaults(property.getValue(), object.get(property.getKey()));
-                }
-            }
-        } else if (value instanceof ArrayNode array && schema.has("items")) {
-            array.forEach(item -> applyDefaults(schema.get("items"), item));
-        }
     }
 
     /** Every CEL rule of the CRD, in schema order. */

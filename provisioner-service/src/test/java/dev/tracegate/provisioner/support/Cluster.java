@@ -28,8 +28,9 @@ public final class Cluster {
         this.client = client;
     }
 
+    /** Creates the gateway as the API server stores it: with the CRD's defaults. */
     public TempoGateway create(TempoGateway gateway) {
-        return client.resource(gateway).create();
+        return client.resource(CrdDefaults.applied(gateway, client.getKubernetesSerialization())).create();
     }
 
     public void apply(Secret secret) {
@@ -66,7 +67,7 @@ public final class Cluster {
         return retryOnConflict(() -> client.resources(TempoGateway.class).inNamespace(namespace).withName(Fixtures.GATEWAY)
                 .edit(g -> {
                     change.accept(g);
-                    return g;
+                    return CrdDefaults.applied(g, client.getKubernetesSerialization());
                 }));
     }
 

@@ -404,6 +404,27 @@ class TempoStackTenantsTest {
         assertEquals("RouteAPIMissing", cluster.condition(namespace, Conditions.EXPOSED).orElseThrow().reason);
     }
 
+    /**
+     * With tenantsFrom, a spec.gateway that leaves {@code enabled} out (here it names only who may read the
+     * configuration) still goes through the operator's gateway: the CRD gives {@code enabled} no default, which the
+     * API server would otherwise write into every spec.gateway it admits, and "left out" would never reach the
+     * provisioner.
+     */
+    @Test
+    void aSpecGatewayWithoutEnabledStillGoesThroughTheOperatorsGateway() {
+        TempoOperatorResources.create(client, exampleStack("tempostack.yaml"));
+        TempoGateway gateway = exampleGateway("tempogateway.yaml");
+        gateway.getSpec().gateway = new GatewaySpec();
+        gateway.getSpec().gateway.serviceAccount = new GatewaySpec.ServiceAccountRef();
+        gateway.getSpec().gateway.serviceAccount.name = "tracegate-gateway";
+        cluster.create(gateway);
+
+        cluster.awaitReady(namespace);
+        assertNull(cluster.gateway(namespace).getSpec().gateway.enabled, "as stored: left out");
+        assertEquals("OperatorGateway", cluster.condition(namespace, Conditions.CONFIG_PUBLISHED).orElseThrow().reason);
+        assertEquals(operatorGateway("dev", "http"), grafana.datasource(uid("dev")).orElseThrow().url());
+    }
+
     @Test
     void modeOpenShiftWithTracegatesOwnGatewayIsRefused() {
         TempoOperatorResources.create(client, exampleStack("openshift/tempostack.yaml"));
