@@ -3,6 +3,7 @@ package dev.tracegate.provisioner.reconcile;
 import dev.tracegate.provisioner.config.ProvisionerConfig;
 import io.micrometer.core.instrument.MeterRegistry;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -29,7 +30,7 @@ public class ReconcileQueue {
 
     private final ScheduledExecutorService executor;
     private final Backoff backoff;
-    private final Leadership leadership;
+    private final BooleanSupplier leading;
     private final MeterRegistry meters;
     private final Set<String> queued = new HashSet<>();
     private final Set<String> running = new HashSet<>();
@@ -39,15 +40,21 @@ public class ReconcileQueue {
     private final Map<String, Integer> failures = new HashMap<>();
     private volatile Function<String, ReconcileResult> reconciler = key -> ReconcileResult.SKIPPED;
 
+    @Inject
     public ReconcileQueue(ProvisionerConfig config, Leadership leadership, MeterRegistry meters) {
+        this(config.workers(), new Backoff(config.backoff().initial(), config.backoff().max()), leadership::isLeader, meters);
+    }
+
+    /** @param leading whether this replica leads now: only the leader runs anything */
+    ReconcileQueue(int workers, Backoff backoff, BooleanSupplier leading, MeterRegistry meters) {
         AtomicInteger threads = new AtomicInteger();
-        this.executor = Executors.newScheduledThreadPool(config.workers(), r -> {
+        this.executor = Executors.newScheduledThreadPool(workers, r -> {
             Thread t = new Thread(r, "tracegate-reconcile-" + threads.incrementAndGet());
             t.setDaemon(true);
             return t;
         });
-        this.backoff = new Backoff(config.backoff().initial(), config.backoff().max());
-        this.leadership = leadership;
+        this.backoff = backoff;
+        this.leading = leading;
         this.meters = meters;
     }
 
@@ -61,7 +68,7 @@ public class ReconcileQueue {
     }
 
     public synchronized void enqueue(String key) {
-        if (!leadership.isLeader() || executor.isShutdown()) {
+        if (!leading.getAsBoolean() || executor.isShutdown()) {
             return;
         }
         if (running.contains(key)) {
@@ -90,15 +97,24 @@ public class ReconcileQueue {
             queued.remove(key);
             running.add(key);
         }
-        ReconcileResult result;
+        ReconcileResult result = ReconcileResult.FAILED;
         long started = System.nanoTime();
         try {
-            result = leadership.isLeader() ? reconciler.apply(key) : ReconcileResult.SKIPPED;
+            result = leading.getAsBoolean() ? reconciler.apply(key) : ReconcileResult.SKIPPED;
         } catch (RuntimeException e) {
             LOG.warnf("Reconcile of TempoGateway %s failed: %s", key, e.toString());
             LOG.debug("Reconcile failure", e);
-            result = ReconcileResult.FAILED;
+        } catch (Error e) {
+            // Said here: the executor keeps what its task throws to itself.
+            LOG.errorf(e, "Reconcile of TempoGateway %s failed", key);
+            throw e;
+        } finally {
+            // Even after an Error (a StackOverflowError, say): a key left "running" would never run again.
+            finish(key, result, started);
         }
+    }
+
+    private void finish(String key, ReconcileResult result, long started) {
         meters.counter("tracegate.provisioner.reconciles", "result", result.tag()).increment();
         LOG.debugf("Reconciled TempoGateway %s in %d ms: %s", key, (System.nanoTime() - started) / 1_000_000, result.tag());
         synchronized (this) {
