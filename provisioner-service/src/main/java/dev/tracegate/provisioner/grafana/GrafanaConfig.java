@@ -25,7 +25,7 @@ public interface GrafanaConfig {
 
     /**
      * The Grafana instances a TempoGateway's spec.grafana.url may name, as origins ({@code https://grafana.example},
-     * {@code http://grafana.monitoring:3000}); any when absent. Set it where people who may write TempoGateways
+     * {@code http://grafana.monitoring.svc:3000}); any when absent. Set it where people who may write TempoGateways
      * should not point the provisioner, and the credentials they give it, at other services ({@link GrafanaUrlAllowList}).
      */
     Optional<List<String>> allowedUrls();
