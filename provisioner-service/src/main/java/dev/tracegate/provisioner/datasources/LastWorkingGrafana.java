@@ -22,6 +22,11 @@ public class LastWorkingGrafana {
         byGateway.put(gatewayKey, connection);
     }
 
+    /** Whether a Grafana worked for the gateway and still holds its datasources, as far as this replica knows. */
+    public boolean holdsDatasourcesOf(String gatewayKey) {
+        return byGateway.containsKey(gatewayKey);
+    }
+
     Optional<GrafanaConnection> of(String gatewayKey) {
         return Optional.ofNullable(byGateway.get(gatewayKey));
     }

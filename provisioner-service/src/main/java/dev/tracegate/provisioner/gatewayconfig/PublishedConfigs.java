@@ -1,6 +1,7 @@
 package dev.tracegate.provisioner.gatewayconfig;
 
 import dev.tracegate.provisioner.config.ProvisionerConfig;
+import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Duration;
@@ -15,6 +16,7 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
+import java.util.function.Supplier;
 import org.jboss.logging.Logger;
 
 /**
@@ -37,6 +39,7 @@ import org.jboss.logging.Logger;
 @ApplicationScoped
 public class PublishedConfigs {
     private static final Logger LOG = Logger.getLogger(PublishedConfigs.class);
+    static final String PUBLISHED = "tracegate.provisioner.config.published";
 
     /**
      * What a gateway is served.
@@ -58,7 +61,7 @@ public class PublishedConfigs {
     private final Duration maxDelay;
     private final Duration retryInitial;
     private final Duration retryMax;
-    /** By gateway: the lock its publishing and pending changes are kept under. */
+    /** By gateway: the lock its publishing and pending changes are kept under; gone with the gateway. */
     private final Map<String, Object> locks = new ConcurrentHashMap<>();
     /** By gateway: resolutions that failed in a row, while they do, and the retry scheduled. */
     private final Map<String, Integer> failures = new ConcurrentHashMap<>();
@@ -82,8 +85,26 @@ public class PublishedConfigs {
         this.retryMax = config.backoff().max();
     }
 
-    private Object lock(String key) {
-        return locks.computeIfAbsent(key, k -> new Object());
+    /**
+     * Runs {@code work} under the gateway's lock. A lock dropped while this waited for it (its gateway was deleted)
+     * is not used: a gateway of that name created since has a new one, and two threads never work on one key at once.
+     */
+    private <T> T underLock(String key, Supplier<T> work) {
+        for (;;) {
+            Object lock = locks.computeIfAbsent(key, k -> new Object());
+            synchronized (lock) {
+                if (locks.get(key) == lock) {
+                    return work.get();
+                }
+            }
+        }
+    }
+
+    private void underLock(String key, Runnable work) {
+        underLock(key, () -> {
+            work.run();
+            return null;
+        });
     }
 
     /**
@@ -106,10 +127,10 @@ public class PublishedConfigs {
         if (written.isEmpty()) {
             return;
         }
-        synchronized (lock(key)) {
+        underLock(key, () -> {
             awaited.put(key, new HashMap<>(written));
             publishIfCaughtUp(key);
-        }
+        });
     }
 
 
@@ -125,7 +146,7 @@ public class PublishedConfigs {
 
     /** An input of the gateway changed: publish when the changes stop (or at the latest after max-delay). */
     public void changed(String key) {
-        synchronized (lock(key)) {
+        underLock(key, () -> {
             if (publishIfCaughtUp(key)) {
                 return;
             }
@@ -136,14 +157,12 @@ public class PublishedConfigs {
             }
             long first = p == null ? now : p.firstChange;
             long delay = Math.min(quietPeriod.toNanos(), Math.max(0, first + maxDelay.toNanos() - now));
-            ScheduledFuture<?> task = timer.schedule(() -> {
-                synchronized (lock(key)) {
-                    pending.remove(key);
-                    publish(key);
-                }
-            }, delay, TimeUnit.NANOSECONDS);
+            ScheduledFuture<?> task = timer.schedule(() -> underLock(key, () -> {
+                pending.remove(key);
+                publish(key);
+            }), delay, TimeUnit.NANOSECONDS);
             pending.put(key, new Pending(first, task));
-        }
+        });
     }
 
     /** Publishes now when the caches hold every Secret the gateway's last reconcile wrote. */
@@ -167,7 +186,7 @@ public class PublishedConfigs {
 
     /** Resolves the gateway's document now and, when it differs from what is served, serves it and wakes long polls. */
     Answer publish(String key) {
-        synchronized (lock(key)) {
+        return underLock(key, () -> {
             Optional<ConfigResolution> resolution;
             try {
                 resolution = resolver.apply(key);
@@ -178,8 +197,7 @@ public class PublishedConfigs {
             failures.remove(key);
             Answer before = answers.get(key);
             if (resolution.isEmpty()) {
-                answers.remove(key);
-                awaited.remove(key);
+                forget(key);
                 signals.signal(key);
                 return new Answer(Optional.empty(), null);
             }
@@ -193,14 +211,33 @@ public class PublishedConfigs {
             String etagBefore = before == null ? null : before.published().map(ConfigResolution.Resolved::etag).orElse(null);
             String etagNow = next.published().map(ConfigResolution.Resolved::etag).orElse(null);
             if (etagNow != null && !etagNow.equals(etagBefore)) {
-                meters.counter("tracegate.provisioner.config.published", "gateway", key).increment();
+                meters.counter(PUBLISHED, "gateway", key).increment();
                 LOG.infof("Published the configuration of TempoGateway %s (ETag %s)", key, etagNow);
             }
             if (!Objects.equals(etagBefore, etagNow) || before == null || before.stale() != next.stale()) {
                 signals.signal(key);
             }
             return next;
+        });
+    }
+
+    /** The gateway is deleted: nothing of it is kept, its meter included (under its lock, which goes last). */
+    private void forget(String key) {
+        answers.remove(key);
+        awaited.remove(key);
+        Pending p = pending.remove(key);
+        if (p != null) {
+            p.task.cancel(false);
         }
+        ScheduledFuture<?> retry = retries.remove(key);
+        if (retry != null) {
+            retry.cancel(false);
+        }
+        Counter published = meters.find(PUBLISHED).tag("gateway", key).counter();
+        if (published != null) {
+            meters.remove(published);
+        }
+        locks.remove(key);
     }
 
     /** Tries a failed resolution again, once at a time, unless a change is pending then (its publish comes first). */
@@ -221,14 +258,12 @@ public class PublishedConfigs {
             return;
         }
         try {
-            retries.put(key, timer.schedule(() -> {
-                synchronized (lock(key)) {
-                    retries.remove(key);
-                    if (!pending.containsKey(key) && failures.containsKey(key)) {
-                        publish(key);
-                    }
+            retries.put(key, timer.schedule(() -> underLock(key, () -> {
+                retries.remove(key);
+                if (!pending.containsKey(key) && failures.containsKey(key)) {
+                    publish(key);
                 }
-            }, delay, TimeUnit.NANOSECONDS));
+            }), delay, TimeUnit.NANOSECONDS));
         } catch (RejectedExecutionException stopped) {
             // Shutting down: nothing to publish to.
         }

@@ -103,7 +103,14 @@ public class GatewayReconciler {
             if (gateway.isMarkedForDeletion()) {
                 return cleanUp(gateway);
             }
-            return bringUpToDate(finalizers.ensure(gateway));
+            TempoGateway held = hasDatasourcesToDelete(gateway) ? finalizers.ensure(gateway) : gateway;
+            ReconcileResult result = bringUpToDate(held);
+            if (!hasDatasourcesToDelete(held)) {
+                // Nothing of it in any Grafana (any more): its deletion waits for no one, not even for a provisioner
+                // that is gone.
+                finalizers.remove(held);
+            }
+            return result;
         } catch (KubernetesClientException e) {
             // The backoff retry sees the new state. A conflict is routine (a user or the provisioner's own earlier
             // write changed the object since the informer's copy): no warning for it.
@@ -115,6 +122,14 @@ public class GatewayReconciler {
             tellRefusal(gateway, e);
             return ReconcileResult.FAILED;
         }
+    }
+
+    /**
+     * Whether deleting the gateway has datasources to delete first, which is what the cleanup finalizer waits for:
+     * with spec.grafana, or while a Grafana it named before still holds them (they go at this reconcile).
+     */
+    private boolean hasDatasourcesToDelete(TempoGateway gateway) {
+        return gateway.getSpec() != null && gateway.getSpec().grafana != null || lastWorkingGrafana.holdsDatasourcesOf(gateway.key());
     }
 
     private ReconcileResult bringUpToDate(TempoGateway gateway) {
@@ -356,7 +371,7 @@ public class GatewayReconciler {
 
     /** Stops watching TempoStacks and TempoMonolithics that no TempoGateway names any more. */
     private void forgetUnnamedTempoResources() {
-        tempoResources.retainOnly(watch.gatewayKeys().stream().map(watch::gateway).flatMap(Optional::stream)
+        tempoResources.retainOnly(() -> watch.gatewayKeys().stream().map(watch::gateway).flatMap(Optional::stream)
                 .map(TempoResourceWatch.Ref::of).flatMap(Optional::stream).toList());
     }
 

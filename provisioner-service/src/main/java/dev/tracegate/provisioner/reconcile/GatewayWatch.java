@@ -263,22 +263,24 @@ public class GatewayWatch {
             if (!resync && !statusOnly) {
                 followNamedSecrets();
             }
-            // The cleanup finalizer appearing is the reconcile's own first write: it goes on with the new object.
+            // The cleanup finalizer coming or going is the reconcile's own write: it goes on with the new object.
             if (resync) {
                 onChange.accept(now.key());
-            } else if (!(statusOnly || sameSpec && onlyCleanupFinalizerAdded(old, now))) {
+            } else if (!(statusOnly || sameSpec && onlyCleanupFinalizerChanged(old, now))) {
                 // As in onAdd: a watch of a Secret the new spec names may have started the reconcile already.
                 onChangeUnlessSeen.accept(now.key(), () -> alreadyReconciled(now));
             }
         }
 
-        private static boolean onlyCleanupFinalizerAdded(TempoGateway old, TempoGateway now) {
-            if (old.hasFinalizer(TempoGateway.CLEANUP_FINALIZER) || !now.hasFinalizer(TempoGateway.CLEANUP_FINALIZER)) {
-                return false;
-            }
-            List<String> others = new ArrayList<>(now.getMetadata().getFinalizers());
+        private static boolean onlyCleanupFinalizerChanged(TempoGateway old, TempoGateway now) {
+            return old.hasFinalizer(TempoGateway.CLEANUP_FINALIZER) != now.hasFinalizer(TempoGateway.CLEANUP_FINALIZER)
+                    && othersThanCleanup(old).equals(othersThanCleanup(now));
+        }
+
+        private static List<String> othersThanCleanup(TempoGateway gateway) {
+            List<String> others = new ArrayList<>(gateway.getMetadata().getFinalizers() == null ? List.of() : gateway.getMetadata().getFinalizers());
             others.remove(TempoGateway.CLEANUP_FINALIZER);
-            return others.equals(old.getMetadata().getFinalizers() == null ? List.of() : old.getMetadata().getFinalizers());
+            return others;
         }
 
         @Override

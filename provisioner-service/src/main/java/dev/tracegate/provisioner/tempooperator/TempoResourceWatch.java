@@ -17,6 +17,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Consumer;
+import java.util.function.Supplier;
 import org.jboss.logging.Logger;
 
 /**
@@ -101,9 +102,13 @@ public class TempoResourceWatch {
         LOG.infof("Watching %s in %s", ref.kind().describe(ref.name()), ref.namespace());
     }
 
-    /** Stops watching what no TempoGateway names any more. */
-    public synchronized void retainOnly(Collection<Ref> named) {
-        Set<Ref> keep = Set.copyOf(named);
+    /**
+     * Stops watching what no TempoGateway names any more. {@code named} is asked under the lock that {@link #watch}
+     * takes: a list made before it, without a TempoGateway added meanwhile, would stop the watch that that gateway's
+     * first publish has just started.
+     */
+    public synchronized void retainOnly(Supplier<Collection<Ref>> named) {
+        Set<Ref> keep = Set.copyOf(named.get());
         for (Ref ref : Set.copyOf(informers.keySet())) {
             if (!keep.contains(ref)) {
                 SharedIndexInformer<GenericKubernetesResource> informer = informers.remove(ref);

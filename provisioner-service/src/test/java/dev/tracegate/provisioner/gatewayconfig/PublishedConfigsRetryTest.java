@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 
 import dev.tracegate.provisioner.config.ProvisionerConfig;
+import dev.tracegate.tenants.TenantsDocument;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.smallrye.config.PropertiesConfigSource;
@@ -18,6 +19,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -28,7 +30,8 @@ import org.junit.jupiter.api.Test;
 class PublishedConfigsRetryTest {
     static final ConfigResolution REFUSED = new ConfigResolution.Invalid(List.of("tenants: required"));
 
-    final PublishedConfigs configs = new PublishedConfigs(new ConfigChangeSignals(), new SimpleMeterRegistry(),
+    final SimpleMeterRegistry meters = new SimpleMeterRegistry();
+    final PublishedConfigs configs = new PublishedConfigs(new ConfigChangeSignals(), meters,
             new SmallRyeConfigBuilder().withMapping(ProvisionerConfig.class)
                     .withConverter(Duration.class, 200, new DurationConverter())
                     .withSources(new PropertiesConfigSource(Map.of("tracegate.provisioner.publish.quiet-period", "0s",
@@ -56,6 +59,23 @@ class PublishedConfigsRetryTest {
         PublishedConfigs.Answer answer = configs.current("observability/tempo");
         assertInstanceOf(ConfigResolution.Invalid.class, answer.problem(), "resolved at the retry");
         assertEquals(2, asked.get(), "the answer is kept: no resolution after it");
+    }
+
+    /** A deleted gateway's document, its series in /q/metrics and its lock go with it; one made again starts afresh. */
+    @Test
+    void aDeletedGatewayLeavesNothingBehind() {
+        ConfigResolution.Resolved document = ConfigResolution.Resolved.of(new TenantsDocument(null, null));
+        AtomicReference<Optional<ConfigResolution>> gateway = new AtomicReference<>(Optional.of(document));
+        configs.start(key -> gateway.get(), secret -> Optional.empty());
+        assertEquals(document, configs.current("observability/tempo").published().orElseThrow());
+        assertEquals(1.0, meters.find(PublishedConfigs.PUBLISHED).tag("gateway", "observability/tempo").counter().count());
+
+        gateway.set(Optional.empty());
+        configs.changed("observability/tempo");
+
+        await().atMost(Duration.ofSeconds(10)).until(() -> meters.find(PublishedConfigs.PUBLISHED).counters().isEmpty());
+        gateway.set(Optional.of(document));
+        assertEquals(document, configs.current("observability/tempo").published().orElseThrow(), "made again");
     }
 
     @Test

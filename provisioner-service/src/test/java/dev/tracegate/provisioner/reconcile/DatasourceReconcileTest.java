@@ -445,6 +445,7 @@ class DatasourceReconcileTest {
     void deletingTheGatewayDeletesItsDatasources() {
         cluster.create(withGrafana());
         await().atMost(Duration.ofSeconds(20)).until(() -> grafana.datasource(uid(TENANT)).isPresent());
+        assertTrue(cluster.gateway(namespace).hasFinalizer(TempoGateway.CLEANUP_FINALIZER), "held for the cleanup");
 
         client.resources(TempoGateway.class).inNamespace(namespace).withName(GATEWAY).delete();
 
@@ -616,6 +617,8 @@ class DatasourceReconcileTest {
         assertTrue(synced.message.contains("deleted 1 datasource(s) from Grafana " + grafana.url()), synced.message);
         assertEquals(List.of(), grafana.datasources());
         assertTrue(eventMessage("DatasourcesDeleted") != null);
+        // Nothing of it left in any Grafana: a deletion no longer waits for the provisioner.
+        await().atMost(Duration.ofSeconds(20)).until(() -> !cluster.gateway(namespace).hasFinalizer(TempoGateway.CLEANUP_FINALIZER));
     }
 
     @Test

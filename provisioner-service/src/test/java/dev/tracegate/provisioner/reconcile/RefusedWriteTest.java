@@ -12,6 +12,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.tracegate.provisioner.crd.Condition;
 import dev.tracegate.provisioner.crd.TempoGateway;
 import dev.tracegate.provisioner.crd.TempoGatewayStatus;
+import dev.tracegate.provisioner.grafana.GrafanaStandIn;
 import dev.tracegate.provisioner.status.Conditions;
 import dev.tracegate.provisioner.support.Cluster;
 import dev.tracegate.provisioner.support.Fixtures;
@@ -46,6 +47,8 @@ import org.junit.jupiter.api.Test;
 @QuarkusTest
 @WithKubernetesTestServer(crud = true, setup = KubernetesMockSetup.class)
 class RefusedWriteTest {
+    static final String GRAFANA_CREDENTIALS = "grafana-admin";
+
     /** What the API server answers to a write that carries an outdated resourceVersion. */
     static final String CONFLICT = """
             {"kind": "Status", "apiVersion": "v1", "status": "Failure", "reason": "Conflict", "code": 409,
@@ -94,17 +97,25 @@ class RefusedWriteTest {
     void aConflictingFinalizerRemovalIsRetriedAndTheCleanupToldOnce() {
         Cluster cluster = new Cluster(client);
         String namespace = Fixtures.freshNamespace();
-        cluster.seedReadyGateway(namespace, "s3cret");
-        // The finalizer is in by now: the next patch of the TempoGateway itself is its removal.
-        mockServer.expect().patch()
-                .withPath("/apis/tracegate.dev/v1alpha1/namespaces/" + namespace + "/tempogateways/" + GATEWAY)
-                .andReturn(409, CONFLICT).once();
+        try (GrafanaStandIn grafana = GrafanaStandIn.start()) {
+            // With Grafana: the finalizer holds the deletion until its datasources are gone.
+            cluster.apply(Fixtures.grafanaOAuthSecret(namespace, "grafana", "s3cret"));
+            cluster.apply(Fixtures.secret(namespace, GRAFANA_CREDENTIALS, Map.of("token", GrafanaStandIn.TOKEN)));
+            TempoGateway gateway = Fixtures.seedGateway(namespace);
+            gateway.getSpec().grafana = Fixtures.grafana(grafana.url().toString(), GRAFANA_CREDENTIALS);
+            cluster.create(gateway);
+            cluster.awaitReady(namespace);
+            // The finalizer is in by now: the next patch of the TempoGateway itself is its removal.
+            mockServer.expect().patch()
+                    .withPath("/apis/tracegate.dev/v1alpha1/namespaces/" + namespace + "/tempogateways/" + GATEWAY)
+                    .andReturn(409, CONFLICT).once();
 
-        client.resources(TempoGateway.class).inNamespace(namespace).withName(GATEWAY).delete();
+            client.resources(TempoGateway.class).inNamespace(namespace).withName(GATEWAY).delete();
 
-        await().atMost(Duration.ofSeconds(20)).until(() -> cluster.gateway(namespace) == null
-                && !eventsOf(cluster, namespace, "CleanedUp").isEmpty());
-        assertEquals(1, eventsOf(cluster, namespace, "CleanedUp").size(), () -> eventsOf(cluster, namespace, "CleanedUp").toString());
+            await().atMost(Duration.ofSeconds(20)).until(() -> cluster.gateway(namespace) == null
+                    && !eventsOf(cluster, namespace, "CleanedUp").isEmpty());
+            assertEquals(1, eventsOf(cluster, namespace, "CleanedUp").size(), () -> eventsOf(cluster, namespace, "CleanedUp").toString());
+        }
     }
 
     @Test
