@@ -256,6 +256,13 @@ public class GatewayWatch {
 
         @Override
         public void onUpdate(TempoGateway old, TempoGateway now) {
+            if (!Objects.equals(old.getMetadata().getUid(), now.getMetadata().getUid())) {
+                // Deleted and made again while the watch was down: the informer's relist tells it as one update, in
+                // which both may well be generation 1 with the same finalizers. It is two events.
+                onDelete(old, true);
+                onAdd(now);
+                return;
+            }
             boolean resync = Objects.equals(old.getMetadata().getResourceVersion(), now.getMetadata().getResourceVersion());
             boolean sameSpec = Objects.equals(old.getMetadata().getGeneration(), now.getMetadata().getGeneration())
                     && Objects.equals(old.getMetadata().getDeletionTimestamp(), now.getMetadata().getDeletionTimestamp());
