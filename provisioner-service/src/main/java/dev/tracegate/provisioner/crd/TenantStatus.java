@@ -22,7 +22,8 @@ public class TenantStatus {
     @JsonPropertyDescription("Name of the tenant's Grafana datasource.")
     public String datasourceName;
 
-    @JsonPropertyDescription("Grafana's health check of the datasource (OK, ERROR: ..., or absent when it cannot be checked without a user).")
+    @JsonPropertyDescription("Grafana's health check of the datasource: OK, ERROR: ..., or absent when Grafana cannot check it "
+            + "(Forward OAuth Identity needs a signed-in user; before Grafana 12.3 Tempo's plugin has no backend check).")
     public String datasourceHealth;
 
     @JsonPropertyDescription("Last error for this tenant, if any.")

@@ -13,7 +13,10 @@ import static org.hamcrest.Matchers.not;
 import static org.hamcrest.Matchers.notNullValue;
 import static org.hamcrest.Matchers.nullValue;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -46,6 +49,7 @@ import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
 import java.util.logging.Level;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -158,9 +162,9 @@ class GatewayConfigApiTest {
         String etag = asGateway().when().get(configPath()).then().statusCode(200).extract().header("ETag");
         CompletableFuture<Response> poll = CompletableFuture.supplyAsync(() ->
                 asGateway().header("If-None-Match", etag).queryParam("wait", "50s").when().get(configPath()));
-        // The poll is waiting for a change: it has not answered 304.
-        Thread.sleep(500);
-        assertTrue(!poll.isDone() || poll.get().statusCode() != 304, "the poll answered before anything changed");
+        // The poll is held, waiting for a change.
+        await().atMost(Duration.ofSeconds(10)).until(() -> signals.waiting(namespace + "/" + GATEWAY) == 1);
+        assertFalse(poll.isDone(), "the poll answered before anything changed");
 
         cluster.apply(Fixtures.grafanaOAuthSecret(namespace, "grafana", "rotated-while-waiting"));
 
@@ -250,11 +254,11 @@ class GatewayConfigApiTest {
                     .header("Authorization", "Bearer " + ServiceAccountTokens.of(namespace, GATEWAY_SA))
                     .header("If-None-Match", etag).timeout(Duration.ofMillis(1500)).build();
             HttpClient leaving = HttpClient.newHttpClient();
-            try {
-                leaving.send(poll, HttpResponse.BodyHandlers.ofString());
-            } catch (HttpTimeoutException expected) {
-                // The client gave up and closed its connection.
-            }
+            CompletableFuture<HttpResponse<String>> answer = leaving.sendAsync(poll, HttpResponse.BodyHandlers.ofString());
+            await().atMost(Duration.ofSeconds(10)).until(() -> signals.waiting(key) == 1);
+            // The client gives up after 1.5 s and closes its connection; the poll would have waited 20 s.
+            ExecutionException left = assertThrows(ExecutionException.class, () -> answer.get(20, java.util.concurrent.TimeUnit.SECONDS));
+            assertInstanceOf(HttpTimeoutException.class, left.getCause());
             await().atMost(Duration.ofSeconds(30)).until(() -> signals.waiting(key) == 0);
             assertEquals(List.of(), logs.records().stream().filter(r -> r.getLevel().intValue() >= Level.SEVERE.intValue())
                     .map(r -> r.getLoggerName() + ": " + r.getMessage()).toList());

@@ -32,11 +32,15 @@ class PublishedConfigsRetryTest {
 
     final SimpleMeterRegistry meters = new SimpleMeterRegistry();
     final PublishedConfigs configs = new PublishedConfigs(new ConfigChangeSignals(), meters,
-            new SmallRyeConfigBuilder().withMapping(ProvisionerConfig.class)
-                    .withConverter(Duration.class, 200, new DurationConverter())
-                    .withSources(new PropertiesConfigSource(Map.of("tracegate.provisioner.publish.quiet-period", "0s",
-                            "tracegate.provisioner.backoff.initial", "100ms"), "test", 100))
-                    .build().getConfigMapping(ProvisionerConfig.class));
+            config(Map.of("tracegate.provisioner.publish.quiet-period", "0s", "tracegate.provisioner.backoff.initial", "100ms")));
+
+    /** The provisioner's settings: their defaults, but for {@code settings}. */
+    static ProvisionerConfig config(Map<String, String> settings) {
+        return new SmallRyeConfigBuilder().withMapping(ProvisionerConfig.class)
+                .withConverter(Duration.class, 200, new DurationConverter())
+                .withSources(new PropertiesConfigSource(settings, "test", 100))
+                .build().getConfigMapping(ProvisionerConfig.class);
+    }
 
     @AfterEach
     void stop() {

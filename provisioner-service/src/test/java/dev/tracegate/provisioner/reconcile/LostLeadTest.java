@@ -63,7 +63,7 @@ class LostLeadTest {
         String namespace = Fixtures.freshNamespace();
         String uid = DatasourceUid.of(namespace + "/" + GATEWAY, TENANT);
         try (GrafanaStandIn grafana = GrafanaStandIn.start(); CapturedLogs logs = CapturedLogs.start()) {
-            grafana.delayHealth(uid, Duration.ofSeconds(2));
+            grafana.delayHealth(uid, Duration.ofSeconds(10)); // ample for the test to stop leading meanwhile, on a busy machine too
             cluster.apply(Fixtures.grafanaOAuthSecret(namespace, "grafana", "s3cret"));
             cluster.apply(Fixtures.secret(namespace, "grafana-admin", Map.of("token", GrafanaStandIn.TOKEN)));
             TempoGateway gateway = Fixtures.seedGateway(namespace);
@@ -75,7 +75,7 @@ class LostLeadTest {
             cluster.apply(Fixtures.secret(namespace, "gateway-reader", Map.of("token", "reader-token")));
             cluster.create(gateway);
 
-            // The datasource is made; its health check waits 2 s: the Lease is lost meanwhile.
+            // The datasource is made; its health check waits 10 s: the Lease is lost meanwhile.
             await().atMost(Duration.ofSeconds(20)).until(() -> grafana.datasource(uid).isPresent());
             leadership.stop();
 
