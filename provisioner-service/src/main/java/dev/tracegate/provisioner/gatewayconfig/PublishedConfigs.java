@@ -10,11 +10,13 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Function;
 import java.util.function.Supplier;
 import org.jboss.logging.Logger;
@@ -32,9 +34,10 @@ import org.jboss.logging.Logger;
  * </ul>
  * Each gateway's document is published under a lock of its own: resolving one can ask the API server (a Secret the
  * caches lack, a TempoStack's CA ConfigMap), and a gateway's request for its document, or a reconcile's, should not
- * wait for another gateway's slow answer. The publishes that wait out a quiet period or a retry still run one at a
- * time, on one thread. A resolution that fails is tried again after {@code tracegate.provisioner.backoff}, doubling,
- * without waiting for a change.
+ * wait for another gateway's slow answer. The publishes that wait out a quiet period or a retry, and those a watch's
+ * news makes due, run on a pool of {@code tracegate.provisioner.workers} threads of their own: never on a watch's
+ * thread, which would hold up that watch's other news, and never all behind one slow gateway. A resolution that
+ * fails is tried again after {@code tracegate.provisioner.backoff}, doubling, without waiting for a change.
  */
 @ApplicationScoped
 public class PublishedConfigs {
@@ -66,11 +69,13 @@ public class PublishedConfigs {
     /** By gateway: resolutions that failed in a row, while they do, and the retry scheduled. */
     private final Map<String, Integer> failures = new ConcurrentHashMap<>();
     private final Map<String, ScheduledFuture<?>> retries = new ConcurrentHashMap<>();
+    /** Only tells when a publish is due: the publishers publish. */
     private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(r -> {
-        Thread t = new Thread(r, "tracegate-publish");
+        Thread t = new Thread(r, "tracegate-publish-timer");
         t.setDaemon(true);
         return t;
     });
+    private final ExecutorService publishers;
     private volatile Function<String, Optional<ConfigResolution>> resolver = key -> Optional.empty();
     private volatile Function<String, Optional<String>> cachedVersion = secret -> Optional.empty();
     /** By gateway: the Secrets ("namespace/name") its last reconcile wrote, to the resourceVersion written. */
@@ -83,6 +88,12 @@ public class PublishedConfigs {
         this.maxDelay = config.publish().maxDelay();
         this.retryInitial = config.backoff().initial();
         this.retryMax = config.backoff().max();
+        AtomicInteger threads = new AtomicInteger();
+        this.publishers = Executors.newFixedThreadPool(config.workers(), r -> {
+            Thread t = new Thread(r, "tracegate-publish-" + threads.incrementAndGet());
+            t.setDaemon(true);
+            return t;
+        });
     }
 
     /**
@@ -129,13 +140,16 @@ public class PublishedConfigs {
         }
         underLock(key, () -> {
             awaited.put(key, new HashMap<>(written));
-            publishIfCaughtUp(key);
+            if (caughtUp(key)) {
+                publish(key); // on the reconcile's thread, which may wait
+            }
         });
     }
 
 
     public void stop() {
         timer.shutdownNow();
+        publishers.shutdownNow();
     }
 
     /** What to serve the gateway now; the first request for a gateway publishes at once. */
@@ -147,7 +161,8 @@ public class PublishedConfigs {
     /** An input of the gateway changed: publish when the changes stop (or at the latest after max-delay). */
     public void changed(String key) {
         underLock(key, () -> {
-            if (publishIfCaughtUp(key)) {
+            if (caughtUp(key)) {
+                publishSoon(key, () -> publish(key));
                 return;
             }
             long now = System.nanoTime();
@@ -157,16 +172,28 @@ public class PublishedConfigs {
             }
             long first = p == null ? now : p.firstChange;
             long delay = Math.min(quietPeriod.toNanos(), Math.max(0, first + maxDelay.toNanos() - now));
-            ScheduledFuture<?> task = timer.schedule(() -> underLock(key, () -> {
+            ScheduledFuture<?> task = timer.schedule(() -> publishSoon(key, () -> underLock(key, () -> {
                 pending.remove(key);
                 publish(key);
-            }), delay, TimeUnit.NANOSECONDS);
+            })), delay, TimeUnit.NANOSECONDS);
             pending.put(key, new Pending(first, task));
         });
     }
 
-    /** Publishes now when the caches hold every Secret the gateway's last reconcile wrote. */
-    private boolean publishIfCaughtUp(String key) {
+    /** On a publisher's thread: {@code publish} may wait for the API server. */
+    private void publishSoon(String key, Runnable publish) {
+        try {
+            publishers.execute(publish);
+        } catch (RejectedExecutionException stopped) {
+            // Shutting down: nothing to publish to.
+        }
+    }
+
+    /**
+     * Whether the caches hold every Secret the gateway's last reconcile wrote: the document is complete, to be
+     * published now (a change pending meanwhile is then no longer waited for).
+     */
+    private boolean caughtUp(String key) {
         Map<String, String> waiting = awaited.get(key);
         if (waiting == null) {
             return false;
@@ -180,7 +207,6 @@ public class PublishedConfigs {
         if (p != null) {
             p.task.cancel(false);
         }
-        publish(key);
         return true;
     }
 
@@ -258,12 +284,12 @@ public class PublishedConfigs {
             return;
         }
         try {
-            retries.put(key, timer.schedule(() -> underLock(key, () -> {
+            retries.put(key, timer.schedule(() -> publishSoon(key, () -> underLock(key, () -> {
                 retries.remove(key);
                 if (!pending.containsKey(key) && failures.containsKey(key)) {
                     publish(key);
                 }
-            }), delay, TimeUnit.NANOSECONDS));
+            })), delay, TimeUnit.NANOSECONDS));
         } catch (RejectedExecutionException stopped) {
             // Shutting down: nothing to publish to.
         }

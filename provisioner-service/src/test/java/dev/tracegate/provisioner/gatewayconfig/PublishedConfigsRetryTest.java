@@ -3,6 +3,7 @@ package dev.tracegate.provisioner.gatewayconfig;
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.tracegate.provisioner.config.ProvisionerConfig;
 import dev.tracegate.tenants.TenantsDocument;
@@ -106,6 +107,43 @@ class PublishedConfigsRetryTest {
         } finally {
             release.countDown();
             slow.join(20_000);
+        }
+    }
+
+    /**
+     * Publishes that a watch's news makes due run on the publishers' threads: the watch's own thread (here the test's)
+     * goes on at once, and a hanging resolution of one gateway holds up no other gateway's.
+     */
+    @Test
+    void aPublishDueAfterAChangeHoldsUpNeitherTheWatchNorAnotherGateway() throws Exception {
+        CountDownLatch release = new CountDownLatch(1);
+        CountDownLatch slowAsked = new CountDownLatch(1);
+        AtomicInteger othersResolved = new AtomicInteger();
+        AtomicReference<Optional<String>> cached = new AtomicReference<>(Optional.empty());
+        configs.start(key -> {
+            if (key.equals("slow/gateway")) {
+                slowAsked.countDown();
+                try {
+                    release.await(20, TimeUnit.SECONDS);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            } else {
+                othersResolved.incrementAndGet();
+            }
+            return Optional.of(REFUSED);
+        }, secret -> cached.get());
+        try {
+            configs.awaitWrites("slow/gateway", Map.of("observability/tenant-secret", "6"));
+            // The watch sees the Secret written: the document is complete, published by a publisher.
+            cached.set(Optional.of("6"));
+            CompletableFuture.runAsync(() -> configs.changed("slow/gateway")).get(5, TimeUnit.SECONDS);
+            assertTrue(slowAsked.await(10, TimeUnit.SECONDS), "the slow gateway's publish started");
+
+            configs.changed("other/gateway");
+            await().atMost(Duration.ofSeconds(10)).until(() -> othersResolved.get() == 1);
+        } finally {
+            release.countDown();
         }
     }
 }
