@@ -25,7 +25,7 @@ public interface ProvisionerConfig {
     @WithDefault("10m")
     Duration cleanupTimeout();
 
-    /** Threads that run reconciles; one gateway is never reconciled by two at once. */
+    /** Threads that run reconciles, and as many that publish documents; one gateway is never reconciled by two at once. */
     @WithDefault("2")
     int workers();
 
