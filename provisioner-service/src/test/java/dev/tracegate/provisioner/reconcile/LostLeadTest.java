@@ -64,10 +64,7 @@ class LostLeadTest {
         String uid = DatasourceUid.of(namespace + "/" + GATEWAY, TENANT);
         try (GrafanaStandIn grafana = GrafanaStandIn.start(); CapturedLogs logs = CapturedLogs.start()) {
             grafana.delayHealth(uid, Duration.ofSeconds(10)); // ample for the test to stop leading meanwhile, on a busy machine too
-            cluster.apply(Fixtures.grafanaOAuthSecret(namespace, "grafana", "s3cret"));
-            cluster.apply(Fixtures.secret(namespace, "grafana-admin", Map.of("token", GrafanaStandIn.TOKEN)));
-            TempoGateway gateway = Fixtures.seedGateway(namespace);
-            gateway.getSpec().grafana = Fixtures.grafana(grafana.url().toString(), "grafana-admin");
+            TempoGateway gateway = cluster.seedWithGrafana(namespace, grafana);
             // With a token of its own Grafana can check the datasource's health (not so with the user's identity).
             gateway.getSpec().grafana.datasource = new DatasourceSpec();
             gateway.getSpec().grafana.datasource.authentication = DatasourceSpec.Authentication.BEARER_TOKEN;

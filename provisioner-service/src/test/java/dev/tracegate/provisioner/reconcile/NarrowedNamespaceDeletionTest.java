@@ -20,7 +20,6 @@ import io.quarkus.test.kubernetes.client.KubernetesTestServer;
 import io.quarkus.test.kubernetes.client.WithKubernetesTestServer;
 import jakarta.inject.Inject;
 import java.time.Duration;
-import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -32,7 +31,7 @@ import org.junit.jupiter.api.Test;
 @QuarkusTest
 @WithKubernetesTestServer(crud = true, setup = KubernetesMockSetup.class)
 class NarrowedNamespaceDeletionTest {
-    static final String GRAFANA_CREDENTIALS = "grafana-admin";
+    static final String GRAFANA_CREDENTIALS = Cluster.GRAFANA_CREDENTIALS;
     static final String FORBIDDEN = """
             {"kind": "Status", "apiVersion": "v1", "status": "Failure", "reason": "Forbidden", "code": 403,
              "message": "secrets \\"grafana-admin\\" is forbidden: User \\"system:serviceaccount:tracegate:tracegate-provisioner\\" cannot get resource \\"secrets\\" in API group \\"\\" in the namespace"}
@@ -49,11 +48,7 @@ class NarrowedNamespaceDeletionTest {
         Cluster cluster = new Cluster(client);
         String namespace = Fixtures.freshNamespace();
         try (GrafanaStandIn grafana = GrafanaStandIn.start()) {
-            cluster.apply(Fixtures.grafanaOAuthSecret(namespace, "grafana", "s3cret"));
-            cluster.apply(Fixtures.secret(namespace, GRAFANA_CREDENTIALS, Map.of("token", GrafanaStandIn.TOKEN)));
-            TempoGateway gateway = Fixtures.seedGateway(namespace);
-            gateway.getSpec().grafana = Fixtures.grafana(grafana.url().toString(), GRAFANA_CREDENTIALS);
-            cluster.create(gateway);
+            cluster.create(cluster.seedWithGrafana(namespace, grafana));
             String uid = DatasourceUid.of(namespace + "/" + GATEWAY, TENANT);
             await().atMost(Duration.ofSeconds(20)).until(() -> grafana.datasource(uid).isPresent());
 

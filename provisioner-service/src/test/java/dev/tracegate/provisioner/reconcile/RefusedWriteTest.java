@@ -47,8 +47,6 @@ import org.junit.jupiter.api.Test;
 @QuarkusTest
 @WithKubernetesTestServer(crud = true, setup = KubernetesMockSetup.class)
 class RefusedWriteTest {
-    static final String GRAFANA_CREDENTIALS = "grafana-admin";
-
     /** What the API server answers to a write that carries an outdated resourceVersion. */
     static final String CONFLICT = """
             {"kind": "Status", "apiVersion": "v1", "status": "Failure", "reason": "Conflict", "code": 409,
@@ -99,11 +97,7 @@ class RefusedWriteTest {
         String namespace = Fixtures.freshNamespace();
         try (GrafanaStandIn grafana = GrafanaStandIn.start()) {
             // With Grafana: the finalizer holds the deletion until its datasources are gone.
-            cluster.apply(Fixtures.grafanaOAuthSecret(namespace, "grafana", "s3cret"));
-            cluster.apply(Fixtures.secret(namespace, GRAFANA_CREDENTIALS, Map.of("token", GrafanaStandIn.TOKEN)));
-            TempoGateway gateway = Fixtures.seedGateway(namespace);
-            gateway.getSpec().grafana = Fixtures.grafana(grafana.url().toString(), GRAFANA_CREDENTIALS);
-            cluster.create(gateway);
+            cluster.create(cluster.seedWithGrafana(namespace, grafana));
             cluster.awaitReady(namespace);
             // The finalizer is in by now: the next patch of the TempoGateway itself is its removal.
             mockServer.expect().patch()

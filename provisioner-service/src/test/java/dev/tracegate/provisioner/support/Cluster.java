@@ -4,6 +4,7 @@ import static org.awaitility.Awaitility.await;
 
 import dev.tracegate.provisioner.crd.Condition;
 import dev.tracegate.provisioner.crd.TempoGateway;
+import dev.tracegate.provisioner.grafana.GrafanaStandIn;
 import dev.tracegate.provisioner.status.Conditions;
 import io.fabric8.kubernetes.api.model.Event;
 import io.fabric8.kubernetes.api.model.Secret;
@@ -14,6 +15,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Base64;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.function.Consumer;
 import java.util.function.Supplier;
@@ -21,6 +23,7 @@ import java.util.function.Supplier;
 /** What a person would look at with kubectl, for assertions. */
 public final class Cluster {
     private static final int EDIT_ATTEMPTS = 5;
+    public static final String GRAFANA_CREDENTIALS = "grafana-admin";
 
     private final KubernetesClient client;
 
@@ -45,6 +48,19 @@ public final class Cluster {
         apply(Fixtures.grafanaOAuthSecret(namespace, "grafana", clientSecret));
         create(Fixtures.seedGateway(namespace));
         awaitReady(namespace);
+    }
+
+    /**
+     * The seed TempoGateway with spec.grafana at this Grafana stand-in, not created yet (to be changed further, then
+     * given to {@link #create}), and the Secrets it reads: Grafana's OAuth client, and the service-account token of
+     * the Secret {@link #GRAFANA_CREDENTIALS}.
+     */
+    public TempoGateway seedWithGrafana(String namespace, GrafanaStandIn grafana) {
+        apply(Fixtures.grafanaOAuthSecret(namespace, "grafana", "s3cret"));
+        apply(Fixtures.secret(namespace, GRAFANA_CREDENTIALS, Map.of("token", GrafanaStandIn.TOKEN)));
+        TempoGateway gateway = Fixtures.seedGateway(namespace);
+        gateway.getSpec().grafana = Fixtures.grafana(grafana.url().toString(), GRAFANA_CREDENTIALS);
+        return gateway;
     }
 
     /** Waits until the gateway's Ready condition is True. */
