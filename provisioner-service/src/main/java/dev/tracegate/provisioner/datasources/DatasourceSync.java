@@ -125,7 +125,16 @@ public class DatasourceSync {
                     .map(t -> "tenant " + t.tenantName() + ": " + t.message()).collect(Collectors.joining("; ")) + " (retrying)");
         }
         long current = report.tenants().stream().filter(t -> t.outcome() != Outcome.DELETED).count();
-        return Conditions.of(Conditions.DATASOURCES_SYNCED, true, "Synced", current + " datasource(s) in sync in Grafana " + grafanaUrl);
+        return Conditions.of(Conditions.DATASOURCES_SYNCED, true, "Synced", current + " datasource(s) in sync in Grafana " + grafanaUrl
+                + (followsTheUsersOrg(target.connection()) ? FOLLOWS_THE_USERS_ORG : ""));
+    }
+
+    static final String FOLLOWS_THE_USERS_ORG = " (in the current org of the user of spec.grafana.credentialsSecret, which moves when "
+            + "that user switches org in Grafana, and the datasources would be made again there: set spec.grafana.orgId)";
+
+    /** A user's basic auth without an org: Grafana serves that user's current org, not a fixed one. */
+    private static boolean followsTheUsersOrg(GrafanaConnection connection) {
+        return !connection.hasToken() && connection.orgId() == null;
     }
 
     private static boolean retry(SyncReport report) {

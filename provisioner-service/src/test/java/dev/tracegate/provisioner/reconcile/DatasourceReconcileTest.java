@@ -550,6 +550,25 @@ class DatasourceReconcileTest {
         }
     }
 
+    /**
+     * With a user's basic auth and no orgId, Grafana serves that user's current org, which a switch in Grafana's UI
+     * moves: the condition says so, and names the field that pins the org.
+     */
+    @Test
+    void basicAuthWithoutAnOrgIsSaidToFollowTheUsersCurrentOrg() {
+        cluster.apply(Fixtures.secret(namespace, GRAFANA_CREDENTIALS, Map.of("admin-user", GrafanaStandIn.USER, "admin-password", GrafanaStandIn.PASSWORD)));
+        cluster.create(withGrafana());
+        cluster.awaitReady(namespace);
+        Condition synced = cluster.condition(namespace, Conditions.DATASOURCES_SYNCED).orElseThrow();
+        assertEquals("Synced", synced.reason);
+        assertTrue(synced.message.endsWith("set spec.grafana.orgId)"), synced.message);
+
+        cluster.editGateway(namespace, g -> g.getSpec().grafana.orgId = GrafanaStandIn.DEFAULT_ORG);
+
+        await().atMost(Duration.ofSeconds(20)).until(() -> cluster.condition(namespace, Conditions.DATASOURCES_SYNCED)
+                .filter(c -> c.reason.equals("Synced") && !c.message.contains("orgId")).isPresent());
+    }
+
     /** A user's credentials (a server admin's) work in every org, unlike a service account's token. */
     @Test
     void movingToAnotherOrgTakesTheDatasourcesAwayFromTheFirst() {
