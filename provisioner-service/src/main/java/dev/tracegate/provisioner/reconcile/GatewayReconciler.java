@@ -369,8 +369,11 @@ public class GatewayReconciler {
         return timestamp == null ? Instant.now() : Instant.parse(timestamp);
     }
 
-    /** Stops watching TempoStacks and TempoMonolithics that no TempoGateway names any more. */
-    private void forgetUnnamedTempoResources() {
+    /**
+     * Stops watching TempoStacks and TempoMonolithics that no TempoGateway names any more. Also asked on followers
+     * (a follower's publishes start such watches too), when a gateway is gone.
+     */
+    public void forgetUnnamedTempoResources() {
         tempoResources.retainOnly(() -> watch.gatewayKeys().stream().map(watch::gateway).flatMap(Optional::stream)
                 .map(TempoResourceWatch.Ref::of).flatMap(Optional::stream).toList());
     }

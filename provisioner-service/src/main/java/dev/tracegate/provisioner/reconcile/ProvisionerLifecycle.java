@@ -1,11 +1,13 @@
 package dev.tracegate.provisioner.reconcile;
 
+import dev.tracegate.provisioner.crd.TempoGateway;
 import dev.tracegate.provisioner.gatewayconfig.PublishedConfigs;
 import dev.tracegate.provisioner.tempooperator.TenantsConfigResolver;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
+import java.util.Optional;
 import org.jboss.logging.Logger;
 
 /**
@@ -35,7 +37,15 @@ public class ProvisionerLifecycle {
 
     void onStart(@Observes StartupEvent event) {
         queue.start(reconciler::reconcile);
-        configs.start(key -> watch.gateway(key).map(gateway -> tenantsConfig.resolve(gateway, watch.secrets())),
+        configs.start(key -> {
+                    Optional<TempoGateway> gateway = watch.gateway(key);
+                    if (gateway.isEmpty()) {
+                        // Gone: what only it named is watched no more, on every replica (the leader's reconcile of a
+                        // gateway that is gone does the same, a follower's never runs).
+                        reconciler.forgetUnnamedTempoResources();
+                    }
+                    return gateway.map(g -> tenantsConfig.resolve(g, watch.secrets()));
+                },
                 secret -> {
                     int slash = secret.indexOf('/');
                     return watch.cachedSecrets().find(secret.substring(0, slash), secret.substring(slash + 1))
