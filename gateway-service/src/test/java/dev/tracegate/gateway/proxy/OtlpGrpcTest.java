@@ -5,8 +5,10 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static dev.tracegate.gateway.testsupport.GrpcExporter.framed;
+import static org.awaitility.Awaitility.await;
 
 import java.net.URL;
+import java.time.Duration;
 import java.util.Random;
 
 import org.junit.jupiter.api.AfterAll;
@@ -85,9 +87,12 @@ class OtlpGrpcTest {
         assertEquals("16", export("team-a", null, framed(none)).grpcStatus(), "UNAUTHENTICATED without a token");
         assertEquals("7", export("team-a", KeycloakTestResource.accessToken(KeycloakTestResource.ANNA), framed(none))
                 .grpcStatus(), "PERMISSION_DENIED for a reader");
-        // Counted as the HTTP statuses they stand for, not as the HTTP 200 that carries them.
-        assertEquals(unauthenticated + 1, Scrape.requests(metrics, "team-a", "otlp-grpc", 401));
-        assertEquals(denied + 1, Scrape.requests(metrics, "team-a", "otlp-grpc", 403));
+        // Counted as the HTTP statuses they stand for, not as the HTTP 200 that carries them; counted when the answer
+        // ends, which may come after the client has it.
+        await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> {
+            assertEquals(unauthenticated + 1, Scrape.requests(metrics, "team-a", "otlp-grpc", 401));
+            assertEquals(denied + 1, Scrape.requests(metrics, "team-a", "otlp-grpc", 403));
+        });
         assertEquals(ok, Scrape.requests(metrics, "team-a", "otlp-grpc", 200));
         assertEquals("16", export("team-b", KeycloakTestResource.accessToken(KeycloakTestResource.ALICE), framed(none))
                 .grpcStatus(), "another tenant's issuer does not know alice");
