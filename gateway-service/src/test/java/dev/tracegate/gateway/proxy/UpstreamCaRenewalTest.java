@@ -1,19 +1,25 @@
 package dev.tracegate.gateway.proxy;
 
+import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 
 import java.net.URL;
+import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 
 import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
 
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.common.ResourceArg;
 import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
 
+import dev.tracegate.testsupport.CapturedLogs;
 import dev.tracegate.gateway.testsupport.GrpcDistributorStandIn;
 import dev.tracegate.gateway.testsupport.GrpcExporter;
 import dev.tracegate.gateway.testsupport.KeycloakTestResource;
@@ -21,8 +27,10 @@ import dev.tracegate.gateway.testsupport.TempoStandInResource;
 
 /**
  * Tempo's CA renewed under a running gateway: {@code tracegate.upstream.ca-file} is checked as the issuer CA files
- * are, and the CAs it holds now are trusted for new connections to Tempo, without a restart.
+ * are, and the CAs it holds now are trusted for new connections to Tempo, without a restart; a file that turns
+ * unreadable leaves the CAs read before in force. The first test needs the file as the stand-in starts it.
  */
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 @QuarkusTest
 @QuarkusTestResource(KeycloakTestResource.class)
 @QuarkusTestResource(TempoStandInResource.class)
@@ -47,6 +55,7 @@ class UpstreamCaRenewalTest {
     }
 
     @Test
+    @Order(1)
     void aRenewedCaFileIsTrustedWithoutARestart() throws Exception {
         GrpcDistributorStandIn.clear();
         assertEquals("14", export(), "UNAVAILABLE while the file holds another CA: the distributor is not trusted");
@@ -62,5 +71,26 @@ class UpstreamCaRenewalTest {
 
         assertEquals("0", status, "the distributor is trusted once its CA is in the file");
         assertEquals("team-a-org", GrpcDistributorStandIn.lastCall().headers().get("x-scope-orgid"));
+    }
+
+    @Test
+    @Order(2)
+    void aCaFileThatTurnsUnreadableLeavesTheCasReadBefore() throws Exception {
+        GrpcDistributorStandIn.renewTheCaFile();
+        await().atMost(Duration.ofSeconds(20)).until(() -> "0".equals(export()));
+        try (CapturedLogs logs = CapturedLogs.start()) {
+            GrpcDistributorStandIn.spoilTheCaFile();
+            // The check (every 200 ms here) has read the spoilt file once it says so.
+            await().atMost(Duration.ofSeconds(20)).until(() -> logs.records().stream().map(CapturedLogs::text)
+                    .anyMatch(line -> line.contains("stay trusted by the CAs read before")));
+        }
+        // Open connections were verified when they opened: only a new one shows which CAs are in force.
+        int accepted = GrpcDistributorStandIn.connectionsAccepted();
+        GrpcDistributorStandIn.closeConnections();
+        GrpcDistributorStandIn.clear();
+        // A call may still meet the connection being closed: the next one opens another.
+        await().atMost(Duration.ofSeconds(20)).until(() -> "0".equals(export()));
+        assertEquals("team-a-org", GrpcDistributorStandIn.lastCall().headers().get("x-scope-orgid"));
+        assertEquals(true, GrpcDistributorStandIn.connectionsAccepted() > accepted, "the call went over a new connection");
     }
 }

@@ -14,6 +14,7 @@ import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
 import io.vertx.core.MultiMap;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpConnection;
 import io.vertx.core.http.HttpServerOptions;
 import io.vertx.core.http.HttpVersion;
 import io.vertx.core.net.PfxOptions;
@@ -22,7 +23,9 @@ import dev.tracegate.testsupport.LoopbackCertificate;
 
 /**
  * Tempo's distributor as an OTLP gRPC receiver: an HTTP/2 server on 127.0.0.1 that records the last call and answers
- * like a gRPC server, an empty {@code ExportTraceServiceResponse} then the {@code grpc-status: 0} trailer. Cleartext
+ * like a gRPC server, an empty {@code ExportTraceServiceResponse} then the {@code grpc-status: 0} trailer; a call
+ * without {@code x-scope-orgid} is refused as Tempo refuses it, {@code grpc-status: 16} (UNAUTHENTICATED) with
+ * {@code grpc-message: no org id}. Cleartext
  * with prior knowledge, or with the init argument {@code tls=true} over TLS with a certificate of its own, offering
  * only {@code h2} by ALPN and closing a connection that speaks HTTP/1.1, as grpc-go's server does. Config:
  * {@code tracegate.upstream.distributor-grpc}, and with TLS {@code tracegate.upstream.ca-file}. With {@code trust=later}
@@ -36,6 +39,9 @@ public class GrpcDistributorStandIn implements QuarkusTestResourceLifecycleManag
     }
 
     private static volatile Call last;
+    /** Connections accepted so far, and those still open: to show a call went over a connection opened after a change. */
+    private static final java.util.concurrent.atomic.AtomicInteger accepted = new java.util.concurrent.atomic.AtomicInteger();
+    private static final java.util.Set<HttpConnection> open = java.util.concurrent.ConcurrentHashMap.newKeySet();
     private static volatile Path caFile;
     private static volatile Path trustedCa;
     private Vertx vertx;
@@ -70,6 +76,11 @@ public class GrpcDistributorStandIn implements QuarkusTestResourceLifecycleManag
         }
         try {
             int port = vertx.createHttpServer(options)
+                    .connectionHandler(connection -> {
+                        accepted.incrementAndGet();
+                        open.add(connection);
+                        connection.closeHandler(closed -> open.remove(connection));
+                    })
                     .requestHandler(request -> request.body().onSuccess(body -> {
                         if (request.version() != HttpVersion.HTTP_2) {
                             request.connection().close(); // gRPC is HTTP/2 only
@@ -77,6 +88,15 @@ public class GrpcDistributorStandIn implements QuarkusTestResourceLifecycleManag
                         }
                         last = new Call(request.version(), request.path(),
                                 MultiMap.caseInsensitiveMultiMap().addAll(request.headers()), body);
+                        if (request.getHeader("x-scope-orgid") == null) {
+                            // Tempo's distributor takes no push without a tenant: a trailers-only refusal.
+                            request.response()
+                                    .putHeader("content-type", "application/grpc")
+                                    .putHeader("grpc-status", "16")
+                                    .putHeader("grpc-message", "no org id")
+                                    .end();
+                            return;
+                        }
                         request.response()
                                 .putHeader("content-type", "application/grpc")
                                 .write(Buffer.buffer(new byte[] { 0, 0, 0, 0, 0 }));
@@ -111,6 +131,29 @@ public class GrpcDistributorStandIn implements QuarkusTestResourceLifecycleManag
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
+    }
+
+    /**
+     * Puts what is not a PEM certificate file in the gateway's {@code tracegate.upstream.ca-file}, as a Secret's file
+     * half written by hand would be.
+     */
+    public static void spoilTheCaFile() {
+        try {
+            Path next = Files.writeString(caFile.resolveSibling(caFile.getFileName() + ".next"), "not a certificate\n");
+            Files.move(next, caFile, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** Closes every open connection, as a distributor that restarts does: the gateway's next call needs a new one. */
+    public static void closeConnections() {
+        open.forEach(HttpConnection::close);
+    }
+
+    /** Connections accepted since the stand-in started. */
+    public static int connectionsAccepted() {
+        return accepted.get();
     }
 
     public static Call lastCall() {
