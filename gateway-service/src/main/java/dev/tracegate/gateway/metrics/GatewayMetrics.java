@@ -1,9 +1,12 @@
 package dev.tracegate.gateway.metrics;
 
 import java.time.Duration;
+import java.util.Queue;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicInteger;
 
+import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
 
 import io.micrometer.core.instrument.Counter;
@@ -32,6 +35,7 @@ public class GatewayMetrics {
     private final MeterRegistry registry;
     /** Every request records into one of these: looked up here instead of built anew on the hot path. */
     private final ConcurrentHashMap<RequestKey, Timer> requestTimers = new ConcurrentHashMap<>();
+    private final Queue<Gauge> gauges = new ConcurrentLinkedQueue<>();
 
     private record RequestKey(String tenant, String group, String method, int status) {
     }
@@ -124,11 +128,21 @@ public class GatewayMetrics {
 
     /** The tenant's requests in flight through this replica, as the concurrency limit counts them in {@code count}. */
     public void requestsInFlight(String tenant, AtomicInteger count) {
-        Gauge.builder("tracegate_gateway_requests_in_flight", count, AtomicInteger::get)
+        gauges.add(Gauge.builder("tracegate_gateway_requests_in_flight", count, AtomicInteger::get)
                 .description("Requests of the tenant in flight through this replica, from authorization to the end of"
                         + " the answer (counted when tracegate.limits.concurrent-requests is set)")
                 .tags("tenant", tenant)
-                .register(registry);
+                .register(registry));
+    }
+
+    /**
+     * Meters outlive an application in its JVM (dev mode's live reload, tests that start several): a gauge left
+     * behind would read a count that no longer moves, and the next application's gauge of the same name would be
+     * ignored.
+     */
+    @PreDestroy
+    void removeGauges() {
+        gauges.forEach(registry::remove);
     }
 
     /**

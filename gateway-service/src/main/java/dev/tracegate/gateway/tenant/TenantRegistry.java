@@ -15,12 +15,14 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicReference;
 
+import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.inject.spi.ObserverMethod;
 
 import org.eclipse.microprofile.config.ConfigProvider;
 import org.jboss.logging.Logger;
 
+import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.runtime.Startup;
 
@@ -54,6 +56,7 @@ public class TenantRegistry {
     private final GatewayConfig config;
     private final CaFileTrust caFileTrust;
     private final MeterRegistry meters;
+    private final List<Gauge> gauges;
     private final Optional<String> publicUrl;
     private final Optional<String> sessionSecret;
     private volatile boolean lastApplyFailed;
@@ -83,9 +86,21 @@ public class TenantRegistry {
             LOG.warn("tracegate.auth.require-audience=false: bearer tokens are accepted whatever their audience. "
                     + "Use this for the quick start only.");
         }
-        meters.gauge("tracegate_gateway_tenants", this, r -> r.current().map(c -> c.tenants().size()).orElse(0));
-        meters.gauge("tracegate_gateway_config_last_reload_successful", this, r -> r.lastApplyFailed ? 0 : 1);
+        gauges = List.of(
+                Gauge.builder("tracegate_gateway_tenants", this, r -> r.current().map(c -> c.tenants().size()).orElse(0))
+                        .register(meters),
+                Gauge.builder("tracegate_gateway_config_last_reload_successful", this, r -> r.lastApplyFailed ? 0 : 1)
+                        .register(meters));
         fileChecks.follow("the issuer CA files", this::reapplyIfIssuerCasChanged);
+    }
+
+    /**
+     * Meters outlive an application in its JVM (dev mode's live reload, tests that start several): a gauge left
+     * behind would read this registry once it is gone, and the next one's gauge of the same name would be ignored.
+     */
+    @PreDestroy
+    void removeGauges() {
+        gauges.forEach(meters::remove);
     }
 
     public Optional<TenantConfiguration> current() {
