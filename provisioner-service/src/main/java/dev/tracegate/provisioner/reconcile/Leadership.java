@@ -8,6 +8,7 @@ import io.fabric8.kubernetes.client.extended.leaderelection.LeaderCallbacks;
 import io.fabric8.kubernetes.client.extended.leaderelection.LeaderElectionConfigBuilder;
 import io.fabric8.kubernetes.client.extended.leaderelection.LeaderElector;
 import io.fabric8.kubernetes.client.extended.leaderelection.resourcelock.LeaseLock;
+import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
@@ -23,6 +24,8 @@ public class Leadership {
 
     private final KubernetesClient client;
     private final ProvisionerConfig.LeaderElection config;
+    private final MeterRegistry meters;
+    private final Gauge gauge;
     private volatile boolean leader;
     private volatile boolean stopped;
     private volatile Runnable onStartLeading = () -> { };
@@ -32,10 +35,20 @@ public class Leadership {
         this.client = client;
         this.config = config.leaderElection();
         // 1 on the replica that writes: summed over replicas, under 1 for long is TracegateProvisionerLeaderMissing.
-        // A supplier, not a weak reference to this bean: the gauge must live as long as the registry.
-        Gauge.builder("tracegate.provisioner.leader", () -> leader ? 1 : 0)
+        // A supplier, not a weak reference to this bean: the gauge must live as long as the application.
+        this.meters = meters;
+        this.gauge = Gauge.builder("tracegate.provisioner.leader", () -> leader ? 1 : 0)
                 .description("1 while this replica holds the Lease and writes")
                 .register(meters);
+    }
+
+    /**
+     * Meters outlive an application in its JVM (dev mode's live reload, tests that start several): left behind, this
+     * gauge would go on telling this replica's lead, and the next application's would be ignored.
+     */
+    @PreDestroy
+    void removeGauge() {
+        meters.remove(gauge);
     }
 
     public boolean isLeader() {

@@ -55,6 +55,8 @@ class HealthAndMetricsTest {
         await().atMost(Duration.ofSeconds(20)).until(() -> given().get(metrics).asString().contains("tracegate_provisioner_reconciles_total{result=\"ready\"}"));
         given().when().get(metrics).then()
                 .statusCode(200)
-                .body(containsString("tracegate_provisioner_config_fetches_total{status=\"401\"}"));
+                .body(containsString("tracegate_provisioner_config_fetches_total{status=\"401\"}"))
+                // This replica leads (it just reconciled): what TracegateProvisionerLeaderMissing sums.
+                .body(containsString("tracegate_provisioner_leader 1.0"));
     }
 }
