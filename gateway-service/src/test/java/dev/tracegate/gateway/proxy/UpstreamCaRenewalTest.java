@@ -3,6 +3,7 @@ package dev.tracegate.gateway.proxy;
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.net.URL;
 import java.time.Duration;
@@ -91,6 +92,6 @@ class UpstreamCaRenewalTest {
         // A call may still meet the connection being closed: the next one opens another.
         await().atMost(Duration.ofSeconds(20)).until(() -> "0".equals(export()));
         assertEquals("team-a-org", GrpcDistributorStandIn.lastCall().headers().get("x-scope-orgid"));
-        assertEquals(true, GrpcDistributorStandIn.connectionsAccepted() > accepted, "the call went over a new connection");
+        assertTrue(GrpcDistributorStandIn.connectionsAccepted() > accepted, "the call went over a new connection");
     }
 }

@@ -8,7 +8,10 @@ import java.nio.file.StandardCopyOption;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 
 import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
 import io.vertx.core.MultiMap;
@@ -40,8 +43,8 @@ public class GrpcDistributorStandIn implements QuarkusTestResourceLifecycleManag
 
     private static volatile Call last;
     /** Connections accepted so far, and those still open: to show a call went over a connection opened after a change. */
-    private static final java.util.concurrent.atomic.AtomicInteger accepted = new java.util.concurrent.atomic.AtomicInteger();
-    private static final java.util.Set<HttpConnection> open = java.util.concurrent.ConcurrentHashMap.newKeySet();
+    private static final AtomicInteger accepted = new AtomicInteger();
+    private static final Set<HttpConnection> open = ConcurrentHashMap.newKeySet();
     private static volatile Path caFile;
     private static volatile Path trustedCa;
     private Vertx vertx;
