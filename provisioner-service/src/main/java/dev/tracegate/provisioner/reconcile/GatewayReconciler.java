@@ -94,8 +94,7 @@ public class GatewayReconciler {
     public ReconcileResult reconcile(String key) {
         Optional<TempoGateway> cached = watch.gatewayFor(key);
         if (cached.isEmpty()) {
-            lastWorkingGrafana.forget(key);
-            forgetUnnamedTempoResources();
+            forgetGone(key);
             return ReconcileResult.GONE;
         }
         TempoGateway gateway = cached.get();
@@ -370,10 +369,17 @@ public class GatewayReconciler {
     }
 
     /**
-     * Stops watching TempoStacks and TempoMonolithics that no TempoGateway names any more. Also asked on followers
-     * (a follower's publishes start such watches too), when a gateway is gone.
+     * A gateway that is gone: the last Grafana connection that worked for it (credentials included), and the watches
+     * of TempoStacks and TempoMonolithics that only it named. Asked on every replica, not only by the leader's
+     * reconcile: a follower's publishes start such watches too, and a replica that led before keeps connections.
      */
-    public void forgetUnnamedTempoResources() {
+    public void forgetGone(String key) {
+        lastWorkingGrafana.forget(key);
+        forgetUnnamedTempoResources();
+    }
+
+    /** Stops watching TempoStacks and TempoMonolithics that no TempoGateway names any more. */
+    private void forgetUnnamedTempoResources() {
         tempoResources.retainOnly(() -> watch.gatewayKeys().stream().map(watch::gateway).flatMap(Optional::stream)
                 .map(TempoResourceWatch.Ref::of).flatMap(Optional::stream).toList());
     }

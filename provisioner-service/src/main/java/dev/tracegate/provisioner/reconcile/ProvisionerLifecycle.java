@@ -40,9 +40,8 @@ public class ProvisionerLifecycle {
         configs.start(key -> {
                     Optional<TempoGateway> gateway = watch.gateway(key);
                     if (gateway.isEmpty()) {
-                        // Gone: what only it named is watched no more, on every replica (the leader's reconcile of a
-                        // gateway that is gone does the same, a follower's never runs).
-                        reconciler.forgetUnnamedTempoResources();
+                        // On every replica: a follower's reconcile, which would do the same, never runs.
+                        reconciler.forgetGone(key);
                     }
                     return gateway.map(g -> tenantsConfig.resolve(g, watch.secrets()));
                 },
